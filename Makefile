@@ -1,0 +1,100 @@
+# forklore: parallel processing with processes, in C, one concept per chapter.
+# Run `make help` for the targets. GNU make.
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+# The warnings are part of the lesson: the code must compile clean with both.
+WARNINGS := -std=c11 -Wall -Wextra -Wpedantic -Werror
+# C11 + POSIX.1-2008; _DEFAULT_SOURCE adds MAP_ANONYMOUS and friends.
+# Files that use Linux-only calls (prctl, sched_getaffinity) say so.
+CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icommon
+LDLIBS   += -lm -pthread
+BUILD    ?= build
+
+# Chapters are the numbered folders; each .c directly inside one is a program.
+CHAPTERS := $(sort $(patsubst %/,%,$(wildcard [0-9][0-9]_*/)))
+MPI_CHAPTER := 09_mpi
+PROGRAM_SOURCES := $(filter-out $(MPI_CHAPTER)/%,$(wildcard $(addsuffix /*.c,$(CHAPTERS))))
+PROGRAMS := $(patsubst %.c,$(BUILD)/bin/%,$(notdir $(PROGRAM_SOURCES)))
+
+LIB_SOURCES := $(wildcard common/*.c)
+LIB_OBJECTS := $(patsubst common/%.c,$(BUILD)/obj/common/%.o,$(LIB_SOURCES))
+LIB := $(BUILD)/lib/libcommon.a
+TEST_SOURCES := $(wildcard common/tests/*.c)
+TEST_PROGRAMS := $(patsubst common/tests/%.c,$(BUILD)/test/%,$(TEST_SOURCES))
+HEADERS := $(wildcard common/*.h)
+
+.PHONY: all help test run-all deps plots clean
+.DEFAULT_GOAL := all
+
+all: $(LIB) $(PROGRAMS) $(TEST_PROGRAMS)
+
+$(BUILD)/obj/common/%.o: common/%.c $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJECTS)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+# Every chapter program: one source file, linked with the common library.
+define program_rule
+$(BUILD)/bin/$(notdir $(basename $(1))): $(1) $(LIB) $(HEADERS)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CPPFLAGS) $$(WARNINGS) $$(CFLAGS) $$< $(LIB) $$(LDFLAGS) $$(LDLIBS) -o $$@
+endef
+$(foreach src,$(PROGRAM_SOURCES),$(eval $(call program_rule,$(src))))
+
+$(BUILD)/test/%: common/tests/%.c $(LIB) $(HEADERS) common/tests/check.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+
+# ---------------------------------------------------------------- running
+# `make run-03` or `make run-03_pool_map`: one chapter's demo.
+# PAUSE=1 waits for Enter between chapters (for a projector).
+run-all: all
+	@sh common/scripts/deps.sh run
+	@for chapter in $(CHAPTERS); do \
+	    $(MAKE) --no-print-directory run-$$chapter || exit 1; \
+	    if [ -n "$(PAUSE)" ] && [ "$$chapter" != "$(lastword $(CHAPTERS))" ]; then \
+	        printf '\n-- press Enter for the next chapter --'; read _; \
+	    fi; \
+	done
+
+run-%: all
+	@sh common/scripts/run-chapter.sh "$*" "$(BUILD)"
+
+# ---------------------------------------------------------------- testing
+test: all
+	@sh common/scripts/deps.sh test
+	@BUILD="$(abspath $(BUILD))" bash common/scripts/run-tests.sh common $(CHAPTERS)
+
+deps:
+	@sh common/scripts/deps.sh install
+
+plots: all
+	@sh common/scripts/run-chapter.sh plots "$(BUILD)"
+
+clean:
+	rm -rf $(BUILD) results
+
+help:
+	@echo 'forklore: parallel processing with processes, one concept per chapter'
+	@echo
+	@echo 'Targets:'
+	@echo '  make / make all   build build/lib/libcommon.a and every chapter program into build/bin/'
+	@echo '  make run-all      run every chapter demo in order (PAUSE=1: wait for Enter between chapters)'
+	@echo '  make run-NN       run one chapter, e.g. make run-03 or make run-03_pool_map'
+	@echo '  make test         build, then run the common/ unit tests and every .bats file'
+	@echo '  make plots        regenerate the gnuplot figures under results/'
+	@echo '  make deps         install what is missing (gnuplot, bats, bats-support, bats-assert)'
+	@echo '  make clean        remove build/ and results/'
+	@echo '  make help         this text'
+	@echo
+	@echo 'Variables:'
+	@echo '  CC=clang          compiler (default: cc)'
+	@echo '  CFLAGS=...        optimisation and debug flags (default: -O2 -g; warnings are always on)'
+	@echo '  BUILD=dir         where build output goes (default: build)'
+	@echo '  PAUSE=1           make run-all waits for Enter between chapters'
+	@echo
+	@echo 'Chapters: $(CHAPTERS)'

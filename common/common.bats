@@ -1,0 +1,113 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# Unit tests of the common/ library: each test runs one C test case.
+
+setup() {
+    load tests/helper
+}
+
+pool() { run bounded 60 "$TEST_BIN/pool_test" "$1" 3>&-; assert_success; }
+queue() { run bounded 60 "$TEST_BIN/queue_test" "$1" 3>&-; assert_success; }
+helpers() { run bounded 30 "$TEST_BIN/helpers_test" "$1" 3>&-; assert_success; }
+
+@test "pool: map of cube over 1..6 gives 1 8 27 64 125 216" { pool map_cube; }
+@test "pool: map keeps input order when tasks finish in reverse" { pool map_keeps_order; }
+@test "pool: map of 0, 1, fewer-than-workers items, chunk > input" { pool map_edge_sizes; }
+@test "pool: map chunks cover every index exactly once" { pool map_chunks_cover_input; }
+@test "pool: map of 3 million items, chunks larger than a socket buffer" { pool map_large; }
+@test "pool: a task's own error fails the map, naming the task" { pool map_task_error; }
+@test "pool: worker SIGKILLed mid-task: reported, replaced, pool goes on" { pool worker_sigkill; }
+@test "pool: worker segfault is reported as SIGSEGV" { pool worker_segfault; }
+@test "pool: worker abort() is reported as SIGABRT" { pool worker_abort; }
+@test "pool: worker _exit(3) is reported as exit code 3" { pool worker_exit3; }
+@test "pool: a worker killed from outside fails its task within 1 s" { pool worker_killed_from_outside; }
+@test "pool: apply_async get with timeout, ready, wait, successful" { pool apply_async_get_timeout; }
+@test "pool: callbacks run in the parent, once per task; errors to error_callback" { pool callbacks_in_parent; }
+@test "pool: apply runs one at a time, apply_async overlaps" { pool apply_is_serial; }
+@test "pool: initializer runs in every worker, never in the parent" { pool initializer_runs_in_each_worker; }
+@test "pool: max_tasks_per_worker replaces workers" { pool max_tasks_replaces_workers; }
+@test "pool: join needs close; a closed pool takes no tasks" { pool join_needs_close; }
+@test "pool: terminate stops long tasks and reaps every worker" { pool terminate_reaps_everything; }
+@test "pool: terminate SIGKILLs workers that ignore SIGTERM" { pool terminate_escalates_to_sigkill; }
+@test "pool: absurd worker counts are refused" { pool too_many_workers; }
+@test "pool: workers ignore SIGINT" { pool workers_ignore_sigint; }
+@test "pool: a waiting call returns EINTR when a signal handler ran" { pool wait_interrupted_by_signal; }
+@test "pool: workers die with their parent (no orphans)" { pool workers_die_with_parent; }
+@test "pool: an idle pool uses no CPU" { pool idle_pool_uses_no_cpu; }
+@test "pool: callbacks may submit more tasks" { pool callback_submits_more; }
+
+@test "pool: default chunksize is Python's rule, computed by Python itself" {
+    command -v python3 >/dev/null || skip "python3 is not installed"
+    run bounded 30 "$TEST_BIN/pool_test" default_chunksize
+    assert_success
+    local ours=$output
+    run python3 -c '
+import sys
+for line in sys.stdin:
+    items, workers, ours = map(int, line.split())
+    # multiprocessing/pool.py, Pool._map_async:
+    chunksize, extra = divmod(items, workers * 4)
+    if extra:
+        chunksize += 1
+    if items == 0:
+        chunksize = 0
+    if chunksize != ours:
+        print("items", items, "workers", workers, "python", chunksize, "ours", ours)
+' <<<"$(printf '%s\n' "$ours" | grep -v '^ok:')"
+    assert_success
+    assert_output ""
+}
+
+@test "queue: FIFO in one process, size, empty, full" { queue fifo_in_one_process; }
+@test "queue: variable-size messages come out intact" { queue variable_sizes; }
+@test "queue: oversize put and undersize get fail with EMSGSIZE" { queue message_size_limits; }
+@test "queue: get and put time out" { queue timeouts; }
+@test "queue: close lets consumers drain, then end" { queue close_drains_then_ends; }
+@test "queue: close wakes every sleeping consumer" { queue close_wakes_sleepers; }
+@test "queue: 4 producers, 4 consumers: FIFO per producer, every item once" { queue many_producers_many_consumers; }
+@test "queue: a process killed holding the lock does not wedge the queue" { queue killed_holding_the_lock; }
+@test "queue: a process killed while waiting does not wedge the queue" { queue killed_while_waiting; }
+
+@test "rng: same seed, same numbers" { helpers rng_repeats_with_seed; }
+@test "rng: stream k is k jumps away, streams differ" { helpers rng_streams_differ; }
+@test "rng: uniform numbers are uniform" { helpers rng_uniform_is_uniform; }
+@test "waitstatus: exit codes and signals described like Python" { helpers describe_statuses; }
+@test "cpus: online >= usable >= pool default >= 1" { helpers cpu_counts; }
+@test "cpus: taskset -c 0 leaves one usable CPU" {
+    command -v taskset >/dev/null || skip "taskset is not installed"
+    run bounded 10 taskset -c 0 "$TEST_BIN/helpers_test" cpu_counts
+    assert_success
+    assert_output --partial "usable 1 "
+}
+@test "timing: sleep and spin take the time asked" { helpers clock_moves; }
+
+@test "cli: good numbers are accepted" {
+    run "$TEST_BIN/helpers_test" parse int 42
+    assert_success; assert_output 42
+    run "$TEST_BIN/helpers_test" parse count 250K
+    assert_success; assert_output 250000
+    run "$TEST_BIN/helpers_test" parse count 1e9
+    assert_success; assert_output 1000000000
+    run "$TEST_BIN/helpers_test" parse real 0.25
+    assert_success; assert_output 0.25
+}
+
+@test "cli: bad numbers: one line on stderr naming the option, exit 2" {
+    for bad in 0 -1 abc 99999999999999999999 '' 12abc ' 5' 1.5; do
+        run --separate-stderr "$TEST_BIN/helpers_test" parse int "$bad"
+        assert_equal "$status" 2
+        assert_equal "$output" ""
+        assert_equal "$(printf '%s\n' "$stderr" | wc -l)" 1
+        assert_regex "$stderr" "^helpers_test: -n: .*\(try 'helpers_test --help'\)$"
+    done
+    for bad in 1.5 1.0005K abc 1e30 -5 0 12x; do
+        run --separate-stderr "$TEST_BIN/helpers_test" parse count "$bad"
+        assert_equal "$status" 2
+        assert_regex "$stderr" "^helpers_test: -n: "
+    done
+    for bad in 1 -0.1 nan x 1.0e400; do
+        run --separate-stderr "$TEST_BIN/helpers_test" parse real "$bad"
+        assert_equal "$status" 2
+        assert_regex "$stderr" "^helpers_test: --fraction: "
+    done
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cpus.h - how many CPUs there are, and how many this process may use.
+ *
+ * Three different answers, and a pool should be sized by the smallest:
+ *   cpus_online()  CPUs the kernel has running (os.cpu_count() in Python);
+ *   cpus_usable()  CPUs this process may run on: its affinity mask, which
+ *                  `taskset -c 0 prog` shrinks (os.sched_getaffinity(0));
+ *   cpus_quota()   a container's CPU limit from cgroups ("cpu.max"), which
+ *                  caps CPU *time* without hiding any CPU.
+ *
+ *     int workers = cpus_for_pool();   // min(usable, ceil(quota))
+ */
+#ifndef FORKLORE_CPUS_H
+#define FORKLORE_CPUS_H
+
+/* sysconf(_SC_NPROCESSORS_ONLN); at least 1. */
+int cpus_online(void);
+
+/* CPUs in this process's affinity mask; at least 1. */
+int cpus_usable(void);
+
+/* The cgroup CPU limit in CPUs (e.g. 1.5), or 0 when none is set. */
+double cpus_quota(void);
+
+/* The worker count a pool should default to: usable CPUs, lowered to the
+ * cgroup quota (rounded up) when one is set. */
+int cpus_for_pool(void);
+
+#endif

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pool.h - a pool of worker processes: the C counterpart of
+ * multiprocessing.Pool.
+ *
+ * The workers are forked once, by pool_create(), and reused for every task,
+ * because a fork costs far more than a task should. Each worker talks to the
+ * parent over its own socket pair: the parent sends it tasks (a function and
+ * a copy of the argument bytes) and reads back results (a copy of the result
+ * bytes). The parent decides which worker runs which task, so when a worker
+ * dies it knows exactly what was lost.
+ *
+ *     static int cube(const void *arg, void *result, struct pool_task *task)
+ *     {
+ *         (void)task;
+ *         long x = *(const long *)arg;
+ *         *(long *)result = x * x * x;
+ *         return 0;
+ *     }
+ *
+ *     long in[6] = {1, 2, 3, 4, 5, 6}, out[6];
+ *     struct pool *pool = pool_create(&(struct pool_options){.workers = 2});
+ *     if (pool_map(pool, cube, in, 6, sizeof in[0], out, sizeof out[0], NULL))
+ *         fprintf(stderr, "%s\n", pool_last_failure(pool)->message);
+ *     pool_close(pool);
+ *     pool_join(pool);
+ *     pool_destroy(pool);
+ *
+ * Passing a function to another process. Python pickles a function *by
+ * name*: the child receives "module.cube" and looks that name up in its own
+ * copy of the module. In C we send the function's address. That is valid
+ * because fork() gives the child an exact copy of the program, at the same
+ * addresses, so &cube means the same code in parent and child. (It would not
+ * survive exec(), Python's "spawn": there you would send a name and look it
+ * up in a table.) Arguments and results, on the other hand, are copied as
+ * bytes: never put a pointer in them, it would point into the other
+ * process's memory.
+ *
+ * Which process runs what: task functions and the initializer run in the
+ * workers; callbacks (callback, error_callback, on_chunk) run in the parent,
+ * inside whichever pool call is waiting at the time (get, wait, map, join),
+ * one at a time and in completion order.
+ *
+ * Failures. A task fails when its function returns non-zero (use
+ * pool_task_fail() to give a message), or when its worker dies: killed by a
+ * signal, crashed, or exited. A dead worker never hangs the parent: its task
+ * fails with the cause ("killed by SIGKILL"), tasks queued behind it go to
+ * other workers, a new worker takes its place, and the pool goes on.
+ *
+ * Signals. Workers ignore SIGINT, so a terminal's Ctrl-C (sent to the whole
+ * process group) reaches the parent alone: the parent decides what happens.
+ * Workers are killed if the parent dies (PR_SET_PDEATHSIG), so a killed parent
+ * leaves no orphans. The pool installs no signal handlers; if the program
+ * has one, a waiting pool call returns -1 with errno EINTR when it ran, so the
+ * program can check its flag and call pool_terminate().
+ *
+ * Errors are reported C-style: -1 (or NULL) with errno set. A task failure is
+ * errno ECANCELED; pool_async_failure() or pool_last_failure() say why.
+ */
+#ifndef FORKLORE_POOL_H
+#define FORKLORE_POOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct pool;
+struct pool_async;
+
+/* Timeouts are in seconds; POOL_FOREVER waits as long as it takes. */
+#define POOL_FOREVER (-1.0)
+
+/* Room for a task's error message, including the terminating NUL. */
+#define POOL_MESSAGE_MAX 200
+
+/* What a task function is told about the task it is running. */
+struct pool_task {
+    size_t index;                   /* the item's position in the map input;
+                                       for apply_async, the task's number */
+    int worker;                     /* which worker runs it: 0 .. workers-1 */
+    char error[POOL_MESSAGE_MAX];   /* filled by pool_task_fail() */
+};
+
+/*
+ * A task function, run in a worker. `arg` points to a copy of the argument
+ * bytes, `result` to room for result_size bytes that are copied back to the
+ * parent. Return 0 on success, non-zero for failure.
+ */
+typedef int (*pool_task_fn)(const void *arg, void *result,
+                            struct pool_task *task);
+
+/* Record a printf-style message for a failing task and return -1, so that a
+ * task function can say:  return pool_task_fail(task, "bad input %d", x); */
+int pool_task_fail(struct pool_task *task, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* How a task failed. */
+enum pool_failure_cause {
+    POOL_TASK_ERROR,       /* the function returned non-zero */
+    POOL_WORKER_KILLED,    /* its worker was killed by a signal */
+    POOL_WORKER_EXITED,    /* its worker called exit()/_exit() mid-task */
+    POOL_TERMINATED,       /* pool_terminate() ran before it finished */
+};
+
+struct pool_failure {
+    enum pool_failure_cause cause;
+    size_t index;          /* the failing item (map) or the task's number */
+    int worker;            /* which worker ran it (-1 if none) */
+    pid_t pid;             /* that worker's process id (0 if none) */
+    int signal;            /* POOL_WORKER_KILLED: the signal number */
+    int exit_code;         /* POOL_WORKER_EXITED: the exit code */
+    /* One readable line, e.g. "task 57 failed: worker 1 (pid 4242) was
+     * killed by SIGKILL" or "task 3 failed: negative input -3". */
+    char message[POOL_MESSAGE_MAX + 96];
+};
+
+/* ------------------------------------------------------------------ */
+/* Creating and stopping a pool                                        */
+/* ------------------------------------------------------------------ */
+
+struct pool_options {
+    int workers;          /* 0: cpus_for_pool(), the usable CPU count */
+    /* Run once in every worker when it starts (also in replacement
+     * workers), like Pool(initializer=...). `worker` is 0 .. workers-1. */
+    void (*initializer)(int worker, void *udata);
+    void *initializer_udata;
+    /* Replace a worker after it ran this many tasks (chunks), like
+     * maxtasksperchild; 0 means never. */
+    unsigned max_tasks_per_worker;
+};
+
+/* The largest worker count pool_create() accepts: 8 x the usable CPUs.
+ * More than that is almost surely a mistake (a fork bomb in the making). */
+int pool_max_workers(void);
+
+/* Fork the workers. `options` may be NULL for the defaults. Returns NULL
+ * with errno EINVAL (worker count < 0 or > pool_max_workers()), or the
+ * error of socketpair, fork or mmap. */
+struct pool *pool_create(const struct pool_options *options);
+
+/* No more tasks may be submitted (Pool.close). */
+void pool_close(struct pool *pool);
+
+/* After pool_close(): wait for every submitted task to finish (running
+ * callbacks), then let the workers exit and reap them all. Returns 0, or -1
+ * with errno EINVAL (pool not closed) or EINTR (a signal handler ran; call
+ * again to go on waiting). */
+int pool_join(struct pool *pool);
+
+/* Stop now (Pool.terminate): SIGTERM every worker, wait a short grace
+ * period, SIGKILL those still alive, and reap every one. Unfinished tasks
+ * fail with POOL_TERMINATED (their callbacks are not called). */
+void pool_terminate(struct pool *pool);
+
+/* Terminate if still running, then free everything, including any
+ * pool_async handle not yet released. NULL is ignored. */
+void pool_destroy(struct pool *pool);
+
+/* ------------------------------------------------------------------ */
+/* map: one function over an array, results in input order            */
+/* ------------------------------------------------------------------ */
+
+/* What a finished chunk looked like (for traces, timelines, progress). */
+struct pool_chunk {
+    size_t number;         /* 0 .. chunks-1 */
+    size_t first, count;   /* the items [first, first + count) */
+    int worker;            /* which worker ran it */
+    pid_t pid;             /* that worker's process id */
+    double started;        /* when the worker began and ended the chunk, */
+    double finished;       /* on timing_now()'s clock (seconds) */
+    const void *results;   /* count results of result_size bytes */
+};
+
+struct pool_map_options {
+    /* Items per task. 0: Python's own rule, pool_default_chunksize(). */
+    size_t chunksize;
+    /* Called in the parent as each chunk completes, in completion order.
+     * This is the counterpart of imap_unordered: results as they come. */
+    void (*on_chunk)(const struct pool_chunk *chunk, void *udata);
+    void *udata;
+};
+
+/* Python's chunksize rule for map: ceil(items / (4 x workers)), and 0 for
+ * no items. Four chunks per worker: few enough messages to be cheap, enough
+ * to even out tasks of different cost. */
+size_t pool_default_chunksize(size_t items, int workers);
+
+/*
+ * Pool.map: result[i] = fn(args[i]) for i in 0 .. items-1, computed in
+ * chunks by the workers; results land in input order whatever order the
+ * workers finish in. args holds items x arg_size bytes, results room for
+ * items x result_size. `options` may be NULL. Returns 0, or -1 with errno:
+ * ECANCELED (a task failed: see pool_last_failure(); remaining chunks are
+ * not started), EINVAL (pool closed, or a size is 0), EINTR, ENOMEM.
+ */
+int pool_map(struct pool *pool, pool_task_fn fn, const void *args,
+             size_t items, size_t arg_size, void *results,
+             size_t result_size, const struct pool_map_options *options);
+
+/* Pool.starmap. Python passes a tuple of arguments per task; in C a tuple is
+ * a struct, so this is pool_map() with a struct per item. It exists so that
+ * code reads like its Python counterpart. */
+int pool_starmap(struct pool *pool, pool_task_fn fn, const void *args,
+                 size_t items, size_t arg_size, void *results,
+                 size_t result_size, const struct pool_map_options *options);
+
+/* Pool.map_async: start a map and return at once. args and results must
+ * stay valid until the handle is ready. NULL with errno on error. */
+struct pool_async *pool_map_async(struct pool *pool, pool_task_fn fn,
+                                  const void *args, size_t items,
+                                  size_t arg_size, void *results,
+                                  size_t result_size,
+                                  const struct pool_map_options *options);
+
+/* The failure behind the last pool_map()/pool_apply() that returned -1. */
+const struct pool_failure *pool_last_failure(const struct pool *pool);
+
+/* ------------------------------------------------------------------ */
+/* apply and apply_async: one task at a time                           */
+/* ------------------------------------------------------------------ */
+
+/* Called in the parent when an async task succeeds: `result` points to its
+ * result bytes (for map_async, to the whole results array). */
+typedef void (*pool_callback)(struct pool_async *job, const void *result,
+                              void *udata);
+/* Called in the parent when an async task fails. */
+typedef void (*pool_error_callback)(struct pool_async *job,
+                                    const struct pool_failure *failure,
+                                    void *udata);
+
+struct pool_apply_options {
+    pool_callback callback;             /* may be NULL */
+    pool_error_callback error_callback; /* may be NULL */
+    void *udata;                        /* passed to both */
+    size_t index;                       /* shown to the task as task->index
+                                           and in failure messages */
+};
+
+/*
+ * Pool.apply_async: submit fn(arg) and return a handle at once. The
+ * argument bytes are copied now. `options` may be NULL. The handle belongs
+ * to the pool: pool_async_release() it when done (or let pool_destroy()).
+ */
+struct pool_async *pool_apply_async(struct pool *pool, pool_task_fn fn,
+                                    const void *arg, size_t arg_size,
+                                    size_t result_size,
+                                    const struct pool_apply_options *options);
+
+/* Pool.apply: submit and wait (so only one task runs at a time: no
+ * speedup, which is the lesson). Returns 0, or -1 with errno as for
+ * pool_async_get(); on ECANCELED see pool_last_failure(). */
+int pool_apply(struct pool *pool, pool_task_fn fn, const void *arg,
+               size_t arg_size, void *result, size_t result_size);
+
+/* AsyncResult.get(timeout): wait until the task is done and copy its
+ * result (result_size bytes; may be NULL, and is unused for map_async).
+ * Returns 0, or -1 with errno ETIMEDOUT (not done yet: call again later),
+ * ECANCELED (the task failed), EINTR (a signal handler ran). */
+int pool_async_get(struct pool_async *job, void *result, double timeout);
+
+/* AsyncResult.wait(timeout): wait without taking the result. Returns 0 when
+ * ready (successful or not), -1 with ETIMEDOUT or EINTR otherwise. */
+int pool_async_wait(struct pool_async *job, double timeout);
+
+/* AsyncResult.ready(): done, successfully or not (checks without waiting). */
+bool pool_async_ready(struct pool_async *job);
+
+/* AsyncResult.successful(): ready and without failure. */
+bool pool_async_successful(struct pool_async *job);
+
+/* How the task failed, or NULL if it has not (yet). */
+const struct pool_failure *pool_async_failure(const struct pool_async *job);
+
+/* The handle is no longer needed. If the task is still running it finishes
+ * (its callbacks still run) and the pool frees the handle afterwards. */
+void pool_async_release(struct pool_async *job);
+
+/* ------------------------------------------------------------------ */
+/* Looking inside                                                      */
+/* ------------------------------------------------------------------ */
+
+struct pool_stats {
+    unsigned long tasks_done;       /* chunks and apply tasks completed */
+    unsigned long tasks_failed;
+    unsigned long workers_started;  /* including replacements */
+    unsigned long workers_lost;     /* died unexpectedly (then replaced) */
+    unsigned long workers_retired;  /* replaced after max_tasks_per_worker */
+};
+
+int pool_workers(const struct pool *pool);
+/* The process id of worker w, or 0 if its slot is empty. */
+pid_t pool_worker_pid(const struct pool *pool, int worker);
+void pool_get_stats(const struct pool *pool, struct pool_stats *stats);
+
+#endif

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/* pool_wire.c - buffers and socket I/O for the pool; see pool_wire.h. */
+#include "pool_wire.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+unsigned char *wire_reserve(struct wire_buffer *b, size_t n)
+{
+    if (b->capacity - b->end >= n)
+        return b->data + b->end;
+    /* Slide the filled bytes to the front before growing. */
+    size_t filled = wire_filled(b);
+    if (b->start > 0) {
+        memmove(b->data, b->data + b->start, filled);
+        b->start = 0;
+        b->end = filled;
+        if (b->capacity - b->end >= n)
+            return b->data + b->end;
+    }
+    size_t capacity = b->capacity ? b->capacity : 64 * 1024;
+    while (capacity - filled < n)
+        capacity *= 2;
+    unsigned char *data = realloc(b->data, capacity);
+    if (data == NULL)
+        return NULL;
+    b->data = data;
+    b->capacity = capacity;
+    return b->data + b->end;
+}
+
+int wire_append(struct wire_buffer *b, const void *bytes, size_t n)
+{
+    size_t padded = wire_padded(n);
+    unsigned char *p = wire_reserve(b, padded);
+    if (p == NULL)
+        return -1;
+    memcpy(p, bytes, n);
+    memset(p + n, 0, padded - n);
+    b->end += padded;
+    return 0;
+}
+
+void wire_consume(struct wire_buffer *b, size_t n)
+{
+    b->start += n;
+    if (b->start == b->end)
+        b->start = b->end = 0;
+}
+
+int wire_flush(int fd, struct wire_buffer *b)
+{
+    while (wire_filled(b) > 0) {
+        /* MSG_NOSIGNAL: if the other end is gone, fail with EPIPE instead
+         * of killing this process with SIGPIPE. */
+        ssize_t sent = send(fd, b->data + b->start, wire_filled(b),
+                            MSG_NOSIGNAL);
+        if (sent < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        wire_consume(b, (size_t)sent);
+    }
+    return 0;
+}
+
+int wire_send_direct(int fd, const void *header, size_t header_size,
+                     const void *body, size_t body_size)
+{
+    static const unsigned char zeros[WIRE_ALIGN];
+    struct iovec iov[3] = {
+        {.iov_base = (void *)header, .iov_len = header_size},
+        {.iov_base = (void *)body, .iov_len = body_size},
+        {.iov_base = (void *)zeros,
+         .iov_len = wire_padded(body_size) - body_size},
+    };
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 3};
+    size_t left = header_size + wire_padded(body_size);
+    while (left > 0) {
+        ssize_t sent = sendmsg(fd, &msg, MSG_NOSIGNAL);
+        if (sent < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        left -= (size_t)sent;
+        /* Step past what went out: whole parts, then into the next one. */
+        while (msg.msg_iovlen > 0 && (size_t)sent >= msg.msg_iov->iov_len) {
+            sent -= (ssize_t)msg.msg_iov->iov_len;
+            msg.msg_iov++;
+            msg.msg_iovlen--;
+        }
+        if (msg.msg_iovlen > 0) {
+            msg.msg_iov->iov_base = (char *)msg.msg_iov->iov_base + sent;
+            msg.msg_iov->iov_len -= (size_t)sent;
+        }
+    }
+    return 0;
+}
+
+int wire_recv_exact(int fd, void *dest, size_t n)
+{
+    unsigned char *p = dest;
+    while (n > 0) {
+        ssize_t got = recv(fd, p, n, MSG_WAITALL);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            if (got == 0)
+                errno = EPIPE;
+            return -1;
+        }
+        p += got;
+        n -= (size_t)got;
+    }
+    return 0;
+}
+
+ssize_t wire_fill(int fd, struct wire_buffer *b, size_t want)
+{
+    size_t room = want > 64 * 1024 ? want : 64 * 1024;
+    if (wire_reserve(b, room) == NULL)
+        return -1;
+    for (;;) {
+        ssize_t got = recv(fd, b->data + b->end, b->capacity - b->end, 0);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got > 0)
+            b->end += (size_t)got;
+        return got;
+    }
+}
+
+void wire_free(struct wire_buffer *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->start = b->end = b->capacity = 0;
+}

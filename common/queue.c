@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * queue.c - a process-shared bounded FIFO; see queue.h for the contract.
+ *
+ * Layout: one MAP_SHARED mapping holding this header and then `capacity`
+ * slots of (size, bytes). A robust process-shared mutex guards head/tail;
+ * two semaphores are doorbells that waiting processes sleep on.
+ *
+ * Why doorbells and not condition variables: a process killed while waiting
+ * on a process-shared pthread condition variable can leave it unusable for
+ * the others (glibc keeps per-waiter bookkeeping inside it). A semaphore is
+ * only a counter, so a dead sleeper leaves nothing behind. A doorbell ring
+ * means "look again", not "an item is yours": a waiter always re-checks the
+ * ring under the lock, so a stray ring costs one extra look, never an error.
+ */
+#include "queue.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+struct queue {
+    pthread_mutex_t lock;      /* robust and process-shared */
+    sem_t can_get;             /* rung when an item arrives or on close */
+    sem_t can_put;             /* rung when a slot frees or on close */
+    unsigned waiting_getters;  /* how many sleep on can_get (may overcount
+                                  after a sleeper was killed: harmless) */
+    unsigned waiting_putters;
+    size_t capacity;           /* slots */
+    size_t max_message;        /* bytes a slot can hold */
+    size_t slot_size;          /* sizeof(size_t) + max_message, aligned */
+    /* head and tail only ever grow (2^64 operations will not happen), and
+     * count = tail - head: so a put commits with the one store `tail++` and a
+     * get with the one store `head++`. A process killed between any two
+     * instructions leaves either the old state or the new one, never half. */
+    size_t head;               /* position of the oldest message */
+    size_t tail;               /* position the next message goes to */
+    bool closed;
+    unsigned long recoveries;  /* locks taken over from a dead owner */
+    size_t mapping_size;
+    unsigned char slots[];     /* capacity * slot_size bytes */
+};
+
+static unsigned char *slot_at(struct queue *q, size_t position)
+{
+    return q->slots + (position % q->capacity) * q->slot_size;
+}
+
+static size_t count_of(const struct queue *q)
+{
+    return q->tail - q->head;
+}
+
+/* The previous owner died holding the lock. Every operation commits in its
+ * last step, so the ring is consistent; it may have died after committing
+ * but before ringing a doorbell, so ring both once for whoever waits. */
+static void recover_from_dead_owner(struct queue *q)
+{
+    q->recoveries++;
+    if (q->waiting_getters > 0)
+        sem_post(&q->can_get);
+    if (q->waiting_putters > 0)
+        sem_post(&q->can_put);
+    pthread_mutex_consistent(&q->lock);
+}
+
+static int lock_queue(struct queue *q)
+{
+    int rc = pthread_mutex_lock(&q->lock);
+    if (rc == EOWNERDEAD) {
+        recover_from_dead_owner(q);
+        rc = 0;
+    }
+    return rc;
+}
+
+static void unlock_queue(struct queue *q)
+{
+    pthread_mutex_unlock(&q->lock);
+}
+
+/* sem_timedwait takes an absolute CLOCK_REALTIME deadline. */
+static struct timespec deadline_after(double timeout)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    double whole = floor(timeout);
+    ts.tv_sec += (time_t)whole;
+    ts.tv_nsec += (long)((timeout - whole) * 1e9);
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return ts;
+}
+
+/* Sleep on a doorbell, the lock released meanwhile. `waiting` is the
+ * counter that tells the other side to ring. Returns 0 or ETIMEDOUT. */
+static int wait_for_doorbell(struct queue *q, sem_t *bell, unsigned *waiting,
+                             double timeout, const struct timespec *deadline)
+{
+    if (timeout == 0)
+        return ETIMEDOUT;
+    /* The condition we wait for is false right now and we hold the lock, so
+     * any ring still pending is stale: clear it, or we would wake for it. */
+    while (sem_trywait(bell) == 0)
+        ;
+    (*waiting)++;
+    unlock_queue(q);
+    int rc;
+    do {
+        rc = timeout < 0 ? sem_wait(bell) : sem_timedwait(bell, deadline);
+    } while (rc != 0 && errno == EINTR);
+    int err = rc == 0 ? 0 : errno;
+    lock_queue(q);
+    (*waiting)--;
+    return err;
+}
+
+struct queue *queue_create(size_t capacity, size_t max_message)
+{
+    if (capacity == 0 || max_message == 0 ||
+        max_message > SIZE_MAX / 2 / capacity) {
+        errno = EINVAL;
+        return NULL;
+    }
+    size_t align = sizeof(size_t);
+    size_t slot_size = (sizeof(size_t) + max_message + align - 1) / align * align;
+    size_t mapping_size = sizeof(struct queue) + capacity * slot_size;
+
+    /* MAP_SHARED | MAP_ANONYMOUS: memory that fork() shares instead of
+     * copying; every child sees the same queue at the same address. */
+    struct queue *q = mmap(NULL, mapping_size, PROT_READ | PROT_WRITE,
+                           MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (q == MAP_FAILED)
+        return NULL;
+    memset(q, 0, sizeof *q);
+    q->capacity = capacity;
+    q->max_message = max_message;
+    q->slot_size = slot_size;
+    q->mapping_size = mapping_size;
+
+    pthread_mutexattr_t attr;
+    int rc = pthread_mutexattr_init(&attr);
+    if (rc == 0)
+        rc = pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+    if (rc == 0)
+        rc = pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+    if (rc == 0)
+        rc = pthread_mutex_init(&q->lock, &attr);
+    pthread_mutexattr_destroy(&attr);
+    if (rc != 0)
+        goto fail_unmap;
+    /* sem_init's second argument 1 means "shared between processes". */
+    if (sem_init(&q->can_get, 1, 0) != 0) {
+        rc = errno;
+        goto fail_mutex;
+    }
+    if (sem_init(&q->can_put, 1, 0) != 0) {
+        rc = errno;
+        goto fail_can_get;
+    }
+    return q;
+
+fail_can_get:
+    sem_destroy(&q->can_get);
+fail_mutex:
+    pthread_mutex_destroy(&q->lock);
+fail_unmap:
+    munmap(q, mapping_size);
+    errno = rc;
+    return NULL;
+}
+
+int queue_put(struct queue *q, const void *message, size_t size,
+              double timeout)
+{
+    if (size > q->max_message) {
+        errno = EMSGSIZE;
+        return -1;
+    }
+    struct timespec deadline = deadline_after(timeout > 0 ? timeout : 0);
+    int rc = lock_queue(q);
+    while (rc == 0 && !q->closed && count_of(q) == q->capacity)
+        rc = wait_for_doorbell(q, &q->can_put, &q->waiting_putters, timeout,
+                               &deadline);
+    if (rc == 0 && q->closed)
+        rc = EPIPE;
+    if (rc == 0) {
+        unsigned char *slot = slot_at(q, q->tail);
+        memcpy(slot, &size, sizeof size);
+        memcpy(slot + sizeof size, message, size);
+        /* The fence keeps the compiler and CPU from moving the commit
+         * before the copy: a process killed in between must leave no trace. */
+        atomic_thread_fence(memory_order_release);
+        q->tail++; /* the commit: until here the put left no trace */
+        if (q->waiting_getters > 0)
+            sem_post(&q->can_get);
+    }
+    unlock_queue(q);
+    if (rc != 0) {
+        errno = rc;
+        return -1;
+    }
+    return 0;
+}
+
+ssize_t queue_get(struct queue *q, void *buf, size_t buf_size, double timeout)
+{
+    struct timespec deadline = deadline_after(timeout > 0 ? timeout : 0);
+    size_t size = 0;
+    int rc = lock_queue(q);
+    while (rc == 0 && !q->closed && count_of(q) == 0)
+        rc = wait_for_doorbell(q, &q->can_get, &q->waiting_getters, timeout,
+                               &deadline);
+    if (rc == 0 && count_of(q) == 0) {
+        rc = EPIPE; /* closed and drained: end of queue */
+        sem_post(&q->can_get); /* pass the news on to the next sleeper */
+    }
+    if (rc == 0) {
+        unsigned char *slot = slot_at(q, q->head);
+        memcpy(&size, slot, sizeof size);
+        if (size > buf_size) {
+            rc = EMSGSIZE;
+        } else {
+            memcpy(buf, slot + sizeof size, size);
+            atomic_thread_fence(memory_order_release);
+            q->head++; /* the commit: until here the get left no trace */
+            if (q->waiting_putters > 0)
+                sem_post(&q->can_put);
+        }
+    }
+    unlock_queue(q);
+    if (rc != 0) {
+        errno = rc;
+        return -1;
+    }
+    return (ssize_t)size;
+}
+
+void queue_close(struct queue *q)
+{
+    if (lock_queue(q) != 0)
+        return;
+    q->closed = true;
+    /* Wake every sleeper; each one re-checks and sees the news. */
+    for (unsigned i = 0; i < q->waiting_getters; i++)
+        sem_post(&q->can_get);
+    for (unsigned i = 0; i < q->waiting_putters; i++)
+        sem_post(&q->can_put);
+    unlock_queue(q);
+}
+
+size_t queue_size(struct queue *q)
+{
+    size_t n = 0;
+    if (lock_queue(q) == 0) {
+        n = count_of(q);
+        unlock_queue(q);
+    }
+    return n;
+}
+
+bool queue_empty(struct queue *q)
+{
+    return queue_size(q) == 0;
+}
+
+bool queue_full(struct queue *q)
+{
+    return queue_size(q) == q->capacity;
+}
+
+unsigned long queue_recoveries(struct queue *q)
+{
+    unsigned long n = 0;
+    if (lock_queue(q) == 0) {
+        n = q->recoveries;
+        unlock_queue(q);
+    }
+    return n;
+}
+
+void queue_destroy(struct queue *q)
+{
+    if (q == NULL)
+        return;
+    sem_destroy(&q->can_put);
+    sem_destroy(&q->can_get);
+    pthread_mutex_destroy(&q->lock);
+    munmap(q, q->mapping_size);
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * queue.h - a bounded FIFO that any number of processes can put to and get
+ * from: the C counterpart of multiprocessing.Queue.
+ *
+ * The queue lives in shared memory (mmap MAP_SHARED) created *before* fork, so
+ * every child inherits it at the same address. Messages are copied in and out
+ * (as Python pickles them), each up to a maximum size fixed at creation.
+ *
+ *     struct queue *q = queue_create(64, sizeof(struct item));   // parent
+ *     if (fork() == 0) {                                          // producer
+ *         queue_put(q, &item, sizeof item, QUEUE_FOREVER);
+ *         _exit(0);
+ *     }
+ *     struct item got;
+ *     ssize_t n = queue_get(q, &got, sizeof got, 1.0);            // wait 1 s
+ *     ...
+ *     queue_destroy(q);                         // parent, after reaping all
+ *
+ * End of work: queue_close() lets consumers drain what is left; after that
+ * queue_get() fails with errno EPIPE ("end of queue"), the counterpart of a
+ * sentinel (None) put once per consumer.
+ *
+ * A killed process does not wedge the queue: the lock is a robust mutex (the
+ * next process to lock it learns that its owner died and takes over), every
+ * operation changes the ring only in its last step (so a half-done put or
+ * get leaves no trace), and waiting uses semaphores, which a dead waiter
+ * cannot block. What a process killed mid-get had already taken is lost with
+ * it, exactly as with any consumer that dies holding an item.
+ */
+#ifndef FORKLORE_QUEUE_H
+#define FORKLORE_QUEUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct queue;
+
+/* Timeouts are in seconds: QUEUE_FOREVER blocks, 0 only tries. */
+#define QUEUE_FOREVER (-1.0)
+
+/* A queue holding at most `capacity` messages of at most `max_message` bytes
+ * each. Returns NULL with errno set (EINVAL for a zero size, ENOMEM, or the
+ * error of mmap, pthread_mutex_init, sem_init). */
+struct queue *queue_create(size_t capacity, size_t max_message);
+
+/* Copy `size` bytes in at the tail; waits while the queue is full.
+ * Returns 0, or -1 with errno ETIMEDOUT (still full when the timeout ran
+ * out), EPIPE (the queue is closed), EMSGSIZE (size > max_message). */
+int queue_put(struct queue *q, const void *message, size_t size,
+              double timeout);
+
+/* Copy the message at the head into buf; waits while the queue is empty.
+ * Returns the message's size, or -1 with errno ETIMEDOUT (still empty when
+ * the timeout ran out), EPIPE (closed and drained: end of queue), EMSGSIZE
+ * (buf is smaller than the message, which stays in the queue). */
+ssize_t queue_get(struct queue *q, void *buf, size_t buf_size,
+                  double timeout);
+
+/* No more puts: waiting producers fail with EPIPE, consumers drain what is
+ * left and then get EPIPE. Any process may close; closing twice is fine. */
+void queue_close(struct queue *q);
+
+/* A snapshot, stale as soon as it is returned (as in Python: approximate). */
+size_t queue_size(struct queue *q);
+bool queue_empty(struct queue *q);
+bool queue_full(struct queue *q);
+
+/* How many times a process found the lock's previous owner dead and
+ * recovered the queue (0 unless someone was killed inside an operation). */
+unsigned long queue_recoveries(struct queue *q);
+
+/* Release the queue. Call once, in the creator, when no other process uses
+ * it any more (children simply exit: their mapping goes with them). */
+void queue_destroy(struct queue *q);
+
+#endif

@@ -1,0 +1,95 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# deps.sh - check for (and install) what the tutorial needs beyond cc and make.
+#
+# Usage: deps.sh install | run | test
+#   install  install everything missing (make deps)
+#   run      before make run-all: install gnuplot if we can, else say how
+#   test     before make test: install what the tests need if we can; if bats
+#            is still missing, print the command and fail
+#
+# It installs only as root or with passwordless sudo (sudo -n never asks for a
+# password, so this never hangs); otherwise it prints the exact command.
+set -u
+mode=${1:-install}
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+bats_lib_present() {
+    for dir in /usr/lib/bats /usr/local/lib /usr/lib /opt/homebrew/lib \
+               "${BATS_LIB_PATH:-/nonexistent}"; do
+        [ -f "$dir/$1/load.bash" ] && return 0
+    done
+    return 1
+}
+
+missing=""
+need_gnuplot=0
+need_bats=0
+if ! have gnuplot; then missing="$missing gnuplot"; need_gnuplot=1; fi
+if [ "$mode" != run ]; then
+    have bats || { missing="$missing bats"; need_bats=1; }
+    bats_lib_present bats-support || { missing="$missing bats-support"; need_bats=1; }
+    bats_lib_present bats-assert || { missing="$missing bats-assert"; need_bats=1; }
+fi
+[ -z "$missing" ] && exit 0
+
+# The package names differ per system; gnuplot-nox is gnuplot without X.
+if have apt-get; then
+    packages=""
+    [ $need_gnuplot = 1 ] && packages="gnuplot-nox"
+    [ $need_bats = 1 ] && packages="$packages bats bats-support bats-assert"
+    install="apt-get install -y $packages"
+    update="apt-get update"
+elif have dnf; then
+    packages=""
+    [ $need_gnuplot = 1 ] && packages="gnuplot"
+    [ $need_bats = 1 ] && packages="$packages bats"
+    install="dnf install -y $packages"
+    update=""
+elif have brew; then
+    packages=""
+    [ $need_gnuplot = 1 ] && packages="gnuplot"
+    [ $need_bats = 1 ] && packages="$packages bats-core bats-core/bats-core/bats-support bats-core/bats-core/bats-assert"
+    install="brew install $packages"
+    update=""
+else
+    echo "deps: missing:$missing, and no apt-get, dnf or brew to install it with" >&2
+    [ "$mode" = test ] && [ $need_bats = 1 ] && exit 1
+    exit 0
+fi
+
+if [ "$(id -u)" = 0 ] || have brew; then
+    sudo=""
+elif have sudo && sudo -n true 2>/dev/null; then
+    sudo="sudo -n"
+else
+    echo "deps: missing:$missing" >&2
+    if [ -n "$update" ]; then
+        echo "deps: install it with:  sudo $update && sudo $install" >&2
+    else
+        echo "deps: install it with:  sudo $install" >&2
+    fi
+    if [ "$mode" = test ] && [ $need_bats = 1 ]; then
+        echo "deps: make test needs bats; stopping here." >&2
+        exit 1
+    fi
+    [ $need_gnuplot = 1 ] && echo "deps: going on without gnuplot: plots are skipped." >&2
+    exit 0
+fi
+
+echo "deps: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine may have no package lists yet: update once, then install.
+if [ -n "$update" ]; then
+    $sudo $install >/dev/null 2>&1 || { $sudo $update >/dev/null && $sudo $install >/dev/null; }
+else
+    $sudo $install
+fi
+status=$?
+if [ $status != 0 ]; then
+    echo "deps: '$install' failed (exit $status)" >&2
+    [ "$mode" = run ] && exit 0
+    exit 1
+fi
+exit 0

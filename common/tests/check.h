@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * check.h - the unit tests' whole harness: a few macros and a case table.
+ *
+ * Each test program holds named cases; bats runs one case per test
+ * (`pool_test map_keeps_order`), so a failure names the case, and CHECK
+ * names the file, line and condition that failed.
+ */
+#ifndef FORKLORE_CHECK_H
+#define FORKLORE_CHECK_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHECK(cond)                                                          \
+    do {                                                                     \
+        if (!(cond)) {                                                       \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
+                    #cond);                                                  \
+            exit(1);                                                         \
+        }                                                                    \
+    } while (0)
+
+#define CHECK_EQ(a, b)                                                       \
+    do {                                                                     \
+        long long check_a_ = (long long)(a), check_b_ = (long long)(b);      \
+        if (check_a_ != check_b_) {                                          \
+            fprintf(stderr, "%s:%d: check failed: %s == %s (%lld != %lld)\n", \
+                    __FILE__, __LINE__, #a, #b, check_a_, check_b_);         \
+            exit(1);                                                         \
+        }                                                                    \
+    } while (0)
+
+#define CHECK_CONTAINS(text, part)                                           \
+    do {                                                                     \
+        if (strstr((text), (part)) == NULL) {                                \
+            fprintf(stderr, "%s:%d: check failed: \"%s\" contains \"%s\"\n", \
+                    __FILE__, __LINE__, (text), (part));                     \
+            exit(1);                                                         \
+        }                                                                    \
+    } while (0)
+
+struct check_case {
+    const char *name;
+    void (*run)(void);
+};
+
+/* main() of a test program: run the case named by argv[1], or list them. */
+static inline int check_main(int argc, char **argv,
+                             const struct check_case *cases, size_t n)
+{
+    if (argc < 2) {
+        for (size_t i = 0; i < n; i++)
+            printf("%s\n", cases[i].name);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(argv[1], cases[i].name) == 0) {
+            setvbuf(stdout, NULL, _IONBF, 0);
+            cases[i].run();
+            printf("ok: %s\n", cases[i].name);
+            return 0;
+        }
+    }
+    fprintf(stderr, "no test case named '%s'\n", argv[1]);
+    return 2;
+}
+
+#define CHECK_MAIN(...)                                                      \
+    int main(int argc, char **argv)                                          \
+    {                                                                        \
+        static const struct check_case cases[] = {__VA_ARGS__};             \
+        return check_main(argc, argv, cases, sizeof cases / sizeof cases[0]); \
+    }
+
+#endif

@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: MIT
+# helper.bash - shared by every .bats file: `load "$ROOT/common/tests/helper"`.
+# Loads bats-support and bats-assert, and defines BIN, TEST_BIN and helpers.
+
+for _lib_dir in /usr/lib/bats /usr/local/lib /usr/lib /opt/homebrew/lib \
+                "${BATS_LIB_PATH:-/nonexistent}"; do
+    if [ -f "$_lib_dir/bats-support/load.bash" ] &&
+       [ -f "$_lib_dir/bats-assert/load.bash" ]; then
+        load "$_lib_dir/bats-support/load.bash"
+        load "$_lib_dir/bats-assert/load.bash"
+        break
+    fi
+done
+
+bats_require_minimum_version 1.5.0
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+BIN=$BUILD/bin
+TEST_BIN=$BUILD/test
+
+# Every program under test that forks is bounded, so a hang fails the test.
+# Usage: bounded SECONDS command...   (SIGKILL if SIGTERM is not enough)
+bounded() {
+    local seconds=$1
+    shift
+    timeout -k 2 "$seconds" "$@"
+}
+
+# The processes whose parent is $1 (none when all were reaped).
+children_of() {
+    local parent=$1 stat
+    for stat in /proc/[0-9]*/stat; do
+        # field 4 is the parent's pid; the name (field 2) may hold spaces
+        awk -v p="$parent" '{ sub(/^.*\) /, ""); if ($2 == p) print FILENAME }' \
+            "$stat" 2>/dev/null
+    done
+}
+
+# Is process $1 gone (or a zombie nobody has reaped yet)?
+process_gone() {
+    local state
+    state=$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null)
+    [ -z "$state" ] || [ "$state" = Z ]
+}
+
+# The ```-fenced block that follows the line "<!-- expected-output: NAME -->"
+# in a README, with lines marked "# varies" left out.
+readme_block() {
+    local readme=$1 name=$2
+    awk -v name="$name" '
+        $0 ~ "<!-- expected-output: " name " -->" { armed = 1; next }
+        armed && /^```/ { if (inside) exit; inside = 1; next }
+        inside { print }
+    ' "$readme"
+}
+
+# Does $output (from `run`) match the README's expected-output block NAME?
+# Both sides are normalised: every number becomes N and runs of spaces one
+# space, so pids, timings and column widths may differ while every word,
+# label and line must be there. A line "..." in the README stands for any
+# number of lines (output whose length or order varies, e.g. interleaving).
+# On a mismatch it prints both sides, normalised, for the test log.
+readme_matches() {
+    local readme=$1 name=$2 expected
+    expected=$(readme_block "$readme" "$name")
+    if [ -z "$expected" ]; then
+        echo "no expected-output block named '$name' in $readme" >&2
+        return 1
+    fi
+    local normalise='{ gsub(/[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?/, "N"); gsub(/[ \t]+/, " "); sub(/ $/, ""); print }'
+    local want got
+    want=$(printf '%s\n' "$expected" | awk "$normalise")
+    got=$(printf '%s\n' "$output" | awk "$normalise")
+    if awk -v want="$want" -v got="$got" '
+        BEGIN {
+            nw = split(want, w, "\n"); ng = split(got, g, "\n")
+            # m[i, j]: want[i..] matches got[j..]
+            for (i = nw + 1; i >= 1; i--)
+                for (j = ng + 1; j >= 1; j--) {
+                    if (i > nw) m[i, j] = (j > ng)
+                    else if (w[i] == "...") m[i, j] = m[i + 1, j] || (j <= ng && m[i, j + 1])
+                    else m[i, j] = (j <= ng && w[i] == g[j] && m[i + 1, j + 1])
+                }
+            exit !m[1, 1]
+        }'; then
+        return 0
+    fi
+    echo "README block '$name' no longer matches the program's output." >&2
+    diff <(printf '%s\n' "$want") <(printf '%s\n' "$got") >&2
+    return 1
+}

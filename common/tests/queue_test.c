@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * queue_test.c - unit tests of common/queue: one case per bats test.
+ * Usage: queue_test CASE   (no argument: list the cases)
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "queue.h"
+#include "rng.h"
+#include "timing.h"
+
+static struct queue *make_queue(size_t capacity, size_t max_message)
+{
+    struct queue *q = queue_create(capacity, max_message);
+    CHECK(q != NULL);
+    return q;
+}
+
+static pid_t start_child(void (*body)(struct queue *, long), struct queue *q,
+                         long arg)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        body(q, arg);
+        _exit(0);
+    }
+    return pid;
+}
+
+static int join_child(pid_t pid)
+{
+    int status;
+    CHECK(waitpid(pid, &status, 0) == pid);
+    return status;
+}
+
+static void fifo_in_one_process(void)
+{
+    struct queue *q = make_queue(1000, sizeof(long));
+    CHECK(queue_empty(q));
+    for (long i = 0; i < 1000; i++)
+        CHECK_EQ(queue_put(q, &i, sizeof i, 0), 0);
+    CHECK(queue_full(q));
+    CHECK_EQ(queue_size(q), 1000);
+    for (long i = 0; i < 1000; i++) {
+        long got = -1;
+        CHECK_EQ(queue_get(q, &got, sizeof got, 0), sizeof got);
+        CHECK_EQ(got, i);
+    }
+    CHECK(queue_empty(q));
+    queue_destroy(q);
+}
+
+static void variable_sizes(void)
+{
+    struct queue *q = make_queue(8, 300);
+    unsigned char msg[300], got[300];
+    for (size_t round = 0; round < 50; round++) {
+        size_t size = 1 + (round * 37) % 300;
+        for (size_t i = 0; i < size; i++)
+            msg[i] = (unsigned char)(i ^ round);
+        CHECK_EQ(queue_put(q, msg, size, 0), 0);
+        CHECK_EQ(queue_get(q, got, sizeof got, 0), (long long)size);
+        CHECK(memcmp(msg, got, size) == 0);
+    }
+    /* zero-length messages are messages too */
+    CHECK_EQ(queue_put(q, msg, 0, 0), 0);
+    CHECK_EQ(queue_get(q, got, sizeof got, 0), 0);
+    queue_destroy(q);
+}
+
+static void message_size_limits(void)
+{
+    struct queue *q = make_queue(4, 16);
+    char big[17] = "0123456789abcdef", small[4];
+    errno = 0;
+    CHECK_EQ(queue_put(q, big, 17, 0), -1);
+    CHECK_EQ(errno, EMSGSIZE);
+    CHECK_EQ(queue_put(q, big, 16, 0), 0);
+    CHECK_EQ(queue_get(q, small, sizeof small, 0), -1);
+    CHECK_EQ(errno, EMSGSIZE);
+    CHECK_EQ(queue_size(q), 1); /* the message stayed */
+    CHECK_EQ(queue_get(q, big, sizeof big, 0), 16);
+    errno = 0;
+    CHECK(queue_create(0, 8) == NULL);
+    CHECK_EQ(errno, EINVAL);
+    CHECK(queue_create(8, 0) == NULL);
+    queue_destroy(q);
+}
+
+static void timeouts(void)
+{
+    struct queue *q = make_queue(2, 8);
+    long x = 1;
+    double t0 = timing_now();
+    CHECK_EQ(queue_get(q, &x, sizeof x, 0.2), -1);
+    CHECK_EQ(errno, ETIMEDOUT);
+    double waited = timing_now() - t0;
+    CHECK(waited >= 0.19 && waited < 1.0);
+    CHECK_EQ(queue_put(q, &x, sizeof x, 0), 0);
+    CHECK_EQ(queue_put(q, &x, sizeof x, 0), 0);
+    t0 = timing_now();
+    CHECK_EQ(queue_put(q, &x, sizeof x, 0.2), -1);
+    CHECK_EQ(errno, ETIMEDOUT);
+    waited = timing_now() - t0;
+    CHECK(waited >= 0.19 && waited < 1.0);
+    CHECK_EQ(queue_put(q, &x, sizeof x, 0), -1); /* 0: only try */
+    CHECK_EQ(errno, ETIMEDOUT);
+    queue_destroy(q);
+}
+
+static void close_drains_then_ends(void)
+{
+    struct queue *q = make_queue(8, sizeof(long));
+    for (long i = 0; i < 3; i++)
+        CHECK_EQ(queue_put(q, &i, sizeof i, 0), 0);
+    queue_close(q);
+    queue_close(q); /* twice is fine */
+    long x = 9;
+    CHECK_EQ(queue_put(q, &x, sizeof x, 0), -1);
+    CHECK_EQ(errno, EPIPE);
+    for (long i = 0; i < 3; i++) {
+        CHECK_EQ(queue_get(q, &x, sizeof x, QUEUE_FOREVER), sizeof x);
+        CHECK_EQ(x, i);
+    }
+    CHECK_EQ(queue_get(q, &x, sizeof x, QUEUE_FOREVER), -1);
+    CHECK_EQ(errno, EPIPE);
+    queue_destroy(q);
+}
+
+static void wait_for_end(struct queue *q, long arg)
+{
+    (void)arg;
+    long x;
+    ssize_t n = queue_get(q, &x, sizeof x, QUEUE_FOREVER);
+    _exit(n == -1 && errno == EPIPE ? 0 : 1);
+}
+
+static void close_wakes_sleepers(void)
+{
+    struct queue *q = make_queue(8, sizeof(long));
+    pid_t kids[4];
+    for (int i = 0; i < 4; i++)
+        kids[i] = start_child(wait_for_end, q, 0);
+    timing_sleep(0.1); /* let them fall asleep in queue_get */
+    double t0 = timing_now();
+    queue_close(q);
+    for (int i = 0; i < 4; i++) {
+        int status = join_child(kids[i]);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    CHECK(timing_now() - t0 < 1.0);
+    queue_destroy(q);
+}
+
+/* ---- many producers and consumers */
+
+enum { PRODUCERS = 4, CONSUMERS = 4, PER_PRODUCER = 20000 };
+
+struct item {
+    int producer;
+    int sequence;
+};
+
+static void produce(struct queue *q, long producer)
+{
+    for (int i = 0; i < PER_PRODUCER; i++) {
+        struct item it = {.producer = (int)producer, .sequence = i};
+        if (queue_put(q, &it, sizeof it, QUEUE_FOREVER) != 0)
+            _exit(1);
+    }
+}
+
+/* Each consumer checks per-producer FIFO order and reports its counts
+ * through a second queue. */
+static struct queue *tallies;
+
+static void consume(struct queue *q, long consumer)
+{
+    long counts[PRODUCERS] = {0};
+    int last[PRODUCERS];
+    for (int p = 0; p < PRODUCERS; p++)
+        last[p] = -1;
+    struct item it;
+    while (queue_get(q, &it, sizeof it, QUEUE_FOREVER) == sizeof it) {
+        if (it.sequence <= last[it.producer])
+            _exit(2); /* order broken */
+        last[it.producer] = it.sequence;
+        counts[it.producer]++;
+    }
+    if (errno != EPIPE)
+        _exit(3);
+    (void)consumer;
+    if (queue_put(tallies, counts, sizeof counts, QUEUE_FOREVER) != 0)
+        _exit(4);
+}
+
+static void many_producers_many_consumers(void)
+{
+    struct queue *q = make_queue(64, sizeof(struct item));
+    tallies = make_queue(CONSUMERS, PRODUCERS * sizeof(long));
+    pid_t producers[PRODUCERS], consumers[CONSUMERS];
+    for (int c = 0; c < CONSUMERS; c++)
+        consumers[c] = start_child(consume, q, c);
+    for (int p = 0; p < PRODUCERS; p++)
+        producers[p] = start_child(produce, q, p);
+    for (int p = 0; p < PRODUCERS; p++) {
+        int status = join_child(producers[p]);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    queue_close(q); /* every item is in: consumers drain, then end */
+    long total[PRODUCERS] = {0};
+    for (int c = 0; c < CONSUMERS; c++) {
+        long counts[PRODUCERS];
+        CHECK_EQ(queue_get(tallies, counts, sizeof counts, 10.0), sizeof counts);
+        for (int p = 0; p < PRODUCERS; p++)
+            total[p] += counts[p];
+    }
+    for (int c = 0; c < CONSUMERS; c++) {
+        int status = join_child(consumers[c]);
+        CHECK(WIFEXITED(status));
+        CHECK_EQ(WEXITSTATUS(status), 0);
+    }
+    for (int p = 0; p < PRODUCERS; p++)
+        CHECK_EQ(total[p], PER_PRODUCER);
+    queue_destroy(tallies);
+    queue_destroy(q);
+}
+
+/* ---- killed processes */
+
+/* Big messages: most of the time is spent copying with the lock held. */
+enum { BIG = 8 << 20 };
+
+static void churn(struct queue *q, long seed)
+{
+    unsigned char *buf = malloc(BIG);
+    if (buf == NULL)
+        _exit(1);
+    memset(buf, (int)seed, BIG);
+    for (;;) {
+        if (queue_put(q, buf, BIG, QUEUE_FOREVER) != 0)
+            _exit(1);
+        if (queue_get(q, buf, BIG, QUEUE_FOREVER) < 0)
+            _exit(1);
+    }
+}
+
+static void killed_holding_the_lock(void)
+{
+    struct queue *q = make_queue(2, BIG);
+    struct rng r;
+    rng_seed(&r, 1);
+    for (int round = 0; round < 20; round++) {
+        pid_t pid = start_child(churn, q, round);
+        timing_sleep(0.02 + 0.03 * rng_uniform(&r));
+        CHECK(kill(pid, SIGKILL) == 0);
+        join_child(pid);
+    }
+    /* Still works: drain what the victims left, then a put and a get. */
+    static unsigned char buf[BIG];
+    while (queue_get(q, buf, sizeof buf, 0) >= 0)
+        ;
+    CHECK_EQ(errno, ETIMEDOUT);
+    long x = 77, y = 0;
+    CHECK_EQ(queue_put(q, &x, sizeof x, 1.0), 0);
+    CHECK_EQ(queue_get(q, &y, sizeof y, 1.0), sizeof y);
+    CHECK_EQ(y, 77);
+    printf("recovered from %lu dead lock holders\n", queue_recoveries(q));
+    CHECK(queue_recoveries(q) >= 1); /* the test did hit the lock */
+    queue_destroy(q);
+}
+
+static void wait_forever(struct queue *q, long arg)
+{
+    (void)arg;
+    long x;
+    queue_get(q, &x, sizeof x, QUEUE_FOREVER);
+    _exit(queue_get(q, &x, sizeof x, QUEUE_FOREVER) == sizeof x ? 0 : 1);
+}
+
+static void killed_while_waiting(void)
+{
+    struct queue *q = make_queue(4, sizeof(long));
+    for (int round = 0; round < 5; round++) {
+        pid_t victim = start_child(wait_forever, q, 0);
+        timing_sleep(0.05);
+        CHECK(kill(victim, SIGKILL) == 0);
+        join_child(victim);
+    }
+    /* A live consumer still gets woken by a put. */
+    pid_t consumer = start_child(wait_forever, q, 0);
+    timing_sleep(0.05);
+    long x = 1;
+    CHECK_EQ(queue_put(q, &x, sizeof x, 1.0), 0);
+    CHECK_EQ(queue_put(q, &x, sizeof x, 1.0), 0);
+    double t0 = timing_now();
+    int status = join_child(consumer);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(timing_now() - t0 < 1.0);
+    queue_destroy(q);
+}
+
+CHECK_MAIN({"fifo_in_one_process", fifo_in_one_process},
+           {"variable_sizes", variable_sizes},
+           {"message_size_limits", message_size_limits},
+           {"timeouts", timeouts},
+           {"close_drains_then_ends", close_drains_then_ends},
+           {"close_wakes_sleepers", close_wakes_sleepers},
+           {"many_producers_many_consumers", many_producers_many_consumers},
+           {"killed_holding_the_lock", killed_holding_the_lock},
+           {"killed_while_waiting", killed_while_waiting})
