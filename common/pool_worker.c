@@ -37,6 +37,9 @@ static void become_worker(const struct worker_setup *setup)
     /* Ctrl-C in a terminal signals the whole foreground process group: the
      * parent alone should decide what it means, so workers ignore it. */
     signal(SIGINT, SIG_IGN);
+    /* The parent may catch SIGTERM to clean up; a worker has nothing to
+     * clean, and pool_terminate() relies on SIGTERM ending it. */
+    signal(SIGTERM, SIG_DFL);
     /* Ask the kernel to SIGKILL us when the parent dies... */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
         _exit(WORKER_EXIT_ORPHAN);

@@ -101,7 +101,7 @@ static struct timespec deadline_after(double timeout)
 }
 
 /* Sleep on a doorbell, the lock released meanwhile. `waiting` is the
- * counter that tells the other side to ring. Returns 0 or ETIMEDOUT. */
+ * counter that tells the other side to ring. Returns 0, ETIMEDOUT or EINTR. */
 static int wait_for_doorbell(struct queue *q, sem_t *bell, unsigned *waiting,
                              double timeout, const struct timespec *deadline)
 {
@@ -113,10 +113,9 @@ static int wait_for_doorbell(struct queue *q, sem_t *bell, unsigned *waiting,
         ;
     (*waiting)++;
     unlock_queue(q);
-    int rc;
-    do {
-        rc = timeout < 0 ? sem_wait(bell) : sem_timedwait(bell, deadline);
-    } while (rc != 0 && errno == EINTR);
+    /* EINTR is passed on: a signal handler ran (Ctrl-C, say), and the
+     * caller should get the chance to act on it. */
+    int rc = timeout < 0 ? sem_wait(bell) : sem_timedwait(bell, deadline);
     int err = rc == 0 ? 0 : errno;
     lock_queue(q);
     (*waiting)--;
