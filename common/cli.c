@@ -14,7 +14,7 @@ static void refuse_blank(const char *option, const char *text)
     if (text == NULL || *text == '\0')
         usage_error("%s: missing number", option);
     /* strtoll would skip leading spaces silently; "- 5" is not a number. */
-    if (isspace((unsigned char)text[0]))
+    else if (isspace((unsigned char)text[0]))
         usage_error("%s: '%s' is not a whole number", option, text);
 }
 
@@ -42,8 +42,8 @@ long long cli_parse_int(const char *option, const char *text, long long min,
     return value;
 }
 
-long long cli_parse_count(const char *option, const char *text,
-                          long long min, long long max)
+long long cli_parse_count(const char *option, const char *text, long long min,
+                          long long max)
 {
     refuse_blank(option, text);
     char *end;
@@ -53,9 +53,21 @@ long long cli_parse_count(const char *option, const char *text,
         usage_error("%s: '%s' is not a count", option, text);
     double scale = 1;
     switch (*end) {
-    case 'k': case 'K': scale = 1e3; end++; break;
-    case 'm': case 'M': scale = 1e6; end++; break;
-    case 'g': case 'G': scale = 1e9; end++; break;
+    case 'k':
+    case 'K':
+        scale = 1e3;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        scale = 1e6;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        scale = 1e9;
+        end++;
+        break;
     default: break;
     }
     if (*end != '\0' || !isfinite(value))

@@ -8,7 +8,8 @@
  * line on stderr naming the option and the problem, and exit status 2:
  *
  *     workers = cli_parse_int("-j", optarg, 1, 64);
- *     // -j abc  ->  "pool_map: -j: 'abc' is not a whole number (try 'pool_map --help')"
+ *     // -j abc  ->  "pool_map: -j: 'abc' is not a whole number (try 'pool_map
+ * --help')"
  *     // -j 0    ->  "pool_map: -j: 0 is out of range (1 to 64) (try ...)"
  */
 #ifndef FORKLORE_CLI_H

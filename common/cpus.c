@@ -6,6 +6,8 @@
 #include <math.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 int cpus_online(void)
@@ -24,43 +26,42 @@ int cpus_usable(void)
     return n > 0 ? n : 1;
 }
 
-/* cgroup v2 writes "max 100000" or "150000 100000" (quota, period in µs). */
+/* The first line of a small file, or "" when it cannot be read. */
+static void read_line(const char *path, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return;
+    if (fgets(buf, (int)size, f) == NULL)
+        buf[0] = '\0';
+    fclose(f);
+}
+
+/* cgroup v2 writes "max 100000" or "150000 100000" (quota, period in µs);
+ * returns -1 when there is no such file (not cgroup v2). */
 static double quota_v2(void)
 {
-    FILE *f = fopen("/sys/fs/cgroup/cpu.max", "r");
-    if (f == NULL)
+    char line[64];
+    read_line("/sys/fs/cgroup/cpu.max", line, sizeof line);
+    if (line[0] == '\0')
         return -1;
-    char quota[32];
-    long period = 0;
-    int fields = fscanf(f, "%31s %ld", quota, &period);
-    fclose(f);
-    if (fields != 2 || period <= 0)
-        return -1;
-    if (quota[0] == 'm') /* "max": no limit */
+    if (strncmp(line, "max", 3) == 0) /* no limit */
         return 0;
-    double q = 0;
-    if (sscanf(quota, "%lf", &q) != 1 || q <= 0)
-        return 0;
-    return q / (double)period;
+    char *end;
+    double quota = strtod(line, &end);
+    double period = strtod(end, NULL);
+    return quota > 0 && period > 0 ? quota / period : 0;
 }
 
 /* cgroup v1 has two files; a quota of -1 means no limit. */
 static double quota_v1(void)
 {
-    long quota = -1, period = 0;
-    FILE *f = fopen("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", "r");
-    if (f == NULL)
-        return 0;
-    int ok = fscanf(f, "%ld", &quota) == 1;
-    fclose(f);
-    f = fopen("/sys/fs/cgroup/cpu/cpu.cfs_period_us", "r");
-    if (f == NULL)
-        return 0;
-    ok = ok && fscanf(f, "%ld", &period) == 1;
-    fclose(f);
-    if (!ok || quota <= 0 || period <= 0)
-        return 0;
-    return (double)quota / (double)period;
+    char quota[32], period[32];
+    read_line("/sys/fs/cgroup/cpu/cpu.cfs_quota_us", quota, sizeof quota);
+    read_line("/sys/fs/cgroup/cpu/cpu.cfs_period_us", period, sizeof period);
+    double q = strtod(quota, NULL), p = strtod(period, NULL);
+    return q > 0 && p > 0 ? q / p : 0;
 }
 
 double cpus_quota(void)

@@ -16,6 +16,7 @@
  */
 #include "pool.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
@@ -58,24 +59,24 @@ struct pool_async {
     const unsigned char *args;
     unsigned char *results;
     size_t items, arg_size, result_size, chunksize, chunks;
-    size_t base_index;           /* task->index of item 0 */
-    size_t next_chunk;           /* the first chunk never sent */
-    size_t *resend;              /* chunks to send again: their worker died */
-    size_t resend_count, resend_capacity;  /* before it started them */
+    size_t base_index; /* task->index of item 0 */
+    size_t next_chunk; /* the first chunk never sent */
+    size_t *resend;    /* chunks to send again: their worker died */
+    size_t resend_count, resend_capacity; /* before it started them */
     size_t chunks_done;
-    size_t inflight;             /* chunks sent, result not yet back */
+    size_t inflight; /* chunks sent, result not yet back */
     enum job_state state;
-    bool is_map;                 /* results live in the caller's array */
-    bool released;               /* the caller is done with the handle */
-    bool waiting_dispatch;       /* in the pool's dispatch list */
-    unsigned pins;               /* the pool is using it across a callback */
+    bool is_map;           /* results live in the caller's array */
+    bool released;         /* the caller is done with the handle */
+    bool waiting_dispatch; /* in the pool's dispatch list */
+    unsigned pins;         /* the pool is using it across a callback */
     struct pool_failure failure;
     pool_callback callback;
     pool_error_callback error_callback;
     void *udata;
     void (*on_chunk)(const struct pool_chunk *chunk, void *udata);
     void *chunk_udata;
-    unsigned char *owned;        /* apply: our copy of arg and result */
+    unsigned char *owned;             /* apply: our copy of arg and result */
     struct pool_async *prev, *next;   /* every job, oldest first */
     struct pool_async *next_dispatch; /* jobs with chunks left to send */
 };
@@ -87,11 +88,11 @@ struct inflight {
 };
 
 struct worker {
-    pid_t pid;                   /* 0: no process in this slot */
-    int fd;                      /* the parent's end of the socket pair */
-    struct inflight sent[PIPELINE_MAX];   /* a ring, oldest at head */
+    pid_t pid; /* 0: no process in this slot */
+    int fd;    /* the parent's end of the socket pair */
+    struct inflight sent[PIPELINE_MAX]; /* a ring, oldest at head */
     size_t head, count, bytes;
-    unsigned tasks_sent;         /* since this process started */
+    unsigned tasks_sent; /* since this process started */
     unsigned tasks_done;
     struct wire_buffer in, out;
 };
@@ -99,19 +100,19 @@ struct worker {
 struct pool {
     struct worker *workers;
     int nworkers;
-    struct wire_scoreboard *board;    /* shared with the workers */
-    struct pollfd *polled;            /* room for poll()'s arguments */
+    struct wire_scoreboard *board; /* shared with the workers */
+    struct pollfd *polled;         /* room for poll()'s arguments */
     int *polled_worker;
     struct pool_options options;
     uint64_t next_job_id;
     struct pool_async *first_job, *last_job;
     struct pool_async *dispatch_head, *dispatch_tail;
     size_t running_jobs;
-    double task_seconds;              /* moving average of chunk time */
-    bool measured;                    /* task_seconds holds a real value */
+    double task_seconds; /* moving average of chunk time */
+    bool measured;       /* task_seconds holds a real value */
     bool closed, stopping, in_callback;
-    bool terminate_requested;         /* by a callback: done after it */
-    unsigned startup_deaths;          /* in a row, before any task ran */
+    bool terminate_requested; /* by a callback: done after it */
+    unsigned startup_deaths;  /* in a row, before any task ran */
     struct pool_failure last_failure;
     struct pool_stats stats;
 };
@@ -207,8 +208,7 @@ static void unpin(struct pool_async *job)
     free_job_if_finished(job);
 }
 
-static void push_resend(struct pool *pool, struct pool_async *job,
-                        size_t chunk)
+static void push_resend(struct pool *pool, struct pool_async *job, size_t chunk)
 {
     if (job->resend_count == job->resend_capacity) {
         size_t capacity = job->resend_capacity ? 2 * job->resend_capacity : 8;
@@ -257,8 +257,8 @@ static void fail_all_running(struct pool *pool, const char *why,
     for (struct pool_async *job = pool->first_job; job; job = next) {
         pin(job);
         if (job->state == JOB_RUNNING) {
-            struct pool_failure f = {.cause = cause, .index = job->base_index,
-                                     .worker = -1};
+            struct pool_failure f = {
+                .cause = cause, .index = job->base_index, .worker = -1};
             snprintf(f.message, sizeof f.message, "task %zu failed: %s",
                      job->base_index, why);
             fail_job(job, &f, callbacks);
@@ -302,8 +302,8 @@ static void worker_gone(struct pool *pool, int w)
                             board->chunk == slot->chunk;
         pin(job);
         if (running_this && job->state == JOB_RUNNING) {
-            struct pool_failure f = {.worker = w, .pid = pid,
-                                     .index = board->item};
+            struct pool_failure f = {
+                .worker = w, .pid = pid, .index = board->item};
             describe_death(&f, status);
             fail_job(job, &f, true);
         } else if (job->state == JOB_RUNNING) {
@@ -319,7 +319,8 @@ static void worker_gone(struct pool *pool, int w)
     /* A worker that dies before running anything (a crashing initializer,
      * say) would be replaced forever: stop after a few in a row. */
     pool->startup_deaths = (!died_in_task && wk->tasks_done == 0 && !retired)
-                               ? pool->startup_deaths + 1 : 0;
+                               ? pool->startup_deaths + 1
+                               : 0;
     if (pool->startup_deaths > 2 * (unsigned)pool->nworkers + 2 ||
         spawn_worker(pool, w) != 0) {
         char how[64];
@@ -396,14 +397,12 @@ static void free_job_if_finished(struct pool_async *job)
 static void note_task_time(struct pool *pool, const struct wire_result *r)
 {
     double seconds = (double)(r->finished_ns - r->started_ns) / 1e9;
-    pool->task_seconds = pool->measured
-                             ? 0.75 * pool->task_seconds + 0.25 * seconds
-                             : seconds;
+    pool->task_seconds =
+        pool->measured ? 0.75 * pool->task_seconds + 0.25 * seconds : seconds;
     pool->measured = true;
 }
 
-static void handle_result(struct pool *pool, int w,
-                          const struct wire_result *r,
+static void handle_result(struct pool *pool, int w, const struct wire_result *r,
                           const unsigned char *payload)
 {
     struct worker *wk = &pool->workers[w];
@@ -423,11 +422,14 @@ static void handle_result(struct pool *pool, int w,
         if (r->failed) {
             struct pool_failure f = {.cause = POOL_TASK_ERROR,
                                      .index = r->failed_index,
-                                     .worker = w, .pid = wk->pid};
+                                     .worker = w,
+                                     .pid = wk->pid};
             snprintf(f.message, sizeof f.message, "task %zu failed: %s",
                      (size_t)r->failed_index, (const char *)payload);
             fail_job(job, &f, true);
         } else {
+            /* map_async refuses NULL arrays, apply_async owns its own */
+            assert(job->results != NULL);
             unsigned char *dest = job->results + offset * job->result_size;
             if (payload != NULL) /* NULL: read straight into place */
                 memcpy(dest, payload, r->payload);
@@ -505,7 +507,8 @@ static void read_worker(struct pool *pool, int w)
             wire_consume(&wk->in, sizeof r + have);
             unsigned char padding[WIRE_ALIGN];
             size_t pad = size - sizeof r - r.payload;
-            size_t pad_here = wire_filled(&wk->in) < pad ? wire_filled(&wk->in) : pad;
+            size_t pad_here =
+                wire_filled(&wk->in) < pad ? wire_filled(&wk->in) : pad;
             wire_consume(&wk->in, pad_here);
             if (wire_recv_exact(wk->fd, dest + have, r.payload - have) != 0 ||
                 wire_recv_exact(wk->fd, padding, pad - pad_here) != 0) {
@@ -574,7 +577,8 @@ static size_t chunk_items(const struct pool_async *job, size_t chunk)
 static int pick_worker(struct pool *pool, size_t bytes)
 {
     size_t depth = pool->measured && pool->task_seconds < SHORT_TASK_SECONDS
-                       ? PIPELINE_MAX : 1;
+                       ? PIPELINE_MAX
+                       : 1;
     unsigned max_tasks = pool->options.max_tasks_per_worker;
     int best = -1;
     for (int w = 0; w < pool->nworkers; w++) {
@@ -662,7 +666,8 @@ static int pump(struct pool *pool, double timeout)
     int n = 0;
     for (int w = 0; w < pool->nworkers; w++) {
         if (pool->workers[w].pid != 0) {
-            fds[n] = (struct pollfd){.fd = pool->workers[w].fd, .events = POLLIN};
+            fds[n] =
+                (struct pollfd){.fd = pool->workers[w].fd, .events = POLLIN};
             which[n++] = w;
         }
     }
@@ -714,8 +719,9 @@ struct pool *pool_create(const struct pool_options *options)
     pool->polled = calloc((size_t)opts.workers, sizeof *pool->polled);
     pool->polled_worker = calloc((size_t)opts.workers, sizeof(int));
     /* The scoreboard must be shared, so it is mapped before any fork. */
-    pool->board = mmap(NULL, (size_t)opts.workers * sizeof *pool->board,
-                       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    pool->board =
+        mmap(NULL, (size_t)opts.workers * sizeof *pool->board,
+             PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (pool->workers == NULL || pool->polled == NULL ||
         pool->polled_worker == NULL || pool->board == MAP_FAILED) {
         int saved = errno;
@@ -851,8 +857,11 @@ void pool_destroy(struct pool *pool)
             break;
         }
     }
-    while (pool->first_job != NULL)
-        free_job(pool->first_job);
+    struct pool_async *next;
+    for (struct pool_async *job = pool->first_job; job != NULL; job = next) {
+        next = job->next;
+        free_job(job);
+    }
     for (int w = 0; w < pool->nworkers; w++) {
         wire_free(&pool->workers[w].in);
         wire_free(&pool->workers[w].out);
@@ -913,6 +922,10 @@ struct pool_async *pool_map_async(struct pool *pool, pool_task_fn fn,
                                   size_t result_size,
                                   const struct pool_map_options *options)
 {
+    if (items > 0 && (args == NULL || results == NULL)) {
+        errno = EINVAL;
+        return NULL;
+    }
     struct pool_async *job = new_job(pool, fn, items, arg_size, result_size);
     if (job == NULL)
         return NULL;
@@ -922,8 +935,8 @@ struct pool_async *pool_map_async(struct pool *pool, pool_task_fn fn,
     job->chunksize = options && options->chunksize
                          ? options->chunksize
                          : pool_default_chunksize(items, pool->nworkers);
-    job->chunks = job->chunksize ? (items + job->chunksize - 1) / job->chunksize
-                                 : 0;
+    job->chunks =
+        job->chunksize ? (items + job->chunksize - 1) / job->chunksize : 0;
     if (options) {
         job->on_chunk = options->on_chunk;
         job->chunk_udata = options->udata;
@@ -952,9 +965,9 @@ static int wait_and_release(struct pool *pool, struct pool_async *job,
     return rc;
 }
 
-int pool_map(struct pool *pool, pool_task_fn fn, const void *args,
-             size_t items, size_t arg_size, void *results,
-             size_t result_size, const struct pool_map_options *options)
+int pool_map(struct pool *pool, pool_task_fn fn, const void *args, size_t items,
+             size_t arg_size, void *results, size_t result_size,
+             const struct pool_map_options *options)
 {
     struct pool_async *job = pool_map_async(pool, fn, args, items, arg_size,
                                             results, result_size, options);

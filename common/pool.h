@@ -75,10 +75,10 @@ struct pool_async;
 
 /* What a task function is told about the task it is running. */
 struct pool_task {
-    size_t index;                   /* the item's position in the map input;
-                                       for apply_async, the task's number */
-    int worker;                     /* which worker runs it: 0 .. workers-1 */
-    char error[POOL_MESSAGE_MAX];   /* filled by pool_task_fail() */
+    size_t index;                 /* the item's position in the map input;
+                                     for apply_async, the task's number */
+    int worker;                   /* which worker runs it: 0 .. workers-1 */
+    char error[POOL_MESSAGE_MAX]; /* filled by pool_task_fail() */
 };
 
 /*
@@ -96,19 +96,19 @@ int pool_task_fail(struct pool_task *task, const char *fmt, ...)
 
 /* How a task failed. */
 enum pool_failure_cause {
-    POOL_TASK_ERROR,       /* the function returned non-zero */
-    POOL_WORKER_KILLED,    /* its worker was killed by a signal */
-    POOL_WORKER_EXITED,    /* its worker called exit()/_exit() mid-task */
-    POOL_TERMINATED,       /* pool_terminate() ran before it finished */
+    POOL_TASK_ERROR,    /* the function returned non-zero */
+    POOL_WORKER_KILLED, /* its worker was killed by a signal */
+    POOL_WORKER_EXITED, /* its worker called exit()/_exit() mid-task */
+    POOL_TERMINATED,    /* pool_terminate() ran before it finished */
 };
 
 struct pool_failure {
     enum pool_failure_cause cause;
-    size_t index;          /* the failing item (map) or the task's number */
-    int worker;            /* which worker ran it (-1 if none) */
-    pid_t pid;             /* that worker's process id (0 if none) */
-    int signal;            /* POOL_WORKER_KILLED: the signal number */
-    int exit_code;         /* POOL_WORKER_EXITED: the exit code */
+    size_t index;  /* the failing item (map) or the task's number */
+    int worker;    /* which worker ran it (-1 if none) */
+    pid_t pid;     /* that worker's process id (0 if none) */
+    int signal;    /* POOL_WORKER_KILLED: the signal number */
+    int exit_code; /* POOL_WORKER_EXITED: the exit code */
     /* One readable line, e.g. "task 57 failed: worker 1 (pid 4242) was
      * killed by SIGKILL" or "task 3 failed: negative input -3". */
     char message[POOL_MESSAGE_MAX + 96];
@@ -119,7 +119,7 @@ struct pool_failure {
 /* ------------------------------------------------------------------ */
 
 struct pool_options {
-    int workers;          /* 0: cpus_for_pool(), the usable CPU count */
+    int workers; /* 0: cpus_for_pool(), the usable CPU count */
     /* Run once in every worker when it starts (also in replacement
      * workers), like Pool(initializer=...). `worker` is 0 .. workers-1. */
     void (*initializer)(int worker, void *udata);
@@ -162,13 +162,13 @@ void pool_destroy(struct pool *pool);
 
 /* What a finished chunk looked like (for traces, timelines, progress). */
 struct pool_chunk {
-    size_t number;         /* 0 .. chunks-1 */
-    size_t first, count;   /* the items [first, first + count) */
-    int worker;            /* which worker ran it */
-    pid_t pid;             /* that worker's process id */
-    double started;        /* when the worker began and ended the chunk, */
-    double finished;       /* on timing_now()'s clock (seconds) */
-    const void *results;   /* count results of result_size bytes */
+    size_t number;       /* 0 .. chunks-1 */
+    size_t first, count; /* the items [first, first + count) */
+    int worker;          /* which worker ran it */
+    pid_t pid;           /* that worker's process id */
+    double started;      /* when the worker began and ended the chunk, */
+    double finished;     /* on timing_now()'s clock (seconds) */
+    const void *results; /* count results of result_size bytes */
 };
 
 struct pool_map_options {
@@ -193,9 +193,9 @@ size_t pool_default_chunksize(size_t items, int workers);
  * ECANCELED (a task failed: see pool_last_failure(); remaining chunks are
  * not started), EINVAL (pool closed, or a size is 0), EINTR, ENOMEM.
  */
-int pool_map(struct pool *pool, pool_task_fn fn, const void *args,
-             size_t items, size_t arg_size, void *results,
-             size_t result_size, const struct pool_map_options *options);
+int pool_map(struct pool *pool, pool_task_fn fn, const void *args, size_t items,
+             size_t arg_size, void *results, size_t result_size,
+             const struct pool_map_options *options);
 
 /* Pool.starmap. Python passes a tuple of arguments per task; in C a tuple is
  * a struct, so this is pool_map() with a struct per item. It exists so that
@@ -280,11 +280,11 @@ void pool_async_release(struct pool_async *job);
 /* ------------------------------------------------------------------ */
 
 struct pool_stats {
-    unsigned long tasks_done;       /* chunks and apply tasks completed */
+    unsigned long tasks_done; /* chunks and apply tasks completed */
     unsigned long tasks_failed;
-    unsigned long workers_started;  /* including replacements */
-    unsigned long workers_lost;     /* died unexpectedly (then replaced) */
-    unsigned long workers_retired;  /* replaced after max_tasks_per_worker */
+    unsigned long workers_started; /* including replacements */
+    unsigned long workers_lost;    /* died unexpectedly (then replaced) */
+    unsigned long workers_retired; /* replaced after max_tasks_per_worker */
 };
 
 int pool_workers(const struct pool *pool);

@@ -8,6 +8,9 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+/* Buffers start at, and reads ask for, at least this much. */
+static const size_t WIRE_CHUNK = 65536;
+
 unsigned char *wire_reserve(struct wire_buffer *b, size_t n)
 {
     if (b->capacity - b->end >= n)
@@ -21,7 +24,7 @@ unsigned char *wire_reserve(struct wire_buffer *b, size_t n)
         if (b->capacity - b->end >= n)
             return b->data + b->end;
     }
-    size_t capacity = b->capacity ? b->capacity : 64 * 1024;
+    size_t capacity = b->capacity ? b->capacity : WIRE_CHUNK;
     while (capacity - filled < n)
         capacity *= 2;
     unsigned char *data = realloc(b->data, capacity);
@@ -56,8 +59,8 @@ int wire_flush(int fd, struct wire_buffer *b)
     while (wire_filled(b) > 0) {
         /* MSG_NOSIGNAL: if the other end is gone, fail with EPIPE instead
          * of killing this process with SIGPIPE. */
-        ssize_t sent = send(fd, b->data + b->start, wire_filled(b),
-                            MSG_NOSIGNAL);
+        ssize_t sent =
+            send(fd, b->data + b->start, wire_filled(b), MSG_NOSIGNAL);
         if (sent < 0) {
             if (errno == EINTR)
                 continue;
@@ -122,7 +125,7 @@ int wire_recv_exact(int fd, void *dest, size_t n)
 
 ssize_t wire_fill(int fd, struct wire_buffer *b, size_t want)
 {
-    size_t room = want > 64 * 1024 ? want : 64 * 1024;
+    size_t room = want > WIRE_CHUNK ? want : WIRE_CHUNK;
     if (wire_reserve(b, room) == NULL)
         return -1;
     for (;;) {

@@ -27,8 +27,8 @@
 #define WIRE_ALIGN 16
 
 enum wire_kind {
-    WIRE_TASK = 1,   /* run fn over `count` items */
-    WIRE_EXIT = 2,   /* finish: the worker exits with status 0 */
+    WIRE_TASK = 1, /* run fn over `count` items */
+    WIRE_EXIT = 2, /* finish: the worker exits with status 0 */
 };
 
 /* Parent -> worker; followed by count x arg_size argument bytes. */
@@ -36,9 +36,9 @@ struct wire_task {
     uint32_t kind;
     uint32_t padding;
     uint64_t job_id;
-    uint64_t chunk;        /* chunk number within the job */
-    pool_task_fn fn;       /* same address in every process: see pool.h */
-    uint64_t first;        /* index of the first item */
+    uint64_t chunk;  /* chunk number within the job */
+    pool_task_fn fn; /* same address in every process: see pool.h */
+    uint64_t first;  /* index of the first item */
     uint64_t count;
     uint64_t arg_size;
     uint64_t result_size;
@@ -52,15 +52,16 @@ struct wire_result {
     uint64_t failed_index; /* the item whose function returned non-zero */
     uint64_t started_ns;   /* CLOCK_MONOTONIC, the same clock everywhere */
     uint64_t finished_ns;
-    uint64_t payload;      /* bytes that follow (before padding) */
-    int32_t failed;        /* 0: success */
+    uint64_t payload; /* bytes that follow (before padding) */
+    int32_t failed;   /* 0: success */
     uint32_t padding;
-    uint64_t spare;        /* keeps the size a multiple of WIRE_ALIGN */
+    uint64_t spare; /* keeps the size a multiple of WIRE_ALIGN */
 };
 
 /* Headers keep what follows them aligned. */
 _Static_assert(sizeof(struct wire_task) % WIRE_ALIGN == 0, "wire_task size");
-_Static_assert(sizeof(struct wire_result) % WIRE_ALIGN == 0, "wire_result size");
+_Static_assert(sizeof(struct wire_result) % WIRE_ALIGN == 0,
+               "wire_result size");
 
 /* Rounded up to WIRE_ALIGN: the size a message of n bytes occupies. */
 static inline size_t wire_padded(size_t n)
@@ -116,17 +117,17 @@ void wire_free(struct wire_buffer *b);
  * exact item it was running. Each worker writes only its own line.
  */
 struct wire_scoreboard {
-    alignas(64) volatile uint64_t job_id;   /* 0: between tasks */
+    alignas(64) volatile uint64_t job_id; /* 0: between tasks */
     volatile uint64_t chunk;
     volatile uint64_t item;
 };
 
 /* Everything a new worker process needs to know. */
 struct worker_setup {
-    int index;                  /* 0 .. workers-1 */
-    int fd;                     /* its end of the socket pair */
-    pid_t parent;               /* to check that the parent is still there */
-    unsigned max_tasks;         /* exit after this many tasks; 0: never */
+    int index;          /* 0 .. workers-1 */
+    int fd;             /* its end of the socket pair */
+    pid_t parent;       /* to check that the parent is still there */
+    unsigned max_tasks; /* exit after this many tasks; 0: never */
     struct wire_scoreboard *board;
     void (*initializer)(int worker, void *udata);
     void *initializer_udata;

@@ -78,8 +78,8 @@ static int run_task(const struct worker_setup *setup,
         info.index = task->first + i;
         board->item = info.index; /* so a crash names the exact item */
         info.error[0] = '\0';
-        if (task->fn(args + i * task->arg_size,
-                     results + i * task->result_size, &info) != 0) {
+        if (task->fn(args + i * task->arg_size, results + i * task->result_size,
+                     &info) != 0) {
             header->failed = 1;
             header->failed_index = info.index;
             break;

@@ -26,25 +26,25 @@
 #include <time.h>
 
 struct queue {
-    pthread_mutex_t lock;      /* robust and process-shared */
-    sem_t can_get;             /* rung when an item arrives or on close */
-    sem_t can_put;             /* rung when a slot frees or on close */
-    unsigned waiting_getters;  /* how many sleep on can_get (may overcount
-                                  after a sleeper was killed: harmless) */
+    pthread_mutex_t lock;     /* robust and process-shared */
+    sem_t can_get;            /* rung when an item arrives or on close */
+    sem_t can_put;            /* rung when a slot frees or on close */
+    unsigned waiting_getters; /* how many sleep on can_get (may overcount
+                                 after a sleeper was killed: harmless) */
     unsigned waiting_putters;
-    size_t capacity;           /* slots */
-    size_t max_message;        /* bytes a slot can hold */
-    size_t slot_size;          /* sizeof(size_t) + max_message, aligned */
+    size_t capacity;    /* slots */
+    size_t max_message; /* bytes a slot can hold */
+    size_t slot_size;   /* sizeof(size_t) + max_message, aligned */
     /* head and tail only ever grow (2^64 operations will not happen), and
      * count = tail - head: so a put commits with the one store `tail++` and a
      * get with the one store `head++`. A process killed between any two
      * instructions leaves either the old state or the new one, never half. */
-    size_t head;               /* position of the oldest message */
-    size_t tail;               /* position the next message goes to */
+    size_t head; /* position of the oldest message */
+    size_t tail; /* position the next message goes to */
     bool closed;
-    unsigned long recoveries;  /* locks taken over from a dead owner */
+    unsigned long recoveries; /* locks taken over from a dead owner */
     size_t mapping_size;
-    unsigned char slots[];     /* capacity * slot_size bytes */
+    unsigned char slots[]; /* capacity * slot_size bytes */
 };
 
 static unsigned char *slot_at(struct queue *q, size_t position)
@@ -130,7 +130,8 @@ struct queue *queue_create(size_t capacity, size_t max_message)
         return NULL;
     }
     size_t align = sizeof(size_t);
-    size_t slot_size = (sizeof(size_t) + max_message + align - 1) / align * align;
+    size_t slot_size =
+        (sizeof(size_t) + max_message + align - 1) / align * align;
     size_t mapping_size = sizeof(struct queue) + capacity * slot_size;
 
     /* MAP_SHARED | MAP_ANONYMOUS: memory that fork() shares instead of
@@ -177,8 +178,7 @@ fail_unmap:
     return NULL;
 }
 
-int queue_put(struct queue *q, const void *message, size_t size,
-              double timeout)
+int queue_put(struct queue *q, const void *message, size_t size, double timeout)
 {
     if (size > q->max_message) {
         errno = EMSGSIZE;
@@ -219,7 +219,7 @@ ssize_t queue_get(struct queue *q, void *buf, size_t buf_size, double timeout)
         rc = wait_for_doorbell(q, &q->can_get, &q->waiting_getters, timeout,
                                &deadline);
     if (rc == 0 && count_of(q) == 0) {
-        rc = EPIPE; /* closed and drained: end of queue */
+        rc = EPIPE;            /* closed and drained: end of queue */
         sem_post(&q->can_get); /* pass the news on to the next sleeper */
     }
     if (rc == 0) {

@@ -57,8 +57,7 @@ int queue_put(struct queue *q, const void *message, size_t size,
  * the timeout ran out), EPIPE (closed and drained: end of queue), EMSGSIZE
  * (buf is smaller than the message, which stays in the queue), EINTR (a
  * signal handler ran while it waited: nothing was taken). */
-ssize_t queue_get(struct queue *q, void *buf, size_t buf_size,
-                  double timeout);
+ssize_t queue_get(struct queue *q, void *buf, size_t buf_size, double timeout);
 
 /* No more puts: waiting producers fail with EPIPE, consumers drain what is
  * left and then get EPIPE. Any process may close; closing twice is fine. */

@@ -7,7 +7,8 @@
  *
  *     pid_t pid = fork();
  *     if (pid < 0)
- *         die("fork");          // "pool_map: fork: Resource temporarily unavailable"
+ *         die("fork");          // "pool_map: fork: Resource temporarily
+ * unavailable"
  *
  * pthread functions return their error code instead of setting errno:
  *

@@ -13,32 +13,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond)) {                                                       \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
-                    #cond);                                                  \
-            exit(1);                                                         \
-        }                                                                    \
+#define CHECK(cond)                                                            \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,   \
+                    #cond);                                                    \
+            exit(1);                                                           \
+        }                                                                      \
     } while (0)
 
-#define CHECK_EQ(a, b)                                                       \
-    do {                                                                     \
-        long long check_a_ = (long long)(a), check_b_ = (long long)(b);      \
-        if (check_a_ != check_b_) {                                          \
-            fprintf(stderr, "%s:%d: check failed: %s == %s (%lld != %lld)\n", \
-                    __FILE__, __LINE__, #a, #b, check_a_, check_b_);         \
-            exit(1);                                                         \
-        }                                                                    \
+#define CHECK_EQ(a, b)                                                         \
+    do {                                                                       \
+        long long check_a_ = (long long)(a), check_b_ = (long long)(b);        \
+        if (check_a_ != check_b_) {                                            \
+            fprintf(stderr, "%s:%d: check failed: %s == %s (%lld != %lld)\n",  \
+                    __FILE__, __LINE__, #a, #b, check_a_, check_b_);           \
+            exit(1);                                                           \
+        }                                                                      \
     } while (0)
 
-#define CHECK_CONTAINS(text, part)                                           \
-    do {                                                                     \
-        if (strstr((text), (part)) == NULL) {                                \
-            fprintf(stderr, "%s:%d: check failed: \"%s\" contains \"%s\"\n", \
-                    __FILE__, __LINE__, (text), (part));                     \
-            exit(1);                                                         \
-        }                                                                    \
+#define CHECK_CONTAINS(text, part)                                             \
+    do {                                                                       \
+        if (strstr((text), (part)) == NULL) {                                  \
+            fprintf(stderr, "%s:%d: check failed: \"%s\" contains \"%s\"\n",   \
+                    __FILE__, __LINE__, (text), (part));                       \
+            exit(1);                                                           \
+        }                                                                      \
     } while (0)
 
 struct check_case {
@@ -67,11 +67,11 @@ static inline int check_main(int argc, char **argv,
     return 2;
 }
 
-#define CHECK_MAIN(...)                                                      \
-    int main(int argc, char **argv)                                          \
-    {                                                                        \
-        static const struct check_case cases[] = {__VA_ARGS__};             \
-        return check_main(argc, argv, cases, sizeof cases / sizeof cases[0]); \
+#define CHECK_MAIN(...)                                                        \
+    int main(int argc, char **argv)                                            \
+    {                                                                          \
+        static const struct check_case cases[] = {__VA_ARGS__};                \
+        return check_main(argc, argv, cases, sizeof cases / sizeof cases[0]);  \
     }
 
 #endif

@@ -69,11 +69,15 @@ static void rng_uniform_is_uniform(void)
 static void describe_statuses(void)
 {
     char buf[64];
-    struct { int how; const char *text; int code; } cases[] = {
-        {0, "exited normally", 0},
-        {3, "exited with code 3", 3},
-        {-SIGSEGV, "killed by SIGSEGV", -SIGSEGV},
-        {-SIGKILL, "killed by SIGKILL", -SIGKILL},
+    struct {
+        const char *text;
+        int how;
+        int code;
+    } cases[] = {
+        {"exited normally", 0, 0},
+        {"exited with code 3", 3, 3},
+        {"killed by SIGSEGV", -SIGSEGV, -SIGSEGV},
+        {"killed by SIGKILL", -SIGKILL, -SIGKILL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         fflush(NULL);

@@ -222,7 +222,8 @@ static void many_producers_many_consumers(void)
     long total[PRODUCERS] = {0};
     for (int c = 0; c < CONSUMERS; c++) {
         long counts[PRODUCERS];
-        CHECK_EQ(queue_get(tallies, counts, sizeof counts, 10.0), sizeof counts);
+        CHECK_EQ(queue_get(tallies, counts, sizeof counts, 10.0),
+                 sizeof counts);
         for (int p = 0; p < PRODUCERS; p++)
             total[p] += counts[p];
     }
@@ -313,8 +314,7 @@ static void killed_while_waiting(void)
 
 CHECK_MAIN({"fifo_in_one_process", fifo_in_one_process},
            {"variable_sizes", variable_sizes},
-           {"message_size_limits", message_size_limits},
-           {"timeouts", timeouts},
+           {"message_size_limits", message_size_limits}, {"timeouts", timeouts},
            {"close_drains_then_ends", close_drains_then_ends},
            {"close_wakes_sleepers", close_wakes_sleepers},
            {"many_producers_many_consumers", many_producers_many_consumers},
