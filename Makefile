@@ -24,7 +24,7 @@ TEST_SOURCES := $(wildcard common/tests/*.c)
 TEST_PROGRAMS := $(patsubst common/tests/%.c,$(BUILD)/test/%,$(TEST_SOURCES))
 HEADERS := $(wildcard common/*.h)
 
-.PHONY: all help test run-all deps plots clean
+.PHONY: all help test check run-all deps plots clean
 .DEFAULT_GOAL := all
 
 all: $(LIB) $(PROGRAMS) $(TEST_PROGRAMS)
@@ -69,6 +69,12 @@ test: all
 	@sh common/scripts/deps.sh test
 	@BUILD="$(abspath $(BUILD))" bash common/scripts/run-tests.sh common $(CHAPTERS)
 
+# Sanitizers, valgrind, static analysis, both compilers, the fault matrix.
+check: all
+	@sh common/scripts/deps.sh check
+	@sh common/scripts/deps.sh test
+	@bash common/scripts/check.sh
+
 deps:
 	@sh common/scripts/deps.sh install
 
@@ -86,6 +92,7 @@ help:
 	@echo '  make run-all      run every chapter demo in order (PAUSE=1: wait for Enter between chapters)'
 	@echo '  make run-NN       run one chapter, e.g. make run-03 or make run-03_pool_map'
 	@echo '  make test         build, then run the common/ unit tests and every .bats file'
+	@echo '  make check        sanitizers, valgrind, static analysis, gcc+clang, fault matrix (slow)'
 	@echo '  make plots        regenerate the gnuplot figures under results/'
 	@echo '  make deps         install what is missing (gnuplot, bats, bats-support, bats-assert)'
 	@echo '  make clean        remove build/ and results/'

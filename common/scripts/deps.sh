@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: MIT
 # deps.sh - check for (and install) what the tutorial needs beyond cc and make.
 #
-# Usage: deps.sh install | run | test
+# Usage: deps.sh install | run | test | check
 #   install  install everything missing (make deps)
+#   check    before make check: also the analysis tools (valgrind, cppcheck,
+#            clang, clang-tidy, clang-format, shellcheck)
 #   run      before make run-all: install gnuplot if we can, else say how
 #   test     before make test: install what the tests need if we can; if bats
 #            is still missing, print the command and fail
@@ -26,6 +28,12 @@ bats_lib_present() {
 missing=""
 need_gnuplot=0
 need_bats=0
+tools=""
+if [ "$mode" = check ]; then
+    for tool in valgrind cppcheck clang clang-tidy clang-format shellcheck; do
+        have "$tool" || { missing="$missing $tool"; tools="$tools $tool"; }
+    done
+fi
 if ! have gnuplot; then missing="$missing gnuplot"; need_gnuplot=1; fi
 if [ "$mode" != run ]; then
     have bats || { missing="$missing bats"; need_bats=1; }
@@ -39,23 +47,33 @@ if have apt-get; then
     packages=""
     [ $need_gnuplot = 1 ] && packages="gnuplot-nox"
     [ $need_bats = 1 ] && packages="$packages bats bats-support bats-assert"
+    packages="$packages$tools" # Debian names its packages after the tools
     install="apt-get install -y $packages"
     update="apt-get update"
 elif have dnf; then
     packages=""
     [ $need_gnuplot = 1 ] && packages="gnuplot"
     [ $need_bats = 1 ] && packages="$packages bats"
+    for tool in $tools; do
+        case $tool in
+            clang-tidy | clang-format) packages="$packages clang-tools-extra" ;;
+            shellcheck) packages="$packages ShellCheck" ;;
+            *) packages="$packages $tool" ;;
+        esac
+    done
     install="dnf install -y $packages"
     update=""
 elif have brew; then
     packages=""
     [ $need_gnuplot = 1 ] && packages="gnuplot"
     [ $need_bats = 1 ] && packages="$packages bats-core bats-core/bats-core/bats-support bats-core/bats-core/bats-assert"
+    packages="$packages$tools"
     install="brew install $packages"
     update=""
 else
     echo "deps: missing:$missing, and no apt-get, dnf or brew to install it with" >&2
     [ "$mode" = test ] && [ $need_bats = 1 ] && exit 1
+    [ "$mode" = check ] && exit 1
     exit 0
 fi
 
@@ -74,6 +92,10 @@ else
         echo "deps: make test needs bats; stopping here." >&2
         exit 1
     fi
+    if [ "$mode" = check ]; then
+        echo "deps: make check needs these tools; stopping here." >&2
+        exit 1
+    fi
     [ $need_gnuplot = 1 ] && echo "deps: going on without gnuplot: plots are skipped." >&2
     exit 0
 fi
@@ -81,6 +103,8 @@ fi
 echo "deps: installing:$missing"
 export DEBIAN_FRONTEND=noninteractive
 # A fresh machine may have no package lists yet: update once, then install.
+# $install and $update are command lines: split into words on purpose.
+# shellcheck disable=SC2086
 if [ -n "$update" ]; then
     $sudo $install >/dev/null 2>&1 || { $sudo $update >/dev/null && $sudo $install >/dev/null; }
 else

@@ -8,7 +8,7 @@ set -u
 files=()
 for dir in "$@"; do
     while IFS= read -r f; do files+=("$f"); done \
-        < <(find "$dir" -name '*.bats' -not -path '*/handouts/*' | sort)
+        < <(find "$dir" -name '*.bats' -not -path '*/handouts/*' -not -path '*/check/*' | sort)
 done
 if [ ${#files[@]} -eq 0 ]; then
     echo "run-tests: no .bats files found" >&2
@@ -32,7 +32,7 @@ while IFS= read -r line; do
     esac
 done < "$log"
 # bats itself failing (a syntax error, say) must fail the run too.
-if [ $status -ne 0 ] && [ $failed -eq 0 ]; then
+if [ "$status" -ne 0 ] && [ $failed -eq 0 ]; then
     failed=1
 fi
 echo

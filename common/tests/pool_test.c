@@ -290,7 +290,8 @@ static void check_death(int how, enum pool_failure_cause cause,
     CHECK_EQ(pool_map(pool, end_as_told, tasks, 40, sizeof tasks[0], out,
                       sizeof(long), &opt),
              -1);
-    CHECK(timing_now() - t0 < 1.0); /* reported within a second, no hang */
+    CHECK_FASTER_THAN(timing_now() - t0,
+                      1.0); /* reported within a second, no hang */
     const struct pool_failure *f = pool_last_failure(pool);
     CHECK_EQ(f->cause, cause);
     CHECK_EQ(f->index, 23);
@@ -346,7 +347,7 @@ static void worker_killed_from_outside(void)
     long r;
     CHECK_EQ(pool_async_get(job, &r, 5.0), -1);
     CHECK_EQ(errno, ECANCELED);
-    CHECK(timing_now() - t0 < 1.0);
+    CHECK_FASTER_THAN(timing_now() - t0, 1.0);
     CHECK_EQ(pool_async_failure(job)->signal, SIGKILL);
     CHECK_EQ(pool_async_failure(job)->pid, victim);
     pool_async_release(job);
@@ -374,7 +375,7 @@ static void apply_async_get_timeout(void)
     double t0 = timing_now();
     CHECK_EQ(pool_async_get(job, &r, 0.05), -1);
     CHECK_EQ(errno, ETIMEDOUT);
-    CHECK(timing_now() - t0 < 0.3);
+    CHECK_FASTER_THAN(timing_now() - t0, 0.3);
     CHECK(!pool_async_ready(job));
     CHECK(!pool_async_successful(job));
     CHECK_EQ(pool_async_wait(job, POOL_FOREVER), 0);
@@ -535,7 +536,7 @@ static void terminate_reaps_everything(void)
     CHECK_EQ(pool_async_wait(jobs[0], 0.1), -1);
     double t0 = timing_now();
     pool_terminate(pool);
-    CHECK(timing_now() - t0 < 1.0);
+    CHECK_FASTER_THAN(timing_now() - t0, 1.0);
     check_no_children();
     for (int i = 0; i < 5; i++) {
         CHECK(pool_async_ready(jobs[i]));
@@ -561,7 +562,7 @@ static void terminate_escalates_to_sigkill(void)
     CHECK_EQ(pool_apply(pool, cube, &x, sizeof x, &r, sizeof r), 0);
     double t0 = timing_now();
     pool_terminate(pool);
-    CHECK(timing_now() - t0 < 1.0);
+    CHECK_FASTER_THAN(timing_now() - t0, 1.0);
     check_no_children();
     pool_destroy(pool);
 }
@@ -615,7 +616,7 @@ static void wait_interrupted_by_signal(void)
     double t0 = timing_now();
     CHECK_EQ(pool_async_wait(job, POOL_FOREVER), -1);
     CHECK_EQ(errno, EINTR);
-    CHECK(timing_now() - t0 < 2.0);
+    CHECK_FASTER_THAN(timing_now() - t0, 2.0);
     pool_terminate(pool);
     pool_destroy(pool);
     check_no_children();
