@@ -97,6 +97,10 @@ static int run_task(const struct worker_setup *setup,
     } else {
         header->payload = result_bytes;
     }
+    /* Zero the padding too: bytes sent to another process should never be
+     * whatever happened to be in memory. */
+    memset(results + header->payload, 0,
+           wire_padded(header->payload) - header->payload);
     out->end += sizeof *header + wire_padded(header->payload);
     return 0;
 }

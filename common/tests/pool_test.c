@@ -46,8 +46,10 @@ static int fail_on_five(const void *arg, void *result, struct pool_task *task)
 
 /* The argument says how this task ends: 0 normally, else a way to die. */
 enum { END_OK, END_SIGKILL, END_SEGV, END_ABORT, END_EXIT3, END_SLEEP };
+/* Two longs: no padding, so every byte sent to a worker is initialised
+ * (valgrind would rightly complain about padding with garbage in it). */
 struct ending {
-    int how;
+    long how;
     long value;
 };
 
