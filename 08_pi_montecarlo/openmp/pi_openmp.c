@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pi_openmp.c - the same Monte Carlo pi as pi_montecarlo.c, with OpenMP
+ * threads sharing one address space instead of a pool of processes, so the
+ * two can be compared: same kernel, same blocks, same random streams.
+ *
+ * Usage: OMP_NUM_THREADS=T pi_openmp [-n DARTS] [--seed S]
+ *
+ * Prints the same two CSV lines as `pi_montecarlo --csv` (the first column
+ * is the thread count), with the same estimate for the same seed and darts.
+ * Not built by the Makefile (it needs -fopenmp): bench.sh builds it.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <omp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "report.h"
+#include "rng.h"
+#include "timing.h"
+
+#define BLOCK_DARTS 100000u
+#define MAX_DARTS 100000000000LL
+
+/* The kernel, exactly as in pi_montecarlo.c. */
+static uint64_t throw_darts(struct rng *r, uint64_t darts)
+{
+    uint64_t hits = 0;
+    for (uint64_t i = 0; i < darts; i++) {
+        double x = rng_uniform(r);
+        double y = rng_uniform(r);
+        hits += x * x + y * y < 1.0;
+    }
+    return hits;
+}
+
+int main(int argc, char **argv)
+{
+    report_set_program(argv[0]);
+    long long darts = 100000000;
+    uint64_t seed = 1;
+    static const struct option longopts[] = {
+        {"seed", required_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":n:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'n': darts = cli_parse_count("-n", optarg, 1, MAX_DARTS); break;
+        case 's':
+            seed = (uint64_t)cli_parse_int("--seed", optarg, 0, INT64_MAX);
+            break;
+        case 'h':
+            printf("Usage: OMP_NUM_THREADS=T %s [-n DARTS] [--seed S]\n",
+                   report_program());
+            return 0;
+        case ':': usage_error("%s: missing value", argv[optind - 1]);
+        default: usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        usage_error("unexpected argument '%s'", argv[optind]);
+
+    /* The same plan as pi_montecarlo: block k starts at stream k. */
+    size_t blocks = (size_t)(((uint64_t)darts + BLOCK_DARTS - 1) / BLOCK_DARTS);
+    struct rng *start = malloc(blocks * sizeof *start);
+    if (start == NULL)
+        die("malloc");
+    struct rng r;
+    rng_seed(&r, seed);
+    for (size_t k = 0; k < blocks; k++) {
+        start[k] = r;
+        rng_jump(&r);
+    }
+
+    /* The parallel for: threads take blocks one at a time, like the pool
+     * with chunksize 1; the reduction sums each thread's hits at the end. */
+    uint64_t inside = 0;
+    double t0 = timing_now();
+#pragma omp parallel for schedule(dynamic, 1) reduction(+ : inside)
+    for (size_t k = 0; k < blocks; k++) {
+        uint64_t n = k + 1 < blocks ? BLOCK_DARTS
+                                    : (uint64_t)darts - (uint64_t)k * BLOCK_DARTS;
+        inside += throw_darts(&start[k], n);
+    }
+    double seconds = timing_now() - t0;
+
+    double estimate = 4.0 * (double)inside / (double)darts;
+    printf("threads,darts,seconds,estimate,error\n");
+    printf("%d,%lld,%.6f,%.10f,%.10f\n", omp_get_max_threads(), darts, seconds,
+           estimate, fabs(estimate - M_PI));
+    free(start);
+    return 0;
+}

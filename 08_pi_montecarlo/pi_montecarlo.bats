@@ -1,0 +1,218 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# Tests of chapter 08: Monte Carlo pi, reproducible streams, the fork + RNG
+# bug, --csv, the speedup script. No timing is asserted: the machine may be
+# busy.
+
+setup() {
+    load ../common/tests/helper
+    README=$ROOT/08_pi_montecarlo/README.md
+    PI=$BIN/pi_montecarlo
+}
+
+# The estimate column of a --csv run.
+csv_estimate() { printf '%s\n' "$1" | awk -F, 'NR == 2 { print $4 }'; }
+
+@test "pi_montecarlo: --help prints usage on stdout and exits 0" {
+    run --separate-stderr "$PI" --help
+    assert_success
+    assert_line --index 0 --partial "Usage: pi_montecarlo"
+    assert_line --partial "--serial-fraction F"
+    [ -z "$stderr" ]
+}
+
+@test "pi_montecarlo: the estimate is within 4 standard errors of pi for seeds 1 to 6" {
+    for seed in 1 2 3 4 5 6; do
+        run bounded 30 "$PI" --csv -j 2 -n 2M --seed $seed 3>&-
+        assert_success
+        # one standard error of 4 x hits/darts is 4 sqrt(p (1 - p) / darts)
+        run awk -F, 'NR == 2 { p = atan2(1, 1); se = 4 * sqrt(p * (1 - p) / $2);
+                               d = $4 - 4 * atan2(1, 1); if (d < 0) d = -d;
+                               print d / se; exit !(d < 4 * se) }' <<<"$output"
+        assert_success
+    done
+}
+
+@test "pi_montecarlo: the same seed and darts give the same estimate for 1, 2 and 3 workers" {
+    run bounded 30 "$PI" --csv -j 1 -n 3.3M --seed 7 3>&-
+    assert_success
+    local one; one=$(csv_estimate "$output")
+    for w in 2 3; do
+        run bounded 30 "$PI" --csv -j $w -n 3.3M --seed 7 3>&-
+        assert_success
+        assert_equal "$(csv_estimate "$output")" "$one"
+    done
+}
+
+@test "pi_montecarlo: --weak -j 3 -n N is the same job as -j 1 -n 3N" {
+    run bounded 30 "$PI" --csv --weak -j 3 -n 1M 3>&-
+    assert_success
+    assert_line --index 1 --regexp '^3,3000000,'
+    local weak; weak=$(csv_estimate "$output")
+    run bounded 30 "$PI" --csv -j 1 -n 3M 3>&-
+    assert_equal "$(csv_estimate "$output")" "$weak"
+}
+
+@test "pi_montecarlo: different seeds give different estimates" {
+    run bounded 30 "$PI" --csv -j 2 -n 1M --seed 1 3>&-
+    local a; a=$(csv_estimate "$output")
+    run bounded 30 "$PI" --csv -j 2 -n 1M --seed 2 3>&-
+    refute [ "$(csv_estimate "$output")" = "$a" ]
+}
+
+@test "pi_montecarlo: --same-seed: W workers throw the same darts W times over" {
+    # strong scaling: 2M darts from 4 identical workers = 500K darts, 4 times
+    run bounded 30 "$PI" --csv --same-seed -j 4 -n 2M 3>&-
+    assert_success
+    local four; four=$(csv_estimate "$output")
+    run bounded 30 "$PI" --csv --same-seed -j 1 -n 500K 3>&-
+    assert_equal "$(csv_estimate "$output")" "$four"
+    # with independent streams the 2M darts give another estimate
+    run bounded 30 "$PI" --csv -j 4 -n 2M 3>&-
+    refute [ "$(csv_estimate "$output")" = "$four" ]
+}
+
+@test "pi_montecarlo: --same-seed --weak: adding workers does not change the estimate at all" {
+    run bounded 30 "$PI" --csv --same-seed --weak -j 1 -n 1M 3>&-
+    local one; one=$(csv_estimate "$output")
+    local err; err=$(printf '%s\n' "$output" | awk -F, 'NR == 2 { print $5 }')
+    for w in 2 4; do
+        run bounded 30 "$PI" --csv --same-seed --weak -j $w -n 1M 3>&-
+        assert_success
+        assert_equal "$(csv_estimate "$output")" "$one"
+        assert_equal "$(printf '%s\n' "$output" | awk -F, 'NR == 2 { print $5 }')" "$err"
+    done
+    # while independent streams use all the darts: another estimate
+    run bounded 30 "$PI" --csv --weak -j 4 -n 1M 3>&-
+    refute [ "$(csv_estimate "$output")" = "$one" ]
+}
+
+@test "pi_montecarlo: --csv prints a header and one line of numbers" {
+    run --separate-stderr bounded 30 "$PI" --csv -j 2 -n 1M 3>&-
+    assert_success
+    assert_equal "${#lines[@]}" 2
+    assert_line --index 0 "workers,darts,seconds,estimate,error"
+    assert_line --index 1 --regexp '^2,1000000,[0-9]+\.[0-9]{6},3\.[0-9]{10},0\.[0-9]{10}$'
+    [ -z "$stderr" ]
+}
+
+@test "pi_montecarlo: -n takes 1e6, 2.5M and 250K" {
+    for n in 1e6:1000000 2.5M:2500000 250K:250000; do
+        run bounded 30 "$PI" --csv -j 2 -n "${n%%:*}" 3>&-
+        assert_success
+        assert_line --index 1 --regexp "^2,${n##*:},"
+    done
+}
+
+@test "pi_montecarlo: every block is thrown once, by the workers' tally" {
+    run bounded 30 "$PI" -j 3 -n 2050000 3>&-
+    assert_success
+    assert_line --partial "21 blocks of up to 100000 darts"
+    # the per-worker lines add up to every block and every dart
+    run awk '/worker [0-9]+ \(pid [0-9]+\):/ { b += $(NF - 3); d += $(NF - 1); n++ }
+             END { print n, b, d }' <<<"$output"
+    assert_output "3 21 2050000"
+    refute_line --partial "pid 0)"
+}
+
+@test "pi_montecarlo: --serial-fraction 0 and 0.5 run and give the same estimate" {
+    run bounded 30 "$PI" --csv -j 2 -n 1M --serial-fraction 0 3>&-
+    local zero; zero=$(csv_estimate "$output")
+    run bounded 30 "$PI" -j 2 -n 1M --serial-fraction 0.5 3>&-
+    assert_success
+    assert_line --partial "--serial-fraction 0.5: the parent throws 1000000 darts alone first"
+    run bounded 30 "$PI" --csv -j 2 -n 1M --serial-fraction 0.5 3>&-
+    assert_equal "$(csv_estimate "$output")" "$zero"
+}
+
+@test "pi_montecarlo: bad input: one line on stderr naming the option, exit 2, nothing on stdout" {
+    check() {
+        local name=$1
+        shift
+        run --separate-stderr "$PI" "$@"
+        assert_failure 2
+        [ -z "$output" ] || { echo "stdout for $*: $output"; return 1; }
+        [ "${#stderr_lines[@]}" -eq 1 ] || { echo "stderr for $*: $stderr"; return 1; }
+        [[ $stderr == *"$name"* ]] || { echo "stderr for $* lacks $name: $stderr"; return 1; }
+    }
+    for bad in 0 -1 abc 12abc 99999999999999999999 ""; do
+        check "-j" -j "$bad"
+    done
+    for bad in 0 -1 abc 12abc 99999999999999999999 "" 1.5 1e12; do
+        check "-n" -n "$bad"
+    done
+    for bad in 1 1.5 -0.1 abc ""; do
+        check "--serial-fraction" --serial-fraction "$bad"
+    done
+    check "--seed" --seed -1
+    check "--seed" --seed abc
+    check "--bogus" --bogus
+    check "-x" -x
+    check "-j" -j
+    check "--serial-fraction" --serial-fraction
+    check "stray" stray
+    check "--weak" --weak -j 2 -n 1e11
+}
+
+@test "speedup.sh: a tiny sweep writes a CSV for every worker count and a PNG" {
+    local out=$BATS_TEST_TMPDIR/results
+    run bounded 60 env BIN="$BIN" OUT="$out" DARTS=300K REPEATS=1 MAX_WORKERS=3 \
+        sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
+    assert_success
+    assert_line --partial "== speedup: 300K darts per run, median of 1"
+    for f in speedup.csv speedup-serial.csv; do
+        run awk -F, 'NR > 1 { printf "%s ", $1 }' "$out/$f"
+        assert_output "1 2 3 "
+    done
+    run awk 'END { print NR }' "$out/runs.csv"
+    assert_output 7
+    if command -v gnuplot >/dev/null; then
+        [ -s "$out/speedup.png" ]
+    fi
+}
+
+@test "README: the expected output of one run matches" {
+    run bounded 30 "$PI" -j 2 -n 20M 3>&-
+    assert_success
+    readme_matches "$README" run
+}
+
+@test "README: the expected --csv output matches" {
+    run bounded 30 "$PI" --csv -j 2 -n 1M 3>&-
+    assert_success
+    readme_matches "$README" csv
+}
+
+@test "README: the expected --same-seed output matches" {
+    run bounded 30 sh -c 'for w in 1 2 4; do "$0" -q --weak -j $w -n 5M --same-seed; done' "$PI" 3>&-
+    assert_success
+    readme_matches "$README" same-seed
+}
+
+@test "pi_montecarlo.py: the Python mirror prints the same hits and estimate as C" {
+    command -v python3 >/dev/null || skip "python3 is not installed"
+    local deterministic='/darts inside|standard errors|^== / { sub(/^\[parent [0-9]+\] /, ""); print }'
+    run bounded 30 "$PI" -j 2 -n 250K --seed 3 3>&-
+    assert_success
+    local c; c=$(awk "$deterministic" <<<"$output")
+    run bounded 60 python3 "$ROOT/08_pi_montecarlo/pi_montecarlo.py" -j 2 -n 250K --seed 3 3>&-
+    assert_success
+    assert_equal "$(awk "$deterministic" <<<"$output")" "$c"
+    # the bug, too: the same darts, copied
+    run bounded 30 "$PI" --csv -q --weak --same-seed -j 3 -n 50K 3>&-
+    c=$(csv_estimate "$output")
+    run bounded 60 python3 "$ROOT/08_pi_montecarlo/pi_montecarlo.py" --csv --weak --same-seed -j 3 -n 50K 3>&-
+    assert_success
+    assert_line --index 0 "workers,darts,seconds,estimate,error"
+    assert_equal "$(csv_estimate "$output")" "$c"
+}
+
+@test "openmp/bench.sh: OpenMP threads get the same estimate as the pool" {
+    command -v "${CC:-cc}" >/dev/null || skip "no C compiler"
+    echo 'int main(void) { return 0; }' > "$BATS_TEST_TMPDIR/t.c"
+    "${CC:-cc}" -fopenmp "$BATS_TEST_TMPDIR/t.c" -o "$BATS_TEST_TMPDIR/t" 2>/dev/null ||
+        skip "${CC:-cc} has no OpenMP"
+    run bounded 60 env BUILD="$BUILD" REPEATS=1 sh "$ROOT/08_pi_montecarlo/openmp/bench.sh" 2M 3>&-
+    assert_success
+    assert_line --regexp '^ +1 +[0-9.]+ +[0-9.]+ +[0-9.]+  yes \(3\.[0-9]+\)$'
+}

@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""pi_montecarlo.py - the Python mirror of pi_montecarlo.c: Monte Carlo pi on
+a multiprocessing.Pool, timed.
+
+Usage: python3 pi_montecarlo.py [-j W] [-n DARTS] [--seed S] [--same-seed]
+                                [--serial-fraction F] [--weak] [--csv] [-q]
+
+It implements the C library's generator (xoshiro256** seeded through
+splitmix64, and its 2^128-step jump) in pure Python, so the same seed and dart
+count give exactly the same hits and estimate as the C program, only about a
+hundred times slower: hence the smaller default (-n 500K instead of 100M).
+"""
+import argparse
+import math
+import multiprocessing
+import os
+import sys
+import time
+
+BLOCK_DARTS = 100_000
+MAX_DARTS = 10**11
+MASK = (1 << 64) - 1
+
+
+# ---- common/rng.c, line for line ---------------------------------------
+def splitmix64(state):
+    state = (state + 0x9E3779B97F4A7C15) & MASK
+    z = state
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+    return state, z ^ (z >> 31)
+
+
+def rng_seed(seed):
+    s = []
+    for _ in range(4):
+        seed, value = splitmix64(seed)
+        s.append(value)
+    return s
+
+
+def rotl(x, k):
+    return ((x << k) | (x >> (64 - k))) & MASK
+
+
+def rng_next(s):
+    result = (rotl((s[1] * 5) & MASK, 7) * 9) & MASK
+    t = (s[1] << 17) & MASK
+    s[2] ^= s[0]
+    s[3] ^= s[1]
+    s[1] ^= s[2]
+    s[0] ^= s[3]
+    s[2] ^= t
+    s[3] = rotl(s[3], 45)
+    return result
+
+
+def rng_jump(s):
+    jump = (0x180EC6D33CFD0ABA, 0xD5A61266F0C9392C,
+            0xA9582618E03FC9AA, 0x39ABDC4529B1661C)
+    acc = [0, 0, 0, 0]
+    for word in jump:
+        for b in range(64):
+            if word & (1 << b):
+                acc = [a ^ x for a, x in zip(acc, s)]
+            rng_next(s)
+    s[:] = acc
+
+
+# ---- the kernel and the task -------------------------------------------
+def throw_darts(s, darts):
+    """Count the darts inside the quarter circle (the same kernel as C)."""
+    hits = 0
+    for _ in range(darts):
+        x = (rng_next(s) >> 11) * 2.0**-53
+        y = (rng_next(s) >> 11) * 2.0**-53
+        hits += x * x + y * y < 1.0
+    return hits
+
+
+def throw_block(block):
+    """The task, run in a worker: block = (generator state, darts)."""
+    state, darts = block
+    return os.getpid(), throw_darts(list(state), darts)
+
+
+def count(text):
+    """-n 250K, 2.5M, 1e9: the same short forms as cli_parse_count()."""
+    scale = {"k": 10**3, "m": 10**6, "g": 10**9}.get(text[-1:].lower(), 1)
+    value = float(text[:-1] if scale > 1 else text) * scale
+    if value != int(value) or not 1 <= value <= MAX_DARTS:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a count in 1..{MAX_DARTS}")
+    return int(value)
+
+
+def fraction(text):
+    value = float(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is out of range (0 to below 1)")
+    return value
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-j", "--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("-n", type=count, default=500_000, dest="darts")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--same-seed", action="store_true")
+    parser.add_argument("--serial-fraction", type=fraction, default=0.0)
+    parser.add_argument("--weak", action="store_true")
+    parser.add_argument("--csv", action="store_true")
+    parser.add_argument("-q", "--quiet", action="store_true")
+    o = parser.parse_args()
+    if o.workers < 1:
+        parser.error("-j: must be at least 1")
+    narrate = not o.quiet and not o.csv
+    me = os.getpid()
+    total = o.darts * (o.workers if o.weak else 1)
+
+    # The plan: block k starts at stream k, the seed jumped k times...
+    if not o.same_seed:
+        r = rng_seed(o.seed)
+        blocks = []
+        t0 = time.perf_counter()
+        for k in range((total + BLOCK_DARTS - 1) // BLOCK_DARTS):
+            blocks.append((tuple(r), min(BLOCK_DARTS, total - k * BLOCK_DARTS)))
+            rng_jump(r)
+        jump_seconds = time.perf_counter() - t0
+    else:
+        # ... or the bug: every worker's share starts from the same state.
+        start = tuple(rng_seed(o.seed))
+        blocks = [(start, total // o.workers + (w < total % o.workers))
+                  for w in range(o.workers)]
+    serial_darts = round(o.serial_fraction / (1 - o.serial_fraction) * o.darts)
+
+    s = "" if o.workers == 1 else "s"
+    if narrate:
+        print(f"[parent {me}] pi by Monte Carlo: {total} darts, {o.workers} worker{s}, "
+              f"seed {o.seed}" + (" (weak scaling: -n darts per worker)" if o.weak else ""))
+        print("== plan ==")
+        if not o.same_seed:
+            n = len(blocks)
+            print(f"[parent {me}] {n} block{'' if n == 1 else 's'} of up to {BLOCK_DARTS} "
+                  "darts; block k draws from stream k (the seed jumped k times)")
+            print(f"[parent {me}] {n} jumps of 2^128 steps took {jump_seconds * 1e3:.3f} ms "
+                  f"({jump_seconds * 1e6 / n:.2f} us each)")
+            print(f"[parent {me}] so the estimate depends on the seed and the darts, not on -j")
+        else:
+            print(f"[parent {me}] --same-seed: {len(blocks)} share{s}, every one starting "
+                  "from the same generator state")
+            print(f"[parent {me}] (the fork + RNG bug: each worker throws the same darts "
+                  "as the others)")
+        if serial_darts:
+            print(f"[parent {me}] --serial-fraction {o.serial_fraction:g}: the parent "
+                  f"throws {serial_darts} darts alone first")
+    sys.stdout.flush()
+
+    with multiprocessing.Pool(o.workers) as pool:
+        t0 = time.perf_counter()
+        throw_darts(rng_seed(o.seed ^ 0x5E71A1), serial_darts)   # serial work
+        results = pool.map(throw_block, blocks, chunksize=1)
+        seconds = time.perf_counter() - t0
+
+    inside = sum(hits for _, hits in results)                    # the reduce
+    estimate = 4 * inside / total
+    error = abs(estimate - math.pi)
+    p = math.pi / 4
+    std_error = 4 * math.sqrt(p * (1 - p) / total)
+    if o.csv:
+        print("workers,darts,seconds,estimate,error")
+        print(f"{o.workers},{total},{seconds:.6f},{estimate:.10f},{error:.10f}")
+    elif narrate:
+        print("== throwing ==")
+        pids = list(dict.fromkeys(pid for pid, _ in results))    # in order seen
+        for w, pid in enumerate(pids):
+            mine = [b for b, (owner, _) in zip(blocks, results) if owner == pid]
+            print(f"[parent {me}] worker {w} (pid {pid}): {len(mine)} "
+                  f"block{'' if len(mine) == 1 else 's'}, {sum(d for _, d in mine)} darts")
+        print("== result ==")
+        print(f"[parent {me}] {inside} of {total} darts inside: pi ~ {estimate:.7f}")
+        print(f"[parent {me}] error {error:.7f} = {error / std_error:.2f} standard errors "
+              f"(one standard error: {std_error:.7f})")
+        if o.same_seed and o.workers > 1:
+            d = blocks[0][1]
+            print(f"[parent {me}] but only {d} of those darts were different: "
+                  f"the error of {d} darts")
+        print(f"[parent {me}] {seconds:.3f} s, {total / seconds / 1e6:.1f} million darts/s "
+              f"with {o.workers} worker{s}")
+    if not o.csv:
+        print(f"pi_montecarlo: pi ~ {estimate:.7f} (error {error:.7f}) from {total} darts "
+              f"in {seconds:.3f} s with {o.workers} worker{s}"
+              + (" (--same-seed)" if o.same_seed else ""))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: MIT
+# speedup.gp - fit Amdahl's law to pi_montecarlo's measured speedup and draw
+# it: speedup, efficiency and Karp-Flatt serial fraction against workers.
+#
+# Usage (speedup.sh does this):
+#   gnuplot -e "dir='results/08_pi_montecarlo'; model='CPU name'; physical=2; \
+#               logical=2; usable=2; serial=0.2; darts='60M'; repeats=3; note=''" \
+#           08_pi_montecarlo/speedup.gp
+# Reads dir/speedup.csv and dir/speedup-serial.csv (workers,darts,seconds,
+# speedup,efficiency,karp_flatt); writes dir/speedup.png and prints a text
+# rendering of the speedup panel on stdout.
+
+set datafile separator ','
+set print '-'
+plain = dir . '/speedup.csv'
+with_serial = dir . '/speedup-serial.csv'
+stats plain using 1 nooutput
+wmax = STATS_max
+
+# Amdahl's law: a fraction p of the work runs in parallel, the rest in
+# series, so W processors give S(W) = 1 / ((1 - p) + p / W). Past the CPU
+# count extra workers share the same CPUs: W processes, min(W, CPUs)
+# processors. That is the curve fitted to every measured point.
+procs(w) = w < usable ? w : usable
+amdahl(w, p) = 1.0 / ((1.0 - p) + p / procs(w))
+p = 0.9
+q = 0.7
+fit_plain(x) = amdahl(x, p)
+fit_serial(x) = amdahl(x, q)
+set fit quiet
+set fit logfile '/dev/null'
+if (usable > 1) {
+    fit fit_plain(x) plain using 1:4 via p
+    fit fit_serial(x) with_serial using 1:4 via q
+    print sprintf("fitted parallel fraction p: %.3f as it is; %.3f with --serial-fraction %g (set: %.3f)", \
+                  p, q, serial, 1 - serial)
+} else {
+    p = NaN; q = NaN
+    print "one usable CPU: no speedup to fit"
+}
+
+set title noenhanced
+set key top left box opaque noenhanced
+set grid
+set xrange [0.8 : wmax + 0.2]
+set xtics 1
+set samples 1000
+set xlabel 'workers W (processes)'
+set arrow 1 from physical, graph 0 to physical, graph 1 nohead dt 3 lw 2 lc rgb '#555555'
+set label 1 sprintf(' %d physical core%s', physical, physical == 1 ? '' : 's') \
+    at physical, graph 0.05 left textcolor rgb '#555555'
+if (logical != physical) {
+    set arrow 2 from logical, graph 0 to logical, graph 1 nohead dt 4 lc rgb '#555555'
+    set label 2 sprintf(' %d logical CPUs', logical) at logical, graph 0.12 left \
+        textcolor rgb '#555555'
+}
+machine = sprintf('%s: %d physical core%s, %d logical CPU%s, %d usable%s', \
+                  model, physical, physical == 1 ? '' : 's', logical, \
+                  logical == 1 ? '' : 's', usable, note eq '' ? '' : ' (' . note . ')')
+runs = sprintf('%s darts per run, median of %d runs per point', darts, repeats)
+
+# ---- the PNG: speedup on the left, efficiency and Karp-Flatt on the right
+set terminal pngcairo size 1400,560 font 'sans,10'
+set output dir . '/speedup.png'
+set multiplot layout 1,2 title "Monte Carlo pi, speedup against workers on " . machine . "\n" . runs noenhanced
+
+set title "speedup: measured (median), ideal, Amdahl's law fitted"
+set ylabel 'speedup S = T_1 / T_W (times faster than 1 worker)'
+set yrange [0 : wmax + 0.5]
+plot x title 'ideal: S = W' with lines dt 2 lc rgb '#888888', \
+     fit_plain(x) title sprintf("Amdahl fit, no serial work added: p = %.3f", p) \
+         with lines lw 2 lc rgb '#1f77b4', \
+     plain using 1:4 title 'measured, no serial work added' \
+         with points pt 7 ps 1.5 lc rgb '#1f77b4', \
+     fit_serial(x) title sprintf("Amdahl fit, --serial-fraction %g: p = %.3f (set: %.2f)", \
+                                 serial, q, 1 - serial) \
+         with lines lw 2 lc rgb '#d62728', \
+     with_serial using 1:4 title sprintf('measured, --serial-fraction %g', serial) \
+         with points pt 5 ps 1.3 lc rgb '#d62728'
+
+set title 'efficiency E = S / W and Karp-Flatt serial fraction e = (1/S - 1/W) / (1 - 1/W)'
+set ylabel 'fraction (1 = perfect efficiency; e = 0: no serial part)'
+set yrange [0 : 1.25]
+set key top right
+plot 1 title '' with lines dt 2 lc rgb '#888888', \
+     plain using 1:5 title 'efficiency, no serial work added' \
+         with linespoints pt 7 lw 2 lc rgb '#1f77b4', \
+     with_serial using 1:5 title sprintf('efficiency, --serial-fraction %g', serial) \
+         with linespoints pt 5 lw 2 lc rgb '#d62728', \
+     plain using 1:6 title 'Karp-Flatt e, no serial work added' \
+         with linespoints pt 6 dt 2 lc rgb '#1f77b4', \
+     with_serial using 1:6 title sprintf('Karp-Flatt e, --serial-fraction %g', serial) \
+         with linespoints pt 4 dt 2 lc rgb '#d62728'
+unset multiplot
+
+# ---- the same speedup panel as text, for a terminal (or ssh)
+set terminal dumb size 79,26
+set output
+unset grid
+set key top left nobox
+set title sprintf('speedup on %s (A, B: fitted Amdahl, p = %.2f and %.2f)', model, p, q)
+set ylabel 'speedup'
+set yrange [0 : wmax + 0.5]
+unset label 1
+unset label 2
+plot x title 'ideal' with lines, \
+     fit_plain(x) title 'A: Amdahl fit' with lines, \
+     plain using 1:4 title 'measured' with points pt 'o', \
+     fit_serial(x) title sprintf('B: fit, --serial-fraction %g', serial) with lines, \
+     with_serial using 1:4 title 'measured, serial' with points pt 'x'
