@@ -212,6 +212,9 @@ csv_estimate() { printf '%s\n' "$1" | awk -F, 'NR == 2 { print $4 }'; }
     echo 'int main(void) { return 0; }' > "$BATS_TEST_TMPDIR/t.c"
     "${CC:-cc}" -fopenmp "$BATS_TEST_TMPDIR/t.c" -o "$BATS_TEST_TMPDIR/t" 2>/dev/null ||
         skip "${CC:-cc} has no OpenMP"
+    if command -v nm >/dev/null && nm "$BUILD/lib/libcommon.a" 2>/dev/null | grep -q __asan_init; then
+        skip "the library is a sanitizer build: bench.sh needs its CFLAGS and LDFLAGS"
+    fi
     run bounded 60 env BUILD="$BUILD" REPEATS=1 sh "$ROOT/08_pi_montecarlo/openmp/bench.sh" 2M 3>&-
     assert_success
     assert_line --regexp '^ +1 +[0-9.]+ +[0-9.]+ +[0-9.]+  yes \(3\.[0-9]+\)$'

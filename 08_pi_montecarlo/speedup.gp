@@ -46,13 +46,24 @@ set xrange [0.8 : wmax + 0.2]
 set xtics 1
 set samples 1000
 set xlabel 'workers W (processes)'
+# The core-count lines; a label at the right edge goes on the line's left.
 set arrow 1 from physical, graph 0 to physical, graph 1 nohead dt 3 lw 2 lc rgb '#555555'
-set label 1 sprintf(' %d physical core%s', physical, physical == 1 ? '' : 's') \
-    at physical, graph 0.05 left textcolor rgb '#555555'
+if (physical < wmax) {
+    set label 1 sprintf(' %d physical core%s', physical, physical == 1 ? '' : 's') \
+        at physical, graph 0.05 left textcolor rgb '#555555'
+} else {
+    set label 1 sprintf('%d physical core%s ', physical, physical == 1 ? '' : 's') \
+        at physical, graph 0.05 right textcolor rgb '#555555'
+}
 if (logical != physical) {
     set arrow 2 from logical, graph 0 to logical, graph 1 nohead dt 4 lc rgb '#555555'
-    set label 2 sprintf(' %d logical CPUs', logical) at logical, graph 0.12 left \
-        textcolor rgb '#555555'
+    if (logical < wmax) {
+        set label 2 sprintf(' %d logical CPUs', logical) at logical, graph 0.12 left \
+            textcolor rgb '#555555'
+    } else {
+        set label 2 sprintf('%d logical CPUs ', logical) at logical, graph 0.12 right \
+            textcolor rgb '#555555'
+    }
 }
 machine = sprintf('%s: %d physical core%s, %d logical CPU%s, %d usable%s', \
                   model, physical, physical == 1 ? '' : 's', logical, \
@@ -67,12 +78,12 @@ set multiplot layout 1,2 title "Monte Carlo pi, speedup against workers on " . m
 set title "speedup: measured (median), ideal, Amdahl's law fitted"
 set ylabel 'speedup S = T_1 / T_W (times faster than 1 worker)'
 set yrange [0 : wmax + 0.5]
-plot x title 'ideal: S = W' with lines dt 2 lc rgb '#888888', \
-     fit_plain(x) title sprintf("Amdahl fit, no serial work added: p = %.3f", p) \
+plot sample [1:wmax] x title 'ideal: S = W' with lines dt 2 lc rgb '#888888', \
+     [1:wmax] fit_plain(x) title sprintf("Amdahl fit, no serial work added: p = %.3f", p) \
          with lines lw 2 lc rgb '#1f77b4', \
      plain using 1:4 title 'measured, no serial work added' \
          with points pt 7 ps 1.5 lc rgb '#1f77b4', \
-     fit_serial(x) title sprintf("Amdahl fit, --serial-fraction %g: p = %.3f (set: %.2f)", \
+     [1:wmax] fit_serial(x) title sprintf("Amdahl fit, --serial-fraction %g: p = %.3f (set: %.2f)", \
                                  serial, q, 1 - serial) \
          with lines lw 2 lc rgb '#d62728', \
      with_serial using 1:4 title sprintf('measured, --serial-fraction %g', serial) \
@@ -97,14 +108,14 @@ unset multiplot
 set terminal dumb size 79,26
 set output
 unset grid
-set key top left nobox
+set key bottom right nobox
 set title sprintf('speedup on %s (A, B: fitted Amdahl, p = %.2f and %.2f)', model, p, q)
 set ylabel 'speedup'
 set yrange [0 : wmax + 0.5]
 unset label 1
 unset label 2
-plot x title 'ideal' with lines, \
-     fit_plain(x) title 'A: Amdahl fit' with lines, \
+plot sample [1:wmax] x title 'ideal' with lines, \
+     [1:wmax] fit_plain(x) title 'A: Amdahl fit' with lines, \
      plain using 1:4 title 'measured' with points pt 'o', \
-     fit_serial(x) title sprintf('B: fit, --serial-fraction %g', serial) with lines, \
+     [1:wmax] fit_serial(x) title sprintf('B: fit, --serial-fraction %g', serial) with lines, \
      with_serial using 1:4 title 'measured, serial' with points pt 'x'

@@ -72,7 +72,7 @@ for series in plain serial; do
         w=$((w + 1))
     done
 done
-[ -t 2 ] && printf '\r%70s\r' '' >&2
+if [ -t 2 ]; then printf '\r%78s\r' '' >&2; fi
 
 # Medians per worker count, then speedup S = T1 / TW, efficiency E = S / W
 # and the Karp-Flatt serial fraction e = (1/S - 1/W) / (1 - 1/W).
@@ -102,7 +102,8 @@ medians serial > "$out/speedup-serial.csv"
 table() {
     awk -F, 'NR > 1 { printf "%7d %9.3f %8.2f %11.2f %11s\n", $1, $3, $4, $5, $6 }' "$1"
 }
-echo "== speedup: $darts darts per run, median of $repeats, $model, $physical cores, $usable usable CPUs =="
+cpus_word=CPUs; [ "$usable" -gt 1 ] || cpus_word=CPU
+echo "== speedup: $darts darts per run, median of $repeats, $model, $physical cores, $usable usable $cpus_word =="
 echo "workers   seconds  speedup  efficiency  karp-flatt"
 table "$out/speedup.csv"
 echo "== the same with --serial-fraction $serial =="

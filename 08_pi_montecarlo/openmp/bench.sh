@@ -6,13 +6,16 @@
 #
 # Usage: sh 08_pi_montecarlo/openmp/bench.sh [DARTS]   (default 500M)
 #   BUILD=dir   the build folder holding lib/libcommon.a and bin/ (default build)
-#   CC, CFLAGS  as for make (default cc, -O2 -g); REPEATS=N (default 3)
+#   CC, CFLAGS, LDFLAGS  as for make (default cc, -O2 -g; they must match the
+#               library's: a sanitizer build needs the same -fsanitize flags)
+#   REPEATS=N   runs per number, the median is kept (default 3)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 BUILD=${BUILD:-$top/build}
 CC=${CC:-cc}
 CFLAGS=${CFLAGS:--O2 -g}
+LDFLAGS=${LDFLAGS:-}
 repeats=${REPEATS:-3}
 darts=${1:-500M}
 lib=$BUILD/lib/libcommon.a
@@ -26,8 +29,8 @@ fi
 # shellcheck disable=SC2086
 if ! $CC -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$top/common" \
         -std=c11 -Wall -Wextra -Wpedantic -Werror $CFLAGS -fopenmp \
-        "$here/pi_openmp.c" "$lib" -lm -pthread -o "$omp"; then
-    echo "bench.sh: $CC cannot build OpenMP programs here (no -fopenmp?)" >&2
+        "$here/pi_openmp.c" "$lib" $LDFLAGS -lm -pthread -o "$omp"; then
+    echo "bench.sh: could not build pi_openmp with $CC (it needs -fopenmp, and CFLAGS/LDFLAGS like the library's)" >&2
     exit 1
 fi
 
