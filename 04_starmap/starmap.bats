@@ -130,6 +130,18 @@ ranges_cover() {
     assert_failure 1
 }
 
+@test "starmap: SIGTERM mid-run: dies of SIGTERM, every worker stopped and reaped" {
+    "$BIN/starmap" -q -n 300M -j 2 >/dev/null 3>&- &
+    local pid=$!
+    sleep 0.5
+    kill -TERM "$pid"
+    local status=0
+    wait "$pid" || status=$?
+    assert_equal "$status" 143
+    run pgrep -f -- "^$BIN/starmap "
+    assert_failure 1
+}
+
 @test "starmap: README expected output matches a real run" {
     run bounded 30 "$BIN/starmap" -j 2 3>&-
     assert_success

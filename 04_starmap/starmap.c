@@ -32,6 +32,7 @@
 
 #include "cli.h"
 #include "cpus.h"
+#include "interrupt.h"
 #include "pool.h"
 #include "report.h"
 #include "timing.h"
@@ -121,6 +122,10 @@ static _Noreturn void pool_failed(struct pool *pool, const char *call,
 {
     char message[sizeof failure->message];
     int saved = errno;
+    if (interrupt_requested()) { /* Ctrl-C or kill: the call returned EINTR */
+        pool_destroy(pool);     /* the workers are stopped and reaped */
+        interrupt_exit();       /* then die of that signal (130 or 143) */
+    }
     if (failure != NULL)
         snprintf(message, sizeof message, "%s", failure->message);
     else
@@ -263,6 +268,8 @@ static void async_section(struct pool *pool, const struct pair *pairs)
         }
     }
     double w1 = timing_now();
+    if (interrupt_requested())
+        pool_failed(pool, "counting primes", NULL);
     printf("[parent %ld] found %ld primes in %.1f ms (looking at ready() "
            "%ld times)\n", (long)me, primes, (w1 - w0) * 1e3, checks);
 
@@ -329,7 +336,7 @@ struct range_result {
     uint64_t sum;
     uint64_t first, last, count;  /* indices looped over */
     long pid;
-    int worker;
+    long worker;                  /* long, not int: no padding bytes */
 };
 
 /* do_range(start, end): the worker runs the loop itself, over its range. */
@@ -434,7 +441,7 @@ static uint64_t parallel_for_section(struct pool *pool, uint64_t n,
                ranges[c].end);
     printf("]\n");
     for (size_t c = 0; c < nranges; c++)
-        printf("[parent %ld] range %zu: worker %d (pid %ld) looped over "
+        printf("[parent %ld] range %zu: worker %ld (pid %ld) looped over "
                "indices %" PRIu64 " to %" PRIu64 ": %" PRIu64 " indices\n",
                (long)me, c, parts[c].worker, parts[c].pid, parts[c].first,
                parts[c].last, parts[c].count);
@@ -445,6 +452,8 @@ static uint64_t parallel_for_section(struct pool *pool, uint64_t n,
     for (uint64_t i = 0; i < n; i++)
         serial += do_something(i);
     double serial_time = timing_now() - t0;
+    if (interrupt_requested())
+        pool_failed(pool, "the serial loop", NULL);
 
     /* map(do_something, range(n)): range(n) becomes an array of n
      * indices, copied to the workers; n results are copied back. */
@@ -518,7 +527,7 @@ static void usage(FILE *out)
             "  -j, --workers N     worker processes (default: usable CPUs, "
             "max %d)\n"
             "  -n N                indices in the parallel-for loop "
-            "(default 1000000; 1e6, 2M work)\n"
+            "(default 500000; 1e6, 2M work)\n"
             "      --chunksize C   items per task for the per-index map "
             "(default 1)\n"
             "      --seed S        seed of do_something(i) (default 42)\n"
@@ -537,7 +546,7 @@ int main(int argc, char **argv)
 {
     report_set_program(argv[0]);
     int workers = cpus_for_pool();
-    uint64_t n = 1000000;
+    uint64_t n = 500000;
     size_t chunksize = 0;
     bool quiet = false;
 
@@ -588,6 +597,9 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < NPAIRS; i++)
         pairs[i] = (struct pair){(long)i + 1, (long)i + 2};
 
+    /* Ctrl-C and kill: the pool's waits then return EINTR, and we stop
+     * and reap the workers before dying of the signal (see pool_failed). */
+    interrupt_install();
     /* Workers are forked now: flush first, so text still in our stdio
      * buffer is not inherited and printed twice. */
     fflush(stdout);
