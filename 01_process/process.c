@@ -161,6 +161,9 @@ static void section_start_and_join(const struct options *opt,
         /* p = Process(target=greet, args=("bob",)); p.start() */
         pid_t pid = start_child(tally);
         if (pid == 0) {
+            /* fork copied these arrays too; this copy is the child's to free */
+            free(statuses);
+            free(pids);
             greet(name, names[i % count]);
             /* _exit, not exit: exit would run the parent's atexit handlers
              * and flush stdio buffers copied from the parent. */
