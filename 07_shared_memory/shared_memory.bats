@@ -1,0 +1,177 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# Tests of chapter 07: shared memory, races, locks, atomics, named segments,
+# a server process.
+
+setup() {
+    load ../common/tests/helper
+    README=$ROOT/07_shared_memory/README.md
+    PROG=$BIN/shared_memory
+}
+
+# The /dev/shm names a run with parent pid $1 may have left.
+leftovers() {
+    ls /dev/shm 2>/dev/null | grep -x "forklore-07-$1" || true
+}
+
+# The first process below $1 (at any depth) whose name is $2.
+descendant_named() {
+    local stat child
+    for stat in $(children_of "$1"); do
+        child=${stat#/proc/}
+        child=${child%/stat}
+        if [ "$(cat "/proc/$child/comm" 2>/dev/null)" = "$2" ]; then
+            echo "$child"
+            return
+        fi
+        descendant_named "$child" "$2"
+    done
+}
+
+# Start the named section holding its segment, wait until the segment is in
+# /dev/shm, send signal $1, and check: dies of it, name gone, nobody left.
+signal_during_named() {
+    local sig=$1 code=$2
+    bounded 30 "$PROG" --section named --hold-ms 20000 >"$BATS_TEST_TMPDIR/out" 3>&- &
+    local pid=$!
+    # The program runs under a subshell and timeout(1): find it below $pid.
+    local prog="" i
+    for i in $(seq 100); do
+        prog=$(descendant_named "$pid" shared_memory)
+        [ -n "$prog" ] && [ -e "/dev/shm/forklore-07-$prog" ] && break
+        sleep 0.05
+    done
+    [ -n "$prog" ]
+    [ -e "/dev/shm/forklore-07-$prog" ]
+    kill -"$sig" "$prog"
+    local status=0
+    wait "$pid" || status=$?
+    [ "$status" -eq "$code" ]
+    [ -z "$(leftovers "$prog")" ]
+    grep -q "SIG$sig: removing /forklore-07-$prog, then dying of SIG$sig" "$BATS_TEST_TMPDIR/out"
+    [ -z "$(children_of "$prog")" ]
+}
+
+@test "race: updates are lost without a lock (3 runs)" {
+    for i in 1 2 3; do
+        run bounded 30 "$PROG" -q --section race 3>&-
+        assert_success
+        local lost
+        lost=$(sed -n 's/.*: \([0-9]*\) updates lost.*/\1/p' <<<"$output")
+        [ -n "$lost" ]
+        [ "$lost" -gt 0 ]
+    done
+}
+
+@test "fixes: mutex, atomic and partial counts are exact, 20 runs each" {
+    for i in $(seq 20); do
+        run bounded 30 "$PROG" -q --section fixes -j 3 -n 200K 3>&-
+        assert_success
+        assert_line --partial "mutex (Value's lock):    total 600000 of 600000, exact,"
+        assert_line --partial "C11 atomic:              total 600000 of 600000, exact,"
+        assert_line --partial "partial counts, summed:  total 600000 of 600000, exact,"
+        refute_output --partial WRONG
+    done
+}
+
+@test "false sharing: every worker's counter reaches -n, packed and padded" {
+    run bounded 30 "$PROG" -q --section false-sharing -j 3 -n 1M 3>&-
+    assert_success
+    assert_line --partial "every counter reached 1000000: yes"
+}
+
+@test "array: every element correct, zero-copy and through pipes (uneven slices)" {
+    run bounded 30 "$PROG" -q --section array -j 3 --array-mib 8 3>&-
+    assert_success
+    assert_line --partial "shared (MAP_SHARED, zero-copy): 1048576 of 1048576 elements correct"
+    assert_line --partial "sent back through pipes (copied):  1048576 of 1048576 elements correct"
+}
+
+@test "named: an exec'd reader finds the segment by name; gone after a normal run" {
+    run bounded 30 "$PROG" --section named 3>&-
+    assert_success
+    local pid
+    pid=$(sed -n '1s/^\[parent \([0-9]*\)\].*/\1/p' <<<"$output")
+    assert_line --regexp "^\[reader [0-9]+\] opened /forklore-07-$pid by name: [0-9]+ bytes$"
+    assert_line --regexp "^\[reader [0-9]+\] greeting \"hello from pid $pid\"; sum of the 1000 numbers = 500500$"
+    assert_line --regexp "reader \(pid [0-9]+\) exited normally; its answer in the segment: sum 500500$"
+    assert_line --partial "/dev/shm/forklore-07-$pid is gone"
+    [ -z "$(leftovers "$pid")" ]
+}
+
+@test "named: SIGINT while the segment is open removes it, exit 130" {
+    signal_during_named INT 130
+}
+
+@test "named: SIGTERM while the segment is open removes it, exit 143" {
+    signal_during_named TERM 143
+}
+
+@test "server: the final table equals the updates applied, every request answered" {
+    run bounded 30 "$PROG" -q --section server -j 3 --ops 2000 --seed 42 3>&-
+    assert_success
+    assert_line --partial "the server answered 6000 of 6000 requests; its table equals the replayed updates"
+    local server replayed
+    server=$(sed -n "s/.*server's table: *//p" <<<"$output")
+    replayed=$(sed -n 's/.*replayed adds: *//p' <<<"$output")
+    [ -n "$server" ]
+    [ "$server" = "$replayed" ]
+    assert_line --partial "shared memory (atomics), same operations:"
+    assert_line --partial "table equal"
+    # The same seed gives the same table in every run.
+    run bounded 30 "$PROG" -q --section server -j 3 --ops 2000 --seed 42 3>&-
+    assert_success
+    [ "$(sed -n "s/.*server's table: *//p" <<<"$output")" = "$server" ]
+}
+
+@test "whole run: every section passes, nothing left in /dev/shm, no children" {
+    run bounded 60 "$PROG" -j 2 3>&-
+    assert_success
+    assert_line --regexp '^\[parent [0-9]+\] done: 6 sections run, 0 checks failed$'
+    local pid
+    pid=$(sed -n '1s/^\[parent \([0-9]*\)\].*/\1/p' <<<"$output")
+    [ -z "$(leftovers "$pid")" ]
+}
+
+@test "README: expected output of build/bin/shared_memory -j 2" {
+    run bounded 60 "$PROG" -j 2 3>&-
+    assert_success
+    readme_matches "$README" run
+}
+
+@test "README: expected output of one quiet section" {
+    run bounded 30 "$PROG" -q --section server -j 2 --ops 1000 3>&-
+    assert_success
+    readme_matches "$README" server
+}
+
+@test "--help prints usage on stdout, exit 0" {
+    run --separate-stderr "$PROG" --help
+    assert_success
+    assert_line --index 0 --partial "Usage: shared_memory"
+    [ -z "$stderr" ]
+}
+
+@test "bad input: one line on stderr naming the option, exit 2, empty stdout" {
+    local args
+    for args in "-j 0" "-j -1" "-j abc" "-j 12abc" "-j 99999999999999999999" "-j=" \
+                "-n 0" "-n abc" "-n 99999999999999999999" "--race-n 0" "--ops -1" \
+                "--array-mib 0" "--seed abc" "--seed -1" "--section nope" \
+                "--hold-ms 1x" "--bogus" "-x" "stray"; do
+        # shellcheck disable=SC2086
+        run --separate-stderr bounded 10 "$PROG" $args 3>&-
+        [ "$status" -eq 2 ] || { echo "args: $args status $status"; false; }
+        [ -z "$output" ] || { echo "args: $args stdout: $output"; false; }
+        [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || { echo "args: $args: $stderr"; false; }
+        [[ $stderr == *"(try 'shared_memory --help')"* ]]
+    done
+    run --separate-stderr "$PROG" -j ""
+    assert_failure 2
+    [[ $stderr == *"-j"* ]]
+    run --separate-stderr "$PROG" -n
+    assert_failure 2
+    [[ $stderr == *"-n"* ]]
+    run --separate-stderr "$PROG" --section
+    assert_failure 2
+    [[ $stderr == *"--section"* ]]
+}
