@@ -42,8 +42,8 @@
 /* Set once in main() before pool_create() forks the workers, so every
  * worker has its own copy (fork copies memory). With Python's "spawn" they
  * would have to travel as arguments or through Pool(initializer=...). */
-static long crash_task = -1;  /* --crash-task K; -1: none */
-static uint64_t seed = 42;    /* --seed */
+static long crash_task = -1; /* --crash-task K; -1: none */
+static uint64_t seed = 42;   /* --seed */
 
 /* --crash-task K: the task with index K dies the way the kernel's OOM
  * killer ends a process. The pool sees its worker die mid-task and fails
@@ -120,11 +120,11 @@ static void print_longs(const char *label, const long *v, size_t n)
 static _Noreturn void pool_failed(struct pool *pool, const char *call,
                                   const struct pool_failure *failure)
 {
-    char message[sizeof failure->message];
+    char message[sizeof(struct pool_failure)]; /* room for its message */
     int saved = errno;
     if (interrupt_requested()) { /* Ctrl-C or kill: the call returned EINTR */
-        pool_destroy(pool);     /* the workers are stopped and reaped */
-        interrupt_exit();       /* then die of that signal (130 or 143) */
+        pool_destroy(pool);      /* the workers are stopped and reaped */
+        interrupt_exit();        /* then die of that signal (130 or 143) */
     }
     if (failure != NULL)
         snprintf(message, sizeof message, "%s", failure->message);
@@ -140,9 +140,8 @@ static void several_arguments(struct pool *pool, const struct pair *pairs,
     long sums[NPAIRS], powers[NPAIRS];
     struct finish_order finished = {.count = 0};
     /* chunksize 1: one task per pair, so their finishing order shows. */
-    struct pool_map_options one_each = {.chunksize = 1,
-                                        .on_chunk = record_finish,
-                                        .udata = &finished};
+    struct pool_map_options one_each = {
+        .chunksize = 1, .on_chunk = record_finish, .udata = &finished};
 
     /* pool.starmap(add, pairs) */
     if (pool_starmap(pool, add, pairs, NPAIRS, sizeof pairs[0], sums,
@@ -196,7 +195,6 @@ static int slow_cube(const void *arg, void *result, struct pool_task *task)
 /* When did the workers finish each task? (on the clock all processes
  * share, see timing.h) */
 struct finish_times {
-    double last;
     double times[2 * NPAIRS];
     size_t count;
 };
@@ -204,7 +202,7 @@ struct finish_times {
 static void record_time(const struct pool_chunk *chunk, void *udata)
 {
     struct finish_times *t = udata;
-    if (t->count < 2 * NPAIRS)
+    if (t->count < sizeof t->times / sizeof t->times[0])
         t->times[t->count++] = chunk->finished;
 }
 
@@ -224,23 +222,22 @@ static void async_section(struct pool *pool, const struct pair *pairs)
     for (size_t i = 0; i < NPAIRS; i++)
         xs[i] = (long)i + 1;
     struct finish_times times = {.count = 0};
-    struct pool_map_options opts = {.chunksize = 1,
-                                     .on_chunk = record_time,
-                                     .udata = &times};
+    struct pool_map_options opts = {
+        .chunksize = 1, .on_chunk = record_time, .udata = &times};
     pid_t me = getpid();
 
     printf("== map_async / starmap_async: start, do something else, wait ==\n");
     double t0 = timing_now();
     /* r1 = pool.starmap_async(slow_power, pairs, chunksize=1) */
-    struct pool_async *r1 = pool_map_async(pool, slow_power, pairs, NPAIRS,
-                                           sizeof pairs[0], powers,
-                                           sizeof powers[0], &opts);
+    struct pool_async *r1 =
+        pool_map_async(pool, slow_power, pairs, NPAIRS, sizeof pairs[0], powers,
+                       sizeof powers[0], &opts);
     if (r1 == NULL)
         pool_failed(pool, "starmap_async", NULL);
     /* r2 = pool.map_async(slow_cube, range(1, 7), chunksize=1) */
-    struct pool_async *r2 = pool_map_async(pool, slow_cube, xs, NPAIRS,
-                                           sizeof xs[0], cubes,
-                                           sizeof cubes[0], &opts);
+    struct pool_async *r2 =
+        pool_map_async(pool, slow_cube, xs, NPAIRS, sizeof xs[0], cubes,
+                       sizeof cubes[0], &opts);
     if (r2 == NULL)
         pool_failed(pool, "map_async", NULL);
     printf("[parent %ld] started starmap_async(slow_power, pairs) and "
@@ -256,7 +253,8 @@ static void async_section(struct pool *pool, const struct pair *pairs)
      * a background thread for that), so a long "something else" looks
      * at ready() now and then to keep the workers fed. */
     printf("[parent %ld] meanwhile the parent counts primes below 1000000 "
-           "itself...\n", (long)me);
+           "itself...\n",
+           (long)me);
     double w0 = timing_now();
     long primes = 0, checks = 0;
     for (long k = 0; k < 1000000; k++) {
@@ -271,7 +269,8 @@ static void async_section(struct pool *pool, const struct pair *pairs)
     if (interrupt_requested())
         pool_failed(pool, "counting primes", NULL);
     printf("[parent %ld] found %ld primes in %.1f ms (looking at ready() "
-           "%ld times)\n", (long)me, primes, (w1 - w0) * 1e3, checks);
+           "%ld times)\n",
+           (long)me, primes, (w1 - w0) * 1e3, checks);
 
     /* r1.get(); r2.get(): wait for what is left. */
     if (pool_async_get(r1, NULL, POOL_FOREVER) != 0)
@@ -334,9 +333,9 @@ struct range {
  * saw, so the parent can check that the ranges cover every index once. */
 struct range_result {
     uint64_t sum;
-    uint64_t first, last, count;  /* indices looped over */
+    uint64_t first, last, count; /* indices looped over */
     long pid;
-    long worker;                  /* long, not int: no padding bytes */
+    long worker; /* long, not int: no padding bytes */
 };
 
 /* do_range(start, end): the worker runs the loop itself, over its range. */
@@ -344,8 +343,8 @@ static int do_range(const void *arg, void *result, struct pool_task *task)
 {
     const struct range *r = arg;
     struct range_result *out = result;
-    *out = (struct range_result){.first = r->start, .pid = (long)getpid(),
-                                 .worker = task->worker};
+    *out = (struct range_result){
+        .first = r->start, .pid = (long)getpid(), .worker = task->worker};
     for (uint64_t i = r->start; i < r->end; i++) {
         out->sum += do_something(i);
         out->last = i;
@@ -361,8 +360,8 @@ static size_t chunks(uint64_t n, int processes, struct range *out)
     uint64_t size = (n + (uint64_t)processes - 1) / (uint64_t)processes;
     size_t count = 0;
     for (uint64_t start = 0; start < n; start += size)
-        out[count++] = (struct range){start, start + size < n ? start + size
-                                                              : n};
+        out[count++] =
+            (struct range){start, start + size < n ? start + size : n};
     return count;
 }
 
@@ -389,8 +388,8 @@ static uint64_t parallel_for(struct pool *pool, uint64_t n, int workers,
 {
     *nranges = chunks(n, workers, ranges);
     struct pool_map_options one_each = {.chunksize = 1};
-    if (pool_starmap(pool, do_range, ranges, *nranges, sizeof ranges[0],
-                     parts, sizeof parts[0], &one_each) != 0)
+    if (pool_starmap(pool, do_range, ranges, *nranges, sizeof ranges[0], parts,
+                     sizeof parts[0], &one_each) != 0)
         pool_failed(pool, "starmap(do_range, chunks(n, processes))",
                     pool_last_failure(pool));
     uint64_t sum = 0;
@@ -413,8 +412,8 @@ static uint64_t per_index(struct pool *pool, const uint64_t *indices,
     return sum;
 }
 
-static uint64_t parallel_for_section(struct pool *pool, uint64_t n,
-                                     int workers, size_t chunksize)
+static uint64_t parallel_for_section(struct pool *pool, uint64_t n, int workers,
+                                     size_t chunksize)
 {
     pid_t me = getpid();
     struct range *ranges = calloc((size_t)workers, sizeof *ranges);
@@ -474,12 +473,12 @@ static uint64_t parallel_for_section(struct pool *pool, uint64_t n,
     unsigned long mapped_tasks = tasks_done(pool) - before;
 
     char how_one[64], how_mapped[64], how_chunked[64];
-    snprintf(how_one, sizeof how_one, "map(do_something, range(n), chunksize=%zu)",
-             asked);
-    snprintf(how_mapped, sizeof how_mapped, "map(do_something, range(n)) [chunksize=%zu]",
-             python_rule);
-    snprintf(how_chunked, sizeof how_chunked, "starmap(do_range, chunks(n, %d))",
-             workers);
+    snprintf(how_one, sizeof how_one,
+             "map(do_something, range(n), chunksize=%zu)", asked);
+    snprintf(how_mapped, sizeof how_mapped,
+             "map(do_something, range(n)) [chunksize=%zu]", python_rule);
+    snprintf(how_chunked, sizeof how_chunked,
+             "starmap(do_range, chunks(n, %d))", workers);
     uint64_t index_bytes = n * (sizeof indices[0] + sizeof out[0]);
     uint64_t range_bytes = nranges * (sizeof ranges[0] + sizeof parts[0]);
     printf("%-44s %8s %12s %9s %9s  %s\n", "how", "tasks", "data bytes",
@@ -494,14 +493,16 @@ static uint64_t parallel_for_section(struct pool *pool, uint64_t n,
     /* time x workers = serial work + tasks x (cost of one task), so the
      * cost of one task, out of the chunksize row, is about: */
     printf("[parent %ld] cost of one task (message out, result back, "
-           "bookkeeping): about %.2f us\n", (long)me,
+           "bookkeeping): about %.2f us\n",
+           (long)me,
            (one_time * workers - serial_time) / (double)one_tasks * 1e6);
     if (one == serial && mapped == serial && chunked == serial)
-        printf("[parent %ld] all four give checksum %" PRIu64 "\n\n",
-               (long)me, serial);
+        printf("[parent %ld] all four give checksum %" PRIu64 "\n\n", (long)me,
+               serial);
     else
-        printf("[parent %ld] CHECKSUMS DIFFER: the loop was not split right\n\n",
-               (long)me);
+        printf(
+            "[parent %ld] CHECKSUMS DIFFER: the loop was not split right\n\n",
+            (long)me);
 
     free(ranges);
     free(parts);
@@ -570,16 +571,16 @@ int main(int argc, char **argv)
             n = (uint64_t)cli_parse_count("-n", optarg, 1, 1000000000);
             break;
         case 'c':
-            chunksize = (size_t)cli_parse_count("--chunksize", optarg, 1,
-                                                1000000000);
+            chunksize =
+                (size_t)cli_parse_count("--chunksize", optarg, 1, 1000000000);
             break;
         case 's':
             seed = (uint64_t)cli_parse_int("--seed", optarg, 0, LLONG_MAX);
             break;
         case 'q': quiet = true; break;
         case 'k':
-            crash_task = (long)cli_parse_int("--crash-task", optarg, 0,
-                                             NPAIRS - 1);
+            crash_task =
+                (long)cli_parse_int("--crash-task", optarg, 0, NPAIRS - 1);
             break;
         case 'h': usage(stdout); return 0;
         case ':': usage_error("%s: missing value", argv[optind - 1]);
@@ -634,6 +635,7 @@ int main(int argc, char **argv)
         die("pool_join");
     pool_destroy(pool);
     printf("summary: %d pairs, n %" PRIu64 ", %d workers, checksum %" PRIu64
-           "\n", NPAIRS, n, workers, checksum);
+           "\n",
+           NPAIRS, n, workers, checksum);
     return 0;
 }
