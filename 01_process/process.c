@@ -30,7 +30,7 @@
 
 #include "cli.h"
 #include "cpus.h"
-#include "pool.h"
+#include "pool.h" /* pool_max_workers(): the -j limit */
 #include "report.h"
 #include "timing.h"
 #include "waitstatus.h"
@@ -130,7 +130,9 @@ static void greet(const char *process_name, const char *who)
     }
     char comm[32] = "?";
     FILE *f = fopen("/proc/self/comm", "r");
-    if (f != NULL) {
+    if (f == NULL)
+        warn_errno("fopen /proc/self/comm"); /* say so, print "?" */
+    else {
         if (fgets(comm, sizeof comm, f) != NULL)
             comm[strcspn(comm, "\n")] = '\0';
         fclose(f);
@@ -213,8 +215,9 @@ static _Noreturn void end_child(enum ending how)
     }
     case TERMINATED:
         /* Waits to be terminated by the parent (p.terminate()). If the
-         * parent dies first, the kernel kills this child too, and sleep
-         * bounds it anyway: no orphan is left waiting for ever. */
+         * parent dies first, the kernel kills this child too (the getppid
+         * check covers a parent that died before prctl), and sleep bounds
+         * it anyway: no orphan is left waiting for ever. */
         if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
             warn_errno("prctl");
         if (getppid() != self_pid)
