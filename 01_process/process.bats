@@ -82,6 +82,20 @@ pids_in_output() {
     assert_equal "$(cut -d: -f1 <<<"$output" | tr '\n' ' ')" "2 3 4 5 "
 }
 
+@test "exit codes and zombies: the same report in 20 runs in a row" {
+    local i
+    for i in $(seq 20); do
+        run bounded 20 "$BIN/process" --only exitcodes -q 3>&-
+        assert_success
+        assert_line --partial "exitcode -11 (killed by SIGSEGV)"
+        assert_line --partial "exitcode -15 (killed by SIGTERM)"
+        run bounded 20 "$BIN/process" --only zombies -q 3>&-
+        assert_success
+        assert_line --regexp "stat says state Z \(zombie\)$"
+        assert_line --partial "is gone: the pid and its exit status are freed"
+    done
+}
+
 @test "cpu count: online, usable and pool size agree with the system" {
     run bounded 10 "$BIN/process" --only cpus -q
     assert_success
