@@ -114,6 +114,8 @@ static int spin_task(const void *arg, void *result, struct pool_task *task)
 {
     (void)task;
     struct spin_result *r = result;
+    /* every result byte is sent to the parent, padding included: zero it */
+    memset(r, 0, sizeof *r);
     r->index = ((const struct spin_arg *)arg)->index;
     r->pid = (long)getpid();
     r->started = timing_now();
@@ -332,7 +334,7 @@ static int factorize(const void *arg, void *result, struct pool_task *task)
     (void)task;
     long n = ((const struct factor_arg *)arg)->n;
     struct factor_result *r = result;
-    r->count = 0;
+    memset(r, 0, sizeof *r); /* the unused factors are sent too */
     for (long p = 2; p * p <= n; p++)
         for (; n % p == 0; n /= p)
             r->factor[r->count++] = p;
