@@ -218,3 +218,10 @@ ranges_cover() {
     run bounded 30 "$BIN/starmap" -q -j 2 -n 5000 3>&-
     assert_equal "$py_q" "$output"
 }
+
+@test "starmap.py: --crash-task gives up after a timeout (Pool alone would hang), exit 1" {
+    command -v python3 >/dev/null || skip "python3 is not installed"
+    run --separate-stderr bounded 30 python3 "$ROOT/04_starmap/starmap.py" -j 2 -q --crash-task 2 3>&-
+    assert_equal "$status" 1
+    assert_regex "$stderr" "^starmap.py: starmap\(add, pairs\) failed: no result after 3 s"
+}

@@ -18,6 +18,7 @@ import os
 import signal
 import sys
 import time
+import multiprocessing
 from multiprocessing import Pool, cpu_count, current_process
 
 NPAIRS = 6
@@ -156,7 +157,7 @@ def main():
                 return pool.starmap(fn, items, **kw)
             try:
                 return pool.starmap_async(fn, items, **kw).get(timeout=3)
-            except TimeoutError:
+            except multiprocessing.TimeoutError:
                 sys.exit(f"starmap.py: starmap({fn.__name__}, pairs) failed: no "
                          f"result after 3 s (a worker died; Pool cannot say "
                          f"which task, and without a timeout it waits forever)")
