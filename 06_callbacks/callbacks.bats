@@ -161,6 +161,27 @@ parent_pid() {
     assert_equal "$after" "$before"
 }
 
+@test "callbacks: Ctrl-C and SIGTERM: workers stopped and reaped, dies of the signal" {
+    local sig want pid
+    for sig in INT TERM; do
+        [ "$sig" = INT ] && want=130 || want=143
+        run timeout --preserve-status -k 5 -s "$sig" 0.25 "$BIN/callbacks" -j 2 -n 40 3>&-
+        assert_equal "$status" "$want"
+        refute_line --partial "done: every callback"
+        local workers
+        workers=$(printf '%s\n' "$output" | grep -oE 'pid [0-9]+\)' | grep -oE '[0-9]+' | sort -u)
+        [ -n "$workers" ]
+        for pid in $workers; do
+            process_gone "$pid" || fail "worker $pid outlived its parent"
+        done
+    done
+    # and in the slow-callback section, where the parent sits in callbacks
+    run timeout --preserve-status -k 5 -s TERM 0.8 "$BIN/callbacks" -j 2 -n 40 -q 3>&-
+    assert_equal "$status" 143
+    assert_line --partial "== keep callbacks short =="
+    refute_line --partial "== callback or queue? =="
+}
+
 @test "callbacks: README expected output matches a real run" {
     run bounded 20 "$BIN/callbacks" -j 2 3>&-
     assert_success

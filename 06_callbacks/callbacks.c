@@ -29,6 +29,7 @@
 
 #include "cli.h"
 #include "cpus.h"
+#include "interrupt.h"
 #include "pool.h"
 #include "queue.h"
 #include "report.h"
@@ -56,6 +57,19 @@ struct task_result {
 /* In the workers                                                      */
 /* ------------------------------------------------------------------ */
 
+/* The result bytes are sent as they are, padding included: zero them
+ * first, so that no stale memory of the worker travels to the parent. */
+static void fill_result(void *resultp, size_t index, const struct task_arg *arg)
+{
+    struct task_result *result = resultp;
+    memset(result, 0, sizeof *result);
+    result->index = index;
+    result->x = arg->x;
+    result->square = arg->x * arg->x;
+    result->sleep_ms = arg->sleep_ms;
+    result->worker_pid = (long)getpid();
+}
+
 /* The tasks sleep instead of computing: a sleep takes the time asked even
  * on a loaded machine, so the timings below measure the pool and the
  * callbacks, not the neighbours. A task fails when x is a multiple of 7,
@@ -69,11 +83,7 @@ static int square_unless_multiple_of_7(const void *argp, void *resultp,
         raise(SIGKILL); /* as if the OOM killer picked this worker */
     if (arg->x % 7 == 0)
         return pool_task_fail(task, "input %ld is a multiple of 7", arg->x);
-    struct task_result *result = resultp;
-    *result = (struct task_result){.index = task->index, .x = arg->x,
-                                   .square = arg->x * arg->x,
-                                   .sleep_ms = arg->sleep_ms,
-                                   .worker_pid = (long)getpid()};
+    fill_result(resultp, task->index, arg);
     return 0;
 }
 
@@ -94,10 +104,8 @@ static void remember_queue(int worker, void *udata)
 static int square_onto_queue(const void *argp, void *resultp,
                              struct pool_task *task)
 {
-    const struct task_arg *arg = argp;
-    struct task_result result = {.index = task->index, .x = arg->x,
-                                 .square = arg->x * arg->x,
-                                 .worker_pid = (long)getpid()};
+    struct task_result result;
+    fill_result(&result, task->index, argp);
     if (queue_put(worker_queue, &result, sizeof result, QUEUE_FOREVER) != 0)
         return pool_task_fail(task, "queue_put: %s", strerror(errno));
     *(char *)resultp = 1; /* the pool still sends back a (tiny) result */
@@ -107,10 +115,7 @@ static int square_onto_queue(const void *argp, void *resultp,
 static int square_quietly(const void *argp, void *resultp,
                           struct pool_task *task)
 {
-    const struct task_arg *arg = argp;
-    *(struct task_result *)resultp = (struct task_result){
-        .index = task->index, .x = arg->x, .square = arg->x * arg->x,
-        .worker_pid = (long)getpid()};
+    fill_result(resultp, task->index, argp);
     return 0;
 }
 
@@ -120,6 +125,7 @@ static int square_quietly(const void *argp, void *resultp,
 
 /* Everything the callbacks update, passed to them as udata: no globals. */
 struct collector {
+    struct pool *pool;            /* the pool whose callbacks these are */
     pid_t parent;
     size_t tasks, done, ok, failed;
     struct task_result *results;  /* results[i]: task i's, in task order */
@@ -158,6 +164,11 @@ static void note_completion(struct collector *c, size_t index)
         c->order[c->done] = index;
     }
     c->done++;
+    /* Ctrl-C or kill while the parent was in a callback, not in poll(): no
+     * EINTR will tell the pool, so look at the flag here. From a callback,
+     * pool_terminate only asks; the pool stops once this callback returns. */
+    if (interrupt_requested())
+        pool_terminate(c->pool);
     if (c->callback_ms > 0)
         timing_sleep(c->callback_ms / 1000.0); /* a callback that dawdles */
 }
@@ -245,12 +256,31 @@ static struct pool *make_pool(int workers, const struct pool_options *extra)
     return pool;
 }
 
+/* Pool.close() + Pool.join(). On Ctrl-C or SIGTERM the handler only sets a
+ * flag and pool_join returns EINTR: stop and reap the workers (no zombies,
+ * no orphans), then die of that signal (status 130 or 143). */
+static void close_and_join(struct pool *pool)
+{
+    pool_close(pool);
+    while (pool_join(pool) != 0) {
+        if (errno != EINTR)
+            die("pool_join");
+        if (interrupt_requested())
+            break;
+    }
+    if (interrupt_requested()) { /* here, or in a callback (see there) */
+        pool_destroy(pool); /* SIGTERM, then SIGKILL, each worker reaped */
+        interrupt_exit();
+    }
+}
+
 /* Pool.apply_async(fn, (arg,), callback=on_result, error_callback=on_error)
  * for every task, then close() and join(): join is where the callbacks run. */
 static double run_with_callbacks(struct pool *pool, pool_task_fn fn,
                                  const struct task_arg *args, size_t tasks,
                                  struct collector *c)
 {
+    c->pool = pool;
     double t0 = timing_now();
     for (size_t i = 0; i < tasks; i++) {
         struct pool_apply_options opt = {.callback = on_result,
@@ -265,9 +295,7 @@ static double run_with_callbacks(struct pool *pool, pool_task_fn fn,
          * still runs, and its callback still fires, after the release. */
         pool_async_release(job);
     }
-    pool_close(pool);
-    if (pool_join(pool) != 0)
-        die("pool_join");
+    close_and_join(pool);
     return timing_now() - t0;
 }
 
@@ -407,8 +435,10 @@ static void keep_callbacks_short(const struct settings *s)
     struct task_arg *args = calloc(n, sizeof *args);
     if (args == NULL)
         die("calloc");
-    for (size_t i = 0; i < n; i++)
-        args[i] = (struct task_arg){.x = 1, .sleep_ms = task_ms};
+    for (size_t i = 0; i < n; i++) { /* calloc zeroed the rest */
+        args[i].x = 1;
+        args[i].sleep_ms = task_ms;
+    }
 
     printf("\n== keep callbacks short ==\n");
     printf("[parent %ld] %zu tasks of %d ms each on %d workers, timed from "
@@ -494,9 +524,7 @@ static double collect_by_queue(int workers, const struct task_arg *args,
             die("pool_apply_async");
         pool_async_release(job);
     }
-    pool_close(pool);
-    if (pool_join(pool) != 0)
-        die("pool_join");
+    close_and_join(pool);
     /* Every worker has exited, so what is in the queue is all there is:
      * timeout 0 (only try). */
     struct task_result r;
@@ -520,7 +548,7 @@ static void callback_or_queue(const struct settings *s)
         die("calloc");
     long expected = 0;
     for (size_t i = 0; i < n; i++) {
-        args[i] = (struct task_arg){.x = (long)(i % 1000)};
+        args[i].x = (long)(i % 1000); /* calloc zeroed the rest */
         expected += args[i].x * args[i].x;
     }
     printf("\n== callback or queue? ==\n");
@@ -629,6 +657,7 @@ int main(int argc, char **argv)
         usage_error("--crash-task: %lld is out of range (0 to %d, the task "
                     "numbers)", s.crash_task, s.tasks - 1);
 
+    interrupt_install(); /* Ctrl-C, kill: reap the workers, then go */
     int status = callbacks_in_the_parent(&s);
     keep_callbacks_short(&s);
     callback_or_queue(&s);
