@@ -867,10 +867,11 @@ static double pipe_round_trip(void)
     if (waitpid(pid, &status, 0) != pid)
         die("waitpid");
     close(up[0]);
-    if (wait_exitcode(status) != 0) {
-        char how[64];
+    char how[64];
+    if (wait_exitcode(status) != 0)
         die_msg("ping-pong child %s", wait_describe(status, how, sizeof how));
-    }
+    say("ping-pong child %ld %s, reaped", (long)pid,
+        wait_describe(status, how, sizeof how));
     return us;
 }
 

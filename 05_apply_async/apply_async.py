@@ -473,8 +473,11 @@ def pipe_round_trip():
         os.read(up_r, 1)
     us = (time.monotonic() - t0) / ROUND_TRIPS * 1e6
     os.close(down_w)
-    os.waitpid(pid, 0)
+    _, status = os.waitpid(pid, 0)
     os.close(up_r)
+    how = ("exited normally" if os.waitstatus_to_exitcode(status) == 0
+           else f"ended with status {status}")
+    say(f"ping-pong child {pid} {how}, reaped")
     return us
 
 
