@@ -50,27 +50,29 @@ out=${OUT:-$top/results/08_pi_montecarlo}
 mkdir -p "$out"
 runs=$out/runs.csv
 
-# ---- the sweep: every worker count, several times; keep the median time
+# ---- the sweep: every worker count, several rounds; keep the median time.
+# Each round visits every point once (both series), so that a burst of load
+# from another program spoils one round's points, not every run of one point.
 echo "series,repeat,workers,darts,seconds,estimate,error" > "$runs"
 total_runs=$((2 * max_workers * repeats))
 done_runs=0
-for series in plain serial; do
-    if [ $series = plain ]; then fraction=0; else fraction=$serial; fi
+r=1
+while [ $r -le "$repeats" ]; do
     w=1
     while [ $w -le "$max_workers" ]; do
-        r=1
-        while [ $r -le "$repeats" ]; do
+        for series in plain serial; do
+            if [ $series = plain ]; then fraction=0; else fraction=$serial; fi
             if [ -t 2 ]; then
-                printf '\r[speedup.sh] %s sweep: %d workers, run %d of %d (%d%% done) ' \
-                    $series $w $r "$repeats" $((100 * done_runs / total_runs)) >&2
+                printf '\r[speedup.sh] round %d of %d: %d workers, %s (%d%% done) ' \
+                    $r "$repeats" $w $series $((100 * done_runs / total_runs)) >&2
             fi
             line=$("$prog" --csv -j $w -n "$darts" --serial-fraction "$fraction" | tail -n 1)
             echo "$series,$r,$line" >> "$runs"
             done_runs=$((done_runs + 1))
-            r=$((r + 1))
         done
         w=$((w + 1))
     done
+    r=$((r + 1))
 done
 if [ -t 2 ]; then printf '\r%78s\r' '' >&2; fi
 

@@ -34,30 +34,39 @@ if ! $CC -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$top/common" \
     exit 1
 fi
 
-# The median darts/s of REPEATS runs; $1 is "pi" or "omp", $2 the workers.
-rate() {
-    i=0
-    while [ $i -lt "$repeats" ]; do
-        if [ "$1" = pi ]; then
-            "$pi" --csv -j "$2" -n "$darts"
-        else
-            OMP_NUM_THREADS=$2 "$omp" -n "$darts"
-        fi | tail -n 1
-        i=$((i + 1))
-    done | awk -F, '{ r[NR] = $2 / $3 / 1e6; e = $4 }
-        END { for (i = 2; i <= NR; i++)
-                  for (j = i; j > 1 && r[j - 1] > r[j]; j--) { x = r[j]; r[j] = r[j - 1]; r[j - 1] = x }
-              printf "%.1f %s\n", r[int((NR + 1) / 2)], e }'
+# One run's "Mdarts/s estimate"; $1 is "pi" or "omp", $2 the workers.
+one() {
+    if [ "$1" = pi ]; then
+        "$pi" --csv -j "$2" -n "$darts"
+    else
+        OMP_NUM_THREADS=$2 "$omp" -n "$darts"
+    fi | awk -F, 'NR == 2 { printf "%.1f %s\n", $2 / $3 / 1e6, $4 }'
+}
+# The median of a column of numbers.
+median() {
+    sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 usable=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
 echo "== $darts darts, median of $repeats runs, $CC $CFLAGS (+ -fopenmp for OpenMP) =="
 echo "workers  processes (Mdarts/s)  OpenMP threads (Mdarts/s)  ratio  same estimate"
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
 for w in 1 "$usable"; do
-    set -- $(rate pi "$w") $(rate omp "$w")
+    # alternate the two, so that a change in the machine's load hits both
+    i=0
+    : > "$tmp"
+    while [ $i -lt "$repeats" ]; do
+        echo "pi $(one pi "$w")" >> "$tmp"
+        echo "omp $(one omp "$w")" >> "$tmp"
+        i=$((i + 1))
+    done
+    a=$(awk '$1 == "pi" { print $2 }' "$tmp" | median)
+    b=$(awk '$1 == "omp" { print $2 }' "$tmp" | median)
+    estimates=$(awk '{ print $3 }' "$tmp" | sort -u)
     same=no
-    [ "$2" = "$4" ] && same=yes
-    printf '%7d  %21s  %25s  %5.2f  %s (%s)\n' "$w" "$1" "$3" \
-        "$(awk -v a="$1" -v b="$3" 'BEGIN { print a / b }')" "$same" "$2"
+    [ "$(printf '%s\n' "$estimates" | wc -l)" -eq 1 ] && same=yes
+    printf '%7d  %21s  %25s  %5.2f  %s (%s)\n' "$w" "$a" "$b" \
+        "$(awk -v a="$a" -v b="$b" 'BEGIN { print a / b }')" "$same" "$(printf '%s\n' "$estimates" | head -n 1)"
     [ "$usable" -gt 1 ] || break
 done
