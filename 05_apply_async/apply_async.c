@@ -37,13 +37,14 @@
 #include "waitstatus.h"
 
 enum {
-    SPEED_TASKS = 8,        /* equal CPU-bound tasks for apply vs apply_async */
-    ORDER_TASKS = 6,        /* tasks of different durations */
-    ERROR_TASKS = 8,        /* the errors section: 100 / (i - 3) */
-    CLASSES = 3,            /* the data set's classes */
+    SPEED_TASKS = 8, /* equal CPU-bound tasks for apply vs apply_async */
+    ORDER_TASKS = 6, /* tasks of different durations */
+    ERROR_TASKS = 8, /* the errors section: 100 / (i - 3) */
+    CLASSES = 3,     /* the data set's classes */
     MAX_ROWS = 5000,
+    MIN_ROWS = 45, /* 3 x MAX_K: enough to train the largest k */
     DEFAULT_ROWS = 120,
-    MAX_K = 15,             /* the sweep tries k = 1, 3, ..., MAX_K */
+    MAX_K = 15, /* the sweep tries k = 1, 3, ..., MAX_K */
     SWEEP = (MAX_K + 1) / 2,
     PERCEPTRON_EPOCHS = 10,
     ROUND_TRIPS = 2000,
@@ -53,7 +54,7 @@ enum {
  * shows up in the times instead of being hidden by them. About 40 ms. */
 #define SPIN_STEPS 32000000L
 
-static bool quiet;   /* -q: only the summary line */
+static bool quiet; /* -q: only the summary line */
 
 /* Every line the parent prints says who printed it (the workers print
  * nothing: they return results, and the parent reports them). */
@@ -143,8 +144,8 @@ static int most_at_once(const struct spin_result *r, int n)
     for (int i = 0; i < n; i++) {
         int running = 0;
         for (int j = 0; j < n; j++)
-            running += r[j].started <= r[i].started &&
-                       r[i].started < r[j].finished;
+            running +=
+                r[j].started <= r[i].started && r[i].started < r[j].finished;
         most = running > most ? running : most;
     }
     return most;
@@ -199,8 +200,8 @@ static double apply_vs_apply_async(struct pool *pool, int workers)
         mean_ms(blocking, SPEED_TASKS), most_at_once(blocking, SPEED_TASKS));
     say("apply_async  %7.3f s  %6.1f ms   %d", t_async,
         mean_ms(async, SPEED_TASKS), most_at_once(async, SPEED_TASKS));
-    say("speedup %.2fx (ideal %dx: %d workers, %d usable CPUs)", speedup,
-        ideal, workers, cpus_usable());
+    say("speedup %.2fx (ideal %dx: %d workers, %d usable CPUs)", speedup, ideal,
+        workers, cpus_usable());
     say("every task returned %.6f, in both runs: %s", async[0].value,
         same ? "yes" : "NO");
     return speedup;
@@ -262,10 +263,11 @@ static bool completion_order(struct pool *pool, int workers)
      * shares: sorting by that stamp gives the completion order. */
     int order[ORDER_TASKS];
     for (int i = 0; i < ORDER_TASKS; i++) {
-        int j = i;
-        for (; j > 0 && r[order[j - 1]].finished > r[i].finished; j--)
-            order[j] = order[j - 1];
-        order[j] = i;
+        int place = 0; /* how many finished before task i */
+        for (int j = 0; j < ORDER_TASKS; j++)
+            place += r[j].finished < r[i].finished ||
+                     (j < i && r[j].finished == r[i].finished);
+        order[place] = i;
     }
     char line[128] = "";
     for (int i = 0; i < ORDER_TASKS; i++)
@@ -283,8 +285,8 @@ static bool completion_order(struct pool *pool, int workers)
     title("get with a timeout, ready, wait, successful");
     /* Python: h = pool.apply_async(nap, (7, 200)) */
     struct nap_arg a = {7, 200};
-    struct pool_async *job = submit(pool, nap_task, &a, sizeof a,
-                                    sizeof(struct nap_result), 7);
+    struct pool_async *job =
+        submit(pool, nap_task, &a, sizeof a, sizeof(struct nap_result), 7);
     say("submitted task 7 (sleeps 200 ms)");
     say("ready() right away: %s", pool_async_ready(job) ? "True" : "False");
     /* Python: h.get(timeout=0.05) raises multiprocessing.TimeoutError */
@@ -294,7 +296,8 @@ static bool completion_order(struct pool *pool, int workers)
         say("get(timeout=0.05): already done (the machine is slow?)");
     else if (errno == ETIMEDOUT)
         say("get(timeout=0.05): timed out after %.3f s (ETIMEDOUT): "
-            "the task is still running", timing_now() - t0);
+            "the task is still running",
+            timing_now() - t0);
     else
         die("pool_async_get");
     /* Python: h.wait(5); h.ready(); h.successful(); h.get() */
@@ -326,8 +329,13 @@ static bool completion_order(struct pool *pool, int workers)
 
 /* Four functions, four argument types, four result types: apply_async
  * takes any of them, because arguments and results travel as bytes. */
-struct factor_arg { long n; };
-struct factor_result { int count; long factor[64]; };
+struct factor_arg {
+    long n;
+};
+struct factor_result {
+    int count;
+    long factor[64];
+};
 
 static int factorize(const void *arg, void *result, struct pool_task *task)
 {
@@ -343,8 +351,12 @@ static int factorize(const void *arg, void *result, struct pool_task *task)
     return 0;
 }
 
-struct text_arg { char text[80]; };
-struct text_result { int words, letters, vowels; };
+struct text_arg {
+    char text[80];
+};
+struct text_result {
+    int words, letters, vowels;
+};
 
 static int text_stats(const void *arg, void *result, struct pool_task *task)
 {
@@ -363,7 +375,10 @@ static int text_stats(const void *arg, void *result, struct pool_task *task)
     return 0;
 }
 
-struct poly_arg { double c[4]; double x; };   /* c0 + c1 x + c2 x^2 + c3 x^3 */
+struct poly_arg {
+    double c[4]; /* c0 + c1 x + c2 x^2 + c3 x^3 */
+    double x;
+};
 
 static int poly_eval(const void *arg, void *result, struct pool_task *task)
 {
@@ -389,7 +404,8 @@ static int collatz_steps(const void *arg, void *result, struct pool_task *task)
 
 static void heterogeneous(struct pool *pool)
 {
-    title("heterogeneous tasks: different functions and argument types, one pool");
+    title("heterogeneous tasks: different functions and argument types, "
+          "one pool");
     struct factor_arg fa = {360360};
     struct text_arg ta = {"the quick brown fox jumps over the lazy dog"};
     struct poly_arg pa = {{1, -3, 0, 2}, 1.5};
@@ -397,12 +413,12 @@ static void heterogeneous(struct pool *pool)
     /* Python: four apply_async calls with four different functions. */
     struct pool_async *jf = submit(pool, factorize, &fa, sizeof fa,
                                    sizeof(struct factor_result), 0);
-    struct pool_async *jt = submit(pool, text_stats, &ta, sizeof ta,
-                                   sizeof(struct text_result), 1);
-    struct pool_async *jp = submit(pool, poly_eval, &pa, sizeof pa,
-                                   sizeof(double), 2);
-    struct pool_async *jc = submit(pool, collatz_steps, &ca, sizeof ca,
-                                   sizeof(int), 3);
+    struct pool_async *jt =
+        submit(pool, text_stats, &ta, sizeof ta, sizeof(struct text_result), 1);
+    struct pool_async *jp =
+        submit(pool, poly_eval, &pa, sizeof pa, sizeof(double), 2);
+    struct pool_async *jc =
+        submit(pool, collatz_steps, &ca, sizeof ca, sizeof(int), 3);
     struct factor_result fr;
     struct text_result tr;
     double pr;
@@ -480,6 +496,7 @@ static int knn_predict(int q, int k, int first, int end, int skip)
 {
     double best_d[MAX_K];
     int best_i[MAX_K], found = 0;
+    k = k < 1 ? 1 : k > MAX_K ? MAX_K : k; /* the arrays hold MAX_K */
     for (int i = first; i < end; i++) {
         if (i == skip)
             continue;
@@ -502,7 +519,7 @@ static int knn_predict(int q, int k, int first, int end, int skip)
 }
 
 enum algorithm { MAJORITY, CENTROID, KNN, PERCEPTRON };
-enum { MODELS = 5 };   /* (a) compares five: k-NN twice, k = 1 and 7 */
+enum { MODELS = 5 }; /* (a) compares five: k-NN twice, k = 1 and 7 */
 
 struct model_arg {
     int algorithm;
@@ -518,7 +535,8 @@ static void model_name(const struct model_arg *m, char *buf, size_t size)
     case MAJORITY: snprintf(buf, size, "majority class"); break;
     case CENTROID: snprintf(buf, size, "nearest centroid"); break;
     case KNN:
-        snprintf(buf, size, "%d-nearest neighbour%s", m->k, m->k > 1 ? "s" : "");
+        snprintf(buf, size, "%d-nearest neighbour%s", m->k,
+                 m->k > 1 ? "s" : "");
         break;
     default: snprintf(buf, size, "perceptron, %d epochs", PERCEPTRON_EPOCHS);
     }
@@ -606,8 +624,7 @@ static int leave_one_out(const void *arg, void *result, struct pool_task *task)
  *         results = [h.get() for h in handles]
  * or, with pool == NULL, the same calls made here, one after another. */
 static void run_all(struct pool *pool, pool_task_fn fn, const void *args,
-                    size_t arg_size, void *results, size_t result_size,
-                    int n)
+                    size_t arg_size, void *results, size_t result_size, int n)
 {
     const unsigned char *a = args;
     unsigned char *r = results;
@@ -619,7 +636,7 @@ static void run_all(struct pool *pool, pool_task_fn fn, const void *args,
         }
         return;
     }
-    struct pool_async **jobs = malloc((size_t)n * sizeof *jobs);
+    struct pool_async **jobs = malloc((size_t)n * sizeof(struct pool_async *));
     if (jobs == NULL)
         die("malloc");
     for (int i = 0; i < n; i++)
@@ -635,7 +652,7 @@ struct science {
     struct score models[MODELS];
     struct score sweep[SWEEP];
     int best_k;
-    int *loo;               /* the label predicted for each row */
+    int *loo; /* the label predicted for each row */
 };
 
 static void run_science(struct pool *pool, struct science *s)
@@ -679,8 +696,9 @@ static bool data_science(struct pool *pool, unsigned long long seed)
     for (int i = 0; i < rows; i++)
         per_class[data[i].label]++;
     say("data set: %d points in %d classes (%d %d %d), seed %llu; "
-        "train on %d, test on %d", rows, CLASSES, per_class[0], per_class[1],
-        per_class[2], seed, train, rows - train);
+        "train on %d, test on %d",
+        rows, CLASSES, per_class[0], per_class[1], per_class[2], seed, train,
+        rows - train);
 
     double t0 = timing_now();
     run_science(pool, &par);
@@ -726,15 +744,16 @@ static bool data_science(struct pool *pool, unsigned long long seed)
             confusion[c][1], confusion[c][2]);
     say("    %d/%d right  %5.1f%%", right, rows, 100.0 * right / rows);
 
-    bool same =
-        memcmp(par.models, seq.models, sizeof par.models) == 0 &&
-        memcmp(par.sweep, seq.sweep, sizeof par.sweep) == 0 &&
-        par.best_k == seq.best_k &&
-        memcmp(par.loo, seq.loo, (size_t)rows * sizeof *par.loo) == 0;
+    bool same = memcmp(par.models, seq.models, sizeof par.models) == 0 &&
+                memcmp(par.sweep, seq.sweep, sizeof par.sweep) == 0 &&
+                par.best_k == seq.best_k &&
+                memcmp(par.loo, seq.loo, (size_t)rows * sizeof *par.loo) == 0;
     say("the same %d tasks run sequentially in the parent give the same "
-        "results: %s", MODELS + SWEEP + rows, same ? "yes" : "NO");
+        "results: %s",
+        MODELS + SWEEP + rows, same ? "yes" : "NO");
     say("time: pool %.3f s, sequential %.3f s (tiny tasks: the pool's "
-        "messages cost more than the work)", t_par, t_seq);
+        "messages cost more than the work)",
+        t_par, t_seq);
     free(par.loo);
     free(seq.loo);
     return same;
@@ -744,7 +763,7 @@ static bool data_science(struct pool *pool, unsigned long long seed)
 
 struct division {
     int divisor;
-    bool crash;       /* --crash-task: kill the worker in the middle */
+    bool crash; /* --crash-task: kill the worker in the middle */
 };
 
 static int divide(const void *arg, void *result, struct pool_task *task)
@@ -794,8 +813,8 @@ static int errors(struct pool *pool, int crash_task)
     struct pool_stats st;
     pool_get_stats(pool, &st);
     say("pool so far: %lu tasks done, %lu failed; workers: %lu started, "
-        "%lu lost and replaced", st.tasks_done, st.tasks_failed,
-        st.workers_started, st.workers_lost);
+        "%lu lost and replaced",
+        st.tasks_done, st.tasks_failed, st.workers_started, st.workers_lost);
     if (crash_task < 0)
         say("(run with --crash-task K to kill the worker running task K)");
     return failed;
@@ -818,8 +837,8 @@ static double pool_round_trip(struct pool *pool)
         if (i == 0)
             t0 = timing_now();
         long out;
-        struct pool_async *job = submit(pool, trivial, &i, sizeof i,
-                                        sizeof out, 0);
+        struct pool_async *job =
+            submit(pool, trivial, &i, sizeof i, sizeof out, 0);
         get_or_die(job, &out);
         pool_async_release(job);
         if (out != i + 1)
@@ -891,7 +910,7 @@ static void usage(const char *prog)
            "      --crash-task K the worker running error task K (0 to %d)\n"
            "                     dies of SIGKILL; the program then exits 1\n"
            "  -h, --help         this text\n",
-           prog, cpus_for_pool(), DEFAULT_ROWS, 3 * MAX_K, MAX_ROWS,
+           prog, cpus_for_pool(), DEFAULT_ROWS, MIN_ROWS, MAX_ROWS,
            ERROR_TASKS - 1);
 }
 
@@ -919,24 +938,19 @@ int main(int argc, char **argv)
             workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
             break;
         case 'n':
-            n = (int)cli_parse_int("-n", optarg, 3 * MAX_K, MAX_ROWS);
+            n = (int)cli_parse_int("-n", optarg, MIN_ROWS, MAX_ROWS);
             break;
         case OPT_SEED:
             seed = (unsigned long long)cli_parse_int("--seed", optarg, 0,
                                                      LLONG_MAX);
             break;
         case OPT_CRASH:
-            crash_task = (int)cli_parse_int("--crash-task", optarg, 0,
-                                            ERROR_TASKS - 1);
+            crash_task =
+                (int)cli_parse_int("--crash-task", optarg, 0, ERROR_TASKS - 1);
             break;
-        case 'q':
-            quiet = true;
-            break;
-        case 'h':
-            usage(report_program());
-            return 0;
-        case ':':
-            usage_error("%s: missing value", argv[optind - 1]);
+        case 'q': quiet = true; break;
+        case 'h': usage(report_program()); return 0;
+        case ':': usage_error("%s: missing value", argv[optind - 1]);
         default:
             if (optopt)
                 usage_error("unknown option '-%c'", optopt);
