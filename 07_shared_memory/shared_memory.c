@@ -788,15 +788,21 @@ static int run_reader(const char *name)
     return 0;
 }
 
-/* Sleep up to `ms`, but wake at once when a signal arrives. */
+/* Sleep up to `ms`, but stop soon after a signal arrives. A signal landing
+ * just before nanosleep() would not interrupt it, so sleep in slices of at
+ * most 20 ms and look at the flag between them. */
 static void hold(long long ms)
 {
-    struct timespec left = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
-    while (nanosleep(&left, &left) != 0) {
-        if (errno != EINTR)
-            die("nanosleep");
-        if (interrupt_requested())
+    double end = timing_now() + (double)ms / 1000;
+    while (!interrupt_requested()) {
+        double left = end - timing_now();
+        if (left <= 0)
             return;
+        if (left > 0.02)
+            left = 0.02;
+        struct timespec slice = {.tv_sec = 0, .tv_nsec = (long)(left * 1e9)};
+        if (nanosleep(&slice, NULL) != 0 && errno != EINTR)
+            die("nanosleep");
     }
 }
 
