@@ -112,6 +112,18 @@ signal_during_named() {
     signal_during_named TERM 143
 }
 
+@test "named: an error after shm_open (ftruncate over the file size limit) still removes the name" {
+    # With SIGXFSZ ignored, a file size limit of 1 KiB makes ftruncate fail
+    # (EFBIG); die() exits, and the atexit handler must unlink the segment.
+    run --separate-stderr bounded 30 bash -c "trap '' XFSZ; ulimit -f 1; exec '$PROG' --section named" 3>&-
+    assert_failure 1
+    [[ $stderr == "shared_memory: ftruncate: File too large" ]]
+    local pid
+    pid=$(sed -n '1s/^\[parent \([0-9]*\)\].*/\1/p' <<<"$output")
+    [ -n "$pid" ]
+    [ -z "$(leftovers "$pid")" ]
+}
+
 @test "SIGTERM while workers race: they are stopped and reaped, exit 143" {
     bounded 30 "$PROG" --section race --race-n 1000M >"$BATS_TEST_TMPDIR/out" 3>&- &
     local pid=$! prog="" workers="" i
