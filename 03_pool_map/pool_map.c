@@ -109,8 +109,8 @@ static void map_or_exit(struct cleanup *c, pool_task_fn fn, const void *args,
                         size_t items, size_t arg_size, void *results,
                         size_t result_size, const struct pool_map_options *o)
 {
-    if (pool_map(c->pool, fn, args, items, arg_size, results, result_size,
-                 o) == 0)
+    if (pool_map(c->pool, fn, args, items, arg_size, results, result_size, o) ==
+        0)
         return;
     if (errno == EINTR && interrupt_requested())
         stop_interrupted(c);
@@ -162,24 +162,28 @@ static void *xcalloc(size_t n, size_t size)
 /* The trivial task: square (for the sweep, -q and --crash-task)       */
 /* ------------------------------------------------------------------ */
 
-/* def square(x): return x * x   -- computed modulo 2^64, so the checksum of
- * any count of items fits in 64 bits (Python: sum(...) % 2**64). */
+/* def square(x): return x * x
+ * The items are 32-bit (-n is at most 50 million): every byte of an argument
+ * is copied to a worker, so half the bytes is half the copying. The square
+ * is 64-bit, and the checksum of any count of them is taken modulo 2^64,
+ * where unsigned arithmetic wraps (Python: sum(...) % 2**64). */
 static int square(const void *arg, void *result, struct pool_task *task)
 {
     if ((long long)task->index == crash_task)
         raise(SIGKILL); /* what the kernel's OOM killer does to a process */
-    uint64_t x = *(const uint64_t *)arg;
+    uint64_t x = *(const uint32_t *)arg;
     *(uint64_t *)result = x * x;
     return 0;
 }
 
-static uint64_t *range_array(size_t n)
+/* range(n) */
+static uint32_t *range_array(size_t n)
 {
-    uint64_t *a = malloc(n * sizeof *a);
+    uint32_t *a = malloc(n * sizeof *a);
     if (a == NULL)
         die("malloc");
     for (size_t i = 0; i < n; i++)
-        a[i] = i;
+        a[i] = (uint32_t)i;
     return a;
 }
 
@@ -195,11 +199,14 @@ static uint64_t checksum(const uint64_t *v, size_t n)
  * the run can be timed against pool_map.py -q. */
 static void quiet_run(const struct settings *s, struct cleanup *c)
 {
-    uint64_t *in = range_array(s->items);
+    /* The pool first: a fork copies the parent's page tables, so forking
+     * before the 32 MB of arrays exist is cheaper (and Python's Pool() is
+     * usually made before the data too). */
+    start_pool(c, s->workers);
+    uint32_t *in = range_array(s->items);
     uint64_t *out = malloc(s->items * sizeof *out);
     if (out == NULL)
         die("malloc");
-    start_pool(c, s->workers);
     map_or_exit(c, square, in, s->items, sizeof *in, out, sizeof *out,
                 &(struct pool_map_options){.chunksize = s->chunksize});
     stop_pool(c);
@@ -271,9 +278,9 @@ static bool section_classic(const struct settings *s, struct cleanup *c)
     printf("[parent %ld] %d workers; cube(x) first sleeps (7 - x) x 30 ms, "
            "so small x finish last\n",
            parent_pid, s->workers);
-    map_or_exit(c, cube, in, 6, sizeof in[0], out, sizeof out[0],
-                &(struct pool_map_options){.on_chunk = note_finish,
-                                           .udata = &f});
+    map_or_exit(
+        c, cube, in, 6, sizeof in[0], out, sizeof out[0],
+        &(struct pool_map_options){.on_chunk = note_finish, .udata = &f});
     stop_pool(c);
     printf("[parent %ld] finished in this order:", parent_pid);
     for (size_t i = 0; i < f.done; i++)
@@ -331,11 +338,10 @@ static bool trace_map(const struct settings *s, struct cleanup *c,
         in[i] = i;
     struct trace t = {.count = 0};
     double t0 = timing_now();
-    map_or_exit(c, work_a_little, in, TRACE_ITEMS, sizeof in[0], out,
-                sizeof out[0],
-                &(struct pool_map_options){.chunksize = chunksize,
-                                           .on_chunk = note_chunk,
-                                           .udata = &t});
+    map_or_exit(
+        c, work_a_little, in, TRACE_ITEMS, sizeof in[0], out, sizeof out[0],
+        &(struct pool_map_options){
+            .chunksize = chunksize, .on_chunk = note_chunk, .udata = &t});
     /* on_chunk saw the chunks in completion order; print them in input
      * order, which is how map hands them out. */
     qsort(t.chunks, t.count, sizeof t.chunks[0], by_chunk_number);
@@ -358,9 +364,9 @@ static bool trace_map(const struct settings *s, struct cleanup *c,
         }
     }
     for (int w = 0; w < s->workers && w < 64; w++)
-        printf("[parent %ld] worker %d pid %ld ran %zu chunk%s, %zu items\n",
+        printf("[parent %ld] worker %d pid %ld: chunks %zu, items %zu\n",
                parent_pid, w, (long)pids[w], per_worker_chunks[w],
-               per_worker_chunks[w] == 1 ? "" : "s", per_worker_items[w]);
+               per_worker_items[w]);
     bool once = true;
     for (int i = 0; i < TRACE_ITEMS; i++)
         once = once && seen[i] == 1 && out[i] == in[i];
@@ -428,7 +434,7 @@ static bool section_sweep(const struct settings *s, struct cleanup *c)
            "square itself costs nanoseconds\n",
            parent_pid);
     printf("chunksize    chunks   seconds     items/s\n");
-    uint64_t *in = range_array(n);
+    uint32_t *in = range_array(n);
     uint64_t *out = xcalloc(n, sizeof *out);
     start_pool(c, s->workers);
     /* One unmeasured map first: the workers' first touch of their memory
@@ -510,11 +516,10 @@ static void schedule_map(const struct settings *s, struct cleanup *c,
     double out[TIMELINE_TASKS];
     struct schedule sch = {.count = 0};
     double t0 = timing_now();
-    map_or_exit(c, spin_task, cost, TIMELINE_TASKS, sizeof cost[0], out,
-                sizeof out[0],
-                &(struct pool_map_options){.chunksize = chunksize,
-                                           .on_chunk = note_schedule,
-                                           .udata = &sch});
+    map_or_exit(
+        c, spin_task, cost, TIMELINE_TASKS, sizeof cost[0], out, sizeof out[0],
+        &(struct pool_map_options){
+            .chunksize = chunksize, .on_chunk = note_schedule, .udata = &sch});
     double wall = timing_now() - t0;
     double busy[64] = {0}, last_end[64] = {0};
     for (size_t k = 0; k < sch.count; k++) {
@@ -526,9 +531,8 @@ static void schedule_map(const struct settings *s, struct cleanup *c,
             last_end[ch->worker] = ch->finished - t0;
         if (timeline != NULL)
             fprintf(timeline, "%zu %d %ld %zu %zu %zu %.3f %.3f\n", chunksize,
-                    ch->worker, (long)ch->pid, ch->number, ch->first,
-                    ch->count, (ch->started - t0) * 1e3,
-                    (ch->finished - t0) * 1e3);
+                    ch->worker, (long)ch->pid, ch->number, ch->first, ch->count,
+                    (ch->started - t0) * 1e3, (ch->finished - t0) * 1e3);
     }
     if (timeline != NULL)
         fprintf(timeline, "\n\n"); /* the next data set: gnuplot's index */
@@ -560,22 +564,24 @@ static bool section_schedule(const struct settings *s, struct cleanup *c)
         cost[i] = grow * (0.75 + 0.5 * rng_uniform(&r)) / 1e3;
         total += cost[i];
     }
-    size_t large = (TIMELINE_TASKS + (size_t)s->workers - 1) /
-                   (size_t)s->workers;
+    size_t large =
+        (TIMELINE_TASKS + (size_t)s->workers - 1) / (size_t)s->workers;
     printf("\n== see the schedule: %d tasks of uneven cost, %d workers ==\n",
            TIMELINE_TASKS, s->workers);
     printf("[parent %ld] task i burns about 2 + 6 i/%d ms of CPU, %.3f s in "
            "all: %.3f s per worker if shared evenly\n",
            parent_pid, TIMELINE_TASKS - 1, total, total / s->workers);
-    FILE *timeline = NULL;
-    if (s->timeline != NULL) {
-        timeline = fopen(s->timeline, "w");
-        if (timeline == NULL)
-            die("fopen");
+    FILE *timeline = s->timeline != NULL ? fopen(s->timeline, "w") : NULL;
+    if (s->timeline != NULL && timeline == NULL)
+        die("fopen");
+    if (timeline != NULL) {
+        /* Flushed before the pool forks, so no worker holds a copy. */
         fprintf(timeline, "# pool_map --timeline: one line per chunk, times "
                           "in ms from the start of the map\n"
                           "# chunksize worker pid chunk first count start "
                           "end\n");
+        if (fflush(timeline) != 0)
+            die("fflush");
     }
     start_pool(c, s->workers);
     schedule_map(s, c, cost, 1, timeline);
@@ -600,8 +606,8 @@ static bool section_schedule(const struct settings *s, struct cleanup *c)
 /* ------------------------------------------------------------------ */
 
 static const char *const vocabulary[] = {
-    "fork", "exec", "wait", "pipe", "signal", "queue", "pool", "map",
-    "chunk", "worker", "parent", "child", "reap", "zombie", "kernel", "pid",
+    "fork",  "exec",   "wait",   "pipe",  "signal", "queue",  "pool",   "map",
+    "chunk", "worker", "parent", "child", "reap",   "zombie", "kernel", "pid",
 };
 #define VOCABULARY (sizeof vocabulary / sizeof vocabulary[0])
 
@@ -756,8 +762,7 @@ static bool section_wordcount(const struct settings *s, struct cleanup *c)
     /* The map: one file per task, counted in the workers. */
     start_pool(c, s->workers);
     map_or_exit(c, count_task, args, (size_t)s->files, sizeof *args, results,
-                sizeof *results,
-                &(struct pool_map_options){.chunksize = 1});
+                sizeof *results, &(struct pool_map_options){.chunksize = 1});
     stop_pool(c);
     struct wc_result total = {0};
     for (int i = 0; i < s->files; i++) {
@@ -775,8 +780,8 @@ static bool section_wordcount(const struct settings *s, struct cleanup *c)
     for (int k = 0; k < 3; k++) {
         size_t best = VOCABULARY;
         for (size_t v = 0; v < VOCABULARY; v++)
-            if (!used[v] && (best == VOCABULARY ||
-                             total.count[v] > total.count[best]))
+            if (!used[v] &&
+                (best == VOCABULARY || total.count[v] > total.count[best]))
                 best = v;
         used[best] = true;
         top[k] = best;
@@ -794,8 +799,8 @@ static bool section_wordcount(const struct settings *s, struct cleanup *c)
         add_counts(&serial, &one);
     }
     bool agree = same_counts(&total, &serial);
-    printf("[parent %ld] a serial count in the parent agrees: %s\n",
-           parent_pid, agree ? "yes" : "NO");
+    printf("[parent %ld] a serial count in the parent agrees: %s\n", parent_pid,
+           agree ? "yes" : "NO");
     remove_dir(c);
     printf("[parent %ld] removed the temporary directory\n", parent_pid);
     free(args);
@@ -808,7 +813,8 @@ static bool section_wordcount(const struct settings *s, struct cleanup *c)
 /* ------------------------------------------------------------------ */
 
 #define CRUNCH_TASKS 16
-#define CRUNCH_STEPS 8000000L
+#define CRUNCH_STEPS 4000000L
+#define TIMING_RUNS  3
 
 /* Real arithmetic of a fixed amount: an LCG step and a mix per step, a
  * chain the compiler cannot shortcut. The same work whoever runs it. */
@@ -832,35 +838,47 @@ static int crunch_task(const void *arg, void *result, struct pool_task *task)
 static bool section_timing(const struct settings *s, struct cleanup *c)
 {
     printf("\n== timing: a sequential loop against map, CPU-bound ==\n");
-    printf("[parent %ld] %d tasks of %ld arithmetic steps each; each pool is "
-           "started before the clock starts\n",
-           parent_pid, CRUNCH_TASKS, CRUNCH_STEPS);
+    printf("[parent %ld] %d tasks of %ld arithmetic steps each; best of %d "
+           "runs; each pool is started before the clock starts\n",
+           parent_pid, CRUNCH_TASKS, CRUNCH_STEPS, TIMING_RUNS);
     uint64_t in[CRUNCH_TASKS], out[CRUNCH_TASKS], serial[CRUNCH_TASKS];
     for (int i = 0; i < CRUNCH_TASKS; i++)
         in[i] = (uint64_t)i + s->seed;
 
-    /* results = [crunch(x) for x in inputs] */
-    double t0 = timing_now();
-    for (int i = 0; i < CRUNCH_TASKS; i++)
-        serial[i] = crunch(in[i]);
-    double sequential = timing_now() - t0;
+    /* results = [crunch(x) for x in inputs]. The best of a few runs: on a
+     * shared machine, other programs only ever make a run slower. */
+    double sequential = 0;
+    for (int run = 0; run < TIMING_RUNS; run++) {
+        double t0 = timing_now();
+        for (int i = 0; i < CRUNCH_TASKS; i++)
+            serial[i] = crunch(in[i]);
+        double t = timing_now() - t0;
+        if (run == 0 || t < sequential)
+            sequential = t;
+        check_interrupt(c);
+    }
     printf("sequential loop     %7.3f s\n", sequential);
-    check_interrupt(c);
 
     bool same = true;
     for (int w = 1; w <= s->workers; w++) {
         start_pool(c, w);
-        t0 = timing_now();
-        map_or_exit(c, crunch_task, in, CRUNCH_TASKS, sizeof in[0], out,
-                    sizeof out[0], NULL);
-        double seconds = timing_now() - t0;
+        double seconds = 0;
+        for (int run = 0; run < TIMING_RUNS; run++) {
+            memset(out, 0, sizeof out);
+            double t0 = timing_now();
+            map_or_exit(c, crunch_task, in, CRUNCH_TASKS, sizeof in[0], out,
+                        sizeof out[0], NULL);
+            double t = timing_now() - t0;
+            if (run == 0 || t < seconds)
+                seconds = t;
+            same = same && memcmp(out, serial, sizeof out) == 0;
+        }
         stop_pool(c);
         printf("map, %2d worker%s    %7.3f s   speedup %.2fx\n", w,
                w == 1 ? " " : "s", seconds, sequential / seconds);
-        same = same && memcmp(out, serial, sizeof out) == 0;
     }
-    printf("[parent %ld] every run computed the same results: %s\n",
-           parent_pid, same ? "yes" : "NO");
+    printf("[parent %ld] every run computed the same results: %s\n", parent_pid,
+           same ? "yes" : "NO");
     printf("[parent %ld] this machine lets us use %d CPUs: more workers than "
            "that take turns on them\n",
            parent_pid, cpus_for_pool());
@@ -873,38 +891,37 @@ static bool section_timing(const struct settings *s, struct cleanup *c)
 
 static void usage(void)
 {
-    printf(
-        "Usage: %s [-j N] [-n N] [--chunksize C] [--seed S] [--files F]\n"
-        "       [--timeline FILE] [--crash-task K] [-q]\n"
-        "Pool.map in C: the classic cube, how map splits the work into "
-        "chunks,\n"
-        "a chunksize sweep, the schedule of uneven tasks, map-then-reduce "
-        "word count,\n"
-        "and a sequential loop against map with 1..N workers.\n"
-        "\n"
-        "  -j, --workers N     worker processes (default: usable CPUs, "
-        "here %d)\n"
-        "  -n N                items for the chunksize sweep, -q and "
-        "--crash-task\n"
-        "                      (default 200000; 2M and 2e6 work too)\n"
-        "      --chunksize C   items per task for the second trace, -q and "
-        "--crash-task\n"
-        "                      (default: Python's rule, ceil(n / (4 x "
-        "workers)))\n"
-        "      --seed S        seed for the task costs and the generated "
-        "text (default 1)\n"
-        "      --files F       text files for the word count (default 8)\n"
-        "      --timeline FILE write the schedule section's chunks to FILE "
-        "(for timeline.gp)\n"
-        "      --crash-task K  only map square over -n items; task K kills "
-        "its worker\n"
-        "                      with SIGKILL: the map fails, exit status 1\n"
-        "  -q, --quiet         only map square over -n items and print one "
-        "line:\n"
-        "                      the item count and a checksum of the "
-        "results\n"
-        "  -h, --help          this text\n",
-        report_program(), cpus_for_pool());
+    printf("Usage: %s [-j N] [-n N] [--chunksize C] [--seed S] [--files F]\n"
+           "       [--timeline FILE] [--crash-task K] [-q]\n"
+           "Pool.map in C: the classic cube, how map splits the work into "
+           "chunks,\n"
+           "a chunksize sweep, the schedule of uneven tasks, map-then-reduce "
+           "word count,\n"
+           "and a sequential loop against map with 1..N workers.\n"
+           "\n"
+           "  -j, --workers N     worker processes (default: usable CPUs, "
+           "here %d)\n"
+           "  -n N                items for the chunksize sweep, -q and "
+           "--crash-task\n"
+           "                      (default 200000; 2M and 2e6 work too)\n"
+           "      --chunksize C   items per task for the second trace, -q and "
+           "--crash-task\n"
+           "                      (default: Python's rule, ceil(n / (4 x "
+           "workers)))\n"
+           "      --seed S        seed for the task costs and the generated "
+           "text (default 1)\n"
+           "      --files F       text files for the word count (default 8)\n"
+           "      --timeline FILE write the schedule section's chunks to FILE "
+           "(for timeline.gp)\n"
+           "      --crash-task K  only map square over -n items; task K kills "
+           "its worker\n"
+           "                      with SIGKILL: the map fails, exit status 1\n"
+           "  -q, --quiet         only map square over -n items and print one "
+           "line:\n"
+           "                      the item count and a checksum of the "
+           "results\n"
+           "  -h, --help          this text\n",
+           report_program(), cpus_for_pool());
 }
 
 static void parse_args(int argc, char **argv, struct settings *s)
@@ -921,10 +938,8 @@ static void parse_args(int argc, char **argv, struct settings *s)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    *s = (struct settings){.workers = cpus_for_pool(),
-                           .items = 200000,
-                           .seed = 1,
-                           .files = 8};
+    *s = (struct settings){
+        .workers = cpus_for_pool(), .items = 200000, .seed = 1, .files = 8};
     opterr = 0; /* we report getopt's complaints ourselves, on one line */
     int opt;
     while ((opt = getopt_long(argc, argv, ":j:n:qh", options, NULL)) != -1) {
@@ -955,14 +970,9 @@ static void parse_args(int argc, char **argv, struct settings *s)
         case OPT_CRASH:
             crash_task = cli_parse_int("--crash-task", optarg, 0, 49999999);
             break;
-        case 'q':
-            s->quiet = true;
-            break;
-        case 'h':
-            usage();
-            exit(EXIT_SUCCESS);
-        case ':':
-            usage_error("%s: missing value", argv[optind - 1]);
+        case 'q': s->quiet = true; break;
+        case 'h': usage(); exit(EXIT_SUCCESS);
+        case ':': usage_error("%s: missing value", argv[optind - 1]);
         default:
             if (optopt != 0)
                 usage_error("unknown option '-%c'", optopt);
