@@ -154,6 +154,24 @@ csv_estimate() { printf '%s\n' "$1" | awk -F, 'NR == 2 { print $4 }'; }
     check "--weak" --weak -j 2 -n 1e11
 }
 
+@test "pi_montecarlo: SIGTERM mid-run: killed by it, and no worker left running" {
+    "$PI" -q -j 2 -n 1e10 3>&- &
+    local pid=$! kids="" i
+    for i in $(seq 50); do
+        kids=$(children_of $pid | sed 's|^/proc/||; s|/stat$||')
+        [ "$(wc -w <<<"$kids")" -eq 2 ] && break
+        sleep 0.1
+    done
+    [ "$(wc -w <<<"$kids")" -eq 2 ]
+    kill -TERM $pid
+    run wait $pid
+    assert_equal "$status" 143
+    for k in $kids; do
+        for i in $(seq 20); do process_gone $k && break; sleep 0.1; done
+        process_gone $k
+    done
+}
+
 @test "speedup.sh: a tiny sweep writes a CSV for every worker count and a PNG" {
     local out=$BATS_TEST_TMPDIR/results
     run bounded 60 env BIN="$BIN" OUT="$out" DARTS=300K REPEATS=1 MAX_WORKERS=3 \
