@@ -169,6 +169,33 @@ collatz_steps(27) -> 111'
     done
 }
 
+@test "apply_async: SIGTERM or Ctrl-C mid-run: workers terminated and reaped, dies of the signal" {
+    command -v setsid >/dev/null || skip "setsid is not installed"
+    local sig out=$BATS_TEST_TMPDIR/out pid kids k rc
+    for sig in TERM INT; do
+        # its own process group, so that INT can go to the whole group,
+        # workers included, as a terminal's Ctrl-C does
+        setsid "$BIN/apply_async" -j 2 >"$out" 2>&1 3>&- &
+        pid=$!
+        sleep 0.5
+        kids=$(children_of "$pid" | awk -F/ '{print $3}')
+        if [ "$sig" = INT ]; then kill -INT -- "-$pid"; else kill -TERM "$pid"; fi
+        rc=0
+        bounded 10 tail --pid="$pid" -f /dev/null || rc=$?
+        [ "$rc" -eq 0 ]
+        rc=0
+        wait "$pid" || rc=$?
+        [ "$rc" -eq $((128 + $(kill -l "$sig"))) ]
+        grep -q "stopped by SIG$sig: the workers are terminated and reaped" "$out"
+        [ -n "$kids" ]
+        for k in $kids; do
+            if ! process_gone "$k"; then
+                fail "worker $k outlived the program ($sig)"
+            fi
+        done
+    done
+}
+
 @test "apply_async: -q prints the summary line only" {
     run bounded 30 "$BIN/apply_async" -q -j 2 3>&-
     assert_success

@@ -30,6 +30,7 @@
 
 #include "cli.h"
 #include "cpus.h"
+#include "interrupt.h"
 #include "pool.h"
 #include "report.h"
 #include "rng.h"
@@ -89,13 +90,39 @@ static struct pool_async *submit(struct pool *pool, pool_task_fn fn,
     return job;
 }
 
-/* get() for a task that must succeed: anything else ends the program. */
-static void get_or_die(struct pool_async *job, void *result)
+/* Ctrl-C or kill: the handler from interrupt.h only set a flag, and the
+ * pool call that was waiting returned EINTR. Stop the workers and reap them
+ * (Python: pool.terminate() when the with-block exits on KeyboardInterrupt),
+ * then die of the same signal, as the shell expects. */
+static _Noreturn void stop(struct pool *pool)
 {
+    char name[32];
+    say("stopped by %s: the workers are terminated and reaped",
+        signal_name(interrupt_signal(), name, sizeof name));
+    fflush(stdout);
+    pool_terminate(pool);
+    pool_destroy(pool);
+    interrupt_exit();
+}
+
+/* A pool call failed: a signal is a request to stop; anything else is a
+ * bug worth one line and exit status 1. */
+static _Noreturn void pool_call_failed(struct pool *pool, const char *call)
+{
+    if (errno == EINTR && interrupt_requested())
+        stop(pool);
+    die(call);
+}
+
+/* get() for a task that must succeed: anything else ends the program. */
+static void get_or_die(struct pool *pool, struct pool_async *job, void *result)
+{
+    if (interrupt_requested()) /* it may have come between two waits */
+        stop(pool);
     if (pool_async_get(job, result, POOL_FOREVER) != 0) {
         if (errno == ECANCELED)
             die_msg("%s", pool_async_failure(job)->message);
-        die("pool_async_get");
+        pool_call_failed(pool, "pool_async_get");
     }
 }
 
@@ -163,10 +190,11 @@ static double apply_vs_apply_async(struct pool *pool, int workers)
     for (int i = 0; i < SPEED_TASKS; i++) {
         struct spin_arg a = {i};
         if (pool_apply(pool, spin_task, &a, sizeof a, &blocking[i],
-                       sizeof blocking[i]) != 0)
-            die_msg("apply: %s", errno == ECANCELED
-                                     ? pool_last_failure(pool)->message
-                                     : strerror(errno));
+                       sizeof blocking[i]) != 0) {
+            if (errno == ECANCELED)
+                die_msg("%s", pool_last_failure(pool)->message);
+            pool_call_failed(pool, "pool_apply");
+        }
     }
     double t_apply = timing_now() - t0;
 
@@ -181,7 +209,7 @@ static double apply_vs_apply_async(struct pool *pool, int workers)
         jobs[i] = submit(pool, spin_task, &a, sizeof a, sizeof async[i], i);
     }
     for (int i = 0; i < SPEED_TASKS; i++) {
-        get_or_die(jobs[i], &async[i]);
+        get_or_die(pool, jobs[i], &async[i]);
         pool_async_release(jobs[i]);
     }
     double t_async = timing_now() - t0;
@@ -253,7 +281,7 @@ static bool completion_order(struct pool *pool, int workers)
     /* Python: [h.get() for h in handles] - results come back in the order
      * we ask for them, whatever order they finished in. */
     for (int i = 0; i < ORDER_TASKS; i++) {
-        get_or_die(jobs[i], &r[i]);
+        get_or_die(pool, jobs[i], &r[i]);
         pool_async_release(jobs[i]);
         say("get() task %d: %d^2 = %-3d after %4.0f ms  (worker pid %ld)", i,
             r[i].x, r[i].square, (timing_now() - t0) * 1000, r[i].pid);
@@ -299,14 +327,14 @@ static bool completion_order(struct pool *pool, int workers)
             "the task is still running",
             timing_now() - t0);
     else
-        die("pool_async_get");
+        pool_call_failed(pool, "pool_async_get");
     /* Python: h.wait(5); h.ready(); h.successful(); h.get() */
     if (pool_async_wait(job, 5.0) != 0)
-        die("pool_async_wait");
+        pool_call_failed(pool, "pool_async_wait");
     say("wait(timeout=5) returned after %.3f s; ready(): %s, successful(): %s",
         timing_now() - t0, pool_async_ready(job) ? "True" : "False",
         pool_async_successful(job) ? "True" : "False");
-    get_or_die(job, &one);
+    get_or_die(pool, job, &one);
     say("get(): %d", one.square);
     pool_async_release(job);
 
@@ -314,7 +342,7 @@ static bool completion_order(struct pool *pool, int workers)
     a = (struct nap_arg){-1, 0};
     job = submit(pool, nap_task, &a, sizeof a, sizeof(struct nap_result), 8);
     if (pool_async_wait(job, POOL_FOREVER) != 0)
-        die("pool_async_wait");
+        pool_call_failed(pool, "pool_async_wait");
     say("task 8 (x = -1): ready(): %s, successful(): %s",
         pool_async_ready(job) ? "True" : "False",
         pool_async_successful(job) ? "True" : "False");
@@ -423,10 +451,10 @@ static void heterogeneous(struct pool *pool)
     struct text_result tr;
     double pr;
     int cr;
-    get_or_die(jf, &fr);
-    get_or_die(jt, &tr);
-    get_or_die(jp, &pr);
-    get_or_die(jc, &cr);
+    get_or_die(pool, jf, &fr);
+    get_or_die(pool, jt, &tr);
+    get_or_die(pool, jp, &pr);
+    get_or_die(pool, jc, &cr);
     pool_async_release(jf);
     pool_async_release(jt);
     pool_async_release(jp);
@@ -642,7 +670,7 @@ static void run_all(struct pool *pool, pool_task_fn fn, const void *args,
     for (int i = 0; i < n; i++)
         jobs[i] = submit(pool, fn, a + i * arg_size, arg_size, result_size, i);
     for (int i = 0; i < n; i++) {
-        get_or_die(jobs[i], r + i * result_size);
+        get_or_die(pool, jobs[i], r + i * result_size);
         pool_async_release(jobs[i]);
     }
     free(jobs);
@@ -805,7 +833,7 @@ static int errors(struct pool *pool, int crash_task)
             say("%s", pool_async_failure(jobs[i])->message);
             failed++;
         } else {
-            die("pool_async_get");
+            pool_call_failed(pool, "pool_async_get");
         }
         pool_async_release(jobs[i]);
     }
@@ -839,7 +867,7 @@ static double pool_round_trip(struct pool *pool)
         long out;
         struct pool_async *job =
             submit(pool, trivial, &i, sizeof i, sizeof out, 0);
-        get_or_die(job, &out);
+        get_or_die(pool, job, &out);
         pool_async_release(job);
         if (out != i + 1)
             die_msg("trivial task returned %ld for %ld", out, i);
@@ -849,7 +877,7 @@ static double pool_round_trip(struct pool *pool)
 
 /* Microseconds per round trip of one byte between two processes over two
  * pipes: the floor for any request and answer between processes. */
-static double pipe_round_trip(void)
+static double pipe_round_trip(struct pool *pool)
 {
     int down[2], up[2];
     if (pipe(down) != 0 || pipe(up) != 0)
@@ -859,7 +887,9 @@ static double pipe_round_trip(void)
     if (pid < 0)
         die("fork");
     if (pid == 0) {
-        /* child: echo each byte back until the parent closes its end */
+        /* child: echo each byte back until the parent closes its end.
+         * Like the pool's workers it ignores Ctrl-C: the parent decides. */
+        signal(SIGINT, SIG_IGN);
         close(down[1]);
         close(up[0]);
         char c;
@@ -871,21 +901,24 @@ static double pipe_round_trip(void)
     close(down[0]);
     close(up[1]);
     double t0 = 0;
-    for (int i = -100; i < ROUND_TRIPS; i++) {
+    for (int i = -100; i < ROUND_TRIPS && !interrupt_requested(); i++) {
         if (i == 0)
             t0 = timing_now();
         char c = 'x';
-        if (write(down[1], &c, 1) != 1)
+        if (write(down[1], &c, 1) != 1 && errno != EINTR)
             die("write");
-        if (read(up[0], &c, 1) != 1)
+        if (read(up[0], &c, 1) != 1 && errno != EINTR)
             die("read");
     }
     double us = (timing_now() - t0) / ROUND_TRIPS * 1e6;
     close(down[1]); /* the child reads end of file and exits */
     int status;
-    if (waitpid(pid, &status, 0) != pid)
-        die("waitpid");
+    while (waitpid(pid, &status, 0) != pid)
+        if (errno != EINTR) /* a signal may come now too: wait on */
+            die("waitpid");
     close(up[0]);
+    if (interrupt_requested())
+        stop(pool);
     char how[64];
     if (wait_exitcode(status) != 0)
         die_msg("ping-pong child %s", wait_describe(status, how, sizeof how));
@@ -962,6 +995,8 @@ int main(int argc, char **argv)
 
     /* The data exists before the pool, so every worker inherits it. */
     make_data(seed, n);
+    /* Ctrl-C and kill set a flag; waiting pool calls return EINTR. */
+    interrupt_install();
     /* Python: pool = Pool(processes=workers) */
     struct pool *pool = pool_create(&(struct pool_options){.workers = workers});
     if (pool == NULL)
@@ -976,7 +1011,7 @@ int main(int argc, char **argv)
 
     title("round trip: one trivial apply_async + get vs a bare pipe");
     double pool_us = pool_round_trip(pool);
-    double pipe_us = pipe_round_trip();
+    double pipe_us = pipe_round_trip(pool);
     say("apply_async + get: %6.1f us per task (mean of %d)", pool_us,
         ROUND_TRIPS);
     say("pipe ping-pong   : %6.1f us per round trip (mean of %d)", pipe_us,
@@ -988,7 +1023,7 @@ int main(int argc, char **argv)
     /* Python: pool.close(); pool.join() */
     pool_close(pool);
     if (pool_join(pool) != 0)
-        die("pool_join");
+        pool_call_failed(pool, "pool_join");
     pool_destroy(pool);
 
     bool ok = same && ordered && st.workers_lost == 0;

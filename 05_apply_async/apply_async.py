@@ -511,21 +511,21 @@ def main():
     make_data(args.seed, args.n)
     # fork, as the C pool does (and so the workers inherit DATA); Python
     # 3.14 defaults to forkserver on Linux, spawn on macOS and Windows.
-    pool = multiprocessing.get_context("fork").Pool(args.workers)
-    say(f"a pool of {args.workers} workers")
-    speedup = apply_vs_apply_async(pool, args.workers)
-    completion_order(pool, args.workers)
-    heterogeneous(pool)
-    same = data_science(pool, args.seed)
-    failed, lost = errors(pool, args.crash_task)
+    # The with-block calls pool.terminate() on the way out, also when Ctrl-C
+    # raises KeyboardInterrupt in the middle.
+    with multiprocessing.get_context("fork").Pool(args.workers) as pool:
+        say(f"a pool of {args.workers} workers")
+        speedup = apply_vs_apply_async(pool, args.workers)
+        completion_order(pool, args.workers)
+        heterogeneous(pool)
+        same = data_science(pool, args.seed)
+        failed, lost = errors(pool, args.crash_task)
 
-    title("round trip: one trivial apply_async + get vs a bare pipe")
-    pool_us = pool_round_trip(pool)
-    if lost:
-        pool.terminate()     # join() would wait for the lost task forever
-    else:
-        pool.close()
-    pool.join()
+        title("round trip: one trivial apply_async + get vs a bare pipe")
+        pool_us = pool_round_trip(pool)
+        if not lost:         # join() would wait for the lost task forever
+            pool.close()
+            pool.join()
     pipe_us = pipe_round_trip()   # after the pool's threads are gone
     say(f"apply_async + get: {pool_us:6.1f} us per task (mean of "
         f"{ROUND_TRIPS})")
