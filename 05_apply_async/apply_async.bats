@@ -186,7 +186,7 @@ collatz_steps(27) -> 111'
         rc=0
         wait "$pid" || rc=$?
         [ "$rc" -eq $((128 + $(kill -l "$sig"))) ]
-        grep -q "stopped by SIG$sig: the workers are terminated and reaped" "$out"
+        grep -q "stopped by SIG$sig: terminating and reaping the workers" "$out"
         [ -n "$kids" ]
         for k in $kids; do
             if ! process_gone "$k"; then

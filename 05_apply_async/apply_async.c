@@ -97,7 +97,7 @@ static struct pool_async *submit(struct pool *pool, pool_task_fn fn,
 static _Noreturn void stop(struct pool *pool)
 {
     char name[32];
-    say("stopped by %s: the workers are terminated and reaped",
+    say("stopped by %s: terminating and reaping the workers",
         signal_name(interrupt_signal(), name, sizeof name));
     fflush(stdout);
     pool_terminate(pool);
@@ -557,6 +557,10 @@ struct score {
     int correct, tested;
 };
 
+/* The shape (a): five models, one task each. */
+static const struct model_arg models[MODELS] = {
+    {MAJORITY, 0}, {CENTROID, 0}, {KNN, 1}, {KNN, 7}, {PERCEPTRON, 0}};
+
 static void model_name(const struct model_arg *m, char *buf, size_t size)
 {
     switch (m->algorithm) {
@@ -686,8 +690,6 @@ struct science {
 static void run_science(struct pool *pool, struct science *s)
 {
     /* (a) several algorithms on one data set */
-    struct model_arg models[MODELS] = {
-        {MAJORITY, 0}, {CENTROID, 0}, {KNN, 1}, {KNN, 7}, {PERCEPTRON, 0}};
     run_all(pool, evaluate, models, sizeof models[0], s->models,
             sizeof s->models[0], MODELS);
     /* (b) one algorithm over a sweep of its parameter */
@@ -736,8 +738,6 @@ static bool data_science(struct pool *pool, unsigned long long seed)
     double t_seq = timing_now() - t0;
 
     say("(a) several algorithms, one task each:");
-    struct model_arg models[MODELS] = {
-        {MAJORITY, 0}, {CENTROID, 0}, {KNN, 1}, {KNN, 7}, {PERCEPTRON, 0}};
     int best = 0;
     for (int i = 0; i < MODELS; i++) {
         char name[64];
