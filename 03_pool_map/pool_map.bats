@@ -239,3 +239,19 @@ covers_once() {
     assert_success
     readme_matches "$README" quiet
 }
+
+@test "pool_map: timeline.gp and sweep.gp draw PNGs from a real run's data" {
+    command -v gnuplot >/dev/null || skip "gnuplot is not installed"
+    shared_run
+    assert_success
+    printf '%s\n' "$output" | awk '/^chunksize +chunks/ { on = 1; next }
+        on && /^ *[0-9]+ +[0-9]+ / { print $1, $2, $3, $4; next } on { exit }' \
+        >"$BATS_TEST_TMPDIR/sweep.dat"
+    cd "$ROOT"
+    run gnuplot -e "data='$BATS_FILE_TMPDIR/timeline.dat'; out='$BATS_TEST_TMPDIR/timeline.png'" 03_pool_map/timeline.gp
+    assert_success
+    run gnuplot -e "data='$BATS_TEST_TMPDIR/sweep.dat'; out='$BATS_TEST_TMPDIR/chunksize.png'" 03_pool_map/sweep.gp
+    assert_success
+    [ "$(head -c 4 "$BATS_TEST_TMPDIR/timeline.png" | tail -c 3)" = PNG ]
+    [ "$(head -c 4 "$BATS_TEST_TMPDIR/chunksize.png" | tail -c 3)" = PNG ]
+}

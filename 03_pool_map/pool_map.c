@@ -218,8 +218,8 @@ static uint64_t checksum(const uint64_t *v, size_t n)
 static void quiet_run(const struct settings *s, struct cleanup *c)
 {
     /* The pool first: a fork copies the parent's page tables, so forking
-     * before the 24 MB of arrays exist is cheaper (and Python's Pool() is
-     * usually made before the data too). */
+     * before the arrays exist (24 MB for 2 million items) is cheaper (and
+     * Python's Pool() is usually made before the data too). */
     start_pool(c, s->workers);
     uint32_t *in = range_array(s->items);
     uint64_t *out = big_array(s->items * sizeof *out);
