@@ -32,6 +32,8 @@ helpers() { run bounded 30 "$TEST_BIN/helpers_test" "$1" 3>&-; assert_success; }
 @test "pool: absurd worker counts are refused" { pool too_many_workers; }
 @test "pool: workers ignore SIGINT" { pool workers_ignore_sigint; }
 @test "pool: a waiting call returns EINTR when a signal handler ran" { pool wait_interrupted_by_signal; }
+@test "pool: with interrupt.h, SIGTERM during a wait returns EINTR at once" { pool interrupt_stops_waiting; }
+@test "pool: a signal during a callback is not lost" { pool interrupt_during_callback; }
 @test "pool: workers die with their parent (no orphans)" { pool workers_die_with_parent; }
 @test "pool: an idle pool uses no CPU" { pool idle_pool_uses_no_cpu; }
 @test "pool: callbacks may submit more tasks" { pool callback_submits_more; }
@@ -65,6 +67,7 @@ for line in sys.stdin:
 @test "queue: close lets consumers drain, then end" { queue close_drains_then_ends; }
 @test "queue: close wakes every sleeping consumer" { queue close_wakes_sleepers; }
 @test "queue: 4 producers, 4 consumers: FIFO per producer, every item once" { queue many_producers_many_consumers; }
+@test "queue: 1 producer, 1 consumer, ring of 2: no lost wake-up" { queue no_lost_wakeups; }
 @test "queue: a process killed holding the lock does not wedge the queue" { queue killed_holding_the_lock; }
 @test "queue: a process killed while waiting does not wedge the queue" { queue killed_while_waiting; }
 

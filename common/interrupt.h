@@ -35,6 +35,11 @@ bool interrupt_requested(void);
 /* Which one (0 if none). */
 int interrupt_signal(void);
 
+/* A file descriptor that becomes readable when one of those signals
+ * arrives (a self-pipe), for programs that sleep in poll(); -1 before
+ * interrupt_install(). The pool watches it: its waits return EINTR. */
+int interrupt_fd(void);
+
 /* Restore the default action and raise the signal that arrived: the
  * process dies of it. Call after cleaning up. */
 _Noreturn void interrupt_exit(void);

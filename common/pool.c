@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "cpus.h"
+#include "interrupt.h"
 #include "pool_wire.h"
 #include "timing.h"
 #include "waitstatus.h"
@@ -43,10 +44,14 @@ enum {
     INFLIGHT_BYTES_MAX = 64 * 1024,
 };
 
-/* Tasks shorter than this are queued several per worker, to hide the time a
- * worker would otherwise wait for its next task. Longer ones go one at a
+/* How much work to queue ahead per worker, in seconds: short tasks are
+ * queued several at a time (up to PIPELINE_MAX), to hide the time a worker
+ * would otherwise wait for its next one; tasks longer than this go one at a
  * time, so that whichever worker frees up first takes the next. */
-#define SHORT_TASK_SECONDS 0.0005
+#define QUEUED_WORK_SECONDS 0.0005
+/* Task durations are learned per task function (different functions take
+ * different times), for this many functions at once. */
+enum { TIMED_FUNCTIONS = 16 };
 /* pool_terminate(): how long SIGTERM gets before SIGKILL. */
 #define TERMINATE_GRACE_SECONDS 0.2
 
@@ -108,8 +113,11 @@ struct pool {
     struct pool_async *first_job, *last_job;
     struct pool_async *dispatch_head, *dispatch_tail;
     size_t running_jobs;
-    double task_seconds; /* moving average of chunk time */
-    bool measured;       /* task_seconds holds a real value */
+    struct {
+        pool_task_fn fn;
+        double seconds; /* moving average of its chunks' durations */
+    } timing[TIMED_FUNCTIONS];
+    unsigned next_timing; /* the timing slot to reuse next */
     bool closed, stopping, in_callback;
     bool terminate_requested; /* by a callback: done after it */
     unsigned startup_deaths;  /* in a row, before any task ran */
@@ -143,7 +151,18 @@ static int spawn_worker(struct pool *pool, int w)
      * the child's stdio buffer too, and printed twice. */
     fflush(NULL);
     pid_t parent = getpid();
+    /* Block SIGINT and SIGTERM across fork(): a Ctrl-C landing between
+     * fork() and the child's signal(SIGINT, SIG_IGN) would otherwise kill
+     * the new worker. The child unblocks them once its dispositions are
+     * set (pool_worker_main), the parent right after fork(). */
+    sigset_t block, saved_mask;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigprocmask(SIG_BLOCK, &block, &saved_mask);
     pid_t pid = fork();
+    if (pid != 0)
+        sigprocmask(SIG_SETMASK, &saved_mask, NULL);
     if (pid < 0) {
         int saved = errno;
         close(sv[0]);
@@ -165,6 +184,8 @@ static int spawn_worker(struct pool *pool, int w)
             .board = pool->board,
             .initializer = pool->options.initializer,
             .initializer_udata = pool->options.initializer_udata,
+            .task_udata = pool->options.task_udata,
+            .signal_mask = saved_mask,
         };
         pool_worker_main(&setup); /* never returns */
     }
@@ -394,12 +415,42 @@ static void free_job_if_finished(struct pool_async *job)
         free_job(job);
 }
 
-static void note_task_time(struct pool *pool, const struct wire_result *r)
+/* The timing slot of fn, or -1 when it has not been measured yet. */
+static int timing_slot(const struct pool *pool, pool_task_fn fn)
+{
+    for (int i = 0; i < TIMED_FUNCTIONS; i++)
+        if (pool->timing[i].fn == fn)
+            return i;
+    return -1;
+}
+
+static void note_task_time(struct pool *pool, pool_task_fn fn,
+                           const struct wire_result *r)
 {
     double seconds = (double)(r->finished_ns - r->started_ns) / 1e9;
-    pool->task_seconds =
-        pool->measured ? 0.75 * pool->task_seconds + 0.25 * seconds : seconds;
-    pool->measured = true;
+    int i = timing_slot(pool, fn);
+    if (i >= 0) {
+        pool->timing[i].seconds =
+            0.75 * pool->timing[i].seconds + 0.25 * seconds;
+        return;
+    }
+    i = (int)(pool->next_timing++ % TIMED_FUNCTIONS);
+    pool->timing[i].fn = fn;
+    pool->timing[i].seconds = seconds;
+}
+
+/* How many chunks of fn a worker may hold: about QUEUED_WORK_SECONDS of
+ * work, and one while fn's duration is unknown. */
+static size_t pipeline_depth(const struct pool *pool, pool_task_fn fn)
+{
+    int i = timing_slot(pool, fn);
+    if (i < 0)
+        return 1;
+    double seconds = pool->timing[i].seconds;
+    if (seconds * PIPELINE_MAX <= QUEUED_WORK_SECONDS)
+        return PIPELINE_MAX;
+    size_t depth = (size_t)(QUEUED_WORK_SECONDS / seconds);
+    return depth > 1 ? depth : 1;
 }
 
 static void handle_result(struct pool *pool, int w, const struct wire_result *r,
@@ -412,9 +463,9 @@ static void handle_result(struct pool *pool, int w, const struct wire_result *r,
     wk->bytes -= slot.bytes;
     wk->tasks_done++;
     pool->stats.tasks_done++;
-    note_task_time(pool, r);
-
     struct pool_async *job = slot.job;
+    note_task_time(pool, job->fn, r);
+
     job->inflight--;
     pin(job);
     if (job->state == JOB_RUNNING) {
@@ -573,12 +624,12 @@ static size_t chunk_items(const struct pool_async *job, size_t chunk)
     return left < job->chunksize ? left : job->chunksize;
 }
 
-/* The least busy worker that may take a message of `bytes` more, or -1. */
-static int pick_worker(struct pool *pool, size_t bytes)
+/* The least busy worker that may take a chunk of job of `bytes` more, or
+ * -1 when none may. */
+static int pick_worker(struct pool *pool, const struct pool_async *job,
+                       size_t bytes)
 {
-    size_t depth = pool->measured && pool->task_seconds < SHORT_TASK_SECONDS
-                       ? PIPELINE_MAX
-                       : 1;
+    size_t depth = pipeline_depth(pool, job->fn);
     unsigned max_tasks = pool->options.max_tasks_per_worker;
     int best = -1;
     for (int w = 0; w < pool->nworkers; w++) {
@@ -643,7 +694,7 @@ static void dispatch(struct pool *pool)
         }
         size_t next = job->resend_count > 0 ? job->resend[job->resend_count - 1]
                                             : job->next_chunk;
-        int w = pick_worker(pool, chunk_items(job, next) * job->arg_size);
+        int w = pick_worker(pool, job, chunk_items(job, next) * job->arg_size);
         if (w < 0 || send_chunk(pool, w, job) != 0)
             break;
     }
@@ -661,6 +712,12 @@ static void dispatch(struct pool *pool)
 static int pump(struct pool *pool, double timeout)
 {
     dispatch(pool);
+    /* Ctrl-C or SIGTERM noticed through interrupt.h: hand control back to
+     * the program now, even if the signal came during a callback. */
+    if (interrupt_requested()) {
+        errno = EINTR;
+        return -1;
+    }
     struct pollfd *fds = pool->polled;
     int *which = pool->polled_worker;
     int n = 0;
@@ -677,10 +734,20 @@ static int pump(struct pool *pool, double timeout)
         pool->terminate_requested = false; /* nothing left to terminate */
         return 0;
     }
+    /* The self-pipe wakes poll() for a signal that arrives after the check
+     * above but before poll() starts to sleep. */
+    int watched = n;
+    if (interrupt_fd() >= 0)
+        fds[watched++] =
+            (struct pollfd){.fd = interrupt_fd(), .events = POLLIN};
     int ms = timeout < 0 ? -1 : (int)ceil(timeout * 1000);
-    int ready = poll(fds, (nfds_t)n, ms);
+    int ready = poll(fds, (nfds_t)watched, ms);
     if (ready < 0)
         return -1; /* EINTR: a signal handler ran; let the caller look */
+    if (interrupt_requested()) {
+        errno = EINTR;
+        return -1;
+    }
     for (int i = 0; i < n && ready > 0 && !pool->terminate_requested; i++) {
         if (fds[i].revents == 0)
             continue;
@@ -716,7 +783,8 @@ struct pool *pool_create(const struct pool_options *options)
     pool->nworkers = opts.workers;
     pool->next_job_id = 1;
     pool->workers = calloc((size_t)opts.workers, sizeof *pool->workers);
-    pool->polled = calloc((size_t)opts.workers, sizeof *pool->polled);
+    /* one slot per worker, and one for interrupt_fd() */
+    pool->polled = calloc((size_t)opts.workers + 1, sizeof *pool->polled);
     pool->polled_worker = calloc((size_t)opts.workers, sizeof(int));
     /* The scoreboard must be shared, so it is mapped before any fork. */
     pool->board =
@@ -1075,6 +1143,11 @@ bool pool_async_ready(struct pool_async *job)
 bool pool_async_successful(struct pool_async *job)
 {
     return pool_async_ready(job) && job->state == JOB_DONE;
+}
+
+size_t pool_async_index(const struct pool_async *job)
+{
+    return job->base_index;
 }
 
 const struct pool_failure *pool_async_failure(const struct pool_async *job)

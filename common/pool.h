@@ -41,6 +41,17 @@
  * inside whichever pool call is waiting at the time (get, wait, map, join),
  * one at a time and in completion order.
  *
+ * No background thread. Python's Pool has threads in the parent that hand
+ * out tasks and collect results while your code does something else. This
+ * pool has none: it sends tasks and reads results only while the parent is
+ * inside a pool call. A parent busy elsewhere for a long time leaves workers
+ * idle once their queued tasks are done; call pool_async_ready() now and
+ * then to keep them fed (chapter 04 shows it).
+ *
+ * Bytes, not objects. Arguments and results are copied byte for byte,
+ * struct padding included: initialise whole structs (= {0}, memset) so no
+ * stale memory travels (valgrind rightly reports it otherwise).
+ *
  * Failures. A task fails when its function returns non-zero (use
  * pool_task_fail() to give a message), or when its worker dies: killed by a
  * signal, crashed, or exited. A dead worker never hangs the parent: its task
@@ -50,9 +61,11 @@
  * Signals. Workers ignore SIGINT, so a terminal's Ctrl-C (sent to the whole
  * process group) reaches the parent alone: the parent decides what happens.
  * Workers are killed if the parent dies (PR_SET_PDEATHSIG), so a killed parent
- * leaves no orphans. The pool installs no signal handlers; if the program
- * has one, a waiting pool call returns -1 with errno EINTR when it ran, so the
- * program can check its flag and call pool_terminate().
+ * leaves no orphans. The pool installs no signal handlers. If the program
+ * uses interrupt.h, a waiting pool call returns -1 with errno EINTR as soon
+ * as SIGINT/SIGTERM arrived (also if it arrived during a callback), so the
+ * program can clean up and call pool_terminate(). Other handlers interrupt
+ * a wait the same way when they interrupt poll().
  *
  * Errors are reported C-style: -1 (or NULL) with errno set. A task failure is
  * errno ECANCELED; pool_async_failure() or pool_last_failure() say why.
@@ -78,6 +91,7 @@ struct pool_task {
     size_t index;                 /* the item's position in the map input;
                                      for apply_async, the task's number */
     int worker;                   /* which worker runs it: 0 .. workers-1 */
+    void *udata;                  /* pool_options.task_udata */
     char error[POOL_MESSAGE_MAX]; /* filled by pool_task_fail() */
 };
 
@@ -127,6 +141,10 @@ struct pool_options {
     /* Replace a worker after it ran this many tasks (chunks), like
      * maxtasksperchild; 0 means never. */
     unsigned max_tasks_per_worker;
+    /* Handed to every task as task->udata. It must point to memory that
+     * exists before pool_create(): the workers see it as it was when they
+     * were forked (their own copy), never a later change. */
+    void *task_udata;
 };
 
 /* The largest worker count pool_create() accepts: 8 x the usable CPUs.
@@ -267,6 +285,10 @@ bool pool_async_ready(struct pool_async *job);
 
 /* AsyncResult.successful(): ready and without failure. */
 bool pool_async_successful(struct pool_async *job);
+
+/* The index given in pool_apply_options (for map_async: 0). Useful in a
+ * callback, which receives the job but not the task. */
+size_t pool_async_index(const struct pool_async *job);
 
 /* How the task failed, or NULL if it has not (yet). */
 const struct pool_failure *pool_async_failure(const struct pool_async *job);

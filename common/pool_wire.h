@@ -19,6 +19,7 @@
 
 #include <stdalign.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -131,6 +132,8 @@ struct worker_setup {
     struct wire_scoreboard *board;
     void (*initializer)(int worker, void *udata);
     void *initializer_udata;
+    void *task_udata;
+    sigset_t signal_mask; /* to restore once dispositions are set */
 };
 
 /* The worker's whole life. Never returns: it ends with _exit(). */

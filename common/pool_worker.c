@@ -40,6 +40,8 @@ static void become_worker(const struct worker_setup *setup)
     /* The parent may catch SIGTERM to clean up; a worker has nothing to
      * clean, and pool_terminate() relies on SIGTERM ending it. */
     signal(SIGTERM, SIG_DFL);
+    /* The parent blocked both around fork(); from here they may come. */
+    sigprocmask(SIG_SETMASK, &setup->signal_mask, NULL);
     /* Ask the kernel to SIGKILL us when the parent dies... */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
         _exit(WORKER_EXIT_ORPHAN);
@@ -70,7 +72,8 @@ static int run_task(const struct worker_setup *setup,
     header->job_id = task->job_id;
     header->chunk = task->chunk;
 
-    struct pool_task info = {.worker = setup->index};
+    struct pool_task info = {.worker = setup->index,
+                             .udata = setup->task_udata};
     board->chunk = task->chunk;
     board->job_id = task->job_id;
     header->started_ns = timing_now_ns();

@@ -16,8 +16,8 @@ bats_require_minimum_version 1.5.0
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
-BIN=$BUILD/bin
-TEST_BIN=$BUILD/test
+export BIN=$BUILD/bin
+export TEST_BIN=$BUILD/test
 
 # Every program under test that forks is bounded, so a hang fails the test.
 # Usage: bounded SECONDS command...   (SIGKILL if SIGTERM is not enough)
@@ -27,25 +27,23 @@ bounded() {
     timeout -k 2 "$seconds" "$@"
 }
 
-# The processes whose parent is $1 (none when all were reaped).
+# The pids of the processes whose parent is $1 (none when all were reaped),
+# read from /proc in one pass.
 children_of() {
-    local parent=$1 stat
-    for stat in /proc/[0-9]*/stat; do
-        # field 4 is the parent's pid; the name (field 2) may hold spaces
-        awk -v p="$parent" '{ sub(/^.*\) /, ""); if ($2 == p) print FILENAME }' \
-            "$stat" 2>/dev/null
-    done
+    awk -v p="$1" '{ sub(/^.*\) /, ""); if ($2 == p) { split(FILENAME, f, "/"); print f[3] } }' \
+        /proc/[0-9]*/stat 2>/dev/null || true
 }
 
 # Is process $1 gone (or a zombie nobody has reaped yet)?
 process_gone() {
+    [ -r "/proc/$1/stat" ] || return 0
     local state
-    state=$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null)
+    state=$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null) || return 0
     [ -z "$state" ] || [ "$state" = Z ]
 }
 
 # The ```-fenced block that follows the line "<!-- expected-output: NAME -->"
-# in a README, with lines marked "# varies" left out.
+# in a README.
 readme_block() {
     local readme=$1 name=$2
     awk -v name="$name" '

@@ -240,6 +240,33 @@ static void many_producers_many_consumers(void)
     queue_destroy(q);
 }
 
+/* One producer, one consumer, a ring of 2: the two sides keep catching
+ * each other empty or full, the shape that exposes a lost wake-up (a
+ * sleeper nobody rings). The bats timeout turns a hang into a failure. */
+enum { PING_PONG_ITEMS = 200000 };
+
+static void produce_sequence(struct queue *q, long arg)
+{
+    (void)arg;
+    for (long i = 0; i < PING_PONG_ITEMS; i++)
+        if (queue_put(q, &i, sizeof i, QUEUE_FOREVER) != 0)
+            _exit(1);
+}
+
+static void no_lost_wakeups(void)
+{
+    struct queue *q = make_queue(2, sizeof(long));
+    pid_t producer = start_child(produce_sequence, q, 0);
+    for (long i = 0; i < PING_PONG_ITEMS; i++) {
+        long got = -1;
+        CHECK_EQ(queue_get(q, &got, sizeof got, 10.0), sizeof got);
+        CHECK_EQ(got, i);
+    }
+    int status = join_child(producer);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    queue_destroy(q);
+}
+
 /* ---- killed processes */
 
 /* Big messages: most of the time is spent copying with the lock held. */
@@ -320,5 +347,6 @@ CHECK_MAIN({"fifo_in_one_process", fifo_in_one_process},
            {"close_drains_then_ends", close_drains_then_ends},
            {"close_wakes_sleepers", close_wakes_sleepers},
            {"many_producers_many_consumers", many_producers_many_consumers},
+           {"no_lost_wakeups", no_lost_wakeups},
            {"killed_holding_the_lock", killed_holding_the_lock},
            {"killed_while_waiting", killed_while_waiting})
