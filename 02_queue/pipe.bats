@@ -1,0 +1,71 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# 02_queue: pipe (one-way pipe, socketpair ping-pong, the pipe deadlock).
+
+setup() {
+    load ../common/tests/helper
+    README=$ROOT/02_queue/README.md
+}
+
+refused() {
+    run --separate-stderr bounded 10 "$BIN/pipe" "$@" 3>&-
+    assert_failure 2
+    assert_output ""
+    [ "${#stderr_lines[@]}" -eq 1 ]
+    [[ $stderr == *"try 'pipe --help'"* ]]
+}
+
+@test "pipe: one-way pipe carries 3 lines, then end of file" {
+    run bounded 20 "$BIN/pipe" --timeout 0.2 3>&-
+    assert_success
+    assert_line --regexp '^\[parent [0-9]+\] read "message 1 from pid [0-9]+"$'
+    assert_line --regexp '^\[parent [0-9]+\] read "message 3 from pid [0-9]+"$'
+    assert_line --regexp 'read\(\) returned 0 after [0-9]+ bytes \(3 lines\): end of file'
+}
+
+@test "pipe: ping-pong over a socketpair brings the counter back" {
+    run bounded 20 "$BIN/pipe" -n 777 --timeout 0.2 3>&-
+    assert_success
+    assert_line --regexp '^\[parent [0-9]+\] 777 round trips in [0-9.]+ s: [0-9]+ round trips/s'
+    assert_line --partial "the counter came back as 777: every message arrived, in order; child exited normally"
+}
+
+@test "pipe: joining before reading hangs on a full pipe; draining first does not" {
+    run bounded 20 "$BIN/pipe" -n 100 --timeout 0.3 3>&-
+    assert_success
+    local capacity
+    capacity=$(printf '%s\n' "$output" | sed -nE 's/.*F_GETPIPE_SZ\): ([0-9]+) bytes.*/\1/p')
+    [ "$capacity" -gt 0 ]
+    assert_line --regexp "timed out: child [0-9]+ is still alive \(state S\), the pipe holds $capacity of $capacity bytes"
+    assert_line --regexp 'deadlock: sent SIGKILL, child [0-9]+ killed by SIGKILL$'
+    assert_line --regexp "read $((2 * capacity)) bytes until end of file, THEN waited: child [0-9]+ exited normally"
+    assert_line --regexp "wrote all $((2 * capacity)) bytes, exiting$"
+    assert_line --regexp 'summary: join before reading hung; drain before joining finished$'
+    ! pgrep -f "^$BIN/pipe( |$)" >/dev/null
+}
+
+@test "pipe: the README's expected output matches a real run" {
+    run bounded 20 "$BIN/pipe" 3>&-
+    assert_success
+    readme_matches "$README" pipe
+}
+
+@test "pipe: --help prints usage on stdout, exit 0" {
+    run --separate-stderr "$BIN/pipe" --help
+    assert_success
+    assert_line --partial "Usage: pipe"
+    [ -z "$stderr" ]
+}
+
+@test "pipe: bad input is refused with one line and exit 2" {
+    local bad
+    for bad in 0 -1 abc 12abc 99999999999999999999 ""; do
+        refused -n "$bad"
+        [[ $stderr == *"-n"* ]]
+        refused --timeout "$bad"
+        [[ $stderr == *"--timeout"* ]]
+    done
+    refused --nope
+    refused -n
+    refused extra
+}
