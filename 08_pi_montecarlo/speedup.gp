@@ -4,7 +4,7 @@
 #
 # Usage (speedup.sh does this):
 #   gnuplot -e "dir='results/08_pi_montecarlo'; model='CPU name'; physical=2; \
-#               logical=2; usable=2; serial=0.2; darts='60M'; repeats=3; note=''" \
+#               logical=2; usable=2; serial=0.2; darts='60M'; kept='median of 3'; note=''" \
 #           08_pi_montecarlo/speedup.gp
 # Reads dir/speedup.csv and dir/speedup-serial.csv (workers,darts,seconds,
 # speedup,efficiency,karp_flatt); writes dir/speedup.png and prints a text
@@ -68,7 +68,7 @@ if (logical != physical) {
 machine = sprintf('%s: %d physical core%s, %d logical CPU%s, %d usable%s', \
                   model, physical, physical == 1 ? '' : 's', logical, \
                   logical == 1 ? '' : 's', usable, note eq '' ? '' : ' (' . note . ')')
-runs = sprintf('%s darts per run, median of %d runs per point', darts, repeats)
+runs = sprintf('%s darts per run, %s runs per point', darts, kept)
 
 # ---- the PNG: speedup on the left, efficiency and Karp-Flatt on the right
 set terminal pngcairo size 1400,560 font 'sans,10'

@@ -9,6 +9,8 @@
 #   FULL=1           thorough: 1e9 darts, median of 5 (minutes, not seconds)
 #   DARTS=N          darts per run (default 60M; FULL: 1e9)
 #   REPEATS=N        runs per point, the median is kept (default 3; FULL: 5)
+#   STAT=min         keep the fastest run instead of the median: on a machine
+#                    shared with other jobs, the least disturbed one
 #   MAX_WORKERS=N    sweep 1 .. N (default 2 x usable CPUs)
 #   SERIAL=F         the --serial-fraction of the second sweep (default 0.2)
 #   OUT=dir          where CSV and PNG go (default results/08_pi_montecarlo)
@@ -46,6 +48,11 @@ else
 fi
 max_workers=${MAX_WORKERS:-$((2 * usable))}
 serial=${SERIAL:-0.2}
+stat=${STAT:-median}
+case $stat in
+    median | min) ;;
+    *) echo "speedup.sh: STAT must be median or min, not '$stat'" >&2; exit 2 ;;
+esac
 out=${OUT:-$top/results/08_pi_montecarlo}
 mkdir -p "$out"
 runs=$out/runs.csv
@@ -76,10 +83,10 @@ while [ $r -le "$repeats" ]; do
 done
 if [ -t 2 ]; then printf '\r%78s\r' '' >&2; fi
 
-# Medians per worker count, then speedup S = T1 / TW, efficiency E = S / W
+# The median (or fastest) time per worker count, then speedup S = T1 / TW, efficiency E = S / W
 # and the Karp-Flatt serial fraction e = (1/S - 1/W) / (1 - 1/W).
 medians() {
-    awk -F, -v want="$1" '
+    awk -F, -v want="$1" -v stat="$stat" '
         NR > 1 && $1 == want { n[$3]++; t[$3, n[$3]] = $5; darts = $4 }
         END {
             print "workers,darts,seconds,speedup,efficiency,karp_flatt"
@@ -91,6 +98,7 @@ medians() {
                     }
                 m = n[w] % 2 ? t[w, (n[w] + 1) / 2] \
                              : (t[w, n[w] / 2] + t[w, n[w] / 2 + 1]) / 2
+                if (stat == "min") m = t[w, 1]
                 if (w == 1) t1 = m
                 s = t1 / m
                 kf = w > 1 ? sprintf("%.4f", (1 / s - 1 / w) / (1 - 1 / w)) : "nan"
@@ -105,7 +113,8 @@ table() {
     awk -F, 'NR > 1 { printf "%7d %9.3f %8.2f %11.2f %11s\n", $1, $3, $4, $5, $6 }' "$1"
 }
 cpus_word=CPUs; [ "$usable" -gt 1 ] || cpus_word=CPU
-echo "== speedup: $darts darts per run, median of $repeats, $model, $physical cores, $usable usable $cpus_word =="
+if [ "$stat" = min ]; then kept="fastest of $repeats"; else kept="median of $repeats"; fi
+echo "== speedup: $darts darts per run, $kept, $model, $physical cores, $usable usable $cpus_word =="
 echo "workers   seconds  speedup  efficiency  karp-flatt"
 table "$out/speedup.csv"
 echo "== the same with --serial-fraction $serial =="
@@ -118,6 +127,6 @@ if ! command -v gnuplot >/dev/null 2>&1; then
     exit 0
 fi
 gnuplot -e "dir='$out'; model='$model'; physical=$physical; logical=$logical; \
-            usable=$usable; serial=$serial; darts='$darts'; repeats=$repeats; \
+            usable=$usable; serial=$serial; darts='$darts'; kept='$kept'; \
             note='${TITLE_NOTE:-}'" "$here/speedup.gp"
 echo "speedup.sh: wrote $out/speedup.png and the CSV files beside it"
