@@ -24,10 +24,22 @@ TEST_SOURCES := $(wildcard common/tests/*.c)
 TEST_PROGRAMS := $(patsubst common/tests/%.c,$(BUILD)/test/%,$(TEST_SOURCES))
 HEADERS := $(wildcard common/*.h)
 
-.PHONY: all help test check run-all deps plots clean
+# Lab exercises: NN_name/exercises/NN.K_slug.c holds solution and handout
+# (#ifdef SOLUTION ... #else ... #endif). The solutions are built here; the
+# handouts (solutions stripped) go to handouts/ for students to edit.
+EXERCISE_SOURCES := $(wildcard [0-9][0-9]_*/exercises/*.c)
+SOLUTIONS := $(patsubst %.c,$(BUILD)/solutions/%,$(notdir $(EXERCISE_SOURCES)))
+HANDOUT_CHECKS := $(patsubst %.c,$(BUILD)/handout-check/%,$(notdir $(EXERCISE_SOURCES)))
+
+# Benchmarks: common/bench/*.c are the bare baselines (fork, pipes) that
+# make bench measures the library against.
+BENCH_SOURCES := $(wildcard common/bench/*.c)
+BENCH_PROGRAMS := $(patsubst common/bench/%.c,$(BUILD)/bench/%,$(BENCH_SOURCES))
+
+.PHONY: all help test check run-all deps plots clean handouts lab bench compare
 .DEFAULT_GOAL := all
 
-all: $(LIB) $(PROGRAMS) $(TEST_PROGRAMS)
+all: $(LIB) $(PROGRAMS) $(TEST_PROGRAMS) $(SOLUTIONS) $(HANDOUT_CHECKS) $(BENCH_PROGRAMS)
 
 $(BUILD)/obj/common/%.o: common/%.c $(HEADERS)
 	@mkdir -p $(@D)
@@ -48,6 +60,37 @@ $(foreach src,$(PROGRAM_SOURCES),$(eval $(call program_rule,$(src))))
 $(BUILD)/test/%: common/tests/%.c $(LIB) $(HEADERS) common/tests/check.h
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+
+define solution_rule
+$(BUILD)/solutions/$(notdir $(basename $(1))): $(1) $(LIB) $(HEADERS)
+	@mkdir -p $$(@D)
+	$$(CC) -DSOLUTION $$(CPPFLAGS) $$(WARNINGS) $$(CFLAGS) $$< $(LIB) $$(LDFLAGS) $$(LDLIBS) -o $$@
+# The untouched handout must compile too (warnings allowed: stubs have unused
+# parameters); make test checks that it fails the exercise's checks.
+$(BUILD)/handout-check/$(notdir $(basename $(1))): $(1) $(LIB) $(HEADERS) common/scripts/strip-solution.awk
+	@mkdir -p $$(@D)
+	awk -f common/scripts/strip-solution.awk $$< > $$@.c
+	$$(CC) $$(CPPFLAGS) -std=c11 $$(CFLAGS) $$@.c $(LIB) $$(LDFLAGS) $$(LDLIBS) -o $$@
+endef
+$(foreach src,$(EXERCISE_SOURCES),$(eval $(call solution_rule,$(src))))
+
+$(BUILD)/bench/%: common/bench/%.c $(LIB) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+
+# ---------------------------------------------------------------- labs
+# handouts/ is the students' folder: make clean leaves it alone, and make
+# handouts never overwrites a file a student already has.
+handouts:
+	@for src in $(EXERCISE_SOURCES); do \
+	    chapter=$${src%%/*}; out=handouts/$$chapter/$$(basename $$src); \
+	    mkdir -p handouts/$$chapter; \
+	    if [ -f $$out ]; then echo "kept    $$out (yours: remove it to start over)"; \
+	    else awk -f common/scripts/strip-solution.awk $$src > $$out && echo "wrote   $$out"; fi; \
+	done
+
+lab: $(LIB)
+	@bash common/scripts/lab.sh "$(EX)" "$(BUILD)"
 
 # ---------------------------------------------------------------- running
 # `make run-03` or `make run-03_pool_map`: one chapter's demo.
@@ -94,6 +137,10 @@ help:
 	@echo '  make test         build, then run the common/ unit tests and every .bats file'
 	@echo '  make check        sanitizers, valgrind, static analysis, gcc+clang, fault matrix (slow)'
 	@echo '  make plots        regenerate the gnuplot figures under results/'
+	@echo '  make handouts     write the lab exercises, solutions stripped, to handouts/'
+	@echo '  make lab EX=03.1  build your handouts/ version of exercise 03.1 and check it'
+	@echo '  make bench        the common library against bare fork/pipes, Python and OpenMP'
+	@echo '  make compare      each chapter in C and in Python, side by side'
 	@echo '  make deps         install what is missing (gnuplot, bats, bats-support, bats-assert)'
 	@echo '  make clean        remove build/ and results/'
 	@echo '  make help         this text'
@@ -103,5 +150,6 @@ help:
 	@echo '  CFLAGS=...        optimisation and debug flags (default: -O2 -g; warnings are always on)'
 	@echo '  BUILD=dir         where build output goes (default: build)'
 	@echo '  PAUSE=1           make run-all waits for Enter between chapters'
+	@echo '  EX=NN.K           the exercise for make lab'
 	@echo
 	@echo 'Chapters: $(CHAPTERS)'
