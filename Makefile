@@ -118,6 +118,15 @@ check: all
 	@sh common/scripts/deps.sh test
 	@bash common/scripts/check.sh
 
+# The library against bare fork/pipes, Python and OpenMP (results/bench.md).
+bench: all
+	@sh common/scripts/deps.sh run
+	@BUILD="$(abspath $(BUILD))" bash common/bench/bench.sh
+
+# Every chapter's C and Python programs on the same work, one table.
+compare: all
+	@BUILD="$(abspath $(BUILD))" bash common/scripts/compare.sh
+
 deps:
 	@sh common/scripts/deps.sh install
 
