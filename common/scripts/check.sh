@@ -204,15 +204,16 @@ stage_faults() {
         record faults FAIL "no fault matrix found in common/check/"
         return
     fi
-    BUILD="$ROOT/build" BATS_TEST_TIMEOUT=60 bats --tap "${files[@]}" \
-        >"$OUT/faults.log" 2>&1
+    rm -f "$OUT/tally"
+    BUILD="${FAULT_BUILD:-$ROOT/build}" FAULT_TALLY="$OUT/tally" BATS_TEST_TIMEOUT=120 \
+        bats --tap "${files[@]}" >"$OUT/faults.log" 2>&1
     local status=$?
     grep -E '^(ok|not ok)' "$OUT/faults.log" | grep -v '^ok' 
     local ok notok cases inputs
     ok=$(grep -c '^ok' "$OUT/faults.log")
     notok=$(grep -c '^not ok' "$OUT/faults.log")
-    cases=$(cat "$OUT"/fault-cases.count 2>/dev/null || echo "?")
-    inputs=$(cat "$OUT"/bad-inputs.count 2>/dev/null || echo "?")
+    cases=$(grep -c '^case' "$OUT/tally" 2>/dev/null)
+    inputs=$(grep -c '^input' "$OUT/tally" 2>/dev/null)
     if [ $status -eq 0 ] && [ "$notok" -eq 0 ]; then
         record faults pass "$ok tests: $cases fault cases, $inputs bad inputs"
     else
@@ -221,7 +222,6 @@ stage_faults() {
     fi
 }
 
-rm -f "$OUT"/*.count
 for stage in "${stages[@]}"; do
     printf '\n######## %s\n' "$stage"
     "stage_$stage"

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bare_fork.c - the floor for starting and joining a process: fork() a child
+ * that _exits at once, waitpid() it, N times in a row.
+ *
+ * Usage: bare_fork [-n N]
+ *
+ * Prints one line, the mean microseconds per fork + waitpid, for bench.sh
+ * to set beside pool_create(1 worker) + pool_close + pool_join (forklore)
+ * and Process(target=...).start() + join() (Python).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "report.h"
+#include "timing.h"
+#include "waitstatus.h"
+
+int main(int argc, char **argv)
+{
+    report_set_program(argv[0]);
+    long long n = 200;
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":n:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'n': n = cli_parse_count("-n", optarg, 1, 1000000); break;
+        case 'h': printf("Usage: %s [-n N]\n", report_program()); return 0;
+        case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
+        default: usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        usage_error("unexpected argument '%s'", argv[optind]);
+
+    fflush(stdout); /* nothing buffered may be written twice by a child */
+    double t0 = timing_now();
+    for (long long i = 0; i < n; i++) {
+        pid_t pid = fork();
+        if (pid < 0)
+            die("fork");
+        if (pid == 0)
+            _exit(0);
+        int status;
+        if (waitpid(pid, &status, 0) < 0)
+            die("waitpid");
+        if (wait_exitcode(status) != 0)
+            die_msg("child %ld did not exit 0", (long)pid);
+    }
+    printf("%.2f\n", (timing_now() - t0) / (double)n * 1e6);
+    return 0;
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bare_pipe.c - the floors for messages between processes: one pipe shared
+ * by P writers and C readers moving 64-byte messages, and a ping-pong over
+ * two pipes (the smallest possible request and reply).
+ *
+ * Usage: bare_pipe [-p P] [-j C] [-n N]     messages/s, P writers, C readers
+ *        bare_pipe --ping-pong [-n N]       microseconds per round trip
+ *
+ * Prints one number. A 64-byte write() to a pipe is atomic (it is below
+ * PIPE_BUF), so several writers never interleave inside a message and a
+ * 64-byte read() always gets exactly one whole message. The time runs from
+ * the first fork to the last waitpid, as in forklore_bench's queue mode.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "report.h"
+#include "timing.h"
+#include "waitstatus.h"
+
+#define MESSAGE 64
+
+static void reap(pid_t pid)
+{
+    int status;
+    if (waitpid(pid, &status, 0) < 0)
+        die("waitpid");
+    if (wait_exitcode(status) != 0)
+        die_msg("child %ld did not exit 0", (long)pid);
+}
+
+/* Write all of buf (a pipe write may be cut short by a signal). */
+static void write_all(int fd, const void *buf, size_t size)
+{
+    const char *p = buf;
+    while (size > 0) {
+        ssize_t n = write(fd, p, size);
+        if (n < 0)
+            die("write");
+        p += n;
+        size -= (size_t)n;
+    }
+}
+
+/* P writers put n messages each; C readers read until every writer is gone
+ * (end of file). Returns messages per second. */
+static double throughput(int writers, int readers, long long n)
+{
+    int fd[2];
+    if (pipe(fd) < 0)
+        die("pipe");
+    pid_t pids[64];
+    int count = 0;
+    fflush(stdout);
+    double t0 = timing_now();
+    for (int w = 0; w < writers; w++) {
+        pid_t pid = fork();
+        if (pid < 0)
+            die("fork");
+        if (pid == 0) {
+            close(fd[0]);
+            char msg[MESSAGE];
+            memset(msg, 'w', sizeof msg);
+            for (long long i = 0; i < n; i++) {
+                memcpy(msg, &i, sizeof i);
+                write_all(fd[1], msg, sizeof msg);
+            }
+            _exit(0);
+        }
+        pids[count++] = pid;
+    }
+    for (int r = 0; r < readers; r++) {
+        pid_t pid = fork();
+        if (pid < 0)
+            die("fork");
+        if (pid == 0) {
+            close(fd[1]); /* else this reader would never see end of file */
+            char msg[MESSAGE];
+            ssize_t got;
+            while ((got = read(fd[0], msg, sizeof msg)) > 0)
+                if (got != MESSAGE)
+                    die_msg("read %zd bytes, not one message", got);
+            if (got < 0)
+                die("read");
+            _exit(0);
+        }
+        pids[count++] = pid;
+    }
+    close(fd[0]);
+    close(fd[1]);
+    for (int i = 0; i < count; i++)
+        reap(pids[i]);
+    return (double)(n * writers) / (timing_now() - t0);
+}
+
+/* The parent sends 8 bytes, the child sends them back, n times. Returns
+ * microseconds per round trip. */
+static double ping_pong(long long n)
+{
+    int to_child[2], to_parent[2];
+    if (pipe(to_child) < 0 || pipe(to_parent) < 0)
+        die("pipe");
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (pid == 0) {
+        close(to_child[1]);
+        close(to_parent[0]);
+        long long x;
+        ssize_t got;
+        while ((got = read(to_child[0], &x, sizeof x)) == sizeof x)
+            write_all(to_parent[1], &x, sizeof x);
+        _exit(got == 0 ? 0 : 1);
+    }
+    close(to_child[0]);
+    close(to_parent[1]);
+    double t0 = timing_now();
+    for (long long i = 0; i < n; i++) {
+        write_all(to_child[1], &i, sizeof i);
+        long long back;
+        if (read(to_parent[0], &back, sizeof back) != sizeof back || back != i)
+            die_msg("ping-pong: lost message %lld", i);
+    }
+    double elapsed = timing_now() - t0;
+    close(to_child[1]);
+    close(to_parent[0]);
+    reap(pid);
+    return elapsed / (double)n * 1e6;
+}
+
+int main(int argc, char **argv)
+{
+    report_set_program(argv[0]);
+    long long n = 100000;
+    int writers = 1, readers = 1, pingpong = 0;
+    static const struct option longopts[] = {
+        {"producers", required_argument, NULL, 'p'},
+        {"workers", required_argument, NULL, 'j'},
+        {"ping-pong", no_argument, NULL, 'P'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":p:j:n:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'p': writers = (int)cli_parse_int("-p", optarg, 1, 32); break;
+        case 'j': readers = (int)cli_parse_int("-j", optarg, 1, 32); break;
+        case 'n': n = cli_parse_count("-n", optarg, 1, 100000000); break;
+        case 'P': pingpong = 1; break;
+        case 'h':
+            printf("Usage: %s [-p P] [-j C] [-n N] | --ping-pong [-n N]\n",
+                   report_program());
+            return 0;
+        case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
+        default: usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        usage_error("unexpected argument '%s'", argv[optind]);
+    if (pingpong)
+        printf("%.2f\n", ping_pong(n));
+    else
+        printf("%.0f\n", throughput(writers, readers, n));
+    return 0;
+}

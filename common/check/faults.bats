@@ -1,0 +1,258 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# The fault matrix of make check (not part of make test: it is slower):
+#  - every pool demo with --crash-task at the first, a middle and the last
+#    task: exit 1, the message names the task and SIGKILL, nothing left;
+#  - SIGINT and SIGTERM in the middle of each demo's work, to the parent
+#    alone and to its whole process group (as a terminal's Ctrl-C): it ends
+#    within a second with 130 / 143 and leaves no process (no zombie, no
+#    orphan), no /dev/shm entry and no temporary directory;
+#  - the bad-input matrix of every program: one line on stderr naming the
+#    option, nothing on stdout, exit 2.
+# Worker crashes by SIGSEGV, abort() and _exit(3) are covered by the unit
+# tests (common/common.bats: worker_segfault, worker_abort, worker_exit3).
+
+setup_file() {
+    export TALLY=${FAULT_TALLY:-/dev/null}
+}
+
+setup() {
+    load ../tests/helper
+    SCALE=${FORKLORE_TIME_SCALE:-1}
+}
+
+tally() { echo "$1" >>"$TALLY"; }
+
+# The processes of session $1 (a program started with setsid and all it
+# forked, zombies and orphans included).
+session_members() {
+    awk -v s="$1" '{ sub(/^.*\) /, ""); if ($4 == s) { split(FILENAME, f, "/"); print f[3] } }' \
+        /proc/[0-9]*/stat 2>/dev/null || true
+}
+
+# Wait up to $2 seconds for session $1 to be empty; fail naming what is left.
+session_ends() {
+    local sid=$1 limit=$2 left
+    local deadline=$(($(date +%s%N) + ${limit%.*} * 1000000000 * SCALE))
+    while :; do
+        left=$(session_members "$sid")
+        [ -z "$left" ] && return 0
+        [ "$(date +%s%N)" -ge "$deadline" ] && break
+        sleep 0.05
+    done
+    for pid in $left; do
+        echo "left behind: $(tr '\0' ' ' </proc/$pid/cmdline 2>/dev/null) (pid $pid, state $(awk '{sub(/^.*\) /,""); print $1}' /proc/$pid/stat 2>/dev/null))" >&2
+    done
+    return 1
+}
+
+# ---------------------------------------------------------------- crashes
+
+# crash PROGRAM K ARGS...: --crash-task K must end it with exit 1 and a
+# message naming task K and SIGKILL, leaving nothing behind.
+crash() {
+    local program=$1 k=$2
+    shift 2
+    tally case
+    local dir=$BATS_TEST_TMPDIR/$program-$k
+    mkdir -p "$dir"
+    setsid "$BIN/$program" "$@" --crash-task "$k" >"$dir/out" 2>"$dir/err" 3>&- &
+    local pid=$!
+    local waited=0
+    while [ -d "/proc/$pid" ] && ! process_gone "$pid"; do
+        sleep 0.1
+        waited=$((waited + 1))
+        [ $waited -le $((300 * SCALE)) ] || { kill -KILL -- -"$pid"; fail "$program --crash-task $k hung (30 s)"; }
+    done
+    local status=0
+    wait "$pid" || status=$?
+    [ "$status" -eq 1 ] || fail "$program --crash-task $k: exit $status, not 1: $(cat "$dir/err")"
+    grep -q "task $k" "$dir/out" "$dir/err" || fail "$program --crash-task $k: no 'task $k' in the output"
+    grep -q SIGKILL "$dir/out" "$dir/err" || fail "$program --crash-task $k: SIGKILL not named"
+    session_ends "$pid" 1 || fail "$program --crash-task $k left processes behind"
+}
+
+@test "faults: pool_map --crash-task first, middle, last" {
+    for k in 0 500 999; do crash pool_map $k -j 2 -n 1000; done
+}
+@test "faults: starmap --crash-task first, middle, last" {
+    for k in 0 3 5; do crash starmap $k -j 2 -n 1000; done
+}
+@test "faults: apply_async --crash-task first, middle, last" {
+    for k in 0 4 7; do crash apply_async $k -j 2; done
+}
+@test "faults: callbacks --crash-task first, middle, last" {
+    for k in 0 20 39; do crash callbacks $k -j 2 -q --callback-ms 0; done
+}
+
+# ---------------------------------------------------------------- signals
+
+# interrupt SIGNAL TARGET PROGRAM ARGS...: start it, let it work 0.5 s, send
+# SIGNAL to the parent (TARGET=parent) or its process group (TARGET=group).
+interrupt() {
+    local signal=$1 target=$2 program=$3
+    shift 3
+    tally case
+    local dir=$BATS_TEST_TMPDIR/$program-$signal-$target
+    mkdir -p "$dir/tmp"
+    local shm_before
+    shm_before=$(ls /dev/shm)
+    # A shell without job control starts background jobs with SIGINT
+    # ignored; env --default-signal undoes that, as a terminal would have it.
+    TMPDIR=$dir/tmp setsid env --default-signal=INT,TERM "$BIN/$program" "$@" \
+        >"$dir/out" 2>"$dir/err" 3>&- &
+    local pid=$!
+    sleep 0.5
+    process_gone "$pid" && fail "$program $* ended before the signal came: give it more work"
+    local sent
+    sent=$(date +%s%N)
+    if [ "$target" = group ]; then
+        kill -s "$signal" -- -"$pid"
+    else
+        kill -s "$signal" "$pid"
+    fi
+    # It must end within a second (times FORKLORE_TIME_SCALE).
+    while ! process_gone "$pid"; do
+        if [ $(($(date +%s%N) - sent)) -gt $((1000000000 * SCALE)) ]; then
+            kill -KILL -- -"$pid"
+            wait "$pid" || true
+            fail "$program: still running 1 s after SIG$signal to the $target"
+        fi
+        sleep 0.02
+    done
+    local status=0
+    wait "$pid" || status=$?
+    local want=130
+    [ "$signal" = TERM ] && want=143
+    [ "$status" -eq "$want" ] || fail "$program: SIG$signal to the $target gave exit $status, not $want: $(tail -n 3 "$dir/err")"
+    session_ends "$pid" 1 || fail "$program: processes left behind after SIG$signal to the $target"
+    [ -z "$(ls -A "$dir/tmp")" ] || fail "$program: left in TMPDIR: $(ls -A "$dir/tmp")"
+    local shm_after
+    shm_after=$(ls /dev/shm)
+    [ "$(comm -13 <(sort <<<"$shm_before") <(sort <<<"$shm_after"))" = "" ] ||
+        fail "$program: left in /dev/shm: $(comm -13 <(sort <<<"$shm_before") <(sort <<<"$shm_after"))"
+}
+
+# Each demo, with enough work to still be busy after half a second.
+interrupt_all_ways() {
+    for signal in INT TERM; do
+        for target in parent group; do
+            interrupt "$signal" "$target" "$@"
+        done
+    done
+}
+
+@test "signals: process (fork vs spawn)" { interrupt_all_ways process -n 5000 --only spawn; }
+@test "signals: queue (producers and consumers)" { interrupt_all_ways queue -n 10M -q; }
+@test "signals: queue_cost" { interrupt_all_ways queue_cost -n 100M; }
+@test "signals: pipe (ping-pong)" { interrupt_all_ways pipe -n 100M; }
+@test "signals: pool_map (map-reduce word count)" { interrupt_all_ways pool_map -j 2 --files 2000; }
+@test "signals: starmap (parallel for)" { interrupt_all_ways starmap -j 2 -n 1e9 -q; }
+@test "signals: apply_async" { interrupt_all_ways apply_async -j 2 -n 5000; }
+@test "signals: callbacks (slow callbacks)" { interrupt_all_ways callbacks -j 2 -n 400 --callback-ms 50 -q; }
+@test "signals: shared_memory (race)" { interrupt_all_ways shared_memory --section race --race-n 1e9; }
+@test "signals: shared_memory (named segment held)" { interrupt_all_ways shared_memory --section named --hold-ms 5000; }
+@test "signals: pi_montecarlo" { interrupt_all_ways pi_montecarlo -j 2 -n 100G -q; }
+
+# ---------------------------------------------------------------- bad input
+
+# bad PROGRAM OPTION VALUE...: each value for OPTION must give exit 2, an
+# empty stdout and one line on stderr that names the option.
+bad() {
+    local program=$1 option=$2
+    shift 2
+    local value
+    for value in "$@"; do
+        tally input
+        run --separate-stderr bounded 10 "$BIN/$program" "$option" "$value" 3>&-
+        [ "$status" -eq 2 ] || fail "$program $option '$value': exit $status, not 2"
+        [ -z "$output" ] || fail "$program $option '$value': printed on stdout: $output"
+        [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || fail "$program $option '$value': not one line on stderr: $stderr"
+        grep -qF -- "${option}" <<<"$stderr" || fail "$program $option '$value': the message does not name $option: $stderr"
+    done
+}
+
+# Always wrong for a count: empty, words, trailing garbage, negative, huge.
+COUNTS=("" abc 12abc -1 99999999999999999999)
+
+# missing value, unknown option, stray argument
+usage() {
+    local program=$1 option=$2
+    tally input
+    run --separate-stderr bounded 10 "$BIN/$program" "$option" 3>&-
+    [ "$status" -eq 2 ] && [ -z "$output" ] || fail "$program $option (no value): exit $status, stdout '$output'"
+    [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || fail "$program $option (no value): not one line: $stderr"
+    tally input
+    run --separate-stderr bounded 10 "$BIN/$program" --no-such-option 3>&-
+    [ "$status" -eq 2 ] && [ -z "$output" ] || fail "$program --no-such-option: exit $status"
+    [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || fail "$program --no-such-option: not one line: $stderr"
+    tally input
+    run --separate-stderr bounded 10 "$BIN/$program" stray-argument 3>&-
+    [ "$status" -eq 2 ] && [ -z "$output" ] || fail "$program stray-argument: exit $status"
+}
+
+TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
+
+@test "bad input: process" {
+    bad process -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad process -n "${COUNTS[@]}" 0
+    bad process -m "${COUNTS[@]}"
+    usage process -j
+}
+@test "bad input: queue" {
+    bad queue -p "${COUNTS[@]}" 0
+    bad queue -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad queue -n "${COUNTS[@]}" 0
+    usage queue -n
+}
+@test "bad input: queue_cost and pipe" {
+    bad queue_cost -n "${COUNTS[@]}" 0
+    bad pipe -n "${COUNTS[@]}" 0
+    bad pipe --timeout "" abc -1 1e400
+    usage queue_cost -n
+    usage pipe -n
+}
+@test "bad input: pool_map" {
+    bad pool_map -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad pool_map -n "${COUNTS[@]}" 0
+    bad pool_map --chunksize "${COUNTS[@]}" 0
+    bad pool_map --files "${COUNTS[@]}" 0
+    bad pool_map --crash-task "${COUNTS[@]}"
+    bad pool_map --seed "" abc 12abc
+    usage pool_map -j
+}
+@test "bad input: starmap" {
+    bad starmap -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad starmap -n "${COUNTS[@]}" 0
+    bad starmap --chunksize "${COUNTS[@]}" 0
+    bad starmap --crash-task "${COUNTS[@]}" 6
+    usage starmap -n
+}
+@test "bad input: apply_async" {
+    bad apply_async -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad apply_async -n "${COUNTS[@]}" 0
+    bad apply_async --crash-task "${COUNTS[@]}" 8
+    usage apply_async -j
+}
+@test "bad input: callbacks" {
+    bad callbacks -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad callbacks -n "${COUNTS[@]}" 0
+    bad callbacks --callback-ms "${COUNTS[@]}"
+    bad callbacks --crash-task "${COUNTS[@]}"
+    usage callbacks -n
+}
+@test "bad input: shared_memory" {
+    bad shared_memory -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad shared_memory -n "${COUNTS[@]}" 0
+    bad shared_memory --race-n "${COUNTS[@]}" 0
+    bad shared_memory --ops "${COUNTS[@]}" 0
+    bad shared_memory --array-mib "${COUNTS[@]}" 0
+    bad shared_memory --section "" nonsense
+    usage shared_memory -j
+}
+@test "bad input: pi_montecarlo" {
+    bad pi_montecarlo -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad pi_montecarlo -n "${COUNTS[@]}" 0 1.5 2.5X
+    bad pi_montecarlo --serial-fraction "" abc -0.1 1 1.5 nan
+    usage pi_montecarlo -j
+}
