@@ -46,24 +46,14 @@ set xrange [0.8 : wmax + 0.2]
 set xtics 1
 set samples 1000
 set xlabel 'workers W (processes)'
-# The core-count lines; a label at the right edge goes on the line's left.
+# The core-count lines, labelled along their left side.
 set arrow 1 from physical, graph 0 to physical, graph 1 nohead dt 3 lw 2 lc rgb '#555555'
-if (physical < wmax) {
-    set label 1 sprintf(' %d physical core%s', physical, physical == 1 ? '' : 's') \
-        at physical, graph 0.05 left textcolor rgb '#555555'
-} else {
-    set label 1 sprintf('%d physical core%s ', physical, physical == 1 ? '' : 's') \
-        at physical, graph 0.05 right textcolor rgb '#555555'
-}
+set label 1 sprintf('%d physical core%s', physical, physical == 1 ? '' : 's') \
+    at physical, graph 0.02 left rotate by 90 offset -1.2, 0 textcolor rgb '#555555'
 if (logical != physical) {
     set arrow 2 from logical, graph 0 to logical, graph 1 nohead dt 4 lc rgb '#555555'
-    if (logical < wmax) {
-        set label 2 sprintf(' %d logical CPUs', logical) at logical, graph 0.12 left \
-            textcolor rgb '#555555'
-    } else {
-        set label 2 sprintf('%d logical CPUs ', logical) at logical, graph 0.12 right \
-            textcolor rgb '#555555'
-    }
+    set label 2 sprintf('%d logical CPUs', logical) \
+        at logical, graph 0.02 left rotate by 90 offset -1.2, 0 textcolor rgb '#555555'
 }
 machine = sprintf('%s: %d physical core%s, %d logical CPU%s, %d usable%s', \
                   model, physical, physical == 1 ? '' : 's', logical, \
@@ -75,7 +65,7 @@ set terminal pngcairo size 1400,560 font 'sans,10'
 set output dir . '/speedup.png'
 set multiplot layout 1,2 title "Monte Carlo pi, speedup against workers on " . machine . "\n" . runs noenhanced
 
-set title "speedup: measured (median), ideal, Amdahl's law fitted"
+set title "speedup: measured, ideal, and Amdahl's law fitted to the measured points"
 set ylabel 'speedup S = T_1 / T_W (times faster than 1 worker)'
 set yrange [0 : wmax + 0.5]
 plot sample [1:wmax] x title 'ideal: S = W' with lines dt 2 lc rgb '#888888', \
