@@ -789,9 +789,10 @@ static bool data_science(struct pool *pool, unsigned long long seed)
 
 /* ============================================================ 5. errors */
 
+/* Two ints, no padding: every byte sent to the worker is initialised. */
 struct division {
     int divisor;
-    bool crash; /* --crash-task: kill the worker in the middle */
+    int crash; /* --crash-task: kill the worker in the middle */
 };
 
 static int divide(const void *arg, void *result, struct pool_task *task)
