@@ -164,8 +164,9 @@ csv_estimate() { printf '%s\n' "$1" | awk -F, 'NR == 2 { print $4 }'; }
     done
     [ "$(wc -w <<<"$kids")" -eq 2 ]
     kill -TERM $pid
-    run wait $pid
-    assert_equal "$status" 143
+    local rc=0
+    wait $pid || rc=$?     # not `run wait`: only this shell can wait for it
+    assert_equal "$rc" 143
     for k in $kids; do
         for i in $(seq 20); do process_gone $k && break; sleep 0.1; done
         process_gone $k
