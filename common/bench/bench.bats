@@ -1,0 +1,130 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# Tests of make bench (common/bench/bench.sh) and make compare
+# (common/scripts/compare.sh) in QUICK=1 mode: they run, and their tables
+# have the right shape and every row. Never the numbers: the machine may be
+# busy, and QUICK sizes are too small to mean anything.
+
+# Both scripts once, side by side (seconds each), shared by the tests.
+setup_file() {
+    load ../tests/helper
+    local dir=$BATS_FILE_TMPDIR
+    (QUICK=1 OUT=$dir/bench bounded 120 bash "$ROOT/common/bench/bench.sh" \
+        >"$dir/bench.out" 2>"$dir/bench.err" 3>&-; echo $? >"$dir/bench.status") &
+    (QUICK=1 OUT=$dir/compare bounded 120 bash "$ROOT/common/scripts/compare.sh" \
+        >"$dir/compare.out" 2>"$dir/compare.err" 3>&-; echo $? >"$dir/compare.status") &
+    wait
+}
+
+setup() {
+    load ../tests/helper
+    BENCH_MD=$BATS_FILE_TMPDIR/bench/bench.md
+    COMPARE_MD=$BATS_FILE_TMPDIR/compare/compare.md
+}
+
+# Load one script's run into $status, $output and $lines, as `run` would.
+shared_run() {
+    status=$(cat "$BATS_FILE_TMPDIR/$1.status")
+    output=$(cat "$BATS_FILE_TMPDIR/$1.out")
+    mapfile -t lines <<<"$output"
+}
+
+# The table rows of a markdown file (header and rule left out).
+table_rows() {
+    grep '^| ' "$1" | grep -v -e '^| what |' -e '^| chapter |' -e '^|---'
+}
+
+# The rows of file $1 whose column $2 (1 = first) does not match regexp $3.
+rows_without() {
+    table_rows "$1" | awk -F'|' -v col=$(($2 + 1)) -v re="$3" '$col !~ re'
+}
+
+NUMBER='^ [0-9.]+[kM]? $'
+
+@test "bench: runs and prints the table with the machine at the top" {
+    shared_run bench
+    assert_success
+    assert_line --index 0 "# make bench: forklore against the floors and Python"
+    assert_line --regexp "^CPU: .+, [0-9]+ cores\. .*median of [0-9]+ runs? per figure"
+    assert_line "| what | unit | forklore | baseline (floor) | Python | ratio vs baseline | ratio vs Python | target | met? |"
+}
+
+@test "bench: every measurement has its row, with 9 columns" {
+    shared_run bench
+    for what in "process start + join: pool_create(1)+close+join" \
+        "process start + join, Python with spawn" "queue 1P/1C, 64 B" \
+        "queue 2P/2C, 64 B" "queue 1P/1C, 64 B, Python with Pipe" \
+        "pool map, chunksize 1" "pool map, automatic chunksize" \
+        "apply_async + get round trip" "shared counter: mutex" \
+        "shared counter: C11 atomic"; do
+        assert_line --partial "| $what"
+    done
+    for w in $(seq "$(nproc)"); do
+        assert_line --partial "| pi, $w worker(s): darts/s per worker"
+        assert_line --partial "| pi, $w worker(s): efficiency"
+    done
+    [ -z "$(table_rows "$BENCH_MD" | awk -F'|' 'NF != 11')" ]
+}
+
+@test "bench: every row with a target says whether it was met" {
+    run bash -c "grep -c -- '| >= \\|| <= ' '$BENCH_MD'"
+    [ "$output" -ge $((6 + $(nproc))) ]
+    [ -z "$(table_rows "$BENCH_MD" | grep -e '| >= ' -e '| <= ' | awk -F'|' '$10 !~ /^ (yes|no)/')" ]
+}
+
+@test "bench: the forklore column holds numbers, and the baselines where there are any" {
+    [ -z "$(rows_without "$BENCH_MD" 3 "$NUMBER")" ]
+    [ -z "$(rows_without "$BENCH_MD" 4 "$NUMBER" | grep -v -e '^| pool map' -e '^| shared counter: C11')" ]
+}
+
+@test "bench: nothing failed on the way" {
+    run cat "$BATS_FILE_TMPDIR/bench.err"
+    refute_output --partial "failed"
+    refute_output --partial "could not build"
+}
+
+@test "bench: writes bench.md (what it printed) and the chart" {
+    shared_run bench
+    diff <(printf '%s\n' "$output") "$BENCH_MD"
+    if ! command -v gnuplot >/dev/null; then skip "gnuplot is not installed: no chart"; fi
+    [ -s "$BATS_FILE_TMPDIR/bench/bench.png" ]
+}
+
+@test "bench: the Python column is filled" {
+    if ! command -v python3 >/dev/null; then skip "python3 is not installed: the Python column stays empty"; fi
+    [ -z "$(rows_without "$BENCH_MD" 5 "$NUMBER")" ]
+}
+
+@test "bench: without a build it says so and fails" {
+    run --separate-stderr env BUILD="$BATS_TEST_TMPDIR/nothing" bash "$ROOT/common/bench/bench.sh"
+    assert_failure 1
+    [[ $stderr == *"build first"* ]]
+    assert_output ""
+}
+
+@test "compare: runs and prints one row per measurement, every chapter" {
+    shared_run compare
+    assert_success
+    assert_line --index 0 "# make compare: each chapter in C and in Python, same flags"
+    assert_line "| chapter | what was measured | unit | C | Python | ratio |"
+    for chapter in 01_process 02_queue 03_pool_map 04_starmap 05_apply_async \
+        06_callbacks 07_shared_memory 08_pi_montecarlo; do
+        assert_line --regexp "^\| $chapter \| .+ \| [0-9.]+ \| "
+    done
+    [ "$(table_rows "$COMPARE_MD" | wc -l)" -eq 10 ]
+    [ -z "$(table_rows "$COMPARE_MD" | awk -F'|' 'NF != 8')" ]
+}
+
+@test "compare: the Python column and the ratio are filled" {
+    if ! command -v python3 >/dev/null; then skip "python3 is not installed: the Python column stays empty"; fi
+    run cat "$BATS_FILE_TMPDIR/compare.err"
+    refute_output --partial "failed"
+    [ -z "$(rows_without "$COMPARE_MD" 5 "$NUMBER")" ]
+    [ -z "$(rows_without "$COMPARE_MD" 6 'x faster')" ]
+}
+
+@test "compare: without a build it says so and fails" {
+    run --separate-stderr env BUILD="$BATS_TEST_TMPDIR/nothing" bash "$ROOT/common/scripts/compare.sh"
+    assert_failure 1
+    [[ $stderr == *"build first"* ]]
+}

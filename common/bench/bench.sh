@@ -1,0 +1,247 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# bench.sh - make bench: the common library against the floors the machine
+# allows (bare fork, bare pipes, OpenMP) and against Python's multiprocessing,
+# every figure the median of REPEATS runs, all measured in one run: each round
+# runs every measurement once, so a burst of load from elsewhere hits all of
+# them alike instead of spoiling one.
+#
+# Usage: bash common/bench/bench.sh
+#   BUILD=dir    the build folder (default build; make bench passes it)
+#   REPEATS=N    runs per figure, the median is kept (default 5, at least 3)
+#   QUICK=1      tiny sizes and one round, for the tests: checks that
+#                everything runs (the numbers then mean nothing)
+#   OUT=dir      where bench.md, bench.png and the raw data go (default results)
+# Writes OUT/bench.md and OUT/bench.png, and prints the table.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$top/$BUILD ;; esac
+OUT=${OUT:-$top/results}
+QUICK=${QUICK:-0}
+if [ "$QUICK" = 1 ]; then
+    repeats=${REPEATS:-1} # the tests check the table, not the numbers
+else
+    repeats=${REPEATS:-5}
+    [ "$repeats" -ge 3 ] || repeats=3 # a median needs at least 3
+fi
+bench=$BUILD/bench
+bin=$BUILD/bin
+for prog in "$bench/bare_fork" "$bench/bare_pipe" "$bench/forklore_bench" "$bin/pi_montecarlo"; do
+    if [ ! -x "$prog" ]; then
+        echo "bench.sh: $prog is missing: build first (make BUILD=$BUILD)" >&2
+        exit 1
+    fi
+done
+mkdir -p "$OUT"
+cores=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
+cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
+[ -n "$cpu" ] || cpu=$(uname -m)
+
+have_python=0
+if command -v python3 >/dev/null 2>&1; then
+    have_python=1
+else
+    echo "bench.sh: python3 is not installed: the Python column stays empty" >&2
+fi
+py() { python3 "$here/bench.py" "$@"; }
+
+# The OpenMP build of chapter 08's kernel: the Makefile's flags plus -fopenmp.
+omp=$bench/pi_openmp
+have_omp=0
+CC=${CC:-cc}
+CFLAGS=${CFLAGS:--O2 -g}
+# shellcheck disable=SC2086
+if $CC -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I"$top/common" \
+    -std=c11 -Wall -Wextra -Wpedantic -Werror $CFLAGS -fopenmp \
+    "$top/08_pi_montecarlo/openmp/pi_openmp.c" "$BUILD/lib/libcommon.a" \
+    ${LDFLAGS:-} -lm -pthread -o "$omp" 2>"$OUT/pi_openmp.log"; then
+    have_omp=1
+else
+    echo "bench.sh: could not build pi_openmp with $CC -fopenmp (see $OUT/pi_openmp.log): OpenMP column empty" >&2
+fi
+
+# Sizes: each run takes a few tenths of a second on 2 cores.
+if [ "$QUICK" = 1 ]; then
+    n_fork=20 n_pystart=3 n_spawn=1 n_queue=2000 n_pyqueue=500 n_map1=2000
+    n_map=20000 n_pymap1=200 n_pymap=2000 n_apply=200 n_pyapply=50
+    n_count=10000 n_pycount=500 darts=2M pydarts=20000
+else
+    n_fork=300 n_pystart=50 n_spawn=4 n_queue=200000 n_pyqueue=20000
+    n_map1=300000 n_map=4000000 n_pymap1=20000 n_pymap=1000000 n_apply=20000
+    n_pyapply=2000 n_count=10000000 n_pycount=50000 darts=100M pydarts=600000
+fi
+half_queue=$((n_queue / 2)) half_pyqueue=$((n_pyqueue / 2))
+
+raw=$OUT/bench.raw
+: > "$raw"
+# measure ID COMMAND...: run it once, append "ID value". A failure is
+# reported and leaves a gap ("-" in the table), not a dead benchmark.
+measure() {
+    local id=$1 value
+    shift
+    if ! value=$("$@" 2>"$OUT/bench.err") || [ -z "$value" ]; then
+        echo "bench.sh: $id failed: $* ($(head -n 1 "$OUT/bench.err"))" >&2
+        return 0
+    fi
+    echo "$id $value" >> "$raw"
+}
+# pi_rate ID WORKERS COMMAND...: a --csv run's darts/s per worker.
+pi_rate() {
+    local id=$1 w=$2 value
+    shift 2
+    value=$("$@" 2>"$OUT/bench.err" | awk -F, -v w="$w" 'NR == 2 { printf "%.0f\n", $2 / $3 / w }')
+    if [ -z "$value" ]; then
+        echo "bench.sh: $id failed: $* ($(head -n 1 "$OUT/bench.err"))" >&2
+        return 0
+    fi
+    echo "$id $value" >> "$raw"
+}
+
+echo "bench.sh: measuring, $repeats run(s) per figure, on $cores cores ($cpu)" >&2
+t_start=$(date +%s)
+for round in $(seq "$repeats"); do
+    [ -t 2 ] && echo "  round $round of $repeats" >&2
+    measure start_c       "$bench/forklore_bench" start -n "$n_fork"
+    measure start_bare    "$bench/bare_fork" -n "$n_fork"
+    measure queue11_c     "$bench/forklore_bench" queue -p 1 -j 1 -n "$n_queue"
+    measure queue11_bare  "$bench/bare_pipe" -p 1 -j 1 -n "$n_queue"
+    measure queue22_c     "$bench/forklore_bench" queue -p 2 -j 2 -n "$half_queue"
+    measure queue22_bare  "$bench/bare_pipe" -p 2 -j 2 -n "$half_queue"
+    measure map1_c        "$bench/forklore_bench" map -j "$cores" -n "$n_map1" --chunksize 1
+    measure map_c         "$bench/forklore_bench" map -j "$cores" -n "$n_map"
+    measure apply_c       "$bench/forklore_bench" apply -n "$n_apply"
+    measure apply_bare    "$bench/bare_pipe" --ping-pong -n "$n_apply"
+    measure mutex_c       "$bench/forklore_bench" mutex -j "$cores" -n "$n_count"
+    measure atomic_c      "$bench/forklore_bench" atomic -j "$cores" -n "$n_count"
+    if [ $have_python = 1 ]; then
+        measure start_py      py start -n "$n_pystart" --method fork
+        measure spawn_py      py start -n "$n_spawn" --method spawn
+        measure queue11_py    py queue -p 1 -j 1 -n "$n_pyqueue"
+        measure queue22_py    py queue -p 2 -j 2 -n "$half_pyqueue"
+        measure pipe_py       py pipe -n "$n_pyqueue"
+        measure map1_py       py map -j "$cores" -n "$n_pymap1" --chunksize 1
+        measure map_py        py map -j "$cores" -n "$n_pymap"
+        measure apply_py      py apply -n "$n_pyapply"
+        measure value_py      py value -j "$cores" -n "$n_pycount"
+    fi
+    for w in $(seq "$cores"); do
+        pi_rate "pi${w}_c" "$w" "$bin/pi_montecarlo" --csv -j "$w" -n "$darts"
+        if [ $have_omp = 1 ]; then
+            pi_rate "pi${w}_omp" "$w" env OMP_NUM_THREADS="$w" "$omp" -n "$darts"
+        fi
+        if [ $have_python = 1 ]; then
+            pi_rate "pi${w}_py" "$w" python3 "$top/08_pi_montecarlo/pi_montecarlo.py" --csv -j "$w" -n "$pydarts"
+        fi
+    done
+done
+rm -f "$OUT/bench.err"
+elapsed=$(($(date +%s) - t_start))
+
+# The table: awk takes the medians and computes ratios and verdicts.
+# Each row: what | unit | forklore id | baseline id | Python id | target | label,
+# where target is "base>=X", "base<=X", "py>=X" (several joined by ","),
+# then the label in the chart for rows with a target.
+rows=$(cat <<ROWS
+process start + join: pool_create(1)+close+join / fork+waitpid / Process fork|us|start_c|start_bare|start_py|base<=1.5|start + join
+process start + join, Python with spawn|us|start_c|start_bare|spawn_py|
+queue 1P/1C, 64 B: queue / pipe / Queue|msg/s|queue11_c|queue11_bare|queue11_py|py>=10,base>=0.5|queue 1P/1C
+queue 2P/2C, 64 B: queue / pipe / Queue|msg/s|queue22_c|queue22_bare|queue22_py|py>=10,base>=0.5|queue 2P/2C
+queue 1P/1C, 64 B, Python with Pipe|msg/s|queue11_c|queue11_bare|pipe_py|
+pool map, chunksize 1, square|items/s|map1_c|-|map1_py|py>=10|map chunksize 1
+pool map, automatic chunksize, square|items/s|map_c|-|map_py|py>=20|map auto chunksize
+apply_async + get round trip / pipe ping-pong|us|apply_c|apply_bare|apply_py|base<=3|apply round trip
+shared counter: mutex / C11 atomic / Value + lock|incr/s|mutex_c|atomic_c|value_py|
+shared counter: C11 atomic / - / Value + lock|incr/s|atomic_c|-|value_py|
+ROWS
+)
+for w in $(seq "$cores"); do
+    rows="$rows
+pi, $w worker(s): darts/s per worker, processes / OpenMP / Python|darts/s|pi${w}_c|pi${w}_omp|pi${w}_py|base>=0.9|pi, $w worker(s)
+pi, $w worker(s): efficiency vs 1 worker|%|eff${w}_c|eff${w}_omp|eff${w}_py|"
+done
+
+md=$OUT/bench.md
+data=$OUT/bench.dat
+printf '%s\n' "$rows" | awk -F'|' -v raw="$raw" -v data="$data" \
+    -v cpu="$cpu" -v cores="$cores" -v repeats="$repeats" -v quick="$QUICK" \
+    -v when="$(date -u '+%Y-%m-%d %H:%M UTC')" -v elapsed="$elapsed" '
+function median(id,    n, i, j, t, v) {
+    n = 0
+    for (i = 1; i <= cnt[id]; i++) v[++n] = val[id, i]
+    if (n == 0) return ""
+    for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+}
+function fmt(x) {
+    if (x == "") return "-"
+    if (x >= 1e6) return sprintf("%.2fM", x / 1e6)
+    if (x >= 1e4) return sprintf("%.0fk", x / 1e3)
+    if (x >= 100) return sprintf("%.0f", x)
+    return sprintf("%.1f", x)
+}
+function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "" : a / b }
+BEGIN {
+    while ((getline line < raw) > 0) {
+        split(line, f, " ")
+        val[f[1], ++cnt[f[1]]] = f[2]
+    }
+    for (id in cnt) med[id] = median(id)
+    # efficiency at w workers: per-worker rate / the 1-worker rate
+    for (w = 1; w <= cores; w++)
+        split("c omp py", kinds, " ")
+    for (w = 1; w <= cores; w++) for (k = 1; k <= 3; k++) {
+        a = med["pi" w "_" kinds[k]]; b = med["pi1_" kinds[k]]
+        med["eff" w "_" kinds[k]] = (a == "" || b == "") ? "" : 100 * a / b
+    }
+    printf "# make bench: forklore against the floors and Python\n\n"
+    printf "CPU: %s, %d cores. %s, median of %d runs per figure, measured in one run (%d s).%s\n\n", \
+        cpu, cores, when, repeats, elapsed, quick == 1 ? " QUICK=1: tiny sizes, the numbers mean nothing." : ""
+    printf "| what | unit | forklore | baseline (floor) | Python | ratio vs baseline | ratio vs Python | target | met? |\n"
+    printf "|---|---|---|---|---|---|---|---|---|\n"
+    print "# label base_speedup py_speedup target_base target_py" > data
+}
+{
+    what = $1; unit = $2; c = med[$3]; b = ($4 == "-") ? "" : med[$4]; p = med[$5]; target = $6
+    rb = ratio(c, b); rp = ratio(c, p)
+    verdict = ""; tb = "-"; tp = "-"; text = ""
+    nt = split(target, ts, ",")
+    for (i = 1; i <= nt; i++) {
+        side = substr(ts[i], 1, index(ts[i], ">") + index(ts[i], "<") - 1)
+        op = substr(ts[i], length(side) + 1, 2); x = substr(ts[i], length(side) + 3) + 0
+        r = side == "base" ? rb : rp
+        text = text (text == "" ? "" : ", ") op " " x "x " (side == "base" ? "baseline" : "Python")
+        if (r == "") ok = "?"
+        else ok = (op == ">=" ? r >= x : r <= x) ? "yes" : "no"
+        if (ok != "yes") verdict = verdict (verdict == "" ? "" : ", ") ok " (" (side == "base" ? "baseline" : "Python") ")"
+        # the chart shows speed ratios: higher is better for forklore
+        if (side == "base") tb = (unit == "us") ? 1 / x : x
+        else tp = (unit == "us") ? 1 / x : x
+    }
+    if (nt > 0 && verdict == "") verdict = "yes"
+    if (nt == 0) { verdict = "-"; text = "-" }
+    printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", what, unit, fmt(c), fmt(b), fmt(p), \
+        rb == "" ? "-" : sprintf("%.2f", rb), rp == "" ? "-" : sprintf("%.2f", rp), text, verdict
+    if (nt > 0) {
+        label = $7
+        sb = (rb == "") ? "NaN" : (unit == "us" ? 1 / rb : rb)
+        sp = (rp == "") ? "NaN" : (unit == "us" ? 1 / rp : rp)
+        printf "\"%s\" %s %s %s %s\n", label, sb, sp, tb == "-" ? "NaN" : tb, tp == "-" ? "NaN" : tp > data
+    }
+}
+END {
+    printf "\nRatios are forklore / the other, in the row'"'"'s unit: for us (time) lower is better, for rates higher. "
+    printf "Efficiency: darts/s per worker at W workers / at 1 worker. The baseline of the mutex row is the C11 atomic (the floor for one shared counter). "
+    printf "Python runs with the fork start method unless the row says spawn.\n"
+}' > "$md"
+cat "$md"
+
+# The chart: forklore's speed relative to each comparison (higher is better;
+# for the us rows the ratio is turned over), with the target beside it.
+if command -v gnuplot >/dev/null 2>&1; then
+    gnuplot -e "data='$data'; out='$OUT/bench.png'; machine='$cpu, $cores cores'" "$here/bench.gp" \
+        && echo "bench.sh: wrote $md and $OUT/bench.png" >&2
+else
+    echo "bench.sh: wrote $md (gnuplot is missing: no chart)" >&2
+fi
