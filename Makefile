@@ -31,6 +31,13 @@ EXERCISE_SOURCES := $(wildcard [0-9][0-9]_*/exercises/*.c)
 SOLUTIONS := $(patsubst %.c,$(BUILD)/solutions/%,$(notdir $(EXERCISE_SOURCES)))
 HANDOUT_CHECKS := $(patsubst %.c,$(BUILD)/handout-check/%,$(notdir $(EXERCISE_SOURCES)))
 
+# Chapter 09 needs MPI: built with mpicc, and only where mpicc exists
+# (make deps installs Open MPI); without it the rest is unaffected.
+MPICC ?= mpicc
+HAVE_MPI := $(shell command -v $(MPICC) >/dev/null 2>&1 && echo yes)
+MPI_SOURCES := $(wildcard $(MPI_CHAPTER)/*.c)
+MPI_PROGRAMS := $(if $(HAVE_MPI),$(patsubst %.c,$(BUILD)/bin/%,$(notdir $(MPI_SOURCES))))
+
 # Benchmarks: common/bench/*.c are the bare baselines (fork, pipes) that
 # make bench measures the library against.
 BENCH_SOURCES := $(wildcard common/bench/*.c)
@@ -39,7 +46,7 @@ BENCH_PROGRAMS := $(patsubst common/bench/%.c,$(BUILD)/bench/%,$(BENCH_SOURCES))
 .PHONY: all help test check run-all deps plots clean handouts lab bench compare
 .DEFAULT_GOAL := all
 
-all: $(LIB) $(PROGRAMS) $(TEST_PROGRAMS) $(SOLUTIONS) $(HANDOUT_CHECKS) $(BENCH_PROGRAMS)
+all: $(LIB) $(PROGRAMS) $(MPI_PROGRAMS) $(TEST_PROGRAMS) $(SOLUTIONS) $(HANDOUT_CHECKS) $(BENCH_PROGRAMS)
 
 $(BUILD)/obj/common/%.o: common/%.c $(HEADERS)
 	@mkdir -p $(@D)
@@ -56,6 +63,10 @@ $(BUILD)/bin/$(notdir $(basename $(1))): $(1) $(LIB) $(HEADERS)
 	$$(CC) $$(CPPFLAGS) $$(WARNINGS) $$(CFLAGS) $$< $(LIB) $$(LDFLAGS) $$(LDLIBS) -o $$@
 endef
 $(foreach src,$(PROGRAM_SOURCES),$(eval $(call program_rule,$(src))))
+
+$(BUILD)/bin/%: $(MPI_CHAPTER)/%.c $(LIB) $(HEADERS)
+	@mkdir -p $(@D)
+	$(MPICC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
 $(BUILD)/test/%: common/tests/%.c $(LIB) $(HEADERS) common/tests/check.h
 	@mkdir -p $(@D)
@@ -150,12 +161,13 @@ help:
 	@echo '  make lab EX=03.1  build your handouts/ version of exercise 03.1 and check it'
 	@echo '  make bench        the common library against bare fork/pipes, Python and OpenMP'
 	@echo '  make compare      each chapter in C and in Python, side by side'
-	@echo '  make deps         install what is missing (gnuplot, bats, bats-support, bats-assert)'
+	@echo '  make deps         install what is missing (gnuplot, bats, bats-support, bats-assert, Open MPI)'
 	@echo '  make clean        remove build/ and results/'
 	@echo '  make help         this text'
 	@echo
 	@echo 'Variables:'
 	@echo '  CC=clang          compiler (default: cc)'
+	@echo '  MPICC=mpicc       compiler for chapter 09 (built only when it exists)'
 	@echo '  CFLAGS=...        optimisation and debug flags (default: -O2 -g; warnings are always on)'
 	@echo '  BUILD=dir         where build output goes (default: build)'
 	@echo '  PAUSE=1           make run-all waits for Enter between chapters'

@@ -3,7 +3,7 @@
 # deps.sh - check for (and install) what the tutorial needs beyond cc and make.
 #
 # Usage: deps.sh install | run | test | check
-#   install  install everything missing (make deps)
+#   install  install everything missing (make deps), Open MPI included
 #   check    before make check: also the analysis tools (valgrind, cppcheck,
 #            clang, clang-tidy, clang-format, shellcheck)
 #   run      before make run-all: install gnuplot if we can, else say how
@@ -35,6 +35,9 @@ if [ "$mode" = check ]; then
     done
 fi
 if ! have gnuplot; then missing="$missing gnuplot"; need_gnuplot=1; fi
+need_mpi=0
+# Chapter 09 (MPI) is optional: make deps installs it, make test skips it.
+if [ "$mode" = install ] && ! have mpicc; then missing="$missing mpi"; need_mpi=1; fi
 if [ "$mode" != run ]; then
     have bats || { missing="$missing bats"; need_bats=1; }
     bats_lib_present bats-support || { missing="$missing bats-support"; need_bats=1; }
@@ -47,6 +50,7 @@ if have apt-get; then
     packages=""
     [ $need_gnuplot = 1 ] && packages="gnuplot-nox"
     [ $need_bats = 1 ] && packages="$packages bats bats-support bats-assert"
+    [ $need_mpi = 1 ] && packages="$packages openmpi-bin libopenmpi-dev"
     packages="$packages$tools" # Debian names its packages after the tools
     install="apt-get install -y $packages"
     update="apt-get update"
@@ -54,6 +58,7 @@ elif have dnf; then
     packages=""
     [ $need_gnuplot = 1 ] && packages="gnuplot"
     [ $need_bats = 1 ] && packages="$packages bats"
+    [ $need_mpi = 1 ] && packages="$packages openmpi openmpi-devel"
     for tool in $tools; do
         case $tool in
             clang-tidy | clang-format) packages="$packages clang-tools-extra" ;;
@@ -67,6 +72,7 @@ elif have brew; then
     packages=""
     [ $need_gnuplot = 1 ] && packages="gnuplot"
     [ $need_bats = 1 ] && packages="$packages bats-core bats-core/bats-core/bats-support bats-core/bats-core/bats-assert"
+    [ $need_mpi = 1 ] && packages="$packages open-mpi"
     packages="$packages$tools"
     install="brew install $packages"
     update=""
