@@ -243,8 +243,8 @@ int main(int argc, char **argv)
         }
         if (serial_darts > 0)
             printf("[parent %ld] --serial-fraction %g: the parent throws %"
-                   PRIu64 " darts alone first\n", me, o.serial_fraction,
-                   serial_darts);
+                   PRIu64 " dart%s alone first\n", me, o.serial_fraction,
+                   serial_darts, serial_darts == 1 ? "" : "s");
     }
 
     /* ---- Pool(W).map(throw, blocks), timed ---------------------------- */

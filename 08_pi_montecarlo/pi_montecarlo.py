@@ -132,7 +132,8 @@ def main():
         start = tuple(rng_seed(o.seed))
         blocks = [(start, total // o.workers + (w < total % o.workers))
                   for w in range(o.workers)]
-    serial_darts = round(o.serial_fraction / (1 - o.serial_fraction) * o.darts)
+    # floor(x + 0.5): C's llround (Python's round() rounds halves to even)
+    serial_darts = math.floor(o.serial_fraction / (1 - o.serial_fraction) * o.darts + 0.5)
 
     s = "" if o.workers == 1 else "s"
     if narrate:
@@ -153,7 +154,7 @@ def main():
                   "as the others)")
         if serial_darts:
             print(f"[parent {me}] --serial-fraction {o.serial_fraction:g}: the parent "
-                  f"throws {serial_darts} darts alone first")
+                  f"throws {serial_darts} dart{'' if serial_darts == 1 else 's'} alone first")
     sys.stdout.flush()
 
     with multiprocessing.Pool(o.workers) as pool:
