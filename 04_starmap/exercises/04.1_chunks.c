@@ -48,9 +48,9 @@ static size_t chunks(uint64_t n, size_t processes, struct range *out)
     uint64_t base = n / count;  /* every range gets this many... */
     uint64_t extra = n % count; /* ...and the first `extra` one more */
     uint64_t start = 0;
-    for (size_t k = 0; k < count; k++) {
-        uint64_t size = base + (k < extra ? 1 : 0);
-        out[k] = (struct range){start, start + size};
+    for (size_t r = 0; r < count; r++) {
+        uint64_t size = base + (r < extra ? 1 : 0);
+        out[r] = (struct range){start, start + size};
         start += size;
     }
     return count;

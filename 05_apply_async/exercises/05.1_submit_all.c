@@ -65,7 +65,7 @@ static int slow_square(const void *arg, void *result, struct pool_task *task)
 /* ------------------------------------------------------------------ */
 
 static struct {
-    char calls[MAX_TASKS * 2][8]; /* "S3" submit task 3, "G3" get task 3 */
+    char calls[MAX_TASKS * 2][16]; /* "S3" submit task 3, "G3" get task 3 */
     int ncalls;
     int released;
     int reported, failed;
@@ -83,7 +83,7 @@ static struct pool_async *submit(struct pool *pool, int i,
                          &(struct pool_apply_options){.index = (size_t)i});
     if (job == NULL)
         die("pool_apply_async");
-    snprintf(log_.calls[log_.ncalls++ % (MAX_TASKS * 2)], 8, "S%d", i);
+    snprintf(log_.calls[log_.ncalls++ % (MAX_TASKS * 2)], 16, "S%d", i);
     return job;
 }
 
@@ -91,7 +91,7 @@ static struct pool_async *submit(struct pool *pool, int i,
  * when the task failed (pool_async_failure(job) says why). */
 static int get(struct pool_async *job, int i, struct task_result *result)
 {
-    snprintf(log_.calls[log_.ncalls++ % (MAX_TASKS * 2)], 8, "G%d", i);
+    snprintf(log_.calls[log_.ncalls++ % (MAX_TASKS * 2)], 16, "G%d", i);
     int rc = pool_async_get(job, result, POOL_FOREVER);
     if (rc != 0 && errno != ECANCELED)
         die("pool_async_get"); /* not the task's failure: a real error */
@@ -134,17 +134,17 @@ static void run_all(struct pool *pool, const struct task_arg *args, int n)
     struct pool_async *jobs[MAX_TASKS];
     /* jobs = [pool.apply_async(...) for ...]: each call copies the argument
      * and returns at once, so every worker has a task before we wait. */
-    for (int i = 0; i < n; i++)
-        jobs[i] = submit(pool, i, &args[i]);
+    for (int task = 0; task < n; task++)
+        jobs[task] = submit(pool, task, &args[task]);
     /* Now wait, in submission order: a get() that waits lets the others
      * finish meanwhile, so later gets return at once. */
-    for (int i = 0; i < n; i++) {
+    for (int task = 0; task < n; task++) {
         struct task_result r;
-        if (get(jobs[i], i, &r) == 0)
-            report_result(i, args[i].x, &r);
+        if (get(jobs[task], task, &r) == 0)
+            report_result(task, args[task].x, &r);
         else /* this task failed; the others are unaffected */
-            report_failure(i, pool_async_failure(jobs[i])->message);
-        release(jobs[i]);
+            report_failure(task, pool_async_failure(jobs[task])->message);
+        release(jobs[task]);
     }
 #else
     /* TODO: this loop waits for each task before it submits the next, so
