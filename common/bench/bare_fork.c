@@ -3,11 +3,14 @@
  * bare_fork.c - the floor for starting and joining a process: fork() a child
  * that _exits at once, waitpid() it, N times in a row.
  *
- * Usage: bare_fork [-n N]
+ * Usage: bare_fork [-n N] [--message]
  *
  * Prints one line, the mean microseconds per fork + waitpid, for bench.sh
  * to set beside pool_create(1 worker) + pool_close + pool_join (forklore)
- * and Process(target=...).start() + join() (Python).
+ * and Process(target=...).start() + join() (Python). With --message the
+ * child first waits for one byte from the parent over a pipe, as a pool
+ * worker waits for its "exit" message: the floor for a worker that is told
+ * when to end.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -24,7 +27,9 @@ int main(int argc, char **argv)
 {
     report_set_program(argv[0]);
     long long n = 200;
+    int message = 0;
     static const struct option longopts[] = {
+        {"message", no_argument, NULL, 'm'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -33,7 +38,10 @@ int main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":n:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'n': n = cli_parse_count("-n", optarg, 1, 1000000); break;
-        case 'h': printf("Usage: %s [-n N]\n", report_program()); return 0;
+        case 'm': message = 1; break;
+        case 'h':
+            printf("Usage: %s [-n N] [--message]\n", report_program());
+            return 0;
         case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
         default: usage_error("unknown option '%s'", argv[optind - 1]);
         }
@@ -44,11 +52,24 @@ int main(int argc, char **argv)
     fflush(stdout); /* nothing buffered may be written twice by a child */
     double t0 = timing_now();
     for (long long i = 0; i < n; i++) {
+        int fd[2] = {-1, -1};
+        if (message && pipe(fd) < 0)
+            die("pipe");
         pid_t pid = fork();
         if (pid < 0)
             die("fork");
-        if (pid == 0)
+        if (pid == 0) {
+            char byte;
+            if (message && read(fd[0], &byte, 1) != 1)
+                _exit(1);
             _exit(0);
+        }
+        if (message) {
+            if (write(fd[1], "x", 1) != 1)
+                die("write");
+            close(fd[0]);
+            close(fd[1]);
+        }
         int status;
         if (waitpid(pid, &status, 0) < 0)
             die("waitpid");

@@ -52,6 +52,7 @@ NUMBER='^ [0-9.]+[kM]? $'
 @test "bench: every measurement has its row, with 9 columns" {
     shared_run bench
     for what in "process start + join: pool_create(1)+close+join" \
+        "process start + join, the child told to exit over a pipe" \
         "process start + join, Python with spawn" "queue 1P/1C, 64 B" \
         "queue 2P/2C, 64 B" "queue 1P/1C, 64 B, Python with Pipe" \
         "pool map, chunksize 1" "pool map, automatic chunksize" \
@@ -69,7 +70,7 @@ NUMBER='^ [0-9.]+[kM]? $'
 @test "bench: every row with a target says whether it was met" {
     run bash -c "grep -c -- '| >= \\|| <= ' '$BENCH_MD'"
     [ "$output" -ge $((6 + $(nproc))) ]
-    [ -z "$(table_rows "$BENCH_MD" | grep -e '| >= ' -e '| <= ' | awk -F'|' '$10 !~ /^ (yes|no)/')" ]
+    [ -z "$(table_rows "$BENCH_MD" | grep -e '| >= ' -e '| <= ' | awk -F'|' '$10 !~ /^ (yes|no|not measured)/')" ]
 }
 
 @test "bench: the forklore column holds numbers, and the baselines where there are any" {

@@ -105,6 +105,7 @@ for round in $(seq "$repeats"); do
     [ -t 2 ] && echo "  round $round of $repeats" >&2
     measure start_c       "$bench/forklore_bench" start -n "$n_fork"
     measure start_bare    "$bench/bare_fork" -n "$n_fork"
+    measure start_msg     "$bench/bare_fork" --message -n "$n_fork"
     measure queue11_c     "$bench/forklore_bench" queue -p 1 -j 1 -n "$n_queue"
     measure queue11_bare  "$bench/bare_pipe" -p 1 -j 1 -n "$n_queue"
     measure queue22_c     "$bench/forklore_bench" queue -p 2 -j 2 -n "$half_queue"
@@ -145,6 +146,7 @@ elapsed=$(($(date +%s) - t_start))
 # then the label in the chart for rows with a target.
 rows=$(cat <<ROWS
 process start + join: pool_create(1)+close+join / fork+waitpid / Process fork|us|start_c|start_bare|start_py|base<=1.5|start + join
+process start + join, the child told to exit over a pipe (bare_fork --message)|us|start_c|start_msg|start_py|
 process start + join, Python with spawn|us|start_c|start_bare|spawn_py|
 queue 1P/1C, 64 B: queue / pipe / Queue|msg/s|queue11_c|queue11_bare|queue11_py|py>=10,base>=0.5|queue 1P/1C
 queue 2P/2C, 64 B: queue / pipe / Queue|msg/s|queue22_c|queue22_bare|queue22_py|py>=10,base>=0.5|queue 2P/2C
@@ -212,7 +214,7 @@ BEGIN {
         op = substr(ts[i], length(side) + 1, 2); x = substr(ts[i], length(side) + 3) + 0
         r = side == "base" ? rb : rp
         text = text (text == "" ? "" : ", ") op " " x "x " (side == "base" ? "baseline" : "Python")
-        if (r == "") ok = "?"
+        if (r == "") ok = "not measured"
         else ok = (op == ">=" ? r >= x : r <= x) ? "yes" : "no"
         if (ok != "yes") verdict = verdict (verdict == "" ? "" : ", ") ok " (" (side == "base" ? "baseline" : "Python") ")"
         # the chart shows speed ratios: higher is better for forklore

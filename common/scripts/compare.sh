@@ -86,7 +86,7 @@ t_start=$(date +%s)
 for round in $(seq "$repeats"); do
     [ -t 2 ] && echo "compare.sh: round $round of $repeats" >&2
     i=0
-    while IFS='|' read -r chapter what unit how_c how_py c_cmd py_cmd; do
+    while IFS='|' read -r _ _ _ how_c how_py c_cmd py_cmd; do
         i=$((i + 1))
         # shellcheck disable=SC2086 # the commands are split into words on purpose
         run "c$i" "$how_c" $bin/$c_cmd
