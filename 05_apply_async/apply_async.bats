@@ -178,7 +178,7 @@ collatz_steps(27) -> 111'
         setsid "$BIN/apply_async" -j 2 >"$out" 2>&1 3>&- &
         pid=$!
         sleep 0.5
-        kids=$(children_of "$pid" | awk -F/ '{print $3}')
+        kids=$(children_of "$pid")
         if [ "$sig" = INT ]; then kill -INT -- "-$pid"; else kill -TERM "$pid"; fi
         rc=0
         bounded 10 tail --pid="$pid" -f /dev/null || rc=$?
