@@ -197,6 +197,7 @@ static void reap_all(const pid_t *pids, int n)
      * Do this once per child. EINTR: call again; other errors: die(). */
     (void)pids;
     (void)n;
+    (void)report;
 #endif
 }
 

@@ -157,6 +157,8 @@ static void run_tasks(int tasks, int jobs)
      * every child reaped. A task that was killed is reaped like any other. */
     (void)tasks;
     (void)jobs;
+    (void)start_task;
+    (void)task_ended;
 #endif
 }
 
