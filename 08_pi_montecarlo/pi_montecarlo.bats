@@ -238,3 +238,31 @@ csv_estimate() { printf '%s\n' "$1" | awk -F, 'NR == 2 { print $4 }'; }
     assert_success
     assert_line --regexp '^ +1 +[0-9.]+ +[0-9.]+ +[0-9.]+  yes \(3\.[0-9]+\)$'
 }
+
+@test "pi_montecarlo: --crash-task K: exit 1, names block K and SIGKILL, never hangs" {
+    run --separate-stderr bounded 20 "$BIN/pi_montecarlo" -j 2 -n 2M -q --crash-task 7 3>&-
+    assert_equal "$status" 1
+    assert_regex "$stderr" "task 7 failed: worker [0-9]+ \(pid [0-9]+\) was killed by SIGKILL"
+    run --separate-stderr "$BIN/pi_montecarlo" -n 1M --crash-task 10
+    assert_equal "$status" 2
+    assert_equal "$output" ""
+}
+
+@test "pi_montecarlo: SIGINT to the parent alone: exit 130, every worker reaped" {
+    command -v setsid >/dev/null || skip "setsid is not installed"
+    # env --default-signal: bash starts background jobs with SIGINT ignored
+    setsid env --default-signal=INT,TERM "$BIN/pi_montecarlo" -j 2 -n 100G -q \
+        >/dev/null 2>&1 3>&- &
+    local pid=$!
+    sleep 0.5
+    local kids
+    kids=$(children_of "$pid")
+    [ -n "$kids" ]
+    kill -INT "$pid"
+    local rc=0
+    wait "$pid" || rc=$?
+    assert_equal "$rc" 130
+    for k in $kids; do
+        [ ! -e "/proc/$k" ] || fail "worker $k left behind (state $(awk '{print $3}' /proc/$k/stat))"
+    done
+}

@@ -18,6 +18,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 
 #include "cli.h"
 #include "cpus.h"
+#include "interrupt.h"
 #include "pool.h"
 #include "report.h"
 #include "rng.h"
@@ -49,10 +51,11 @@ struct block {
 
 struct options {
     int workers;
-    long long darts;             /* -n: total, or per worker with --weak */
+    long long darts; /* -n: total, or per worker with --weak */
     uint64_t seed;
     bool same_seed, weak, csv, quiet;
     double serial_fraction;
+    long long crash_task; /* --crash-task K: block K kills its worker; -1 */
 };
 
 /* The kernel: count the darts that land inside the quarter circle. */
@@ -70,8 +73,13 @@ static uint64_t throw_darts(struct rng *r, uint64_t darts)
 /* The task function, run in a worker: Python's  def throw(block): ... */
 static int throw_block(const void *arg, void *result, struct pool_task *task)
 {
-    (void)task;
-    struct block b = *(const struct block *)arg;   /* a copy we may advance */
+    /* --crash-task K: the worker running block K dies as the OOM killer
+     * would kill it. task->udata points to the option, in the copy of the
+     * parent's memory that the worker got at fork. */
+    const long long *crash_task = task->udata;
+    if ((long long)task->index == *crash_task)
+        raise(SIGKILL);
+    struct block b = *(const struct block *)arg; /* a copy we may advance */
     *(uint64_t *)result = throw_darts(&b.start, b.darts);
     return 0;
 }
@@ -95,29 +103,44 @@ static void count_chunk(const struct pool_chunk *chunk, void *udata)
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: %s [-j W] [-n DARTS] [--seed S] [--same-seed]\n"
-            "          [--serial-fraction F] [--weak] [--csv] [-q]\n"
-            "Estimate pi with DARTS random darts thrown by W worker processes.\n"
-            "  -j, --workers W          worker processes (default: usable CPUs)\n"
-            "  -n DARTS                 darts in all (default 100M; 1e9, 250M, 2G work)\n"
-            "      --seed S             random seed (default 1)\n"
-            "      --same-seed          the fork + RNG bug: every worker the same stream\n"
-            "      --serial-fraction F  add serial work in the parent: fraction F\n"
-            "                           (0 <= F < 1) of the 1-worker run\n"
-            "      --weak               -n is darts per worker (weak scaling)\n"
-            "      --csv                print 'workers,darts,seconds,estimate,error'\n"
-            "                           and one line of values\n"
-            "  -q, --quiet              print the summary line only\n"
-            "  -h, --help               this text\n",
-            report_program());
+    fprintf(
+        out,
+        "Usage: %s [-j W] [-n DARTS] [--seed S] [--same-seed]\n"
+        "          [--serial-fraction F] [--weak] [--csv] [-q]\n"
+        "Estimate pi with DARTS random darts thrown by W worker processes.\n"
+        "  -j, --workers W          worker processes (default: usable CPUs)\n"
+        "  -n DARTS                 darts in all (default 100M; 1e9, 250M, 2G "
+        "work)\n"
+        "      --seed S             random seed (default 1)\n"
+        "      --same-seed          the fork + RNG bug: every worker the same "
+        "stream\n"
+        "      --serial-fraction F  add serial work in the parent: fraction F\n"
+        "                           (0 <= F < 1) of the 1-worker run\n"
+        "      --weak               -n is darts per worker (weak scaling)\n"
+        "      --csv                print "
+        "'workers,darts,seconds,estimate,error'\n"
+        "                           and one line of values\n"
+        "      --crash-task K       block K kills its worker with SIGKILL "
+        "(exit 1)\n"
+        "  -q, --quiet              print the summary line only\n"
+        "  -h, --help               this text\n",
+        report_program());
 }
 
 static struct options parse_options(int argc, char **argv)
 {
-    struct options o = {.workers = cpus_for_pool(), .darts = 100000000,
-                        .seed = 1};
-    enum { OPT_SEED = 256, OPT_SAME_SEED, OPT_SERIAL, OPT_WEAK, OPT_CSV };
+    struct options o = {.workers = cpus_for_pool(),
+                        .darts = 100000000,
+                        .seed = 1,
+                        .crash_task = -1};
+    enum {
+        OPT_SEED = 256,
+        OPT_SAME_SEED,
+        OPT_SERIAL,
+        OPT_WEAK,
+        OPT_CSV,
+        OPT_CRASH
+    };
     static const struct option longopts[] = {
         {"workers", required_argument, NULL, 'j'},
         {"seed", required_argument, NULL, OPT_SEED},
@@ -125,11 +148,12 @@ static struct options parse_options(int argc, char **argv)
         {"serial-fraction", required_argument, NULL, OPT_SERIAL},
         {"weak", no_argument, NULL, OPT_WEAK},
         {"csv", no_argument, NULL, OPT_CSV},
+        {"crash-task", required_argument, NULL, OPT_CRASH},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    opterr = 0;   /* we report getopt's complaints ourselves, in one line */
+    opterr = 0; /* we report getopt's complaints ourselves, in one line */
     int c;
     while ((c = getopt_long(argc, argv, ":j:n:qh", longopts, NULL)) != -1) {
         switch (c) {
@@ -147,6 +171,9 @@ static struct options parse_options(int argc, char **argv)
             break;
         case OPT_WEAK: o.weak = true; break;
         case OPT_CSV: o.csv = true; break;
+        case OPT_CRASH:
+            o.crash_task = cli_parse_int("--crash-task", optarg, 0, MAX_DARTS);
+            break;
         case 'q': o.quiet = true; break;
         case 'h': usage(stdout); exit(0);
         case ':': usage_error("%s: missing value", argv[optind - 1]);
@@ -193,8 +220,8 @@ int main(int argc, char **argv)
         double t0 = timing_now();
         for (size_t k = 0; k < tasks; k++) {
             blocks[k].start = r;
-            blocks[k].darts = k + 1 < tasks ? BLOCK_DARTS
-                                            : total - (uint64_t)k * BLOCK_DARTS;
+            blocks[k].darts =
+                k + 1 < tasks ? BLOCK_DARTS : total - (uint64_t)k * BLOCK_DARTS;
             rng_jump(&r);
         }
         jump_seconds = timing_now() - t0;
@@ -212,6 +239,12 @@ int main(int argc, char **argv)
             blocks[w].darts = total / tasks + (w < total % tasks);
         }
     }
+    /* Checked before anything is printed: bad input leaves stdout empty. */
+    if (o.crash_task >= (long long)tasks)
+        usage_error("--crash-task: %lld is out of range (0 to %zu: there are "
+                    "%zu blocks)",
+                    o.crash_task, tasks - 1, tasks);
+
     /* Serial work for Amdahl's law: the parent throws darts alone, as many
      * as make fraction F of a 1-worker run (F/(1-F) x the darts that one
      * worker throws). Darts, not a timed spin, so that the ratio holds on
@@ -220,9 +253,10 @@ int main(int argc, char **argv)
         o.serial_fraction / (1.0 - o.serial_fraction) * (double)o.darts);
 
     if (narrate) {
-        printf("[parent %ld] pi by Monte Carlo: %" PRIu64 " darts, %d worker%s, "
-               "seed %" PRIu64 "%s\n", me, total, o.workers,
-               o.workers == 1 ? "" : "s", o.seed,
+        printf("[parent %ld] pi by Monte Carlo: %" PRIu64
+               " darts, %d worker%s, "
+               "seed %" PRIu64 "%s\n",
+               me, total, o.workers, o.workers == 1 ? "" : "s", o.seed,
                o.weak ? " (weak scaling: -n darts per worker)" : "");
         printf("== plan ==\n");
         if (!o.same_seed) {
@@ -230,26 +264,35 @@ int main(int argc, char **argv)
                    "from stream k (the seed jumped k times)\n",
                    me, tasks, tasks == 1 ? "" : "s", BLOCK_DARTS);
             printf("[parent %ld] %zu jumps of 2^128 steps took %.3f ms "
-                   "(%.2f us each)\n", me, tasks, jump_seconds * 1e3,
+                   "(%.2f us each)\n",
+                   me, tasks, jump_seconds * 1e3,
                    jump_seconds * 1e6 / (double)tasks);
             printf("[parent %ld] so the estimate depends on the seed and the "
-                   "darts, not on -j\n", me);
+                   "darts, not on -j\n",
+                   me);
         } else {
             printf("[parent %ld] --same-seed: %zu share%s, every one starting "
                    "from the same generator state\n",
                    me, tasks, tasks == 1 ? "" : "s");
             printf("[parent %ld] (the fork + RNG bug: each worker throws the "
-                   "same darts as the others)\n", me);
+                   "same darts as the others)\n",
+                   me);
         }
         if (serial_darts > 0)
-            printf("[parent %ld] --serial-fraction %g: the parent throws %"
-                   PRIu64 " dart%s alone first\n", me, o.serial_fraction,
-                   serial_darts, serial_darts == 1 ? "" : "s");
+            printf(
+                "[parent %ld] --serial-fraction %g: the parent throws %" PRIu64
+                " dart%s alone first\n",
+                me, o.serial_fraction, serial_darts,
+                serial_darts == 1 ? "" : "s");
     }
 
     /* ---- Pool(W).map(throw, blocks), timed ---------------------------- */
-    fflush(stdout);   /* the workers are forked with a copy of the buffer */
-    struct pool *pool = pool_create(&(struct pool_options){.workers = o.workers});
+    /* Ctrl-C or kill: the map returns EINTR, and we stop and reap the
+     * workers before dying of the signal (no zombie, no orphan). */
+    interrupt_install();
+    fflush(stdout); /* the workers are forked with a copy of the buffer */
+    struct pool *pool = pool_create(&(struct pool_options){
+        .workers = o.workers, .task_udata = &o.crash_task});
     if (pool == NULL)
         die("pool_create");
     uint64_t *hits = malloc(tasks * sizeof *hits);
@@ -275,8 +318,22 @@ int main(int argc, char **argv)
                  sizeof *hits,
                  &(struct pool_map_options){.chunksize = 1,
                                             .on_chunk = count_chunk,
-                                            .udata = &tally}) != 0)
-        die_msg("%s", pool_last_failure(pool)->message);
+                                            .udata = &tally}) != 0) {
+        bool interrupted = interrupt_requested();
+        if (!interrupted)
+            fprintf(stderr, "%s: map failed: %s\n", report_program(),
+                    pool_last_failure(pool)->message);
+        pool_terminate(pool); /* every worker stopped and reaped */
+        pool_destroy(pool);
+        free(pid_by_worker);
+        free(darts_by_worker);
+        free(blocks_by_worker);
+        free(hits);
+        free(blocks);
+        if (interrupted)
+            interrupt_exit(); /* dies of SIGINT/SIGTERM: status 130/143 */
+        return 1;
+    }
     double seconds = timing_now() - t0;
     pool_close(pool);
     if (pool_join(pool) != 0)
@@ -303,14 +360,16 @@ int main(int argc, char **argv)
         printf("== throwing ==\n");
         for (int w = 0; w < o.workers; w++)
             printf("[parent %ld] worker %d (pid %ld): %ld block%s, %" PRIu64
-                   " darts\n", me, w, (long)pid_by_worker[w],
-                   blocks_by_worker[w], blocks_by_worker[w] == 1 ? "" : "s",
-                   darts_by_worker[w]);
+                   " darts\n",
+                   me, w, (long)pid_by_worker[w], blocks_by_worker[w],
+                   blocks_by_worker[w] == 1 ? "" : "s", darts_by_worker[w]);
         printf("== result ==\n");
         printf("[parent %ld] %" PRIu64 " of %" PRIu64 " darts inside: "
-               "pi ~ %.7f\n", me, inside, total, estimate);
+               "pi ~ %.7f\n",
+               me, inside, total, estimate);
         printf("[parent %ld] error %.7f = %.2f standard errors (one standard "
-               "error: %.7f)\n", me, error, error / std_error, std_error);
+               "error: %.7f)\n",
+               me, error, error / std_error, std_error);
         if (o.same_seed && o.workers > 1)
             printf("[parent %ld] but only %" PRIu64 " of those darts were "
                    "different: the error of %" PRIu64 " darts\n",
@@ -320,9 +379,9 @@ int main(int argc, char **argv)
     }
     if (!o.csv)
         printf("%s: pi ~ %.7f (error %.7f) from %" PRIu64 " darts in %.3f s "
-               "with %d worker%s%s\n", report_program(), estimate, error, total,
-               seconds, o.workers, o.workers == 1 ? "" : "s",
-               o.same_seed ? " (--same-seed)" : "");
+               "with %d worker%s%s\n",
+               report_program(), estimate, error, total, seconds, o.workers,
+               o.workers == 1 ? "" : "s", o.same_seed ? " (--same-seed)" : "");
 
     free(pid_by_worker);
     free(darts_by_worker);

@@ -84,6 +84,9 @@ crash() {
 @test "faults: callbacks --crash-task first, middle, last" {
     for k in 0 20 39; do crash callbacks $k -j 2 -q --callback-ms 0; done
 }
+@test "faults: pi_montecarlo --crash-task first, middle, last" {
+    for k in 0 10 19; do crash pi_montecarlo $k -j 2 -n 2M -q; done
+}
 
 # ---------------------------------------------------------------- signals
 
@@ -254,5 +257,6 @@ TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
     bad pi_montecarlo -j "${COUNTS[@]}" 0 $TOO_MANY
     bad pi_montecarlo -n "${COUNTS[@]}" 0 1.5 2.5X
     bad pi_montecarlo --serial-fraction "" abc -0.1 1 1.5 nan
+    bad pi_montecarlo --crash-task "${COUNTS[@]}"
     usage pi_montecarlo -j
 }
