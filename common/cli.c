@@ -79,6 +79,11 @@ long long cli_parse_count(const char *option, const char *text, long long min,
         value < -9223372036854775808.0)
         usage_error("%s: '%s' is too large (%lld to %lld)", option, text, min,
                     max);
+    /* 2.05 x 1e6 is 2049999.9999999998 in binary floating point: a count
+     * that is whole to within a few units in the last place is whole. */
+    double whole = nearbyint(value);
+    if (fabs(value - whole) <= 1e-12 * fabs(whole))
+        value = whole;
     if (value != floor(value))
         usage_error("%s: '%s' is not a whole number", option, text);
     check_range(option, (long long)value, min, max);

@@ -91,6 +91,10 @@ for line in sys.stdin:
     assert_success; assert_output 250000
     run "$TEST_BIN/helpers_test" parse count 1e9
     assert_success; assert_output 1000000000
+    run "$TEST_BIN/helpers_test" parse count 2.05M
+    assert_success; assert_output 2050000
+    run "$TEST_BIN/helpers_test" parse count 0.1K
+    assert_success; assert_output 100
     run "$TEST_BIN/helpers_test" parse real 0.25
     assert_success; assert_output 0.25
 }
