@@ -174,7 +174,7 @@ static void wait_for_everything(struct crawl *c)
      * callbacks append to c->jobs while you wait: c->count grows. Only
      * when every handle is ready, close and join.
      * This stub closes at once. */
-    pool_close(c->pool);
+    pool_close(c->pool); /* too early */
     if (pool_join(c->pool) != 0)
         die("pool_join");
 #endif
