@@ -168,6 +168,7 @@ int main(int argc, char **argv)
             die("fork");
         if (pid == 0) {
             char byte;
+            free(pids); /* the child's copy of the list: not needed here */
             if (close(gate[1]) != 0) /* our copy would keep the gate shut */
                 die("close");
             if (read(gate[0], &byte, 1) < 0)

@@ -140,6 +140,7 @@ static double run(void *slots, size_t size, int workers, long n)
             die("fork");
         if (pid == 0) {
             char byte;
+            free(pids); /* the child's copy of the list: not needed here */
             if (close(gate[1]) != 0) /* our copy would keep the gate shut */
                 die("close");
             pin_to_cpu(w);

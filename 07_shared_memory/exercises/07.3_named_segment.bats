@@ -1,0 +1,114 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# Exercise 07.3: a named segment that an exec'd reader finds by name, and
+# that is removed after a normal run and on SIGTERM/SIGINT.
+
+setup() {
+    load ../../common/tests/helper
+    EX=${EXERCISE_BIN:-$BUILD/solutions/07.3_named_segment}
+    README=$ROOT/07_shared_memory/README.md
+    PIDS=$BATS_TEST_TMPDIR/pids
+}
+
+# Whatever a wrong attempt leaves in /dev/shm, the machine gets back.
+teardown() {
+    [ -f "$PIDS" ] || return 0
+    while read -r p; do rm -f "/dev/shm/forklore-ex073-$p"; done <"$PIDS"
+}
+
+# The parent's pid in $1 (an output), remembered for teardown.
+parent_of() {
+    local p
+    p=$(sed -n 's/^\[parent \([0-9]*\)\].*/\1/p' <<<"$1" | head -1)
+    [ -n "$p" ] && echo "$p" >>"$PIDS"
+    echo "$p"
+}
+
+# Fails with a hint when the segment was not created or not opened.
+segment_found() {
+    local parent=$1
+    [[ "$output" != *"does NOT exist"* ]] ||
+        fail "hint: the segment has no name yet: /dev/shm/forklore-ex073-$parent does not exist. Create it with shm_open (TODO 1)"
+    [[ "$stderr" != *"cannot open"* ]] ||
+        fail "hint: the reader could not open it: $stderr (TODO 2: shm_open without O_CREAT, fstat, mmap)"
+}
+
+@test "07.3: the reader, a fresh program, finds the segment by its name" {
+    run --separate-stderr bounded 20 "$EX" 3>&-
+    parent=$(parent_of "$output")
+    segment_found "$parent"
+    assert_line --regexp "^\[reader [0-9]+\] opened /forklore-ex073-$parent by name: 8024 bytes, 1000 numbers, sum 500500$"
+    assert_line --partial "its answer in the segment: 500500 (1 + ... + 1000 = 500500: right)"
+}
+
+@test "07.3: after a normal run the name is gone from /dev/shm" {
+    run --separate-stderr bounded 20 "$EX" -n 10 3>&-
+    parent=$(parent_of "$output")
+    [ -n "$parent" ]
+    segment_found "$parent"
+    [ ! -e "/dev/shm/forklore-ex073-$parent" ] ||
+        fail "hint: /dev/shm/forklore-ex073-$parent outlived the program: a name stays until it is unlinked (TODO 3)"
+    assert_line --partial "removed the name: /dev/shm/forklore-ex073-$parent is gone"
+    assert_success
+}
+
+@test "07.3: a bigger segment: the reader maps all of it" {
+    run --separate-stderr bounded 20 "$EX" -n 100K 3>&-
+    segment_found "$(parent_of "$output")"
+    grep -q "100000 numbers, sum 5000050000" <<<"$output" ||
+        fail "hint: the reader must map the whole segment: its size is st_size from fstat()"
+    assert_success
+}
+
+# Start a run that holds its segment, wait until the name is in /dev/shm,
+# send signal $1, and expect status $2 and no name left.
+signal_while_holding() {
+    local sig=$1 code=$2 out=$BATS_TEST_TMPDIR/out pid parent="" i
+    timeout -k 2 20 "$EX" --hold-ms 15000 >"$out" 3>&- &
+    pid=$!
+    for i in $(seq 100); do
+        parent=$(sed -n 's/^\[parent \([0-9]*\)\] holding.*/\1/p' "$out")
+        [ -n "$parent" ] && break
+        sleep 0.05
+    done
+    [ -n "$parent" ] || { kill "$pid"; fail "the program never said it was holding the segment"; }
+    echo "$parent" >>"$PIDS"
+    if [ ! -e "/dev/shm/forklore-ex073-$parent" ]; then
+        kill "$parent"; wait "$pid" || true
+        fail "hint: while it holds the segment, /dev/shm/forklore-ex073-$parent should exist: create it with shm_open (TODO 1)"
+    fi
+    kill -"$sig" "$parent"
+    local status=0
+    wait "$pid" || status=$?
+    [ ! -e "/dev/shm/forklore-ex073-$parent" ] ||
+        fail "hint: the program died of SIG$sig and left /dev/shm/forklore-ex073-$parent behind: remove the name before dying (TODO 4)"
+    [ "$status" -eq "$code" ] || fail "status $status, expected $code (died of SIG$sig)"
+    grep -q "SIG$sig: cleaning up, then dying of it" "$out"
+}
+
+@test "07.3: SIGTERM while the segment is held: name removed, status 143" {
+    signal_while_holding TERM 143
+}
+
+@test "07.3: SIGINT (Ctrl-C) while the segment is held: name removed, status 130" {
+    signal_while_holding INT 130
+}
+
+@test "07.3: the README's expected output is the solution's" {
+    run bounded 20 "$EX" 3>&-
+    parent_of "$output" >/dev/null
+    assert_success
+    readme_matches "$README" ex07.3
+}
+
+@test "07.3: --help and bad input" {
+    run bounded 10 "$EX" --help 3>&-
+    assert_success
+    assert_line --partial "Usage:"
+    for bad in "-n 0" "-n -1" "-n abc" "--hold-ms 1x" "--hold-ms" "--bogus" "stray"; do
+        # shellcheck disable=SC2086
+        run --separate-stderr bounded 10 "$EX" $bad 3>&-
+        [ "$status" -eq 2 ] || fail "$bad: status $status, expected 2"
+        [ -z "$output" ] || fail "$bad: something on stdout"
+    done
+}
