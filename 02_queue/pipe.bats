@@ -69,3 +69,26 @@ refused() {
     refused -n
     refused extra
 }
+
+# The lines whose content must be the same in C and Python, pids and times blanked.
+same_in_both() {
+    grep -E '^== |read "message|counter came back|F_GETPIPE_SZ|timed out: child|deadlock: sent|wrote all|until end of file|summary' |
+        sed -E 's/(parent|pid|child) [0-9]+/\1 N/g; s/, after [0-9.]+ s$//'
+}
+
+@test "pipe.py prints the same deterministic results as pipe" {
+    command -v python3 >/dev/null || skip "python3 is not installed"
+    run bounded 30 "$BIN/pipe" -n 500 --timeout 0.3 3>&-
+    assert_success
+    local c
+    c=$(printf '%s\n' "$output" | same_in_both)
+    run bounded 60 python3 "$ROOT/02_queue/pipe.py" -n 500 --timeout 0.3 3>&-
+    assert_success
+    local py
+    py=$(printf '%s\n' "$output" | same_in_both)
+    [ "$(printf '%s\n' "$c" | wc -l)" -ge 14 ]
+    if [ "$c" != "$py" ]; then
+        diff <(printf '%s\n' "$c") <(printf '%s\n' "$py") >&2
+        return 1
+    fi
+}

@@ -196,3 +196,51 @@ nothing_left() {
     refused queue_cost -n
     refused queue_cost extra
 }
+
+# The lines whose content must be the same in C and Python, pids blanked.
+same_in_both() {
+    grep -E '^== |joined producer|produced [0-9]+, consumed|got job|sum of k|total [0-9]|summary' |
+        sed -E 's/(parent|pid|process) [0-9]+/\1 N/g'
+}
+
+@test "queue_demo.py prints the same deterministic results as queue" {
+    command -v python3 >/dev/null || skip "python3 is not installed"
+    run bounded 30 "$BIN/queue" -p 3 -j 2 -n 300 3>&-
+    assert_success
+    local c
+    c=$(printf '%s\n' "$output" | same_in_both)
+    run bounded 60 python3 "$ROOT/02_queue/queue_demo.py" -p 3 -j 2 -n 300 3>&-
+    assert_success
+    local py
+    py=$(printf '%s\n' "$output" | same_in_both)
+    [ -n "$c" ]
+    if [ "$c" != "$py" ]; then
+        diff <(printf '%s\n' "$c") <(printf '%s\n' "$py") >&2
+        return 1
+    fi
+}
+
+@test "queue_demo.py --kill-consumer: the same accounting as queue" {
+    command -v python3 >/dev/null || skip "python3 is not installed"
+    run bounded 60 python3 "$ROOT/02_queue/queue_demo.py" --kill-consumer 3>&-
+    assert_success
+    assert_line --regexp '^\[parent [0-9]+\] sent SIGKILL to consumer 1 \(pid [0-9]+\): killed by SIGKILL$'
+    assert_line --regexp 'lost with consumer 1 \(taken, never finished\):'
+    assert_line --regexp 'produced 2000 = finished by survivors [0-9]+ \+ finished by consumer 1 before it died [0-9]+ \+ lost [0-9]+: nothing corrupted, nothing twice$'
+    assert_line --regexp 'summary: every check held$'
+}
+
+@test "queue_cost.py prints the same table shape and checks as queue_cost" {
+    command -v python3 >/dev/null || skip "python3 is not installed"
+    local shape='/^ +[0-9]+ +[0-9]+ +[0-9.]+ /{ print $1, $2; next } /^==|items\/put|every row|summary/{ sub(/\[parent [0-9]+\]/, "[parent N]"); print }'
+    run bounded 30 "$BIN/queue_cost" -n 3000 3>&-
+    assert_success
+    local c
+    c=$(printf '%s\n' "$output" | awk "$shape")
+    run bounded 60 python3 "$ROOT/02_queue/queue_cost.py" -n 3000 3>&-
+    assert_success
+    local py
+    py=$(printf '%s\n' "$output" | awk "$shape")
+    [ "$(printf '%s\n' "$c" | wc -l)" -eq 8 ]
+    [ "$c" = "$py" ]
+}
