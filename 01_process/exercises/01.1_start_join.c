@@ -153,7 +153,10 @@ int main(int argc, char **argv)
     int workers = parse_workers(argc, argv);
     long self = (long)getpid();
 
-    pid_t *pids = malloc((size_t)workers * sizeof *pids);
+    /* Static storage, so the children's copies stay reachable: a child ends
+     * with _exit and has no chance to free its copy. */
+    static pid_t *pids;
+    pids = malloc((size_t)workers * sizeof *pids);
     if (pids == NULL)
         die("malloc");
     printf("[parent %ld] starting %d %s: child k counts the primes in "

@@ -237,7 +237,10 @@ int main(int argc, char **argv)
     report_set_program(argv[0]);
     int n = parse_workers(argc, argv);
     run.self = (long)getpid();
-    pid_t *pids = malloc((size_t)n * sizeof *pids);
+    /* Static storage, so the children's copies stay reachable: a child ends
+     * with _exit and has no chance to free its copy. */
+    static pid_t *pids;
+    pids = malloc((size_t)n * sizeof *pids);
     if (pids == NULL)
         die("malloc");
 
