@@ -1,0 +1,169 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# Tests of chapter 09: MPI ranks give chapter 08's estimate, bad input ends
+# every rank with status 2 (no rank left waiting), --help, the README. They
+# skip, saying why, where MPI or the program is missing. Every mpirun is
+# bounded: a rank waiting forever in a collective call fails the test.
+
+setup() {
+    load ../common/tests/helper
+    README=$ROOT/09_mpi/README.md
+    MPI_PI=$BIN/mpi_pi
+    MPIRUN="sh $ROOT/09_mpi/mpirun.sh"
+}
+
+# Skip (saying why) where MPI or the program is missing.
+need_mpi() {
+    command -v mpirun >/dev/null ||
+        skip "mpirun is not installed (make deps, or apt-get install openmpi-bin libopenmpi-dev)"
+    [ -x "$MPI_PI" ] || skip "$MPI_PI is not built (the Makefile builds it only where mpicc exists)"
+}
+
+# The estimate column of a --csv run.
+csv_estimate() { printf '%s\n' "$1" | awk -F, 'NR == 2 { print $4 }'; }
+
+@test "mpi_pi: --help prints usage on stdout (rank 0 only) and every rank exits 0" {
+    need_mpi
+    run --separate-stderr bounded 30 $MPIRUN -np 2 "$MPI_PI" --help 3>&-
+    assert_success
+    assert_line --index 0 --partial "Usage: mpirun -np R mpi_pi"
+    # printed once, by rank 0
+    [ "$(grep -c '^Usage:' <<<"$output")" -eq 1 ]
+    [ -z "$stderr" ]
+}
+
+@test "mpi_pi: 1 and 2 ranks give chapter 08's estimate for the same seed and darts" {
+    need_mpi
+    run bounded 30 "$BIN/pi_montecarlo" --csv -j 2 -n 3.3M --seed 7 3>&-
+    assert_success
+    local expected; expected=$(csv_estimate "$output")
+    for ranks in 1 2; do
+        run bounded 30 $MPIRUN -np $ranks "$MPI_PI" --csv -n 3.3M --seed 7 3>&-
+        assert_success
+        assert_line --index 0 "workers,darts,seconds,estimate,error"
+        assert_line --index 1 --regexp "^$ranks,3300000,"
+        assert_equal "$(csv_estimate "$output")" "$expected"
+    done
+}
+
+@test "mpi_pi: 3 ranks (more than the cores), and more ranks than blocks, still agree" {
+    need_mpi
+    run bounded 30 "$BIN/pi_montecarlo" --csv -j 1 -n 250K --seed 3 3>&-
+    local expected; expected=$(csv_estimate "$output")
+    run bounded 30 $MPIRUN -np 3 "$MPI_PI" --csv -n 250K --seed 3 3>&-
+    assert_success
+    assert_equal "$(csv_estimate "$output")" "$expected"
+    # 2 blocks (100000 + 100000 darts), 3 ranks: one rank has nothing to throw
+    run bounded 30 "$BIN/pi_montecarlo" -q -j 1 -n 200K 3>&-
+    local summary; summary=$(sed -n 's/^pi_montecarlo: \(pi ~ .*darts\) in .*/\1/p' <<<"$output")
+    [ -n "$summary" ]
+    run bounded 30 $MPIRUN -np 3 "$MPI_PI" -n 200K 3>&-
+    assert_success
+    assert_line --partial "rank 0 (pid"
+    assert_line --regexp '\): got -n 200000; no blocks to throw$'
+    assert_line --partial "mpi_pi: $summary in "
+}
+
+@test "mpi_pi: every rank reports its pid, host and share to rank 0; the shares add up" {
+    need_mpi
+    run bounded 30 $MPIRUN -np 2 "$MPI_PI" -n 1.5M 3>&-
+    assert_success
+    assert_line --index 0 --regexp '^\[rank 0 pid [0-9]+\] pi by Monte Carlo with MPI: 1500000 darts, 2 ranks, seed 1$'
+    assert_line --regexp '^\[rank 0 pid [0-9]+\] rank 0 \(pid [0-9]+ on host [^ ]+\): got -n 1500000; blocks 0 to 6, 700000 darts in '
+    assert_line --regexp '^\[rank 0 pid [0-9]+\] rank 1 \(pid [0-9]+ on host [^ ]+\): got -n 1500000; blocks 7 to 14, 800000 darts in '
+    # two different processes
+    local pids; pids=$(sed -n 's/.*\] rank [0-9] (pid \([0-9]*\) on host.*/\1/p' <<<"$output" | sort -u | wc -l)
+    [ "$pids" -eq 2 ]
+}
+
+@test "mpi_pi: bad input: rank 0 says so in one line, all ranks exit 2, nothing hangs" {
+    need_mpi
+    for args in "-n 0" "-n -1" "-n abc" "-n 12abc" "-n 99999999999999999999" "--seed x" \
+                "--unknown" "-j 2" "stray"; do
+        # shellcheck disable=SC2086
+        run --separate-stderr bounded 30 $MPIRUN -np 3 "$MPI_PI" $args 3>&-
+        assert_equal "$status" 2
+        [ -z "$output" ]
+        [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+        [[ $stderr == "mpi_pi: "*"(try 'mpi_pi --help')" ]]
+    done
+    run --separate-stderr bounded 30 $MPIRUN -np 2 "$MPI_PI" -n "" 3>&-
+    assert_equal "$status" 2
+    [[ $stderr == "mpi_pi: -n: missing number"* ]]
+    run --separate-stderr bounded 30 $MPIRUN -np 2 "$MPI_PI" -n 3>&-
+    assert_equal "$status" 2
+    [[ $stderr == "mpi_pi: -n: missing value"* ]]
+    [ -z "$output" ]
+}
+
+@test "mpi_pi: no rank is left behind after bad input" {
+    need_mpi
+    run bounded 30 $MPIRUN -np 3 "$MPI_PI" -n 0 3>&-
+    assert_equal "$status" 2
+    # mpirun returned, so its ranks are gone; check no mpi_pi of ours remains
+    run pgrep -f -- "$MPI_PI -n 0"
+    assert_failure
+}
+
+@test "README: the expected output of a 2-rank run matches" {
+    need_mpi
+    run bounded 60 $MPIRUN -np 2 "$MPI_PI" -n 20M 3>&-
+    assert_success
+    # The host name is the machine's: put the README's in its place.
+    local host
+    host=$(readme_block "$README" run | sed -n 's/.* on host \([^)]*\)).*/\1/p' | head -n 1)
+    output=$(sed "s/ on host [^)]*)/ on host $host)/" <<<"$output")
+    readme_matches "$README" run
+}
+
+@test "README: the expected --csv output matches" {
+    need_mpi
+    run bounded 30 $MPIRUN -np 2 "$MPI_PI" --csv -n 1M 3>&-
+    assert_success
+    readme_matches "$README" csv
+}
+
+@test "README: the expected bad-input output matches" {
+    need_mpi
+    run bounded 30 sh -c "$MPIRUN -np 2 $MPI_PI -n 12abc 2>&1; echo \"exit status \$?\"" 3>&-
+    readme_matches "$README" bad-input
+}
+
+@test "run.sh: says how to get MPI when mpi_pi is missing, exit 0" {
+    run bounded 30 env BIN="$BATS_TEST_TMPDIR" sh "$ROOT/09_mpi/run.sh" 3>&-
+    assert_success
+    assert_line --partial "make deps"
+    assert_line --partial "sudo apt-get install openmpi-bin libopenmpi-dev"
+}
+
+@test "run.sh: 1 and 2 ranks, the same estimate, a speedup" {
+    need_mpi
+    run bounded 60 env BIN="$BIN" DARTS=20M sh "$ROOT/09_mpi/run.sh" 3>&-
+    assert_success
+    assert_line --regexp '^speedup [0-9.]+, parallel efficiency [0-9.]+'
+    assert_line "the same estimate with 1 and 2 ranks: the blocks, not the ranks, choose the darts"
+}
+
+@test "speedup.sh --mpi: chapter 08's sweep adds a series of MPI ranks with the same estimates" {
+    need_mpi
+    local out=$BATS_TEST_TMPDIR/results
+    run bounded 120 env BIN="$BIN" OUT="$out" DARTS=300K REPEATS=1 MAX_WORKERS=2 \
+        sh "$ROOT/08_pi_montecarlo/speedup.sh" --mpi 3>&-
+    assert_success
+    assert_line "== the same darts with MPI ranks instead of pool workers (09_mpi/mpi_pi) =="
+    run awk -F, 'NR > 1 { printf "%s ", $1 }' "$out/speedup-mpi.csv"
+    assert_output "1 2 "
+    # every run of either kind, pool or MPI, found the same estimate
+    run awk -F, 'NR > 1 && $1 != "serial" { print $6 }' "$out/runs.csv"
+    [ "$(sort -u <<<"$output" | wc -l)" -eq 1 ]
+    [ "$(wc -l <<<"$output")" -eq 4 ]
+    if command -v gnuplot >/dev/null; then
+        [ -s "$out/speedup.png" ]
+    fi
+}
+
+@test "speedup.sh: an unknown argument is refused with exit 2" {
+    run --separate-stderr bounded 30 env BIN="$BIN" sh "$ROOT/08_pi_montecarlo/speedup.sh" --bogus 3>&-
+    assert_equal "$status" 2
+    [[ $stderr == *"unknown argument '--bogus'"* ]]
+}
