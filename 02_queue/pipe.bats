@@ -92,3 +92,16 @@ same_in_both() {
         return 1
     fi
 }
+
+@test "pipe: SIGTERM during the deadlock leaves no process behind" {
+    timeout -k 2 60 "$BIN/pipe" -n 100 --timeout 20 >/dev/null 3>&- &
+    local pid=$! i
+    sleep 0.7
+    kill -TERM "$pid"
+    wait "$pid" || true
+    for i in $(seq 30); do
+        ! pgrep -f "^$BIN/pipe( |$)" >/dev/null && return 0
+        sleep 0.1
+    done
+    ! pgrep -f "^$BIN/pipe( |$)" >/dev/null
+}

@@ -244,3 +244,18 @@ same_in_both() {
     [ "$(printf '%s\n' "$c" | wc -l)" -eq 8 ]
     [ "$c" = "$py" ]
 }
+
+@test "queue: SIGTERM to the parent mid-run leaves no process behind" {
+    # timeout itself (not the bounded function: a subshell) so $! is the
+    # process that passes SIGTERM on to the program
+    timeout -k 2 60 "$BIN/queue" -q -n 10M >/dev/null 3>&- &
+    local pid=$! i
+    sleep 0.5
+    kill -TERM "$pid"
+    wait "$pid" || true
+    for i in $(seq 30); do
+        nothing_left queue && return 0
+        sleep 0.1
+    done
+    nothing_left queue
+}
