@@ -173,11 +173,11 @@ struct ledger {
     size_t size;                  /* of the mapping */
 };
 
-static struct ledger *ledger_create(int consumers, long long items)
+static struct ledger *ledger_create(int consumers, long long total_items)
 {
     size_t header = (sizeof(struct ledger) + 63) / 64 * 64;
     size_t holding = (size_t)consumers * sizeof(atomic_long);
-    size_t size = header + holding + (size_t)items;
+    size_t size = header + holding + (size_t)total_items;
     /* MAP_SHARED: writes by the children are seen by the parent. */
     struct ledger *l = mmap(NULL, size, PROT_READ | PROT_WRITE,
                             MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -229,8 +229,7 @@ static _Noreturn void consumer(struct queue *work, struct queue *reports,
                                 .fifo_held = true};
     long long busy_signal_at = o->items * o->producers / (4 * o->consumers);
     struct item it;
-    ssize_t n;
-    while ((n = queue_get(work, &it, sizeof it, QUEUE_FOREVER)) >= 0) {
+    while (queue_get(work, &it, sizeof it, QUEUE_FOREVER) >= 0) {
         long id = (long)it.producer * o->items + it.seq;
         atomic_store(&ledger->holding[index], id);
         /* One queue, so one order: whatever subset of producer p's items
