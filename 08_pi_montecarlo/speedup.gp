@@ -4,10 +4,11 @@
 #
 # Usage (speedup.sh does this):
 #   gnuplot -e "dir='results/08_pi_montecarlo'; model='CPU name'; physical=2; \
-#               logical=2; usable=2; serial=0.2; darts='60M'; kept='median of 3'; note=''" \
-#           08_pi_montecarlo/speedup.gp
+#               logical=2; usable=2; serial=0.2; darts='60M'; kept='median of 3'; note=''; \
+#               mpi=0" 08_pi_montecarlo/speedup.gp
 # Reads dir/speedup.csv and dir/speedup-serial.csv (workers,darts,seconds,
-# speedup,efficiency,karp_flatt); writes dir/speedup.png and prints a text
+# speedup,efficiency,karp_flatt), and with mpi=1 dir/speedup-mpi.csv (MPI
+# ranks of chapter 09, drawn in green beside the workers); writes dir/speedup.png and prints a text
 # rendering of the speedup panel on stdout.
 
 set datafile separator ','
@@ -39,13 +40,33 @@ if (usable > 1) {
     print "one usable CPU: no speedup to fit"
 }
 
+# With speedup.sh --mpi: a third series, MPI ranks (chapter 09) throwing the
+# same darts, added to each plot below through these macros (@mpi_...).
+if (!exists("mpi")) mpi = 0
+mpi_csv = dir . '/speedup-mpi.csv'
+m = NaN
+fit_mpi(x) = amdahl(x, m)
+mpi_speedup = ''
+mpi_efficiency = ''
+mpi_text = ''
+if (mpi) {
+    if (usable > 1) {
+        m = 0.9
+        fit fit_mpi(x) mpi_csv using 1:4 via m
+        print sprintf("fitted parallel fraction p with MPI ranks: %.3f", m)
+    }
+    mpi_speedup = ", [1:wmax] fit_mpi(x) title sprintf('Amdahl fit, MPI ranks: p = %.3f', m) with lines lw 2 dt 4 lc rgb '#2ca02c', mpi_csv using 1:4 title 'measured, MPI ranks (chapter 09)' with points pt 9 ps 1.5 lc rgb '#2ca02c'"
+    mpi_efficiency = ", mpi_csv using 1:5 title 'efficiency, MPI ranks' with linespoints pt 9 lw 2 lc rgb '#2ca02c'"
+    mpi_text = ", mpi_csv using 1:4 title 'measured, MPI ranks' with points pt '+'"
+}
+
 set title noenhanced
 set key top left box opaque noenhanced
 set grid
 set xrange [0.8 : wmax + 0.2]
 set xtics 1
 set samples 1000
-set xlabel 'workers W (processes)'
+set xlabel mpi ? 'workers or MPI ranks W (processes)' : 'workers W (processes)'
 # The core-count lines, labelled along their left side.
 set arrow 1 from physical, graph 0 to physical, graph 1 nohead dt 3 lw 2 lc rgb '#555555'
 set label 1 sprintf('%d physical core%s', physical, physical == 1 ? '' : 's') \
@@ -63,7 +84,7 @@ runs = sprintf('%s darts per run, %s runs per point', darts, kept)
 # ---- the PNG: speedup on the left, efficiency and Karp-Flatt on the right
 set terminal pngcairo size 1400,560 font 'sans,10'
 set output dir . '/speedup.png'
-set multiplot layout 1,2 title "Monte Carlo pi, speedup against workers on " . machine . "\n" . runs noenhanced
+set multiplot layout 1,2 title "Monte Carlo pi, speedup against workers" . (mpi ? " and MPI ranks" : "") . " on " . machine . "\n" . runs noenhanced
 
 set title "speedup: measured, ideal, and Amdahl's law fitted to the measured points"
 set ylabel 'speedup S = T_1 / T_W (times faster than 1 worker)'
@@ -77,7 +98,7 @@ plot sample [1:wmax] x title 'ideal: S = W' with lines dt 2 lc rgb '#888888', \
                                  serial, q, 1 - serial) \
          with lines lw 2 lc rgb '#d62728', \
      with_serial using 1:4 title sprintf('measured, --serial-fraction %g', serial) \
-         with points pt 5 ps 1.3 lc rgb '#d62728'
+         with points pt 5 ps 1.3 lc rgb '#d62728' @mpi_speedup
 
 set title 'efficiency E = S / W and Karp-Flatt serial fraction e = (1/S - 1/W) / (1 - 1/W)'
 set ylabel 'fraction (1 = perfect efficiency; e = 0: no serial part)'
@@ -91,7 +112,7 @@ plot 1 title '' with lines dt 2 lc rgb '#888888', \
      plain using 1:6 title 'Karp-Flatt e, no serial work added' \
          with linespoints pt 6 dt 2 lc rgb '#1f77b4', \
      with_serial using 1:6 title sprintf('Karp-Flatt e, --serial-fraction %g', serial) \
-         with linespoints pt 4 dt 2 lc rgb '#d62728'
+         with linespoints pt 4 dt 2 lc rgb '#d62728' @mpi_efficiency
 unset multiplot
 
 # ---- the same speedup panel as text, for a terminal (or ssh)
@@ -108,4 +129,4 @@ plot sample [1:wmax] x title 'ideal' with lines, \
      [1:wmax] fit_plain(x) title 'A: Amdahl fit' with lines, \
      plain using 1:4 title 'measured' with points pt 'o', \
      [1:wmax] fit_serial(x) title sprintf('B: fit, --serial-fraction %g', serial) with lines, \
-     with_serial using 1:4 title 'measured, serial' with points pt 'x'
+     with_serial using 1:4 title 'measured, serial' with points pt 'x' @mpi_text

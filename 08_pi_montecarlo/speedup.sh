@@ -4,7 +4,10 @@
 # CPUs, twice (as it is, and with --serial-fraction), then fit Amdahl's law
 # and plot it with gnuplot (speedup.gp).
 #
-# Usage: sh 08_pi_montecarlo/speedup.sh
+# Usage: sh 08_pi_montecarlo/speedup.sh [--mpi]
+#   --mpi            a third series: the same darts thrown by W MPI ranks
+#                    (chapter 09's mpi_pi, started by 09_mpi/mpirun.sh), on
+#                    the same plot as the pool's W workers
 #   BIN=dir          where pi_montecarlo is (default: build/bin)
 #   FULL=1           thorough: 1e9 darts, median of 5 (minutes, not seconds)
 #   DARTS=N          darts per run (default 60M; FULL: 1e9)
@@ -16,7 +19,7 @@
 #   OUT=dir          where CSV and PNG go (default results/08_pi_montecarlo)
 #   TITLE_NOTE=text  added to the plot's title
 # Writes OUT/runs.csv (every run), OUT/speedup.csv and OUT/speedup-serial.csv
-# (the medians), OUT/speedup.png; prints a table and a text rendering.
+# (the medians; with --mpi also OUT/speedup-mpi.csv), OUT/speedup.png; prints a table and a text rendering.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -27,6 +30,20 @@ if [ ! -x "$prog" ]; then
     echo "speedup.sh: $prog not found (run make first)" >&2
     exit 1
 fi
+mpi=0
+series_list="plain serial"
+case ${1:-} in
+    "") ;;
+    --mpi)
+        mpi=1
+        series_list="plain serial mpi"
+        if ! command -v mpirun >/dev/null 2>&1 || [ ! -x "$BIN/mpi_pi" ]; then
+            echo "speedup.sh: --mpi needs mpirun and $BIN/mpi_pi (make deps, then make)" >&2
+            exit 1
+        fi
+        ;;
+    *) echo "speedup.sh: unknown argument '$1' (the only one is --mpi)" >&2; exit 2 ;;
+esac
 
 # ---- the machine: usable CPUs (affinity), logical CPUs, physical cores
 usable=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
@@ -61,19 +78,24 @@ runs=$out/runs.csv
 # Each round visits every point once (both series), so that a burst of load
 # from another program spoils one round's points, not every run of one point.
 echo "series,repeat,workers,darts,seconds,estimate,error" > "$runs"
-total_runs=$((2 * max_workers * repeats))
+total_runs=$(($(echo $series_list | wc -w) * max_workers * repeats))
 done_runs=0
 r=1
 while [ $r -le "$repeats" ]; do
     w=1
     while [ $w -le "$max_workers" ]; do
-        for series in plain serial; do
-            if [ $series = plain ]; then fraction=0; else fraction=$serial; fi
+        for series in $series_list; do
+            if [ $series = serial ]; then fraction=$serial; else fraction=0; fi
             if [ -t 2 ]; then
                 printf '\r[speedup.sh] round %d of %d: %d workers, %s (%d%% done) ' \
                     $r "$repeats" $w $series $((100 * done_runs / total_runs)) >&2
             fi
-            line=$("$prog" --csv -j $w -n "$darts" --serial-fraction "$fraction" | tail -n 1)
+            if [ $series = mpi ]; then
+                # the same CSV columns; the first one holds the rank count
+                line=$(sh "$top/09_mpi/mpirun.sh" -np $w "$BIN/mpi_pi" --csv -n "$darts" | tail -n 1)
+            else
+                line=$("$prog" --csv -j $w -n "$darts" --serial-fraction "$fraction" | tail -n 1)
+            fi
             echo "$series,$r,$line" >> "$runs"
             done_runs=$((done_runs + 1))
         done
@@ -108,6 +130,7 @@ medians() {
 }
 medians plain > "$out/speedup.csv"
 medians serial > "$out/speedup-serial.csv"
+[ $mpi = 0 ] || medians mpi > "$out/speedup-mpi.csv"
 
 table() {
     awk -F, 'NR > 1 { printf "%7d %9.3f %8.2f %11.2f %11s\n", $1, $3, $4, $5, $6 }' "$1"
@@ -120,6 +143,11 @@ table "$out/speedup.csv"
 echo "== the same with --serial-fraction $serial =="
 echo "workers   seconds  speedup  efficiency  karp-flatt"
 table "$out/speedup-serial.csv"
+if [ $mpi = 1 ]; then
+    echo "== the same darts with MPI ranks instead of pool workers (09_mpi/mpi_pi) =="
+    echo "  ranks   seconds  speedup  efficiency  karp-flatt"
+    table "$out/speedup-mpi.csv"
+fi
 
 # ---- Amdahl's law fitted by gnuplot, drawn as PNG and as text
 if ! command -v gnuplot >/dev/null 2>&1; then
@@ -128,5 +156,5 @@ if ! command -v gnuplot >/dev/null 2>&1; then
 fi
 gnuplot -e "dir='$out'; model='$model'; physical=$physical; logical=$logical; \
             usable=$usable; serial=$serial; darts='$darts'; kept='$kept'; \
-            note='${TITLE_NOTE:-}'" "$here/speedup.gp"
+            note='${TITLE_NOTE:-}'; mpi=$mpi" "$here/speedup.gp"
 echo "speedup.sh: wrote $out/speedup.png and the CSV files beside it"
