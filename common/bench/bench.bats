@@ -129,3 +129,22 @@ NUMBER='^ [0-9.]+[kM]? $'
     assert_failure 1
     [[ $stderr == *"build first"* ]]
 }
+
+@test "bench: a measurement that fails is reported, leaves a gap and fails the run" {
+    local fake=$BATS_TEST_TMPDIR/build
+    mkdir -p "$fake/bench" "$fake/bin"
+    # floors that answer at once, a library side that fails
+    printf '#!/bin/sh\necho 1\n' >"$fake/bench/bare_fork"
+    printf '#!/bin/sh\necho 1\n' >"$fake/bench/bare_pipe"
+    printf '#!/bin/sh\necho "forklore_bench: broken" >&2; exit 1\n' >"$fake/bench/forklore_bench"
+    printf '#!/bin/sh\nprintf "w,d,s\\n1,100,1\\n"\n' >"$fake/bin/pi_montecarlo"
+    # and a python3 that fails at once (this test is about the C side)
+    printf '#!/bin/sh\nexit 1\n' >"$fake/bin/python3"
+    chmod +x "$fake"/bench/* "$fake"/bin/*
+    QUICK=1 BUILD=$fake OUT=$BATS_TEST_TMPDIR/out PATH=$fake/bin:$PATH \
+        run --separate-stderr bounded 60 bash "$ROOT/common/bench/bench.sh" 3>&-
+    assert_failure 1
+    [[ $stderr == *"start_c failed"*"forklore_bench: broken"* ]]
+    [[ $stderr == *"measurement(s) failed"* ]]
+    assert_line --regexp '^\| process start \+ join: .* \| us \| - \| 1\.0 \|'
+}

@@ -12,7 +12,8 @@
 #   QUICK=1      tiny sizes and one round, for the tests: checks that
 #                everything runs (the numbers then mean nothing)
 #   OUT=dir      where bench.md, bench.png and the raw data go (default results)
-# Writes OUT/bench.md and OUT/bench.png, and prints the table.
+# Writes OUT/bench.md and OUT/bench.png, and prints the table. A measurement
+# that fails is reported, leaves "-" in the table, and makes the exit status 1.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -76,6 +77,7 @@ half_queue=$((n_queue / 2)) half_pyqueue=$((n_pyqueue / 2))
 
 raw=$OUT/bench.raw
 : > "$raw"
+failures=0
 # measure ID COMMAND...: run it once, append "ID value". A failure is
 # reported and leaves a gap ("-" in the table), not a dead benchmark.
 measure() {
@@ -83,6 +85,7 @@ measure() {
     shift
     if ! value=$("$@" 2>"$OUT/bench.err") || [ -z "$value" ]; then
         echo "bench.sh: $id failed: $* ($(head -n 1 "$OUT/bench.err"))" >&2
+        failures=$((failures + 1))
         return 0
     fi
     echo "$id $value" >> "$raw"
@@ -94,6 +97,7 @@ pi_rate() {
     value=$("$@" 2>"$OUT/bench.err" | awk -F, -v w="$w" 'NR == 2 { printf "%.0f\n", $2 / $3 / w }')
     if [ -z "$value" ]; then
         echo "bench.sh: $id failed: $* ($(head -n 1 "$OUT/bench.err"))" >&2
+        failures=$((failures + 1))
         return 0
     fi
     echo "$id $value" >> "$raw"
@@ -216,7 +220,8 @@ BEGIN {
         text = text (text == "" ? "" : ", ") op " " x "x " (side == "base" ? "baseline" : "Python")
         if (r == "") ok = "not measured"
         else ok = (op == ">=" ? r >= x : r <= x) ? "yes" : "no"
-        if (ok != "yes") verdict = verdict (verdict == "" ? "" : ", ") ok " (" (side == "base" ? "baseline" : "Python") ")"
+        if (ok == "no") verdict = verdict (verdict == "" ? "" : ", ") "no (" (side == "base" ? "baseline" : "Python") ")"
+        else if (ok != "yes" && verdict !~ /not measured/) verdict = verdict (verdict == "" ? "" : ", ") ok
         # the chart shows speed ratios: higher is better for forklore
         if (side == "base") tb = (unit == "us") ? 1 / x : x
         else tp = (unit == "us") ? 1 / x : x
@@ -246,4 +251,9 @@ if command -v gnuplot >/dev/null 2>&1; then
         && echo "bench.sh: wrote $md and $OUT/bench.png" >&2
 else
     echo "bench.sh: wrote $md (gnuplot is missing: no chart)" >&2
+fi
+# A measurement that failed leaves a gap in the table, and fails make bench.
+if [ "$failures" -gt 0 ]; then
+    echo "bench.sh: $failures measurement(s) failed (see above)" >&2
+    exit 1
 fi

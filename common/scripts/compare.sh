@@ -13,6 +13,8 @@
 #   REPEATS=N   runs per figure, the median is kept (default 3)
 #   QUICK=1     tiny sizes and one run, for the tests (numbers mean nothing)
 # Finishes within 2 minutes on 2 cores. Writes results/compare.md too.
+# A run that fails is reported, leaves "-" in the table, and makes the exit
+# status 1.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${BUILD:-build}
@@ -57,7 +59,8 @@ ROWS
 
 raw=$(mktemp)
 out=$(mktemp)
-trap 'rm -f "$raw" "$out"' EXIT
+failed=$(mktemp)
+trap 'rm -f "$raw" "$out" "$failed"' EXIT
 
 # figure HOW FILE ELAPSED: the figure of one run from its output.
 figure() {
@@ -74,6 +77,7 @@ run() {
     t0=$EPOCHREALTIME
     if ! "$@" > "$out" 2>&1 3>&-; then
         echo "compare.sh: failed: $* ($(tail -n 1 "$out"))" >&2
+        echo "$id" >> "$failed"
         return 0
     fi
     t1=$EPOCHREALTIME
@@ -129,3 +133,8 @@ END {
     printf "run the chapters with bigger -n to see the ratios away from start-up costs.\n"
 }' > "$OUT/compare.md"
 cat "$OUT/compare.md"
+# A run that failed leaves a gap in the table, and fails make compare.
+if [ -s "$failed" ]; then
+    echo "compare.sh: $(wc -l < "$failed") run(s) failed (see above)" >&2
+    exit 1
+fi
