@@ -72,7 +72,7 @@ section() {
     saved plain
     assert_success
     assert_line --partial "ready() right away: False"
-    assert_line --regexp 'get\(timeout=0\.05\): timed out after 0\.0[0-9]+ s \(ETIMEDOUT\): the task is still running'
+    assert_line --regexp 'get\(timeout=0\.05\): timed out after [0-9.]+ s \(ETIMEDOUT\): the task is still running'
     assert_line --regexp 'wait\(timeout=5\) returned after [0-9.]+ s; ready\(\): True, successful\(\): True'
     assert_line --partial "get(): 49"
     assert_line --partial "task 8 (x = -1): ready(): True, successful(): False"
