@@ -31,7 +31,7 @@ refused() {
 }
 
 @test "pipe: joining before reading hangs on a full pipe; draining first does not" {
-    run bounded 20 "$BIN/pipe" -n 100 --timeout 0.3 3>&-
+    run bounded 20 "$BIN/pipe" -n 100 3>&-
     assert_success
     local capacity
     capacity=$(printf '%s\n' "$output" | sed -nE 's/.*F_GETPIPE_SZ\): ([0-9]+) bytes.*/\1/p')
@@ -78,11 +78,13 @@ same_in_both() {
 
 @test "pipe.py prints the same deterministic results as pipe" {
     command -v python3 >/dev/null || skip "python3 is not installed"
-    run bounded 30 "$BIN/pipe" -n 500 --timeout 0.3 3>&-
+    run bounded 30 "$BIN/pipe" -n 500 3>&-
     assert_success
     local c
     c=$(printf '%s\n' "$output" | same_in_both)
-    run bounded 60 python3 "$ROOT/02_queue/pipe.py" -n 500 --timeout 0.3 3>&-
+    # the default timeout (1 s): a Python child under load may need more
+    # than 0.3 s just to start, and would not have filled the pipe yet
+    run bounded 60 python3 "$ROOT/02_queue/pipe.py" -n 500 3>&-
     assert_success
     local py
     py=$(printf '%s\n' "$output" | same_in_both)

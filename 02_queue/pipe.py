@@ -43,6 +43,14 @@ def seconds(text):
     return value
 
 
+def say(line):
+    """Print from a child: one write() per line, so that lines from several
+    processes sharing stdout never mix (a write of up to PIPE_BUF bytes into
+    a pipe is atomic); printf on a line-buffered stdout does the same in C."""
+    sys.stdout.flush()
+    os.write(sys.stdout.fileno(), (line + "\n").encode())
+
+
 def describe(exitcode):
     if exitcode == 0:
         return "exited normally"
@@ -56,8 +64,8 @@ def describe(exitcode):
 def talker(w):
     for i in range(1, 4):
         w.send(f"message {i} from pid {os.getpid()}\n")
-    print(f"[child pid {os.getpid()}] wrote 3 lines, exiting (which closes its "
-          "write end)", flush=True)
+    say(f"[child pid {os.getpid()}] wrote 3 lines, exiting (which closes its "
+        "write end)")
 
 
 def one_way_pipe():
@@ -130,13 +138,11 @@ def ping_pong(round_trips):
 
 def writer(r, w, size):
     os.close(r)
-    print(f"[child pid {os.getpid()}] writing {size} bytes, then exiting",
-          flush=True)
+    say(f"[child pid {os.getpid()}] writing {size} bytes, then exiting")
     data = bytes(size)
     while data:
         data = data[os.write(w, data):]  # blocks while the pipe is full
-    print(f"[child pid {os.getpid()}] wrote all {size} bytes, exiting",
-          flush=True)
+    say(f"[child pid {os.getpid()}] wrote all {size} bytes, exiting")
 
 
 def process_state(pid):

@@ -51,6 +51,14 @@ def workers(text):
     return value
 
 
+def say(line):
+    """Print from a child: one write() per line, so that lines from several
+    processes sharing stdout never mix (a write of up to PIPE_BUF bytes into
+    a pipe is atomic); printf on a line-buffered stdout does the same in C."""
+    sys.stdout.flush()
+    os.write(sys.stdout.fileno(), (line + "\n").encode())
+
+
 def describe(exitcode):
     """Process.exitcode in words, as wait_describe() says it in C."""
     if exitcode == 0:
@@ -78,8 +86,8 @@ def consumer(work, reports, done, holding, victim_busy, index, args):
         try:
             item = work.get(timeout=5)
         except queue.Empty:  # only if the queue was wedged (see --kill-consumer)
-            print(f"[consumer {index + 1} pid {os.getpid()}] no item for 5 s: "
-                  "the queue is wedged", flush=True)
+            say(f"[consumer {index + 1} pid {os.getpid()}] no item for 5 s: "
+                "the queue is wedged")
             os._exit(1)
         if item is None:  # the sentinel: end of work
             break
@@ -209,10 +217,9 @@ class Job:
 def greeter(q, quiet):
     while (job := q.get()) is not None:
         if not quiet:
-            print(f"[worker pid {os.getpid()}] got job {job.id} {{name "
-                  f"\"{job.name}\", weight {job.weight:.2f}}}: hello {job.name}, "
-                  f"from process {os.getpid()} (parent {os.getppid()})",
-                  flush=True)
+            say(f"[worker pid {os.getpid()}] got job {job.id} {{name "
+                f"\"{job.name}\", weight {job.weight:.2f}}}: hello {job.name}, "
+                f"from process {os.getpid()} (parent {os.getppid()})")
 
 
 def passing_a_struct(args):
