@@ -129,6 +129,49 @@ pids_in_output() {
     assert_line --partial "done: 9 children started, 9 reaped, none left behind"
 }
 
+# The processes of session $1: setsid makes the program a session leader,
+# and whatever it forks stays in its session, zombies and orphans included.
+session_members() {
+    awk -v s="$1" '{ sub(/^.*\) /, ""); if ($4 == s) { split(FILENAME, f, "/"); print f[3] } }' \
+        /proc/[0-9]*/stat 2>/dev/null || true
+}
+
+# Start the timing of 'fork vs spawn' (long enough to be busy), send SIGINT
+# to the parent alone ($1 = parent) or to its process group ($1 = group, as
+# a terminal's Ctrl-C does): it must die of SIGINT (130) and leave no child.
+ctrl_c_while_spawning() {
+    local out=$BATS_TEST_TMPDIR/out i
+    # A shell without job control starts background jobs with SIGINT
+    # ignored; env --default-signal undoes that, as a terminal would have it.
+    setsid env --default-signal=INT,TERM "$BIN/process" --only spawn -n 100000 >"$out" 3>&- &
+    local pid=$!
+    for i in $(seq 100); do
+        grep -q "starting and reaping" "$out" && break
+        sleep 0.05
+    done
+    sleep 0.2 # now it starts and reaps one child after another
+    process_gone "$pid" && fail "process ended before the signal"
+    if [ "$1" = group ]; then kill -INT -- -"$pid"; else kill -INT "$pid"; fi
+    for i in $(seq 100); do
+        process_gone "$pid" && break
+        sleep 0.05
+    done
+    process_gone "$pid" || { kill -KILL -- -"$pid"; fail "still running 5 s after SIGINT"; }
+    local status=0
+    wait "$pid" || status=$?
+    assert_equal "$status" 130
+    grep -q "SIGINT: stopping and reaping [01] child.*, then dying of SIGINT" "$out"
+    assert_equal "$(session_members "$pid")" ""
+}
+
+@test "Ctrl-C to the parent alone: it stops and reaps its child, dies of SIGINT (130)" {
+    ctrl_c_while_spawning parent
+}
+
+@test "Ctrl-C to the whole process group: dies of SIGINT (130), no child left" {
+    ctrl_c_while_spawning group
+}
+
 @test "fork vs spawn: the hidden flag makes a copy that does nothing" {
     run bounded 10 "$BIN/process" --spawned-child
     assert_success

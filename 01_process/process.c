@@ -12,7 +12,8 @@
  * exited is seen as a zombie (state Z in /proc) and then reaped; the three
  * CPU counts; and the time to start one process by fork, by fork + exec and
  * by posix_spawn. A last line says how many children were started and that
- * every one was reaped.
+ * every one was reaped. Ctrl-C or SIGTERM at any point: the parent stops and
+ * reaps every child it has, then dies of that signal (status 130 / 143).
  */
 #define _GNU_SOURCE /* prctl(PR_SET_NAME, PR_SET_PDEATHSIG) is Linux-only */
 #include <errno.h>
@@ -30,6 +31,7 @@
 
 #include "cli.h"
 #include "cpus.h"
+#include "interrupt.h"
 #include "pool.h" /* pool_max_workers(): the -j limit */
 #include "report.h"
 #include "timing.h"
@@ -62,11 +64,15 @@ struct options {
     bool quiet;
 };
 
-/* What the parent counts, to prove at the end that nothing was left. */
+/* What the parent counts, to prove at the end that nothing was left, and
+ * the children it has started and not yet reaped, to stop them on Ctrl-C. */
 struct tally {
     long started;
     long reaped;
     int sections; /* titles printed so far, for the blank line between */
+    pid_t *live;  /* started, not yet reaped */
+    int live_count;
+    int live_max;
 };
 
 static pid_t self_pid; /* the parent's pid, for the [parent N] tag */
@@ -88,17 +94,94 @@ static bool wanted(const struct options *opt, const char *section)
     return opt->only == NULL || strcmp(opt->only, section) == 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Ctrl-C and your children                                            */
+/* ------------------------------------------------------------------ */
+
+static void track(struct tally *tally, pid_t pid)
+{
+    if (tally->live_count == tally->live_max)
+        die_msg("more than %d children at once", tally->live_max);
+    tally->live[tally->live_count++] = pid;
+    tally->started++;
+}
+
+static void untrack(struct tally *tally, pid_t pid)
+{
+    for (int i = 0; i < tally->live_count; i++)
+        if (tally->live[i] == pid)
+            tally->live[i] = tally->live[--tally->live_count];
+    tally->reaped++;
+}
+
+/* Ctrl-C or SIGTERM arrived (interrupt_install() turned it into a flag).
+ * Dying at once, by the signal's default action, would leave our children
+ * behind: a running child becomes an orphan, an exited one a zombie that
+ * nobody reaps (if pid 1 does not, as in some containers, for ever). So:
+ * stop every child still here, reap each one by pid, and only then die of
+ * the same signal, so that the shell still sees 130 (SIGINT) or 143
+ * (SIGTERM). Python's multiprocessing does the like at exit: it terminates
+ * its daemon children and joins the others. SIGKILL, not SIGTERM, because a
+ * child cannot catch or ignore it: the wait below is sure to end. */
+static _Noreturn void stop_children_and_die(struct tally *tally)
+{
+    char name[32];
+    signal_name(interrupt_signal(), name, sizeof name);
+    printf("[parent %ld] %s: stopping and reaping %d %s, then dying of %s\n",
+           (long)self_pid, name, tally->live_count,
+           tally->live_count == 1 ? "child" : "children", name);
+    fflush(stdout);
+    for (int i = 0; i < tally->live_count; i++)
+        if (kill(tally->live[i], SIGKILL) != 0)
+            warn_errno("kill");
+    while (tally->live_count > 0) {
+        pid_t pid = tally->live[0];
+        /* EINTR: a second Ctrl-C; keep reaping */
+        if (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+            continue;
+        untrack(tally, pid); /* reaped, or (ECHILD) nothing left to reap */
+    }
+    free(tally->live);
+    interrupt_exit();
+}
+
+/* Between two steps: if a signal came, stop here. */
+static void check_interrupt(struct tally *tally)
+{
+    if (interrupt_requested())
+        stop_children_and_die(tally);
+}
+
 /* fork(), with stdout flushed first: the child gets a copy of the stdio
  * buffer, and anything still in it would be printed twice. */
 static pid_t start_child(struct tally *tally)
 {
+    check_interrupt(tally); /* no new child after Ctrl-C */
     if (fflush(stdout) == EOF)
         die("fflush");
+    /* fork copies the parent's flag-only handler. A child has nothing to
+     * clean up, so it puts back the default actions: Ctrl-C and SIGTERM
+     * kill it as usual (p.terminate() below must kill, not set a flag).
+     * The signals stay blocked across fork, so that none can reach the
+     * child before that; one that does waits, pending, until it unblocks. */
+    sigset_t stopping, old_mask;
+    sigemptyset(&stopping);
+    sigaddset(&stopping, SIGINT);
+    sigaddset(&stopping, SIGTERM);
+    sigaddset(&stopping, SIGHUP);
+    if (sigprocmask(SIG_BLOCK, &stopping, &old_mask) != 0)
+        die("sigprocmask");
     pid_t pid = fork();
     if (pid < 0)
         die("fork");
-    if (pid > 0)
-        tally->started++;
+    if (pid == 0) {
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
+    } else
+        track(tally, pid);
+    if (sigprocmask(SIG_SETMASK, &old_mask, NULL) != 0)
+        die("sigprocmask");
     return pid;
 }
 
@@ -109,8 +192,12 @@ static int join_child(pid_t pid, struct tally *tally)
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR)
             die("waitpid");
+        check_interrupt(tally); /* Ctrl-C while we wait: EINTR */
     }
-    tally->reaped++;
+    untrack(tally, pid);
+    /* A terminal's Ctrl-C signals the whole process group: the child may
+     * have died of the same SIGINT. That is no failure to report. */
+    check_interrupt(tally);
     return status;
 }
 
@@ -305,6 +392,7 @@ static void section_zombies(const struct options *opt, struct tally *tally)
     while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) != 0) {
         if (errno != EINTR)
             die("waitid");
+        check_interrupt(tally);
     }
     char state = proc_state(pid);
     printf("[parent %ld] child pid %ld has exited; nobody has waited for it "
@@ -383,7 +471,7 @@ static void start_and_reap(enum start_way way, const char *self_path,
         int rc = posix_spawn(&pid, self_path, NULL, NULL, child_argv, environ);
         if (rc != 0)
             die_code("posix_spawn", rc);
-        tally->started++;
+        track(tally, pid); /* exec gave it default dispositions already */
     } else {
         pid = start_child(tally);
         if (pid == 0) {
@@ -542,18 +630,32 @@ int main(int argc, char **argv)
     struct options opt;
     parse_options(argc, argv, &opt);
     self_pid = getpid();
-    struct tally tally = {0, 0, 0};
+    /* At most this many children are alive at once: the workers of 'start
+     * and join', or the four of 'exit codes'. */
+    struct tally tally = {.live_max = opt.workers > 4 ? opt.workers : 4};
+    tally.live = malloc((size_t)tally.live_max * sizeof *tally.live);
+    if (tally.live == NULL)
+        die("malloc");
+    /* Ctrl-C and SIGTERM now set a flag: waitpid returns EINTR, and the
+     * program stops and reaps its children before it dies. */
+    interrupt_install();
 
     if (wanted(&opt, "start"))
         section_start_and_join(&opt, &tally);
+    check_interrupt(&tally);
     if (wanted(&opt, "exitcodes"))
         section_exit_codes(&opt, &tally);
+    check_interrupt(&tally);
     if (wanted(&opt, "zombies"))
         section_zombies(&opt, &tally);
+    check_interrupt(&tally);
     if (wanted(&opt, "cpus"))
         section_cpus(&opt, &tally);
+    check_interrupt(&tally);
     if (wanted(&opt, "spawn"))
         section_fork_vs_spawn(&opt, &tally);
+    check_interrupt(&tally);
+    free(tally.live);
 
     /* Every child was reaped by pid; waitpid(-1) finding none proves it.
      * (Asking about "any child" is safe here: no library started one.) */
