@@ -146,6 +146,53 @@ signal_during_named() {
     grep -q "SIGTERM: dying of SIGTERM" "$BATS_TEST_TMPDIR/out"
 }
 
+# The processes of session $1: setsid makes the program a session leader,
+# and whatever it forks stays in its session, zombies and orphans included.
+session_members() {
+    awk -v s="$1" '{ sub(/^.*\) /, ""); if ($4 == s) { split(FILENAME, f, "/"); print f[3] } }' \
+        /proc/[0-9]*/stat 2>/dev/null || true
+}
+
+# SIGINT while the workers race, to the parent alone ($1 = parent) or to the
+# whole process group ($1 = group, as a terminal's Ctrl-C): the workers die
+# of it too, which must not be reported as a worker failure (exit 1). The
+# parent dies of SIGINT (130) and leaves no process behind.
+ctrl_c_while_racing() {
+    local out=$BATS_TEST_TMPDIR/out i
+    # A shell without job control starts background jobs with SIGINT
+    # ignored; env --default-signal undoes that, as a terminal would have it.
+    setsid env --default-signal=INT,TERM "$PROG" --section race --race-n 1e9 -j 2 >"$out" 3>&- &
+    local pid=$!
+    for i in $(seq 100); do
+        [ "$(session_members "$pid" | wc -l)" -ge 3 ] && break # parent + 2 workers
+        sleep 0.05
+    done
+    sleep 0.2
+    process_gone "$pid" && fail "shared_memory ended before the signal"
+    if [ "$1" = group ]; then kill -INT -- -"$pid"; else kill -INT "$pid"; fi
+    for i in $(seq 100); do
+        process_gone "$pid" && break
+        sleep 0.05
+    done
+    process_gone "$pid" || { kill -KILL -- -"$pid"; fail "still running 5 s after SIGINT"; }
+    local status=0
+    wait "$pid" || status=$?
+    assert_equal "$status" 130
+    grep -q "SIGINT: dying of SIGINT" "$out"
+    assert_equal "$(session_members "$pid")" ""
+}
+
+@test "Ctrl-C to the parent alone while workers race: exit 130, no worker left" {
+    ctrl_c_while_racing parent
+}
+
+@test "Ctrl-C to the whole process group while workers race: exit 130, not a worker failure (3 runs)" {
+    # Whether the parent reaps a worker killed by the SIGINT before its own
+    # waitpid returns EINTR is up to the scheduler: try it a few times.
+    local run
+    for run in 1 2 3; do ctrl_c_while_racing group; done
+}
+
 @test "server: the final table equals the updates applied, every request answered" {
     run bounded 30 "$PROG" -q --section server -j 3 --ops 2000 --seed 42 3>&-
     assert_success

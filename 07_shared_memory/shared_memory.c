@@ -261,6 +261,8 @@ static void team_start(struct team *t, int count, worker_fn *fn, void *udata,
         die("pipe");
     t->count = 0;
     for (int w = 0; w < count; w++) {
+        if (interrupt_requested()) /* no new worker after Ctrl-C */
+            team_abort(t);
         fflush(stdout); /* or the child would print our buffer again */
         pid_t pid = fork();
         if (pid < 0)
@@ -298,6 +300,8 @@ static void team_start(struct team *t, int count, worker_fn *fn, void *udata,
             team_abort(t);
         if (n < 0 && errno != EINTR)
             die("read");
+        if (n == 0 && interrupt_requested()) /* the workers got it too */
+            team_abort(t);
         if (n == 0)
             die_msg("a worker ended before the start");
         if (n > 0)
@@ -324,6 +328,11 @@ static double team_join(struct team *t)
         }
         pid_t pid = t->pids[i];
         t->pids[i] = 0;
+        /* A terminal's Ctrl-C signals the whole process group: this worker
+         * may have died of the same SIGINT. Not a failure to report: stop
+         * the others and die of the signal too. */
+        if (interrupt_requested())
+            team_abort(t);
         if (wait_exitcode(status) != 0) {
             char text[64];
             die_msg("worker %d (pid %ld) %s", i, (long)pid,
@@ -631,12 +640,31 @@ static void fill_through_pipe(int worker, void *udata)
         die("close");
 }
 
+/* A few GiB take the parent seconds to zero or check: it looks at the
+ * Ctrl-C flag every 16 MiB, so that a signal still ends it at once. */
+#define CHUNK_BYTES ((size_t)16 << 20)
+
 static size_t count_wrong(const uint64_t *array, size_t length)
 {
     size_t wrong = 0;
-    for (size_t i = 0; i < length; i++)
+    for (size_t i = 0; i < length; i++) {
+        if (i % (CHUNK_BYTES / sizeof *array) == 0 && interrupt_requested())
+            cleanup_and_die_of_signal();
         wrong += array[i] != element(i);
+    }
     return wrong;
+}
+
+/* Zero `bytes` of fresh memory, which makes the kernel allocate every page
+ * now rather than on the workers' first writes. */
+static void zero_fill(void *memory, size_t bytes)
+{
+    for (size_t done = 0; done < bytes; done += CHUNK_BYTES) {
+        if (interrupt_requested())
+            cleanup_and_die_of_signal();
+        memset((char *)memory + done, 0,
+               bytes - done < CHUNK_BYTES ? bytes - done : CHUNK_BYTES);
+    }
 }
 
 /* Read every worker's slice as it arrives (poll), into its place. */
@@ -698,14 +726,14 @@ static bool section_array(const struct options *opt)
         opt->workers, opt->array_mib, job.length);
 
     /* Zero-copy: RawArray / shared NumPy array. Mapped BEFORE fork, so every
-     * worker has the same pages at the same address. MAP_POPULATE allocates
-     * the pages now, as Python's RawArray does by zero-filling: the timings
-     * below compare moving the data, not allocating memory (the pipe's
-     * destination is touched in advance for the same reason). */
-    job.shared = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-                      MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-    if (job.shared == MAP_FAILED)
-        die("mmap");
+     * worker has the same pages at the same address. Zero-filling allocates
+     * the pages now, as Python's RawArray does (it zero-fills too): the
+     * timings below compare moving the data, not allocating memory (the
+     * pipe's destination is zero-filled in advance for the same reason).
+     * MAP_POPULATE would allocate them in one call, but one that no signal
+     * interrupts: seconds of deafness to Ctrl-C for a few GiB. */
+    job.shared = shared_alloc(bytes);
+    zero_fill(job.shared, bytes);
     struct team team;
     team_start(&team, opt->workers, fill_shared, &job, false);
     double shared_s = team_join(&team);
@@ -720,7 +748,7 @@ static bool section_array(const struct options *opt)
     job.pipes = calloc((size_t)opt->workers, sizeof *job.pipes);
     if (dest == NULL || job.pipes == NULL)
         die("malloc");
-    memset(dest, 0, bytes);
+    zero_fill(dest, bytes);
     for (int w = 0; w < opt->workers; w++)
         if (pipe(job.pipes[w]) != 0)
             die("pipe");
@@ -870,6 +898,8 @@ static bool section_named(const struct options *opt)
             cleanup_and_die_of_signal();
         }
     }
+    if (interrupt_requested()) /* the reader may have died of it too */
+        cleanup_and_die_of_signal();
     char text[64];
     say("reader (pid %ld) %s; its answer in the segment: sum %ld",
         (long)pid, wait_describe(status, text, sizeof text), seg->reader_sum);
@@ -1058,6 +1088,8 @@ static bool section_server(const struct options *opt)
         struct op_stream s;
         rng_stream(&s.rng, opt->seed, (uint64_t)w);
         for (long long i = 0; i < opt->ops; i++) {
+            if (i % 65536 == 0 && interrupt_requested()) /* a big --ops */
+                cleanup_and_die_of_signal();
             int op, key;
             long amount;
             next_op(&s, &op, &key, &amount);
@@ -1074,9 +1106,15 @@ static bool section_server(const struct options *opt)
     if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, job.control) != 0)
         die("socketpair");
 
+    /* The clients first: they block on their first reply until the server
+     * is up. Forking the server second puts it in the team at once, so
+     * that Ctrl-C at any moment stops it with the clients. */
+    double t0 = timing_now();
+    struct team team;
+    team_start(&team, opt->workers, client, &job, false);
+
     /* Manager(): start the server process. */
     fflush(stdout);
-    double t0 = timing_now();
     pid_t server = fork();
     if (server < 0)
         die("fork");
@@ -1093,14 +1131,12 @@ static bool section_server(const struct options *opt)
         free(job.links);
         _exit(0);
     }
-    struct team team;
-    team_start(&team, opt->workers, client, &job, false);
+    team.pids[team.count++] = server; /* reaped (and killed on Ctrl-C) too */
     for (int w = 0; w < opt->workers; w++)
         if (close(job.links[w][0]) != 0 || close(job.links[w][1]) != 0)
             die("close");
     if (close(job.control[1]) != 0)
         die("close");
-    team.pids[team.count++] = server; /* reaped (and killed on Ctrl-C) too */
     long table[KEYS];
     long served = 0;
     size_t got = 0;
@@ -1117,6 +1153,8 @@ static bool section_server(const struct options *opt)
         }
         if (n < 0)
             die("read");
+        if (n == 0 && interrupt_requested()) /* the server got it too */
+            team_abort(&team);
         if (n == 0)
             die_msg("the server ended without sending its table");
         got += (size_t)n;
