@@ -9,6 +9,10 @@ WARNINGS := -std=c11 -Wall -Wextra -Wpedantic -Werror
 # Files that use Linux-only calls (prctl, sched_getaffinity) say so.
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icommon
 LDLIBS   += -lm -pthread
+# Resolve every library symbol at start-up, not at first call: a forked
+# worker then does not copy pages (copy-on-write) just to bind prctl, recv,
+# ... the first time it calls them. It makes a pool start measurably faster.
+LDFLAGS  ?= -Wl,-z,now
 BUILD    ?= build
 
 # Chapters are the numbered folders; each .c directly inside one is a program.

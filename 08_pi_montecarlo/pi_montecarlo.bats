@@ -254,10 +254,15 @@ csv_estimate() { printf '%s\n' "$1" | awk -F, 'NR == 2 { print $4 }'; }
     setsid env --default-signal=INT,TERM "$BIN/pi_montecarlo" -j 2 -n 100G -q \
         >/dev/null 2>&1 3>&- &
     local pid=$!
-    sleep 0.5
-    local kids
-    kids=$(children_of "$pid")
-    [ -n "$kids" ]
+    # wait (at most 10 s) for the workers: planning 10^6 blocks takes a
+    # moment on a loaded machine
+    local kids="" tries=0
+    while [ -z "$kids" ] && [ $tries -lt 100 ]; do
+        sleep 0.1
+        kids=$(children_of "$pid")
+        tries=$((tries + 1))
+    done
+    [ -n "$kids" ] || fail "no workers appeared within 10 s"
     kill -INT "$pid"
     local rc=0
     wait "$pid" || rc=$?

@@ -66,6 +66,18 @@ static void advance(_Atomic size_t *position)
     atomic_store_explicit(position, now + 1, memory_order_release);
 }
 
+/* Ring a doorbell for sleepers, but only if no ring is pending already: one
+ * ring wakes one sleeper, and a woken process that leaves more behind (items
+ * still queued, slots still free) passes the ring on. Ringing on every put
+ * while someone sleeps would cost a futex system call per message, as much
+ * as a pipe's write. */
+static void ring_once(sem_t *bell, unsigned waiting)
+{
+    int pending;
+    if (waiting > 0 && sem_getvalue(bell, &pending) == 0 && pending <= 0)
+        sem_post(bell);
+}
+
 /* Before sleeping, look a few thousand times (some microseconds) whether
  * the other side is about to deliver: with producer and consumer on two
  * cores, the next message usually arrives sooner than a sleep and a wake-up
@@ -230,7 +242,10 @@ int queue_put(struct queue *q, const void *message, size_t size, double timeout)
         errno = EMSGSIZE;
         return -1;
     }
-    struct timespec deadline = deadline_after(timeout > 0 ? timeout : 0);
+    /* sem_timedwait needs a deadline, and only it: no clock call otherwise */
+    struct timespec deadline = {0};
+    if (timeout > 0)
+        deadline = deadline_after(timeout);
     int rc = lock_queue(q);
     while (rc == 0 && !q->closed && count_of(q) == q->capacity)
         rc = wait_for_doorbell(q, &q->can_put, &q->waiting_putters, timeout,
@@ -244,8 +259,9 @@ int queue_put(struct queue *q, const void *message, size_t size, double timeout)
         /* The commit, one release store: until here the put left no trace,
          * and a process killed before it leaves the ring as it was. */
         advance(&q->tail);
-        if (q->waiting_getters > 0)
-            sem_post(&q->can_get);
+        ring_once(&q->can_get, q->waiting_getters);
+        if (count_of(q) < q->capacity) /* room left: pass the ring on */
+            ring_once(&q->can_put, q->waiting_putters);
     }
     unlock_queue(q);
     if (rc != 0) {
@@ -257,7 +273,9 @@ int queue_put(struct queue *q, const void *message, size_t size, double timeout)
 
 ssize_t queue_get(struct queue *q, void *buf, size_t buf_size, double timeout)
 {
-    struct timespec deadline = deadline_after(timeout > 0 ? timeout : 0);
+    struct timespec deadline = {0};
+    if (timeout > 0)
+        deadline = deadline_after(timeout);
     size_t size = 0;
     int rc = lock_queue(q);
     while (rc == 0 && !q->closed && count_of(q) == 0)
@@ -275,8 +293,9 @@ ssize_t queue_get(struct queue *q, void *buf, size_t buf_size, double timeout)
         } else {
             memcpy(buf, slot + sizeof size, size);
             advance(&q->head); /* the commit: until here, no trace */
-            if (q->waiting_putters > 0)
-                sem_post(&q->can_put);
+            ring_once(&q->can_put, q->waiting_putters);
+            if (count_of(q) > 0) /* items left: pass the ring on */
+                ring_once(&q->can_get, q->waiting_getters);
         }
     }
     unlock_queue(q);
