@@ -31,21 +31,26 @@ void report_set_program(const char *argv0);
 /* The name set above, or "forklore" if none was set. */
 const char *report_program(void);
 
+/* These never return. Each says so twice: C11's _Noreturn for compilers,
+ * and the GNU attribute, which is what cppcheck 2.10 understands (without
+ * it, it reports a null pointer after every `if (p == NULL) die(...)`). */
+#define REPORT_NORETURN __attribute__((noreturn))
+
 /* "<program>: <call>: <strerror(errno)>" on stderr, then exit(1). */
-_Noreturn void die(const char *call);
+_Noreturn void die(const char *call) REPORT_NORETURN;
 
 /* Same, for functions that return an error code (pthread_*). */
-_Noreturn void die_code(const char *call, int code);
+_Noreturn void die_code(const char *call, int code) REPORT_NORETURN;
 
 /* "<program>: <message>" on stderr, then exit(1). printf-style. */
 _Noreturn void die_msg(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+    __attribute__((format(printf, 1, 2))) REPORT_NORETURN;
 
 /* "<program>: <call>: <strerror(errno)>" on stderr; execution goes on. */
 void warn_errno(const char *call);
 
 /* "<program>: <message> (try '<program> --help')" on stderr, exit 2. */
 _Noreturn void usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
+    __attribute__((format(printf, 1, 2))) REPORT_NORETURN;
 
 #endif
