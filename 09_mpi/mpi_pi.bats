@@ -167,3 +167,32 @@ csv_estimate() { printf '%s\n' "$1" | awk -F, 'NR == 2 { print $4 }'; }
     assert_equal "$status" 2
     [[ $stderr == *"unknown argument '--bogus'"* ]]
 }
+
+# An interpreter that has mpi4py: python3, or the system's (pyenv may shadow it).
+mpi4py_python() {
+    local py
+    for py in python3 /usr/bin/python3; do
+        if command -v "$py" >/dev/null && "$py" -c 'import mpi4py' 2>/dev/null; then
+            echo "$py"
+            return 0
+        fi
+    done
+    return 1
+}
+
+@test "mpi_pi.py: the mpi4py mirror prints the same hits and estimate as C" {
+    need_mpi
+    local py; py=$(mpi4py_python) || skip "mpi4py is not installed (apt-get install python3-mpi4py)"
+    local deterministic='/^== cost model/ { next } /darts inside|standard errors|^== |no blocks|got -n/ { sub(/^\[rank 0 pid [0-9]+\] /, ""); sub(/\(pid [0-9]+ on host [^)]*\)/, ""); sub(/ in [0-9.]+ s$/, ""); print }'
+    run bounded 30 $MPIRUN -np 3 "$MPI_PI" -n 150K --seed 3 3>&-
+    assert_success
+    local c; c=$(awk "$deterministic" <<<"$output")
+    run bounded 120 $MPIRUN -np 3 "$py" "$ROOT/09_mpi/mpi_pi.py" -n 150K --seed 3 3>&-
+    assert_success
+    assert_equal "$(awk "$deterministic" <<<"$output")" "$c"
+    # bad input: one line, every rank exits 2
+    run --separate-stderr bounded 60 $MPIRUN -np 2 "$py" "$ROOT/09_mpi/mpi_pi.py" -n 12abc 3>&-
+    assert_equal "$status" 2
+    [ -z "$output" ]
+    [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+}

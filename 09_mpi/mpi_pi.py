@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""mpi_pi.py - the Python mirror of mpi_pi.c: Monte Carlo pi with MPI ranks,
+through mpi4py (not in the standard library: apt-get install python3-mpi4py,
+or pip install mpi4py).
+
+Usage: mpirun -np R python3 mpi_pi.py [-n DARTS] [--seed S] [--csv] [-q]
+
+Rank 0 parses the options and broadcasts them (comm.bcast), each rank throws
+its contiguous range of 100000-dart blocks (block k from stream k, the C
+library's generator in pure Python, as in 08_pi_montecarlo/pi_montecarlo.py),
+comm.reduce sums the hits on rank 0, comm.gather brings each rank's report.
+The same seed and darts give the same hits and estimate as the C program and
+as chapter 08, only about a hundred times slower: hence -n 500K by default.
+The cost-model section of the C program is left out (timing a reduce in
+Python measures mostly Python).
+"""
+import argparse
+import math
+import os
+import sys
+
+from mpi4py import MPI   # importing it runs MPI_Init
+
+BLOCK_DARTS = 100_000
+MAX_DARTS = 10**11
+MASK = (1 << 64) - 1
+
+
+# ---- common/rng.c, line for line (as in chapter 08's mirror) ------------
+def splitmix64(state):
+    state = (state + 0x9E3779B97F4A7C15) & MASK
+    z = state
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+    return state, z ^ (z >> 31)
+
+
+def rng_seed(seed):
+    s = []
+    for _ in range(4):
+        seed, value = splitmix64(seed)
+        s.append(value)
+    return s
+
+
+def rotl(x, k):
+    return ((x << k) | (x >> (64 - k))) & MASK
+
+
+def rng_next(s):
+    result = (rotl((s[1] * 5) & MASK, 7) * 9) & MASK
+    t = (s[1] << 17) & MASK
+    s[2] ^= s[0]
+    s[3] ^= s[1]
+    s[1] ^= s[2]
+    s[0] ^= s[3]
+    s[2] ^= t
+    s[3] = rotl(s[3], 45)
+    return result
+
+
+def rng_jump(s):
+    jump = (0x180EC6D33CFD0ABA, 0xD5A61266F0C9392C,
+            0xA9582618E03FC9AA, 0x39ABDC4529B1661C)
+    acc = [0, 0, 0, 0]
+    for word in jump:
+        for b in range(64):
+            if word & (1 << b):
+                acc = [a ^ x for a, x in zip(acc, s)]
+            rng_next(s)
+    s[:] = acc
+
+
+def throw_darts(s, darts):
+    """Count the darts inside the quarter circle (the same kernel as C)."""
+    hits = 0
+    for _ in range(darts):
+        x = (rng_next(s) >> 11) * 2.0**-53
+        y = (rng_next(s) >> 11) * 2.0**-53
+        hits += x * x + y * y < 1.0
+    return hits
+
+
+# ---- options: the C program's flags and messages -------------------------
+def count(text):
+    """-n: 250000, 250K, 1e6 (whole, 1 .. MAX_DARTS), like cli_parse_count."""
+    scale = {"k": 10**3, "m": 10**6, "g": 10**9}.get(text[-1:].lower(), 1)
+    try:
+        value = float(text[:-1] if scale > 1 else text) * scale
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a count") from None
+    if value != math.floor(value) or not 1 <= value <= MAX_DARTS:
+        raise argparse.ArgumentTypeError(f"'{text}' is out of range (1 to {MAX_DARTS})")
+    return int(value)
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Bad input: one line and exit 2, like usage_error() in C."""
+    def error(self, message):
+        print(f"{self.prog}: {message} (try '{self.prog} --help')", file=sys.stderr)
+        sys.exit(2)
+
+
+def parse_options(argv):
+    parser = OneLineParser(
+        prog="mpi_pi.py", usage="mpirun -np R %(prog)s [-n DARTS] [--seed S] [--csv] [-q]",
+        description="Estimate pi with DARTS random darts thrown by R MPI ranks.")
+    parser.add_argument("-n", type=count, default=500_000, metavar="DARTS",
+                        help="darts in all (default 500K)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--csv", action="store_true",
+                        help="print 'workers,darts,seconds,estimate,error' and one line")
+    parser.add_argument("-q", "--quiet", action="store_true", help="the summary line only")
+    return parser.parse_args(argv)
+
+
+def main():
+    comm = MPI.COMM_WORLD
+    rank, ranks = comm.Get_rank(), comm.Get_size()
+
+    # Rank 0 parses; argparse ends bad input (and --help) with SystemExit,
+    # which rank 0 catches to broadcast the verdict before leaving: the
+    # other ranks wait for it in comm.bcast.
+    verdict, opts = None, None
+    if rank == 0:
+        try:
+            opts = parse_options(sys.argv[1:])
+        except SystemExit as stop:
+            verdict = stop.code if isinstance(stop.code, int) else 2
+    verdict = comm.bcast(verdict, root=0)
+    if verdict is not None:
+        sys.exit(verdict)
+    darts, seed = comm.bcast((opts.n, opts.seed) if rank == 0 else None, root=0)
+
+    blocks = (darts + BLOCK_DARTS - 1) // BLOCK_DARTS
+    first, end = blocks * rank // ranks, blocks * (rank + 1) // ranks
+
+    comm.Barrier()
+    t0 = MPI.Wtime()
+    stream = rng_seed(seed)
+    for _ in range(first):
+        rng_jump(stream)
+    hits = my_darts = 0
+    for k in range(first, end):
+        block_darts = BLOCK_DARTS if k + 1 < blocks else darts - k * BLOCK_DARTS
+        hits += throw_darts(list(stream), block_darts)   # a copy to advance
+        my_darts += block_darts
+        rng_jump(stream)
+    my_seconds = MPI.Wtime() - t0
+
+    inside = comm.reduce(hits, op=MPI.SUM, root=0)   # None on other ranks
+    seconds = MPI.Wtime() - t0
+    reports = comm.gather((os.getpid(), MPI.Get_processor_name(), darts, first,
+                           end - first, my_darts, my_seconds), root=0)
+    if rank != 0:
+        return
+
+    estimate = 4.0 * inside / darts
+    error = abs(estimate - math.pi)
+    p = math.pi / 4
+    std_error = 4.0 * math.sqrt(p * (1 - p) / darts)
+    s = "" if ranks == 1 else "s"
+    me = os.getpid()
+    if opts.csv:
+        print("workers,darts,seconds,estimate,error")
+        print(f"{ranks},{darts},{seconds:.6f},{estimate:.10f},{error:.10f}")
+        return
+    if not opts.quiet:
+        print(f"[rank 0 pid {me}] pi by Monte Carlo with MPI: {darts} darts, "
+              f"{ranks} rank{s}, seed {seed}")
+        print("== broadcast ==")
+        print(f"[rank 0 pid {me}] parsed the options and sent them to every rank with MPI_Bcast")
+        print(f"[rank 0 pid {me}] {blocks} block{'' if blocks == 1 else 's'} of up to "
+              f"{BLOCK_DARTS} darts; block k draws from stream k (the seed jumped k times)")
+        print("== the ranks: where each ran (MPI_Get_processor_name), what it threw ==")
+        for r, (pid, host, got, r_first, r_blocks, r_darts, r_seconds) in enumerate(reports):
+            if r_blocks == 0:
+                share = "no blocks to throw"
+            elif r_blocks == 1:
+                share = f"block {r_first}, {r_darts} darts in {r_seconds:.3f} s"
+            else:
+                share = (f"blocks {r_first} to {r_first + r_blocks - 1}, "
+                         f"{r_darts} darts in {r_seconds:.3f} s")
+            print(f"[rank 0 pid {me}] rank {r} (pid {pid} on host {host}): got -n {got}; {share}")
+        print("== result (MPI_Reduce summed the hits on rank 0) ==")
+        print(f"[rank 0 pid {me}] {inside} of {darts} darts inside: pi ~ {estimate:.7f}")
+        print(f"[rank 0 pid {me}] error {error:.7f} = {error / std_error:.2f} standard "
+              f"errors (one standard error: {std_error:.7f})")
+        print(f"[rank 0 pid {me}] {seconds:.3f} s, {darts / seconds / 1e6:.1f} million "
+              f"darts/s with {ranks} rank{s}")
+    print(f"mpi_pi.py: pi ~ {estimate:.7f} (error {error:.7f}) from {darts} darts "
+          f"in {seconds:.3f} s with {ranks} rank{s}")
+
+
+if __name__ == "__main__":
+    main()
