@@ -48,7 +48,7 @@ struct options {
 struct rank_report {
     char host[MPI_MAX_PROCESSOR_NAME];
     long pid;
-    long long darts_received;   /* -n as this rank got it from MPI_Bcast */
+    long long darts_received; /* -n as this rank got it from MPI_Bcast */
     uint64_t first_block, blocks, darts;
     double seconds;
 };
@@ -101,7 +101,7 @@ static struct options parse_options(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    opterr = 0;   /* we report getopt's complaints ourselves, in one line */
+    opterr = 0; /* we report getopt's complaints ourselves, in one line */
     int c;
     while ((c = getopt_long(argc, argv, ":n:qh", longopts, NULL)) != -1) {
         switch (c) {
@@ -152,8 +152,8 @@ int main(int argc, char **argv)
      * from mpi4py import MPI (importing it initialises MPI). */
     MPI_Init(&argc, &argv);
     int rank, ranks;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);    /* comm.Get_rank() */
-    MPI_Comm_size(MPI_COMM_WORLD, &ranks);   /* comm.Get_size() */
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);  /* comm.Get_rank() */
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks); /* comm.Get_size() */
     /* MPI calls need no checks here: MPI's default error handler,
      * MPI_ERRORS_ARE_FATAL, ends the whole job with a message when one
      * fails. */
@@ -164,7 +164,7 @@ int main(int argc, char **argv)
     if (rank == 0) {
         if (atexit(release_other_ranks) != 0)
             die_msg("atexit: cannot register a function");
-        o = parse_options(argc, argv);   /* may end here: exit(2) */
+        o = parse_options(argc, argv); /* may end here: exit(2) */
         if (o.help) {
             usage(stdout);
             verdict = 0;
@@ -193,8 +193,9 @@ int main(int argc, char **argv)
                              .darts_received = o.darts,
                              .first_block = first,
                              .blocks = end - first};
+    /* Where this rank runs: MPI.Get_processor_name(), the host name. */
     int host_length;
-    MPI_Get_processor_name(me.host, &host_length);   /* MPI.Get_processor_name() */
+    MPI_Get_processor_name(me.host, &host_length);
 
     /* Everyone starts the clock together: MPI_Barrier returns on a rank
      * only when every rank has entered it. comm.Barrier(); MPI.Wtime(). */
@@ -211,7 +212,7 @@ int main(int argc, char **argv)
     uint64_t hits = 0;
     for (uint64_t k = first; k < end; k++) {
         uint64_t darts = k + 1 < blocks ? BLOCK_DARTS : total - k * BLOCK_DARTS;
-        struct rng block = stream;   /* a copy the kernel may advance */
+        struct rng block = stream; /* a copy the kernel may advance */
         hits += throw_darts(&block, darts);
         me.darts += darts;
         rng_jump(&stream);
@@ -232,8 +233,8 @@ int main(int argc, char **argv)
         if (reports == NULL)
             die("malloc");
     }
-    MPI_Gather(&me, (int)sizeof me, MPI_BYTE, reports, (int)sizeof me,
-               MPI_BYTE, 0, MPI_COMM_WORLD);
+    MPI_Gather(&me, (int)sizeof me, MPI_BYTE, reports, (int)sizeof me, MPI_BYTE,
+               0, MPI_COMM_WORLD);
 
     /* ---- the cost model: one reduce, next to the work ----------------- */
     /* Time more reduces of the same 8 bytes, each started together (after
@@ -270,7 +271,8 @@ int main(int argc, char **argv)
                    me.pid, total, ranks, s, o.seed);
             printf("== broadcast ==\n");
             printf("[rank 0 pid %ld] parsed the options and sent them to "
-                   "every rank with MPI_Bcast\n", me.pid);
+                   "every rank with MPI_Bcast\n",
+                   me.pid);
             printf("[rank 0 pid %ld] %" PRIu64 " block%s of up to %u darts; "
                    "block k draws from stream k (the seed jumped k times)\n",
                    me.pid, blocks, blocks == 1 ? "" : "s", BLOCK_DARTS);
@@ -279,42 +281,46 @@ int main(int argc, char **argv)
             for (int r = 0; r < ranks; r++) {
                 const struct rank_report *t = &reports[r];
                 printf("[rank 0 pid %ld] rank %d (pid %ld on host %s): got "
-                       "-n %lld; ", me.pid, r, t->pid, t->host,
-                       t->darts_received);
-                if (t->blocks == 0)   /* more ranks than blocks */
+                       "-n %lld; ",
+                       me.pid, r, t->pid, t->host, t->darts_received);
+                if (t->blocks == 0) /* more ranks than blocks */
                     printf("no blocks to throw\n");
                 else if (t->blocks == 1)
                     printf("block %" PRIu64 ", %" PRIu64 " darts in %.3f s\n",
                            t->first_block, t->darts, t->seconds);
                 else
                     printf("blocks %" PRIu64 " to %" PRIu64 ", %" PRIu64
-                           " darts in %.3f s\n", t->first_block,
-                           t->first_block + t->blocks - 1, t->darts,
-                           t->seconds);
+                           " darts in %.3f s\n",
+                           t->first_block, t->first_block + t->blocks - 1,
+                           t->darts, t->seconds);
             }
             printf("== result (MPI_Reduce summed the hits on rank 0) ==\n");
             printf("[rank 0 pid %ld] %" PRIu64 " of %" PRIu64 " darts inside: "
-                   "pi ~ %.7f\n", me.pid, inside, total, estimate);
+                   "pi ~ %.7f\n",
+                   me.pid, inside, total, estimate);
             printf("[rank 0 pid %ld] error %.7f = %.2f standard errors (one "
-                   "standard error: %.7f)\n", me.pid, error, error / std_error,
-                   std_error);
+                   "standard error: %.7f)\n",
+                   me.pid, error, error / std_error, std_error);
             printf("[rank 0 pid %ld] %.3f s, %.1f million darts/s with %d "
-                   "rank%s\n", me.pid, seconds, rate / 1e6, ranks, s);
+                   "rank%s\n",
+                   me.pid, seconds, rate / 1e6, ranks, s);
             /* The reduce is worth it while it is small next to the work of
              * one rank: at 10 % of it, efficiency is down to about 0.9. */
-            double rank_rate = rate / ranks;   /* darts/s of one rank */
+            double rank_rate = rate / ranks; /* darts/s of one rank */
             printf("== cost model: communication against work ==\n");
-            printf("[rank 0 pid %ld] one MPI_Reduce of 8 bytes: %.1f us (median "
-                   "of %d); the work of one rank: %.3f s\n", me.pid,
-                   reduce_seconds * 1e6, REDUCE_ROUNDS, seconds);
+            printf(
+                "[rank 0 pid %ld] one MPI_Reduce of 8 bytes: %.1f us (median "
+                "of %d); the work of one rank: %.3f s\n",
+                me.pid, reduce_seconds * 1e6, REDUCE_ROUNDS, seconds);
             printf("[rank 0 pid %ld] the reduce would cost 10 %% of the work "
-                   "below about %.0f darts per rank\n", me.pid,
-                   10 * reduce_seconds * rank_rate);
+                   "below about %.0f darts per rank\n",
+                   me.pid, 10 * reduce_seconds * rank_rate);
         }
         if (!o.csv)
-            printf("%s: pi ~ %.7f (error %.7f) from %" PRIu64 " darts in %.3f s "
-                   "with %d rank%s\n", report_program(), estimate, error, total,
-                   seconds, ranks, s);
+            printf("%s: pi ~ %.7f (error %.7f) from %" PRIu64
+                   " darts in %.3f s "
+                   "with %d rank%s\n",
+                   report_program(), estimate, error, total, seconds, ranks, s);
         free(reports);
     }
 
