@@ -78,19 +78,19 @@ runs=$out/runs.csv
 # Each round visits every point once (both series), so that a burst of load
 # from another program spoils one round's points, not every run of one point.
 echo "series,repeat,workers,darts,seconds,estimate,error" > "$runs"
-total_runs=$(($(echo $series_list | wc -w) * max_workers * repeats))
+total_runs=$(($(echo "$series_list" | wc -w) * max_workers * repeats))
 done_runs=0
 r=1
 while [ $r -le "$repeats" ]; do
     w=1
     while [ $w -le "$max_workers" ]; do
         for series in $series_list; do
-            if [ $series = serial ]; then fraction=$serial; else fraction=0; fi
+            if [ "$series" = serial ]; then fraction=$serial; else fraction=0; fi
             if [ -t 2 ]; then
                 printf '\r[speedup.sh] round %d of %d: %d workers, %s (%d%% done) ' \
-                    $r "$repeats" $w $series $((100 * done_runs / total_runs)) >&2
+                    $r "$repeats" $w "$series" $((100 * done_runs / total_runs)) >&2
             fi
-            if [ $series = mpi ]; then
+            if [ "$series" = mpi ]; then
                 # the same CSV columns; the first one holds the rank count
                 line=$(sh "$top/09_mpi/mpirun.sh" -np $w "$BIN/mpi_pi" --csv -n "$darts" | tail -n 1)
             else
