@@ -4,6 +4,7 @@
 
 setup() {
     load ../common/tests/helper
+    load interrupt
     README=$ROOT/02_queue/README.md
 }
 
@@ -106,4 +107,9 @@ same_in_both() {
         sleep 0.1
     done
     ! pgrep -f "^$BIN/pipe( |$)" >/dev/null
+}
+
+@test "pipe: SIGINT to the parent alone mid-ping-pong: exit 130, the child stopped and reaped" {
+    sigint_parent_alone pipe -n 100M
+    grep -q 'SIGINT: stopping and reaping child [0-9]*, then dying of SIGINT' "$BATS_TEST_TMPDIR/out"
 }

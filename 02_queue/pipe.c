@@ -13,12 +13,16 @@
  *                                  while the parent waits for it to exit: it
  *                                  hangs until the timeout, then is killed;
  *   == the fix: drain before joining ==   the same child, read first: it ends.
+ *
+ * Ctrl-C or kill: the parent stops and reaps its child, then dies of the
+ * signal (exit status 130 or 143).
  */
 #define _GNU_SOURCE /* F_GETPIPE_SZ (the pipe's capacity) is Linux-only */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +35,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "interrupt.h"
 #include "report.h"
 #include "timing.h"
 #include "waitstatus.h"
@@ -85,15 +90,51 @@ static struct options parse_options(int argc, char **argv)
     return o;
 }
 
+/* ------------------------------------------- Ctrl-C and your children */
+
+/* Ctrl-C or SIGTERM arrived (interrupt_install() made it a flag), while
+ * `pid` was running. Dying at once would leave it behind, a zombie nobody
+ * reaps (see queue.c): SIGKILL it, reap it, then die of the same signal
+ * (exit status 130 or 143). Pipes and sockets close with the process. */
+static _Noreturn void stop_child_and_die(pid_t pid)
+{
+    char name[32];
+    signal_name(interrupt_signal(), name, sizeof name);
+    printf("[parent %ld] %s: stopping and reaping child %ld, then dying of "
+           "%s\n", (long)getpid(), name, (long)pid, name);
+    if (kill(pid, SIGKILL) != 0)
+        warn_errno("kill");
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        continue; /* a second Ctrl-C: keep reaping */
+    interrupt_exit();
+}
+
+/* Wherever the parent waits or loops with a child running: if a signal
+ * came, stop here. */
+static void check_interrupt(pid_t pid)
+{
+    if (interrupt_requested())
+        stop_child_and_die(pid);
+}
+
 /* fork, and make the child die with us (see queue.c for the reasons). */
 static pid_t start_child(void)
 {
+    if (interrupt_requested()) /* no new child after Ctrl-C */
+        interrupt_exit();
     pid_t parent = getpid();
     fflush(stdout);
     pid_t pid = fork();
     if (pid < 0)
         die("fork");
     if (pid == 0) {
+        /* The default actions instead of the parent's flag-only handler:
+         * the child has nothing to clean up, and a terminal's Ctrl-C (sent
+         * to the whole process group) should end it at once. */
+        if (signal(SIGINT, SIG_DFL) == SIG_ERR ||
+            signal(SIGTERM, SIG_DFL) == SIG_ERR ||
+            signal(SIGHUP, SIG_DFL) == SIG_ERR)
+            die("signal");
         if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
             die("prctl");
         if (getppid() != parent)
@@ -105,21 +146,31 @@ static pid_t start_child(void)
 static int join_child(pid_t pid, char *how, size_t size)
 {
     int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
+    for (;;) {
+        check_interrupt(pid);
+        if (waitpid(pid, &status, 0) == pid)
+            break;
+        if (errno != EINTR) /* EINTR: a signal came; the check sees it */
             die("waitpid");
+    }
+    if (interrupt_requested()) /* it may have died of a group's Ctrl-C */
+        interrupt_exit();
     wait_describe(status, how, size);
     return status;
 }
 
 /* write() may write less than asked (a signal, a full socket buffer):
- * loop until everything went out. */
-static void write_all(int fd, const void *data, size_t size)
+ * loop until everything went out. Returns true when all is out, false if
+ * Ctrl-C or SIGTERM came (only the parent catches them): then EINTR, or
+ * any error, since a child killed by the same Ctrl-C breaks the channel. */
+static bool write_all(int fd, const void *data, size_t size)
 {
     const char *p = data;
     while (size > 0) {
         ssize_t n = write(fd, p, size);
         if (n < 0) {
+            if (interrupt_requested())
+                return false;
             if (errno == EINTR)
                 continue;
             die("write");
@@ -127,15 +178,20 @@ static void write_all(int fd, const void *data, size_t size)
         p += n;
         size -= (size_t)n;
     }
+    return true;
 }
 
-/* read() exactly `size` bytes; false at end of file. */
+/* read() exactly `size` bytes: 1 when done, 0 at end of file, -1 if
+ * Ctrl-C or SIGTERM came (as above: a group's Ctrl-C kills the child too,
+ * and the read may fail with ECONNRESET before it could return EINTR). */
 static int read_all(int fd, void *data, size_t size)
 {
     char *p = data;
     while (size > 0) {
         ssize_t n = read(fd, p, size);
         if (n < 0) {
+            if (interrupt_requested())
+                return -1;
             if (errno == EINTR)
                 continue;
             die("read");
@@ -183,6 +239,7 @@ static void one_way_pipe(void)
     ssize_t n;
     while ((n = read(fds[0], buf + used, sizeof buf - 1 - used)) != 0) {
         if (n < 0) {
+            check_interrupt(pid); /* EINTR: Ctrl-C or SIGTERM came */
             if (errno == EINTR)
                 continue;
             die("read");
@@ -219,7 +276,7 @@ static void ping_pong(const struct options *o)
     if (pid == 0) {
         close(sv[0]);
         uint64_t v;
-        while (read_all(sv[1], &v, sizeof v)) { /* until the parent closes */
+        while (read_all(sv[1], &v, sizeof v) == 1) { /* until the parent closes */
             v++;
             write_all(sv[1], &v, sizeof v);
         }
@@ -230,9 +287,18 @@ static void ping_pong(const struct options *o)
     double t0 = timing_now();
     for (long long i = 0; i < o->round_trips; i++) {
         uint64_t back;
-        write_all(sv[0], &counter, sizeof counter);
-        if (!read_all(sv[0], &back, sizeof back))
+        /* Every round trip: a signal that came between two system calls
+         * interrupted neither. */
+        check_interrupt(pid);
+        if (!write_all(sv[0], &counter, sizeof counter))
+            stop_child_and_die(pid);
+        int got = read_all(sv[0], &back, sizeof back);
+        if (got < 0)
+            stop_child_and_die(pid);
+        if (got == 0) {
+            check_interrupt(pid); /* it died of a group's Ctrl-C */
             die_msg("ping-pong: the child closed its end early");
+        }
         counter = back;
     }
     double seconds = timing_now() - t0;
@@ -298,10 +364,12 @@ static int wait_with_timeout(pid_t pid, double timeout, int *status)
             return 0;
         struct timespec ts = {.tv_sec = (time_t)left,
                               .tv_nsec = (long)((left - (time_t)left) * 1e9)};
-        /* Any SIGCHLD (even a stale one) just means "look again". */
+        /* Any SIGCHLD (even a stale one) just means "look again". EINTR:
+         * Ctrl-C or SIGTERM ran the handler, which the check sees. */
         if (sigtimedwait(&chld, NULL, &ts) < 0 && errno != EAGAIN &&
             errno != EINTR)
             die("sigtimedwait");
+        check_interrupt(pid);
     }
 }
 
@@ -393,6 +461,7 @@ static int the_fix(void)
     ssize_t n;
     while ((n = read(fds[0], buf, sizeof buf)) != 0) {
         if (n < 0) {
+            check_interrupt(pid); /* EINTR: Ctrl-C or SIGTERM came */
             if (errno == EINTR)
                 continue;
             die("read");
@@ -417,11 +486,16 @@ int main(int argc, char **argv)
     /* Line-buffered even into a pipe: lines leave in the order printed. */
     setvbuf(stdout, NULL, _IOLBF, 0);
     struct options o = parse_options(argc, argv);
+    /* Ctrl-C and SIGTERM only set a flag from here on: blocking calls return
+     * EINTR and the parent stops and reaps its child before it dies. */
+    interrupt_install();
 
     one_way_pipe();
     ping_pong(&o);
     int hung = the_deadlock(&o);
     int fixed = the_fix();
+    if (interrupt_requested()) /* a signal after the last wait still counts */
+        interrupt_exit();
     printf("\n[parent %ld] summary: join before reading %s; drain before "
            "joining %s\n", (long)getpid(), hung ? "hung" : "did NOT hang",
            fixed ? "finished" : "FAILED");

@@ -5,6 +5,7 @@
 
 setup() {
     load ../common/tests/helper
+    load interrupt
     README=$ROOT/02_queue/README.md
 }
 
@@ -258,4 +259,14 @@ same_in_both() {
         sleep 0.1
     done
     nothing_left queue
+}
+
+@test "queue: SIGINT to the parent alone mid-run: exit 130, every child stopped and reaped" {
+    sigint_parent_alone queue -n 10M -q
+    [ "$(grep -c 'stopping and reaping 4 children, then dying of SIGINT' "$BATS_TEST_TMPDIR/out")" -eq 1 ]
+}
+
+@test "queue_cost: SIGINT to the parent alone mid-run: exit 130, the producer stopped and reaped" {
+    sigint_parent_alone queue_cost -n 100M
+    grep -q 'SIGINT: stopping and reaping the producer (pid [0-9]*), then dying of SIGINT' "$BATS_TEST_TMPDIR/out"
 }

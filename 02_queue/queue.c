@@ -17,6 +17,10 @@
  *   == robustness ==   consumer 1 is SIGKILLed in the middle of its work; the
  *       others go on, the queue is not corrupted, nothing hangs, and the
  *       parent says which items died with consumer 1.
+ *
+ * Ctrl-C or kill (SIGINT, SIGTERM), to the parent alone or to the whole
+ * process group: the parent stops and reaps every child, then dies of the
+ * signal (exit status 130 or 143); nothing is left behind.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -34,6 +38,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "interrupt.h"
 #include "pool.h"
 #include "queue.h"
 #include "report.h"
@@ -112,35 +117,120 @@ static struct options parse_options(int argc, char **argv)
     return o;
 }
 
-/* ------------------------------------------------------- child processes */
+/* ------------------------------------------- Ctrl-C and your children */
 
-/* fork, with the two things every child of this program needs. */
-static pid_t start_child(void)
+/* The children started and not reaped yet. If Ctrl-C or a kill comes,
+ * these are the ones to stop and reap before the parent may die. */
+struct crew {
+    pid_t *live;
+    int count, max;
+};
+
+static struct crew crew_create(int max)
 {
+    struct crew crew = {.live = calloc((size_t)max, sizeof(pid_t)), .max = max};
+    if (crew.live == NULL)
+        die("calloc");
+    return crew;
+}
+
+static void untrack(struct crew *crew, pid_t pid)
+{
+    for (int i = 0; i < crew->count; i++)
+        if (crew->live[i] == pid)
+            crew->live[i] = crew->live[--crew->count];
+}
+
+/* Ctrl-C or SIGTERM arrived; interrupt_install() turned it into a flag.
+ * Dying at once, by the signal's default action, would leave the children
+ * behind: a consumer blocked in queue_get would wait for ever (or be killed
+ * by PR_SET_PDEATHSIG, below) and stay a zombie that nobody reaps: pid 1
+ * does not, in many containers. So: SIGKILL every child still here (it
+ * cannot be caught, so the waits below are sure to end), reap each one by
+ * pid, and only then die of the same signal: the shell sees 130 (SIGINT)
+ * or 143 (SIGTERM), as if we had no handler. Python does the like at exit:
+ * it terminates its daemon children and joins the others. The queues and
+ * the ledger are anonymous mappings: the kernel frees them with the last
+ * process that maps them, there is no name to remove. */
+static _Noreturn void stop_children_and_die(struct crew *crew)
+{
+    char name[32];
+    signal_name(interrupt_signal(), name, sizeof name);
+    printf("[parent %ld] %s: stopping and reaping %d %s, then dying of %s\n",
+           (long)getpid(), name, crew->count,
+           crew->count == 1 ? "child" : "children", name);
+    for (int i = 0; i < crew->count; i++)
+        if (kill(crew->live[i], SIGKILL) != 0)
+            warn_errno("kill");
+    while (crew->count > 0) {
+        /* EINTR: a second Ctrl-C; keep reaping */
+        if (waitpid(crew->live[0], NULL, 0) < 0 && errno == EINTR)
+            continue;
+        untrack(crew, crew->live[0]); /* reaped (or ECHILD: nothing to reap) */
+    }
+    free(crew->live);
+    interrupt_exit();
+}
+
+/* Wherever the parent waits or loops: if a signal came, stop here. Also
+ * before a blocking call, because a signal that arrived while we were busy
+ * elsewhere interrupted nothing, and the call would wait as if none came. */
+static void check_interrupt(struct crew *crew)
+{
+    if (interrupt_requested())
+        stop_children_and_die(crew);
+}
+
+/* fork, with the three things every child of this program needs. */
+static pid_t start_child(struct crew *crew)
+{
+    check_interrupt(crew); /* no new child after Ctrl-C */
     pid_t parent = getpid();
     fflush(stdout); /* or the child would print the parent's buffer again */
     pid_t pid = fork();
     if (pid < 0)
         die("fork");
     if (pid == 0) {
+        /* fork copied the parent's flag-only handler, but a child has
+         * nothing to clean up: the default actions, so that a terminal's
+         * Ctrl-C (sent to the whole process group) ends it at once. A signal
+         * that lands before these lines only sets the child's copy of the
+         * flag: harmless, the parent got it too and SIGKILLs us. */
+        if (signal(SIGINT, SIG_DFL) == SIG_ERR ||
+            signal(SIGTERM, SIG_DFL) == SIG_ERR ||
+            signal(SIGHUP, SIG_DFL) == SIG_ERR)
+            die("signal");
         /* A child blocked in queue_get would wait forever if the parent died
-         * (killed, or an error): ask the kernel to SIGKILL us when it does.
-         * Python's daemon processes are ended at exit for the same reason. */
+         * without stopping it (SIGKILL, which no handler sees, or a crash):
+         * ask the kernel to SIGKILL us when it does. Python's daemon
+         * processes are ended at exit for the same reason. */
         if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
             die("prctl");
         if (getppid() != parent) /* the parent died before prctl ran */
             _exit(1);
+        return 0;
     }
+    if (crew->count == crew->max)
+        die_msg("more than %d children at once", crew->max);
+    crew->live[crew->count++] = pid;
     return pid;
 }
 
 /* Process.join(): wait for this child, by pid, and say how it ended. */
-static int join_child(pid_t pid, char *how, size_t size)
+static int join_child(struct crew *crew, pid_t pid, char *how, size_t size)
 {
     int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
+    for (;;) {
+        check_interrupt(crew);
+        if (waitpid(pid, &status, 0) == pid)
+            break;
+        if (errno != EINTR) /* EINTR: a signal came; the check above sees it */
             die("waitpid");
+    }
+    untrack(crew, pid);
+    /* A terminal's Ctrl-C signals the whole group: this child may have just
+     * died of it. That is the interrupt to obey, not a failure to report. */
+    check_interrupt(crew);
     wait_describe(status, how, size);
     return status;
 }
@@ -261,7 +351,8 @@ static _Noreturn void consumer(struct queue *work, struct queue *reports,
 
 /* The producer/consumer run, and with --kill-consumer the robustness run.
  * Returns true when every check held. */
-static bool producers_and_consumers(const struct options *o)
+static bool producers_and_consumers(const struct options *o,
+                                    struct crew *crew)
 {
     long long total = o->items * o->producers;
     /* Python: q = multiprocessing.Queue(64) */
@@ -289,10 +380,10 @@ static bool producers_and_consumers(const struct options *o)
 
     /* Python: Process(target=consumer, args=(q,)).start(), and producers */
     for (int c = 0; c < o->consumers; c++)
-        if ((consumers[c] = start_child()) == 0)
+        if ((consumers[c] = start_child(crew)) == 0)
             consumer(work, reports, ledger, o, c);
     for (int p = 0; p < o->producers; p++)
-        if ((producers[p] = start_child()) == 0)
+        if ((producers[p] = start_child(crew)) == 0)
             producer(work, o, p);
 
     int dead = -1; /* the consumer killed, if any */
@@ -305,15 +396,18 @@ static bool producers_and_consumers(const struct options *o)
         if (clock_gettime(CLOCK_REALTIME, &deadline) != 0)
             die("clock_gettime");
         deadline.tv_sec += 2;
-        while (sem_timedwait(&ledger->victim_is_busy, &deadline) != 0)
-            if (errno != EINTR) {
-                if (errno != ETIMEDOUT)
-                    die("sem_timedwait");
-                break;
+        while (sem_timedwait(&ledger->victim_is_busy, &deadline) != 0) {
+            if (errno == EINTR) {
+                check_interrupt(crew);
+                continue;
             }
+            if (errno != ETIMEDOUT)
+                die("sem_timedwait");
+            break;
+        }
         if (kill(consumers[0], SIGKILL) != 0)
             die("kill");
-        join_child(consumers[0], how, sizeof how);
+        join_child(crew, consumers[0], how, sizeof how);
         dead = 0;
         long held = atomic_load(&ledger->holding[0]);
         printf("[parent %ld] sent SIGKILL to consumer 1 (pid %ld): %s\n",
@@ -330,7 +424,7 @@ static bool producers_and_consumers(const struct options *o)
     /* Python: for p in producers: p.join(); then the end-of-work signal. A
      * producer can always finish here: the consumers keep taking. */
     for (int p = 0; p < o->producers; p++) {
-        int status = join_child(producers[p], how, sizeof how);
+        int status = join_child(crew, producers[p], how, sizeof how);
         if (wait_exitcode(status) != 0)
             die_msg("producer %d %s", p + 1, how);
         if (!o->quiet)
@@ -354,8 +448,12 @@ static bool producers_and_consumers(const struct options *o)
         if (c == dead)
             continue;
         struct consumer_report r;
-        if (queue_get(reports, &r, sizeof r, QUEUE_FOREVER) < 0)
-            die("queue_get");
+        check_interrupt(crew);
+        while (queue_get(reports, &r, sizeof r, QUEUE_FOREVER) < 0) {
+            if (errno != EINTR)
+                die("queue_get");
+            check_interrupt(crew); /* EINTR: nothing was taken */
+        }
         reported[r.consumer] = r; /* they arrive in any order */
         consumed += r.got;
         fifo_held = fifo_held && r.fifo_held;
@@ -367,7 +465,7 @@ static bool producers_and_consumers(const struct options *o)
                        "report\n", (long)getpid(), c + 1, (long)consumers[c]);
             continue;
         }
-        int status = join_child(consumers[c], how, sizeof how);
+        int status = join_child(crew, consumers[c], how, sizeof how);
         if (wait_exitcode(status) != 0)
             die_msg("consumer %d %s", c + 1, how);
         if (!o->quiet)
@@ -436,7 +534,7 @@ struct job {
     double weight;
 };
 
-static bool passing_a_struct(const struct options *o)
+static bool passing_a_struct(const struct options *o, struct crew *crew)
 {
     static const struct job jobs[] = {
         {"alice", 1, 0.5}, {"bob", 2, 2.5}, {"carol", 3, 1.25},
@@ -446,7 +544,7 @@ static bool passing_a_struct(const struct options *o)
     struct queue *q = queue_create(4, sizeof(struct job));
     if (q == NULL)
         die("queue_create");
-    pid_t pid = start_child();
+    pid_t pid = start_child(crew);
     if (pid == 0) {
         /* The worker: get until the queue ends, greet each job by name. */
         struct job j;
@@ -464,12 +562,16 @@ static bool passing_a_struct(const struct options *o)
     printf("[parent %ld] putting %d struct job (%zu bytes each, copied in), "
            "then queue_close()\n", (long)getpid(), count, sizeof(struct job));
     for (int i = 0; i < count; i++) {
-        if (queue_put(q, &jobs[i], sizeof jobs[i], QUEUE_FOREVER) != 0)
-            die("queue_put");
+        check_interrupt(crew);
+        while (queue_put(q, &jobs[i], sizeof jobs[i], QUEUE_FOREVER) != 0) {
+            if (errno != EINTR)
+                die("queue_put");
+            check_interrupt(crew); /* EINTR: nothing was put */
+        }
     }
     queue_close(q);
     char how[64];
-    int status = join_child(pid, how, sizeof how);
+    int status = join_child(crew, pid, how, sizeof how);
     printf("[parent %ld] worker %ld %s\n", (long)getpid(), (long)pid, how);
     queue_destroy(q);
     return wait_exitcode(status) == 0;
@@ -484,7 +586,7 @@ struct result {
     unsigned long long sum;  /* of k*k over the slice */
 };
 
-static bool returning_results(const struct options *o)
+static bool returning_results(const struct options *o, struct crew *crew)
 {
     const long long top = 1000000; /* sum of k*k for k = 1..top */
     int workers = o->consumers;
@@ -498,7 +600,7 @@ static bool returning_results(const struct options *o)
 
     /* Python: q.put((worker, sum(k*k for k in range(lo, hi + 1)))) */
     for (int w = 0; w < workers; w++) {
-        if ((pids[w] = start_child()) == 0) {
+        if ((pids[w] = start_child(crew)) == 0) {
             /* fork copied the parent's bookkeeping; the child has no use
              * for its copy (and valgrind would call it leaked at _exit). */
             free(arrival);
@@ -519,8 +621,12 @@ static bool returning_results(const struct options *o)
     unsigned long long total = 0;
     for (int i = 0; i < workers; i++) {
         struct result r;
-        if (queue_get(results, &r, sizeof r, QUEUE_FOREVER) < 0)
-            die("queue_get");
+        check_interrupt(crew);
+        while (queue_get(results, &r, sizeof r, QUEUE_FOREVER) < 0) {
+            if (errno != EINTR)
+                die("queue_get");
+            check_interrupt(crew); /* EINTR: nothing was taken */
+        }
         got[r.worker] = r;
         arrival[i] = r.worker + 1;
         total += r.sum;
@@ -528,7 +634,7 @@ static bool returning_results(const struct options *o)
     char how[64];
     bool ok = true;
     for (int w = 0; w < workers; w++)
-        ok = wait_exitcode(join_child(pids[w], how, sizeof how)) == 0 && ok;
+        ok = wait_exitcode(join_child(crew, pids[w], how, sizeof how)) == 0 && ok;
     for (int w = 0; w < workers; w++)
         printf("[parent %ld] from worker %d (pid %ld): sum of k*k for k = "
                "%lld..%lld is %llu\n", (long)getpid(), w + 1, got[w].pid,
@@ -557,12 +663,21 @@ int main(int argc, char **argv)
      * printed across processes (a test or `| less` sees the true order). */
     setvbuf(stdout, NULL, _IOLBF, 0);
     struct options o = parse_options(argc, argv);
+    /* Ctrl-C and SIGTERM now only set a flag: waitpid and queue_get return
+     * EINTR, and the parent stops and reaps its children before it dies
+     * (stop_children_and_die). Python: try: ... except KeyboardInterrupt:
+     * p.terminate(); p.join(); raise. */
+    interrupt_install();
+    /* At most producers + consumers children at once (the first section). */
+    struct crew crew = crew_create(o.producers + o.consumers);
 
-    bool ok = producers_and_consumers(&o);
+    bool ok = producers_and_consumers(&o, &crew);
     if (!o.kill_consumer) {
-        ok = passing_a_struct(&o) && ok;
-        ok = returning_results(&o) && ok;
+        ok = passing_a_struct(&o, &crew) && ok;
+        ok = returning_results(&o, &crew) && ok;
     }
+    check_interrupt(&crew); /* a signal after the last wait still counts */
+    free(crew.live);
     printf("\n[parent %ld] %s\n", (long)getpid(),
            ok ? "summary: every check held" : "summary: A CHECK FAILED");
     return ok ? 0 : 1;

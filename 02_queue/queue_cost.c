@@ -10,6 +10,9 @@
  * table: puts made, seconds, items per second and nanoseconds per item for
  * each batch size, and that every number arrived once, in order. The
  * timings vary from run to run and machine to machine; the shape does not.
+ *
+ * Ctrl-C or kill: the parent stops and reaps the producer, then dies of the
+ * signal (exit status 130 or 143).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,6 +26,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "interrupt.h"
 #include "queue.h"
 #include "report.h"
 #include "timing.h"
@@ -68,6 +72,23 @@ static long long parse_options(int argc, char **argv)
     return items;
 }
 
+/* Ctrl-C or SIGTERM arrived (interrupt_install() made it a flag). Dying at
+ * once would leave the producer behind, a zombie nobody reaps (see queue.c):
+ * SIGKILL it, reap it, then die of the same signal (exit status 130 or 143).
+ * The queue is an anonymous mapping: nothing to remove by name. */
+static _Noreturn void stop_producer_and_die(pid_t pid)
+{
+    char name[32];
+    signal_name(interrupt_signal(), name, sizeof name);
+    printf("[parent %ld] %s: stopping and reaping the producer (pid %ld), "
+           "then dying of %s\n", (long)getpid(), name, (long)pid, name);
+    if (kill(pid, SIGKILL) != 0)
+        warn_errno("kill");
+    while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        continue; /* a second Ctrl-C: keep reaping */
+    interrupt_exit();
+}
+
 /* Send `items` numbers 0, 1, 2, ... in messages of up to `batch` numbers;
  * return the seconds it took until the last one was received, or a negative
  * number if anything arrived missing or out of order. */
@@ -85,6 +106,13 @@ static double one_row(long long items, int batch)
     if (pid < 0)
         die("fork");
     if (pid == 0) {
+        /* The parent's flag-only handler was copied by fork; the producer
+         * has nothing to clean up, so a terminal's Ctrl-C (sent to the whole
+         * process group) may end it at once, as usual. */
+        if (signal(SIGINT, SIG_DFL) == SIG_ERR ||
+            signal(SIGTERM, SIG_DFL) == SIG_ERR ||
+            signal(SIGHUP, SIG_DFL) == SIG_ERR)
+            die("signal");
         /* The producer dies with the parent, not blocked on a full queue. */
         if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
             die("prctl");
@@ -106,7 +134,13 @@ static double one_row(long long items, int batch)
     uint64_t expect = 0;
     bool in_order = true;
     while (expect < (uint64_t)items) {
+        /* Every time round, not only on EINTR: while items are waiting,
+         * queue_get never sleeps, so a signal interrupts nothing. */
+        if (interrupt_requested())
+            stop_producer_and_die(pid);
         ssize_t size = queue_get(q, msg, sizeof msg, QUEUE_FOREVER);
+        if (size < 0 && errno == EINTR)
+            continue; /* nothing was taken; the check above stops us */
         if (size < 0)
             die("queue_get");
         for (size_t i = 0; i < (size_t)size / sizeof msg[0]; i++)
@@ -114,9 +148,14 @@ static double one_row(long long items, int batch)
     }
     double seconds = timing_now() - t0;
     int status;
-    while (waitpid(pid, &status, 0) < 0)
+    while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR)
             die("waitpid");
+        if (interrupt_requested())
+            stop_producer_and_die(pid);
+    }
+    if (interrupt_requested()) /* it may have died of a group's Ctrl-C */
+        interrupt_exit();
     if (wait_exitcode(status) != 0) {
         char how[64];
         die_msg("producer %s", wait_describe(status, how, sizeof how));
@@ -130,6 +169,9 @@ int main(int argc, char **argv)
     report_set_program(argv[0]);
     setvbuf(stdout, NULL, _IOLBF, 0);
     long long items = parse_options(argc, argv);
+    /* Ctrl-C and SIGTERM only set a flag from here on: the parent stops and
+     * reaps the producer before it dies (stop_producer_and_die). */
+    interrupt_install();
     static const int batches[] = {1, 10, 100, MAX_BATCH};
     int rows = (int)(sizeof batches / sizeof batches[0]);
 
@@ -140,6 +182,8 @@ int main(int argc, char **argv)
     double first = 0, last = 0;
     bool all_arrived = true;
     for (int r = 0; r < rows; r++) {
+        if (interrupt_requested()) /* between rows: no child is running */
+            interrupt_exit();
         double s = one_row(items, batches[r]);
         if (s < 0) {
             all_arrived = false;
@@ -160,6 +204,8 @@ int main(int argc, char **argv)
         printf("[parent %ld] %d items per put was %.1f times faster than one "
                "per put (measured: varies)\n", (long)getpid(), MAX_BATCH,
                first / last);
+    if (interrupt_requested())
+        interrupt_exit();
     printf("\n[parent %ld] summary: %s\n", (long)getpid(),
            all_arrived ? "every row delivered every item" : "A ROW LOST ITEMS");
     return all_arrived ? 0 : 1;

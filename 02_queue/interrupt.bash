@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: MIT
+# interrupt.bash - loaded by queue.bats and pipe.bats: Ctrl-C on the parent.
+
+# sigint_parent_alone PROGRAM ARGS...: start PROGRAM, wait until its
+# children are at work, then send SIGINT to the parent alone (`kill -INT`,
+# not a terminal's Ctrl-C, which reaches the whole process group, children
+# included). It must die of SIGINT (exit status 130) and leave none of its
+# children behind: not running (an orphan), not a zombie (nobody would reap
+# it: pid 1 does not, on some machines). Output in $BATS_TEST_TMPDIR/out.
+sigint_parent_alone() {
+    local program=$1 out=$BATS_TEST_TMPDIR/out
+    shift
+    # Without job control bash starts background jobs with SIGINT ignored
+    # (and a program inherits that); env --default-signal undoes it.
+    env --default-signal=INT "$BIN/$program" "$@" >"$out" 2>&1 3>&- &
+    local pid=$! kids="" i
+    for i in $(seq 100); do # at most 10 s for the children to start
+        kids=$(children_of "$pid")
+        [ -n "$kids" ] && break
+        sleep 0.1
+    done
+    sleep 0.3 # now they are busy
+    kids=$(children_of "$pid")
+    if process_gone "$pid" || [ -z "$kids" ]; then
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" || true
+        fail "$program $* had no children at work when the signal was due"
+    fi
+    kill -INT "$pid"
+    for i in $(seq 100); do # bounded: at most 10 s
+        process_gone "$pid" && break
+        sleep 0.1
+    done
+    if ! process_gone "$pid"; then
+        kill -KILL "$pid"
+        wait "$pid" || true
+        fail "$program: still running 10 s after SIGINT"
+    fi
+    local status=0
+    wait "$pid" || status=$?
+    [ "$status" -eq 130 ] || fail "$program: exit $status after SIGINT, not 130: $(tail -n 3 "$out")"
+    local kid
+    for kid in $kids; do
+        if [ -e "/proc/$kid" ]; then
+            fail "$program: child $kid left behind (state $(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$kid/stat" 2>/dev/null))"
+        fi
+    done
+    grep -q "SIGINT: stopping and reaping" "$out" || fail "$program: no 'stopping and reaping' line"
+}
