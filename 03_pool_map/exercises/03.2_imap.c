@@ -41,17 +41,17 @@ static int slow_square(const void *arg, void *result, struct pool_task *task)
 {
     (void)task;
     long x = *(const long *)arg;
-    timing_spin((7 - x % 8) * 1e-3);
+    timing_spin((double)(7 - x % 8) * 1e-3);
     *(long *)result = x * x;
     return 0;
 }
 
 /* What imap keeps between two chunks. */
 struct imap_state {
-    size_t items;   /* how many items the map has */
-    size_t next;    /* the next item to print: all before it are printed */
-    bool *arrived;  /* arrived[i]: item i's result has come back */
-    long *values;   /* values[i]: item i's result, once arrived */
+    size_t items;  /* how many items the map has */
+    size_t next;   /* the next item to print: all before it are printed */
+    bool *arrived; /* arrived[i]: item i's result has come back */
+    long *values;  /* values[i]: item i's result, once arrived */
     /* bookkeeping for the summary (print_result and trace_chunk use it) */
     size_t callbacks, printed, in_order;
     size_t *arrived_in; /* the callback in which item i arrived */
@@ -148,20 +148,18 @@ static void parse_options(int argc, char **argv, struct settings *s)
     while ((c = getopt_long(argc, argv, ":j:n:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'j':
-            s->workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
+            s->workers =
+                (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
             break;
         case 'n':
             s->items = (size_t)cli_parse_count("-n", optarg, 1, 1000);
             break;
         case 'c':
-            s->chunksize = (size_t)cli_parse_int("--chunksize", optarg, 1,
-                                                 1000);
+            s->chunksize =
+                (size_t)cli_parse_int("--chunksize", optarg, 1, 1000);
             break;
-        case 'h':
-            fputs(usage_text, stdout);
-            exit(0);
-        case ':':
-            usage_error("option '%s' needs a value", argv[optind - 1]);
+        case 'h': fputs(usage_text, stdout); exit(0);
+        case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
         default:
             if (optopt != 0)
                 usage_error("unknown option '-%c'", optopt);
@@ -180,7 +178,8 @@ int main(int argc, char **argv)
     size_t n = set.items;
 
     fflush(stdout);
-    struct pool *pool = pool_create(&(struct pool_options){.workers = set.workers});
+    struct pool *pool =
+        pool_create(&(struct pool_options){.workers = set.workers});
     if (pool == NULL)
         die("pool_create");
     long *in = malloc(n * sizeof *in);
@@ -197,9 +196,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n; i++)
         in[i] = (long)i;
 
-    printf("[parent] imap(slow_square, range(%zu)), chunksize %zu, %d %s\n",
-           n, set.chunksize, set.workers,
-           set.workers == 1 ? "worker" : "workers");
+    printf("[parent] imap(slow_square, range(%zu)), chunksize %zu, %d %s\n", n,
+           set.chunksize, set.workers, set.workers == 1 ? "worker" : "workers");
     struct pool_map_options options = {
         .chunksize = set.chunksize, .on_chunk = trace_chunk, .udata = &s};
     if (pool_map(pool, slow_square, in, n, sizeof in[0], out, sizeof out[0],
@@ -208,15 +206,18 @@ int main(int argc, char **argv)
     size_t during = s.printed;
     printf("[parent] map returned: %zu of %zu results were printed while it "
            "ran, %zu in input order; %zu arrived early and waited for an "
-           "earlier one\n", during, n, s.in_order, s.waited);
+           "earlier one\n",
+           during, n, s.in_order, s.waited);
 
     printf("[parent] each result printed as soon as every earlier one had "
-           "arrived: %s\n", s.late == 0 ? "yes" : "NO");
+           "arrived: %s\n",
+           s.late == 0 ? "yes" : "NO");
     bool right = s.printed == n && s.in_order == n;
     for (size_t i = 0; i < n; i++)
         right = right && s.arrived[i] && s.values[i] == out[i];
     printf("[parent] every result printed once, in order, and equal to "
-           "map's: %s\n", right ? "yes" : "NO");
+           "map's: %s\n",
+           right ? "yes" : "NO");
 
     free(s.arrived_in);
     free(s.values);

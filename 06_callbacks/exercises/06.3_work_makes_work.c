@@ -35,7 +35,7 @@ struct range {
 
 struct range_result {
     long lo, hi;
-    bool split;  /* true: too long, split it at mid (primes not counted) */
+    bool split; /* true: too long, split it at mid (primes not counted) */
     long mid;
     long primes; /* when not split: primes in lo .. hi - 1 */
 };
@@ -80,8 +80,7 @@ struct crawl {
     size_t splits, counted, failed;
 };
 
-static void on_range(struct pool_async *job, const void *resultp,
-                     void *udata);
+static void on_range(struct pool_async *job, const void *resultp, void *udata);
 
 static void on_error(struct pool_async *job, const struct pool_failure *f,
                      void *udata)
@@ -99,7 +98,8 @@ static void submit(struct crawl *c, long lo, long hi)
 {
     if (c->count == c->capacity) {
         size_t capacity = c->capacity ? 2 * c->capacity : 64;
-        struct pool_async **jobs = realloc(c->jobs, capacity * sizeof *jobs);
+        struct pool_async **jobs =
+            realloc(c->jobs, capacity * sizeof(struct pool_async *));
         if (jobs == NULL)
             die("realloc");
         c->jobs = jobs;
@@ -108,10 +108,11 @@ static void submit(struct crawl *c, long lo, long hi)
     struct range arg = {.lo = lo, .hi = hi};
     struct pool_apply_options o = {.callback = on_range,
                                    .error_callback = on_error,
-                                   .udata = c, .index = c->count};
-    struct pool_async *job = pool_apply_async(
-        c->pool, count_or_split, &arg, sizeof arg, sizeof(struct range_result),
-        &o);
+                                   .udata = c,
+                                   .index = c->count};
+    struct pool_async *job =
+        pool_apply_async(c->pool, count_or_split, &arg, sizeof arg,
+                         sizeof(struct range_result), &o);
     if (job == NULL) /* EINVAL: the pool is closed already */
         die("pool_apply_async");
     c->jobs[c->count++] = job;
@@ -121,8 +122,7 @@ static void submit(struct crawl *c, long lo, long hi)
  * callback=: runs in the PARENT, inside a pool call (wait, get, join),
  * once per finished task.
  */
-static void on_range(struct pool_async *job, const void *resultp,
-                     void *udata)
+static void on_range(struct pool_async *job, const void *resultp, void *udata)
 {
     (void)job;
     struct crawl *c = udata;
@@ -214,17 +214,12 @@ int main(int argc, char **argv)
         case 'j':
             workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
             break;
-        case 'n':
-            n = cli_parse_count("-n", optarg, 2, 10000000);
-            break;
+        case 'n': n = cli_parse_count("-n", optarg, 2, 10000000); break;
         case OPT_GRAIN:
             grain = cli_parse_count("--grain", optarg, 100, 10000000);
             break;
-        case 'h':
-            usage();
-            return 0;
-        case ':':
-            usage_error("%s: missing value", argv[optind - 1]);
+        case 'h': usage(); return 0;
+        case ':': usage_error("%s: missing value", argv[optind - 1]);
         default:
             if (optopt != 0)
                 usage_error("unknown option '-%c'", optopt);
@@ -239,7 +234,7 @@ int main(int argc, char **argv)
            "than %lld is split in two, and the callback submits the halves\n",
            parent, n, workers, grain);
     setvbuf(stdout, NULL, _IONBF, 0); /* the pool forks: nothing buffered */
-    static long grain_for_tasks; /* exists before the fork: see pool.h */
+    static long grain_for_tasks;      /* exists before the fork: see pool.h */
     grain_for_tasks = (long)grain;
     struct crawl c = {0};
     c.pool = pool_create(&(struct pool_options){
@@ -259,10 +254,11 @@ int main(int argc, char **argv)
     for (long x = 0; x < (long)n; x++)
         expected += is_prime(x);
     printf("[parent %ld] tasks: %zu submitted, %zu done (%zu split, %zu "
-           "counted, %zu failed)\n", parent, c.count, ready, c.splits,
-           c.counted, c.failed);
+           "counted, %zu failed)\n",
+           parent, c.count, ready, c.splits, c.counted, c.failed);
     printf("[parent %ld] primes below %lld: %ld (a plain loop in the parent: "
-           "%ld, %s)\n", parent, n, c.primes, expected,
+           "%ld, %s)\n",
+           parent, n, c.primes, expected,
            c.primes == expected ? "the same" : "DIFFERENT");
     free(c.jobs);
     bool ok = c.primes == expected && ready == c.count && c.failed == 0 &&

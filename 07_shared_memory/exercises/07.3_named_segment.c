@@ -69,8 +69,8 @@ static struct numbers *segment_create(const char *name, size_t size)
         shm_unlink(name); /* do not leave a half-made name behind */
         die("ftruncate");
     }
-    struct numbers *seg = mmap(NULL, size, PROT_READ | PROT_WRITE,
-                               MAP_SHARED, fd, 0);
+    struct numbers *seg =
+        mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (seg == MAP_FAILED) {
         shm_unlink(name);
         die("mmap");
@@ -116,8 +116,8 @@ static struct numbers *segment_open(const char *name, size_t *size)
         return NULL;
     }
     *size = (size_t)st.st_size;
-    struct numbers *seg = mmap(NULL, *size, PROT_READ | PROT_WRITE,
-                               MAP_SHARED, fd, 0);
+    struct numbers *seg =
+        mmap(NULL, *size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     int saved = errno;
     close(fd);
     errno = saved;
@@ -157,8 +157,8 @@ static _Noreturn void die_of_signal(const char *name, struct numbers *seg,
 {
     char signame[32];
     signal_name(interrupt_signal(), signame, sizeof signame);
-    printf("[parent %ld] %s: cleaning up, then dying of it\n",
-           (long)getpid(), signame);
+    printf("[parent %ld] %s: cleaning up, then dying of it\n", (long)getpid(),
+           signame);
     fflush(stdout);
     munmap(seg, size);
 #ifdef SOLUTION
@@ -204,7 +204,7 @@ static void hold(long long ms)
 {
     double end = timing_now() + (double)ms / 1000;
     while (!interrupt_requested() && timing_now() < end) {
-        struct timespec slice = {.tv_sec = 0, .tv_nsec = 20 * 1000000};
+        struct timespec slice = {.tv_sec = 0, .tv_nsec = 20L * 1000000};
         if (nanosleep(&slice, NULL) != 0 && errno != EINTR)
             die("nanosleep");
     }
@@ -238,20 +238,13 @@ int main(int argc, char **argv)
     int opt;
     while ((opt = getopt_long(argc, argv, ":n:h", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'n':
-            n = cli_parse_count("-n", optarg, 1, 1000000);
-            break;
+        case 'n': n = cli_parse_count("-n", optarg, 1, 1000000); break;
         case OPT_HOLD_MS:
             hold_ms = cli_parse_int("--hold-ms", optarg, 0, 600000);
             break;
-        case OPT_READER:
-            reader = optarg;
-            break;
-        case 'h':
-            usage();
-            return 0;
-        case ':':
-            usage_error("%s: missing value", argv[optind - 1]);
+        case OPT_READER: reader = optarg; break;
+        case 'h': usage(); return 0;
+        case ':': usage_error("%s: missing value", argv[optind - 1]);
         default:
             if (optopt != 0)
                 usage_error("unknown option '-%c'", optopt);
@@ -322,9 +315,9 @@ int main(int argc, char **argv)
     bool ok = wait_exitcode(status) == 0 && seg->answer == expected &&
               seg->reader_pid == (long)pid;
     printf("[parent %ld] reader (pid %ld) %s; its answer in the segment: %ld "
-           "(1 + ... + %lld = %ld: %s)\n", parent, (long)pid,
-           wait_describe(status, text, sizeof text), seg->answer, n, expected,
-           ok ? "right" : "WRONG");
+           "(1 + ... + %lld = %ld: %s)\n",
+           parent, (long)pid, wait_describe(status, text, sizeof text),
+           seg->answer, n, expected, ok ? "right" : "WRONG");
     if (munmap(seg, size) != 0)
         die("munmap");
     segment_remove(name);

@@ -32,8 +32,8 @@
 #include "report.h"
 #include "rng.h"
 
-#define BLOCK_DARTS 100000u /* darts per block, as in the chapter */
-#define MAX_DARTS 100000000LL /* 1000 blocks: checking the plan stays fast */
+#define BLOCK_DARTS 100000u     /* darts per block, as in the chapter */
+#define MAX_DARTS   100000000LL /* 1000 blocks: checking the plan stays fast */
 
 /* One task: where a block's random numbers start, and how many darts. */
 struct block {
@@ -164,8 +164,8 @@ int main(int argc, char **argv)
 
     long me = (long)getpid();
     uint64_t total = (uint64_t)darts;
-    struct plan plan = {.count = (size_t)((total + BLOCK_DARTS - 1) /
-                                          BLOCK_DARTS)};
+    struct plan plan = {.count =
+                            (size_t)((total + BLOCK_DARTS - 1) / BLOCK_DARTS)};
     plan.blocks = calloc(plan.count, sizeof *plan.blocks);
     if (plan.blocks == NULL)
         die("calloc");
@@ -192,8 +192,8 @@ int main(int argc, char **argv)
     }
     bool darts_ok = planned == total;
     bool streams_ok = right_stream == plan.count;
-    bool jumps_ok = plan.jumps + 1 >= (long)plan.count &&
-                    plan.jumps <= (long)plan.count;
+    bool jumps_ok =
+        plan.jumps + 1 >= (long)plan.count && plan.jumps <= (long)plan.count;
     printf("[parent %ld] darts in the blocks: %" PRIu64 " of %" PRIu64 "%s\n",
            me, planned, total, darts_ok ? "" : ": WRONG");
     printf("[parent %ld] blocks starting at their own stream (the seed jumped "
@@ -212,11 +212,13 @@ int main(int argc, char **argv)
     struct pool *pool = pool_create(&(struct pool_options){.workers = workers});
     if (pool == NULL)
         die("pool_create");
+    if (plan.count == 0)
+        die_msg("make_plan made no blocks for %lld darts", darts);
     uint64_t *hits = malloc(plan.count * sizeof *hits);
     if (hits == NULL)
         die("malloc");
-    if (pool_map(pool, throw_block, plan.blocks, plan.count, sizeof *plan.blocks,
-                 hits, sizeof *hits,
+    if (pool_map(pool, throw_block, plan.blocks, plan.count,
+                 sizeof *plan.blocks, hits, sizeof *hits,
                  &(struct pool_map_options){.chunksize = 1}) != 0)
         die_msg("map failed: %s", pool_last_failure(pool)->message);
     pool_close(pool);
