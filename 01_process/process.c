@@ -127,9 +127,8 @@ static _Noreturn void stop_children_and_die(struct tally *tally)
 {
     char name[32];
     signal_name(interrupt_signal(), name, sizeof name);
-    printf("[parent %ld] %s: stopping and reaping %d %s, then dying of %s\n",
-           (long)self_pid, name, tally->live_count,
-           tally->live_count == 1 ? "child" : "children", name);
+    printf("[parent %ld] %s: stopping and reaping %d %s, then dying of %s\n", (long)self_pid, name,
+           tally->live_count, tally->live_count == 1 ? "child" : "children", name);
     fflush(stdout);
     for (int i = 0; i < tally->live_count; i++)
         if (kill(tally->live[i], SIGKILL) != 0)
@@ -224,15 +223,14 @@ static void greet(const char *process_name, const char *who)
             comm[strcspn(comm, "\n")] = '\0';
         fclose(f);
     }
-    printf("[%s pid %ld] hello %s; my parent is %ld; ps shows me as \"%s\"\n",
-           process_name, (long)getpid(), who, (long)getppid(), comm);
+    printf("[%s pid %ld] hello %s; my parent is %ld; ps shows me as \"%s\"\n", process_name,
+           (long)getpid(), who, (long)getppid(), comm);
     fflush(stdout);
 }
 
-static void section_start_and_join(const struct options *opt,
-                                   struct tally *tally)
+static void section_start_and_join(const struct options *opt, struct tally *tally)
 {
-    static const char *const names[] = {"bob", "alice", "carol", "dave",
+    static const char *const names[] = {"bob",  "alice", "carol", "dave",
                                         "erin", "frank", "grace", "heidi"};
     const int count = sizeof names / sizeof names[0];
     pid_t *pids = malloc((size_t)opt->workers * sizeof *pids);
@@ -241,8 +239,7 @@ static void section_start_and_join(const struct options *opt,
         die("malloc");
 
     title(tally, "start and join");
-    printf("[parent %ld] starting %d %s with target greet\n",
-           (long)self_pid, opt->workers,
+    printf("[parent %ld] starting %d %s with target greet\n", (long)self_pid, opt->workers,
            opt->workers == 1 ? "child" : "children");
     for (int i = 0; i < opt->workers; i++) {
         char name[24]; /* the kernel keeps the first 15 characters */
@@ -266,8 +263,8 @@ static void section_start_and_join(const struct options *opt,
         statuses[i] = join_child(pids[i], tally);
     for (int i = 0; i < opt->workers; i++) {
         char how[64];
-        printf("[parent %ld] joined Process-%d (pid %ld): exitcode %d (%s)\n",
-               (long)self_pid, i + 1, (long)pids[i], wait_exitcode(statuses[i]),
+        printf("[parent %ld] joined Process-%d (pid %ld): exitcode %d (%s)\n", (long)self_pid,
+               i + 1, (long)pids[i], wait_exitcode(statuses[i]),
                wait_describe(statuses[i], how, sizeof how));
     }
     free(statuses);
@@ -287,10 +284,8 @@ enum ending { RETURNS, EXITS_3, SEGFAULTS, TERMINATED };
 static _Noreturn void end_child(enum ending how)
 {
     switch (how) {
-    case RETURNS: /* the target function returns: exitcode 0 */
-        _exit(0);
-    case EXITS_3: /* sys.exit(3) */
-        _exit(3);
+    case RETURNS: /* the target function returns: exitcode 0 */ _exit(0);
+    case EXITS_3: /* sys.exit(3) */ _exit(3);
     case SEGFAULTS: {
         /* A crash, as a bad pointer would cause. No core file: this
          * crash is on purpose, it should not leave a file behind. */
@@ -344,9 +339,9 @@ static void section_exit_codes(const struct options *opt, struct tally *tally)
         }
         char how[64];
         int status = join_child(pids[i], tally);
-        printf("[parent %ld] child %-28s pid %ld: exitcode %d (%s)\n",
-               (long)self_pid, children[i].what, (long)pids[i],
-               wait_exitcode(status), wait_describe(status, how, sizeof how));
+        printf("[parent %ld] child %-28s pid %ld: exitcode %d (%s)\n", (long)self_pid,
+               children[i].what, (long)pids[i], wait_exitcode(status),
+               wait_describe(status, how, sizeof how));
     }
     note(opt, "Python's exitcode is the exit code for a child that exited, "
               "and minus the signal");
@@ -396,23 +391,22 @@ static void section_zombies(const struct options *opt, struct tally *tally)
     }
     char state = proc_state(pid);
     printf("[parent %ld] child pid %ld has exited; nobody has waited for it "
-           "yet\n", (long)self_pid, (long)pid);
-    printf("[parent %ld] /proc/%ld/stat says state %c%s\n", (long)self_pid,
-           (long)pid, state ? state : '-',
-           state == 'Z' ? " (zombie)" : " (expected Z)");
+           "yet\n",
+           (long)self_pid, (long)pid);
+    printf("[parent %ld] /proc/%ld/stat says state %c%s\n", (long)self_pid, (long)pid,
+           state ? state : '-', state == 'Z' ? " (zombie)" : " (expected Z)");
 
     char how[64];
     int status = join_child(pid, tally); /* p.join() */
-    printf("[parent %ld] waitpid(%ld) reaped it: exitcode %d (%s)\n",
-           (long)self_pid, (long)pid, wait_exitcode(status),
-           wait_describe(status, how, sizeof how));
+    printf("[parent %ld] waitpid(%ld) reaped it: exitcode %d (%s)\n", (long)self_pid, (long)pid,
+           wait_exitcode(status), wait_describe(status, how, sizeof how));
     state = proc_state(pid);
     if (state == 0)
         printf("[parent %ld] /proc/%ld is gone: the pid and its exit status "
-               "are freed\n", (long)self_pid, (long)pid);
+               "are freed\n",
+               (long)self_pid, (long)pid);
     else
-        printf("[parent %ld] /proc/%ld still there, state %c\n",
-               (long)self_pid, (long)pid, state);
+        printf("[parent %ld] /proc/%ld still there, state %c\n", (long)self_pid, (long)pid, state);
     note(opt, "A child that has exited keeps its pid and exit status until "
               "its parent waits for it:");
     note(opt, "it is a zombie. join() is that wait. A long-running parent "
@@ -438,8 +432,7 @@ static void section_cpus(const struct options *opt, struct tally *tally)
            "online CPUs (os.cpu_count()):", cpus_online());
     printf("[parent %ld] %-50s %d\n", (long)self_pid,
            "CPUs this process may use (sched_getaffinity):", cpus_usable());
-    printf("[parent %ld] %-50s %s\n", (long)self_pid,
-           "cgroup CPU quota (cpu.max):", quota_text);
+    printf("[parent %ld] %-50s %s\n", (long)self_pid, "cgroup CPU quota (cpu.max):", quota_text);
     printf("[parent %ld] %-50s %d\n", (long)self_pid,
            "workers for a CPU-bound pool (cpus_for_pool):", cpus_for_pool());
     note(opt, "Size a pool by the CPUs you may use, not the CPUs the machine "
@@ -460,8 +453,7 @@ static void section_cpus(const struct options *opt, struct tally *tally)
 enum start_way { BY_FORK, BY_FORK_EXEC, BY_POSIX_SPAWN };
 
 /* Start one process the given way and wait for it; die if it failed. */
-static void start_and_reap(enum start_way way, const char *self_path,
-                           struct tally *tally)
+static void start_and_reap(enum start_way way, const char *self_path, struct tally *tally)
 {
     char *child_argv[] = {(char *)self_path, SPAWNED_CHILD_FLAG, NULL};
     pid_t pid;
@@ -486,13 +478,11 @@ static void start_and_reap(enum start_way way, const char *self_path,
     int status = join_child(pid, tally);
     if (status != 0) {
         char how[64];
-        die_msg("a started child (pid %ld) %s", (long)pid,
-                wait_describe(status, how, sizeof how));
+        die_msg("a started child (pid %ld) %s", (long)pid, wait_describe(status, how, sizeof how));
     }
 }
 
-static void section_fork_vs_spawn(const struct options *opt,
-                                  struct tally *tally)
+static void section_fork_vs_spawn(const struct options *opt, struct tally *tally)
 {
     static const struct {
         enum start_way way;
@@ -520,12 +510,12 @@ static void section_fork_vs_spawn(const struct options *opt,
         if (memory == NULL)
             die("malloc");
         memset(memory, 1, bytes); /* touch every page: now it is mapped */
-        printf("[parent %ld] touched %d MB of memory first\n", (long)self_pid,
-               opt->memory_mb);
+        printf("[parent %ld] touched %d MB of memory first\n", (long)self_pid, opt->memory_mb);
     }
 
     printf("[parent %ld] starting and reaping %d processes each way, one at "
-           "a time, after one untimed warm-up\n", (long)self_pid, opt->spawns);
+           "a time, after one untimed warm-up\n",
+           (long)self_pid, opt->spawns);
     double per_process[COUNT];
     for (int w = 0; w < COUNT; w++) {
         /* One untimed start first: the first one pays for loading the
@@ -535,12 +525,12 @@ static void section_fork_vs_spawn(const struct options *opt,
         for (int i = 0; i < opt->spawns; i++)
             start_and_reap(ways[w].way, self_path, tally);
         per_process[w] = (timing_now() - t0) / opt->spawns;
-        printf("[parent %ld] %s %9.1f µs per process\n", (long)self_pid,
-               ways[w].label, per_process[w] * 1e6);
+        printf("[parent %ld] %s %9.1f µs per process\n", (long)self_pid, ways[w].label,
+               per_process[w] * 1e6);
     }
     printf("[parent %ld] per process, fork + exec took %.1f x and posix_spawn "
-           "%.1f x the time of fork\n", (long)self_pid,
-           per_process[BY_FORK_EXEC] / per_process[BY_FORK],
+           "%.1f x the time of fork\n",
+           (long)self_pid, per_process[BY_FORK_EXEC] / per_process[BY_FORK],
            per_process[BY_POSIX_SPAWN] / per_process[BY_FORK]);
     free(memory);
 
@@ -565,48 +555,33 @@ static void section_fork_vs_spawn(const struct options *opt,
 static void parse_options(int argc, char **argv, struct options *opt)
 {
     static const struct option longopts[] = {
-        {"workers", required_argument, NULL, 'j'},
-        {"memory", required_argument, NULL, 'm'},
-        {"only", required_argument, NULL, 'o'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"workers", required_argument, NULL, 'j'}, {"memory", required_argument, NULL, 'm'},
+        {"only", required_argument, NULL, 'o'},    {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
-    static const char *const sections[] = {"start", "exitcodes", "zombies",
-                                           "cpus", "spawn"};
+    static const char *const sections[] = {"start", "exitcodes", "zombies", "cpus", "spawn"};
     *opt = (struct options){.workers = 3, .spawns = 100};
     opterr = 0; /* we report getopt's errors ourselves, on one line */
     int c;
     while ((c = getopt_long(argc, argv, ":j:n:m:qh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'j':
-            opt->workers = (int)cli_parse_int("-j", optarg, 1,
-                                              pool_max_workers());
-            break;
-        case 'n':
-            opt->spawns = (int)cli_parse_count("-n", optarg, 1, 100000);
-            break;
-        case 'm':
-            opt->memory_mb = (int)cli_parse_int("-m", optarg, 0, 4096);
-            break;
+        case 'j': opt->workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case 'n': opt->spawns = (int)cli_parse_count("-n", optarg, 1, 100000); break;
+        case 'm': opt->memory_mb = (int)cli_parse_int("-m", optarg, 0, 4096); break;
         case 'o': {
             bool known = false;
             for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
                 known = known || strcmp(optarg, sections[i]) == 0;
             if (!known)
                 usage_error("--only: unknown section '%s' (start, exitcodes, "
-                            "zombies, cpus, spawn)", optarg);
+                            "zombies, cpus, spawn)",
+                            optarg);
             opt->only = optarg;
             break;
         }
-        case 'q':
-            opt->quiet = true;
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            exit(0);
-        case ':':
-            usage_error("option '%s' needs a value", argv[optind - 1]);
+        case 'q': opt->quiet = true; break;
+        case 'h': fputs(usage_text, stdout); exit(0);
+        case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
         default:
             if (optopt != 0)
                 usage_error("unknown option '-%c'", optopt);
@@ -660,8 +635,7 @@ int main(int argc, char **argv)
     /* Every child was reaped by pid; waitpid(-1) finding none proves it.
      * (Asking about "any child" is safe here: no library started one.) */
     bool none_left = waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD;
-    printf("\n[parent %ld] done: %ld %s started, %ld reaped, %s\n",
-           (long)self_pid, tally.started,
+    printf("\n[parent %ld] done: %ld %s started, %ld reaped, %s\n", (long)self_pid, tally.started,
            tally.started == 1 ? "child" : "children", tally.reaped,
            none_left ? "none left behind" : "SOME LEFT BEHIND");
     return none_left && tally.started == tally.reaped ? 0 : 1;

@@ -106,12 +106,11 @@ static void check_interrupt(struct cleanup *c)
 
 /* Every map in this program goes through here: a map that fails ends the
  * program, with the pool's own account of what happened. */
-static void map_or_exit(struct cleanup *c, pool_task_fn fn, const void *args,
-                        size_t items, size_t arg_size, void *results,
-                        size_t result_size, const struct pool_map_options *o)
+static void map_or_exit(struct cleanup *c, pool_task_fn fn, const void *args, size_t items,
+                        size_t arg_size, void *results, size_t result_size,
+                        const struct pool_map_options *o)
 {
-    if (pool_map(c->pool, fn, args, items, arg_size, results, result_size, o) ==
-        0)
+    if (pool_map(c->pool, fn, args, items, arg_size, results, result_size, o) == 0)
         return;
     if (errno == EINTR && interrupt_requested())
         stop_interrupted(c);
@@ -120,8 +119,7 @@ static void map_or_exit(struct cleanup *c, pool_task_fn fn, const void *args,
     /* ECANCELED: a task failed. pool_last_failure() says which and why,
      * e.g. "task 7 failed: worker 0 (pid 4250) was killed by SIGKILL". */
     fflush(stdout);
-    fprintf(stderr, "%s: map failed: %s\n", report_program(),
-            pool_last_failure(c->pool)->message);
+    fprintf(stderr, "%s: map failed: %s\n", report_program(), pool_last_failure(c->pool)->message);
     pool_destroy(c->pool);
     c->pool = NULL;
     remove_dir(c);
@@ -226,8 +224,8 @@ static void quiet_run(const struct settings *s, struct cleanup *c)
     map_or_exit(c, square, in, s->items, sizeof *in, out, sizeof *out,
                 &(struct pool_map_options){.chunksize = s->chunksize});
     stop_pool(c);
-    printf("map(square, range(%zu)): %zu items, checksum %llu\n", s->items,
-           s->items, (unsigned long long)checksum(out, s->items));
+    printf("map(square, range(%zu)): %zu items, checksum %llu\n", s->items, s->items,
+           (unsigned long long)checksum(out, s->items));
     free(in);
     free(out);
 }
@@ -236,8 +234,7 @@ static void quiet_run(const struct settings *s, struct cleanup *c)
 static void crash_run(const struct settings *s, struct cleanup *c)
 {
     if (!s->quiet) {
-        printf("== a task kills its own worker: --crash-task %lld ==\n",
-               crash_task);
+        printf("== a task kills its own worker: --crash-task %lld ==\n", crash_task);
         printf("[parent %ld] map(square, range(%zu)) on %d workers; task %lld"
                " raises SIGKILL in its worker\n",
                parent_pid, s->items, s->workers, crash_task);
@@ -294,9 +291,8 @@ static bool section_classic(const struct settings *s, struct cleanup *c)
     printf("[parent %ld] %d workers; cube(x) first sleeps (7 - x) x 30 ms, "
            "so small x finish last\n",
            parent_pid, s->workers);
-    map_or_exit(
-        c, cube, in, 6, sizeof in[0], out, sizeof out[0],
-        &(struct pool_map_options){.on_chunk = note_finish, .udata = &f});
+    map_or_exit(c, cube, in, 6, sizeof in[0], out, sizeof out[0],
+                &(struct pool_map_options){.on_chunk = note_finish, .udata = &f});
     stop_pool(c);
     printf("[parent %ld] finished in this order:", parent_pid);
     for (size_t i = 0; i < f.done; i++)
@@ -346,8 +342,7 @@ static int by_chunk_number(const void *a, const void *b)
 }
 
 /* Run one map of TRACE_ITEMS items and print who ran which chunk. */
-static bool trace_map(const struct settings *s, struct cleanup *c,
-                      size_t chunksize)
+static bool trace_map(const struct settings *s, struct cleanup *c, size_t chunksize)
 {
     long in[TRACE_ITEMS], out[TRACE_ITEMS];
     for (long i = 0; i < TRACE_ITEMS; i++)
@@ -356,8 +351,7 @@ static bool trace_map(const struct settings *s, struct cleanup *c,
     double t0 = timing_now();
     map_or_exit(
         c, work_a_little, in, TRACE_ITEMS, sizeof in[0], out, sizeof out[0],
-        &(struct pool_map_options){
-            .chunksize = chunksize, .on_chunk = note_chunk, .udata = &t});
+        &(struct pool_map_options){.chunksize = chunksize, .on_chunk = note_chunk, .udata = &t});
     /* on_chunk saw the chunks in completion order; print them in input
      * order, which is how map hands them out. */
     qsort(t.chunks, t.count, sizeof t.chunks[0], by_chunk_number);
@@ -368,9 +362,8 @@ static bool trace_map(const struct settings *s, struct cleanup *c,
         const struct pool_chunk *ch = &t.chunks[k];
         printf("  chunk %zu: items %zu-%zu  worker %d pid %ld  "
                "%.1f-%.1f ms\n",
-               ch->number, ch->first, ch->first + ch->count - 1, ch->worker,
-               (long)ch->pid, (ch->started - t0) * 1e3,
-               (ch->finished - t0) * 1e3);
+               ch->number, ch->first, ch->first + ch->count - 1, ch->worker, (long)ch->pid,
+               (ch->started - t0) * 1e3, (ch->finished - t0) * 1e3);
         for (size_t i = ch->first; i < ch->first + ch->count; i++)
             seen[i]++;
         if (ch->worker >= 0 && ch->worker < 64) {
@@ -380,21 +373,19 @@ static bool trace_map(const struct settings *s, struct cleanup *c,
         }
     }
     for (int w = 0; w < s->workers && w < 64; w++)
-        printf("[parent %ld] worker %d pid %ld: chunks %zu, items %zu\n",
-               parent_pid, w, (long)pids[w], per_worker_chunks[w],
-               per_worker_items[w]);
+        printf("[parent %ld] worker %d pid %ld: chunks %zu, items %zu\n", parent_pid, w,
+               (long)pids[w], per_worker_chunks[w], per_worker_items[w]);
     bool once = true;
     for (int i = 0; i < TRACE_ITEMS; i++)
         once = once && seen[i] == 1 && out[i] == in[i];
-    printf("[parent %ld] every item 0-%d was in exactly one chunk: %s\n",
-           parent_pid, TRACE_ITEMS - 1, once ? "yes" : "NO");
+    printf("[parent %ld] every item 0-%d was in exactly one chunk: %s\n", parent_pid,
+           TRACE_ITEMS - 1, once ? "yes" : "NO");
     return once;
 }
 
 static bool section_trace(const struct settings *s, struct cleanup *c)
 {
-    printf("\n== how map splits the work: %d items, %d workers ==\n",
-           TRACE_ITEMS, s->workers);
+    printf("\n== how map splits the work: %d items, %d workers ==\n", TRACE_ITEMS, s->workers);
     size_t automatic = pool_default_chunksize(TRACE_ITEMS, s->workers);
     /* multiprocessing/pool.py: chunksize, extra = divmod(len(iterable),
      * len(self._pool) * 4); if extra: chunksize += 1 */
@@ -444,8 +435,7 @@ static bool section_sweep(const struct settings *s, struct cleanup *c)
     sizes[count++] = automatic;
     qsort(sizes, count, sizeof sizes[0], compare_size);
 
-    printf("\n== chunksize matters: map(square, range(%zu)), %d workers ==\n",
-           n, s->workers);
+    printf("\n== chunksize matters: map(square, range(%zu)), %d workers ==\n", n, s->workers);
     printf("[parent %ld] each chunk is one message to a worker and one back; "
            "square itself costs nanoseconds\n",
            parent_pid);
@@ -478,8 +468,7 @@ static bool section_sweep(const struct settings *s, struct cleanup *c)
             same = same && checksum(out, n) == expected;
         }
         double rate = (double)n / seconds;
-        printf("%9zu %9zu %9.4f %11.0f%s\n", sizes[k],
-               (n + sizes[k] - 1) / sizes[k], seconds, rate,
+        printf("%9zu %9zu %9.4f %11.0f%s\n", sizes[k], (n + sizes[k] - 1) / sizes[k], seconds, rate,
                sizes[k] == automatic ? "   <- Python's rule" : "");
         if (rate > best) {
             best = rate;
@@ -493,8 +482,8 @@ static bool section_sweep(const struct settings *s, struct cleanup *c)
     printf("[parent %ld] chunksize 1 took %.0fx as long as the fastest, "
            "chunksize %zu (best of a few runs each; it varies)\n",
            parent_pid, best / worst, best_cs);
-    printf("[parent %ld] every chunksize gave the same results: %s\n",
-           parent_pid, same ? "yes" : "NO");
+    printf("[parent %ld] every chunksize gave the same results: %s\n", parent_pid,
+           same ? "yes" : "NO");
     free(in);
     free(out);
     return same;
@@ -526,16 +515,15 @@ static void note_schedule(const struct pool_chunk *chunk, void *udata)
         sch->chunks[sch->count++] = *chunk;
 }
 
-static void schedule_map(const struct settings *s, struct cleanup *c,
-                         const double *cost, size_t chunksize, FILE *timeline)
+static void schedule_map(const struct settings *s, struct cleanup *c, const double *cost,
+                         size_t chunksize, FILE *timeline)
 {
     double out[TIMELINE_TASKS];
     struct schedule sch = {.count = 0};
     double t0 = timing_now();
-    map_or_exit(
-        c, spin_task, cost, TIMELINE_TASKS, sizeof cost[0], out, sizeof out[0],
-        &(struct pool_map_options){
-            .chunksize = chunksize, .on_chunk = note_schedule, .udata = &sch});
+    map_or_exit(c, spin_task, cost, TIMELINE_TASKS, sizeof cost[0], out, sizeof out[0],
+                &(struct pool_map_options){
+                    .chunksize = chunksize, .on_chunk = note_schedule, .udata = &sch});
     double wall = timing_now() - t0;
     double busy[64] = {0}, last_end[64] = {0};
     for (size_t k = 0; k < sch.count; k++) {
@@ -546,9 +534,9 @@ static void schedule_map(const struct settings *s, struct cleanup *c,
         if (ch->finished - t0 > last_end[ch->worker])
             last_end[ch->worker] = ch->finished - t0;
         if (timeline != NULL)
-            fprintf(timeline, "%zu %d %ld %zu %zu %zu %.3f %.3f\n", chunksize,
-                    ch->worker, (long)ch->pid, ch->number, ch->first, ch->count,
-                    (ch->started - t0) * 1e3, (ch->finished - t0) * 1e3);
+            fprintf(timeline, "%zu %d %ld %zu %zu %zu %.3f %.3f\n", chunksize, ch->worker,
+                    (long)ch->pid, ch->number, ch->first, ch->count, (ch->started - t0) * 1e3,
+                    (ch->finished - t0) * 1e3);
     }
     if (timeline != NULL)
         fprintf(timeline, "\n\n"); /* the next data set: gnuplot's index */
@@ -580,10 +568,9 @@ static bool section_schedule(const struct settings *s, struct cleanup *c)
         cost[i] = grow * (0.75 + 0.5 * rng_uniform(&r)) / 1e3;
         total += cost[i];
     }
-    size_t large =
-        (TIMELINE_TASKS + (size_t)s->workers - 1) / (size_t)s->workers;
-    printf("\n== see the schedule: %d tasks of uneven cost, %d workers ==\n",
-           TIMELINE_TASKS, s->workers);
+    size_t large = (TIMELINE_TASKS + (size_t)s->workers - 1) / (size_t)s->workers;
+    printf("\n== see the schedule: %d tasks of uneven cost, %d workers ==\n", TIMELINE_TASKS,
+           s->workers);
     printf("[parent %ld] task i burns about 2 + 6 i/%d ms of CPU, %.3f s in "
            "all: %.3f s per worker if shared evenly\n",
            parent_pid, TIMELINE_TASKS - 1, total, total / s->workers);
@@ -748,8 +735,7 @@ static void write_text_file(const char *path, struct rng *r)
 
 static bool section_wordcount(const struct settings *s, struct cleanup *c)
 {
-    printf("\n== map, then reduce: word count over %d generated files ==\n",
-           s->files);
+    printf("\n== map, then reduce: word count over %d generated files ==\n", s->files);
     /* tempfile.mkdtemp(): a fresh directory only we can use. */
     const char *tmp = getenv("TMPDIR");
     if (tmp == NULL || *tmp == '\0')
@@ -771,40 +757,36 @@ static bool section_wordcount(const struct settings *s, struct cleanup *c)
         write_text_file(args[i].path, &r);
         check_interrupt(c);
     }
-    printf("[parent %ld] wrote %d files to a temporary directory:\n",
-           parent_pid, s->files);
+    printf("[parent %ld] wrote %d files to a temporary directory:\n", parent_pid, s->files);
     printf("[parent %ld]   %s\n", parent_pid, c->dir);
 
     /* The map: one file per task, counted in the workers. */
     start_pool(c, s->workers);
-    map_or_exit(c, count_task, args, (size_t)s->files, sizeof *args, results,
-                sizeof *results, &(struct pool_map_options){.chunksize = 1});
+    map_or_exit(c, count_task, args, (size_t)s->files, sizeof *args, results, sizeof *results,
+                &(struct pool_map_options){.chunksize = 1});
     stop_pool(c);
     struct wc_result total = {0};
     for (int i = 0; i < s->files; i++) {
         const char *name = strrchr(args[i].path, '/') + 1;
-        printf("  %s: %5ld lines %6ld words %7ld bytes  (worker %d)\n", name,
-               results[i].lines, results[i].words, results[i].bytes,
-               results[i].worker);
+        printf("  %s: %5ld lines %6ld words %7ld bytes  (worker %d)\n", name, results[i].lines,
+               results[i].words, results[i].bytes, results[i].worker);
         add_counts(&total, &results[i]); /* the reduce, in the parent */
     }
-    printf("totals: %d files, %ld lines, %ld words, %ld bytes\n", s->files,
-           total.lines, total.words, total.bytes);
+    printf("totals: %d files, %ld lines, %ld words, %ld bytes\n", s->files, total.lines,
+           total.words, total.bytes);
     /* The three most frequent words; ties go to the earlier word. */
     size_t top[3] = {0, 0, 0};
     bool used[VOCABULARY] = {false};
     for (int k = 0; k < 3; k++) {
         size_t best = VOCABULARY;
         for (size_t v = 0; v < VOCABULARY; v++)
-            if (!used[v] &&
-                (best == VOCABULARY || total.count[v] > total.count[best]))
+            if (!used[v] && (best == VOCABULARY || total.count[v] > total.count[best]))
                 best = v;
         used[best] = true;
         top[k] = best;
     }
-    printf("top words: %s %ld, %s %ld, %s %ld\n", vocabulary[top[0]],
-           total.count[top[0]], vocabulary[top[1]], total.count[top[1]],
-           vocabulary[top[2]], total.count[top[2]]);
+    printf("top words: %s %ld, %s %ld, %s %ld\n", vocabulary[top[0]], total.count[top[0]],
+           vocabulary[top[1]], total.count[top[1]], vocabulary[top[2]], total.count[top[2]]);
 
     /* The check: the same count, serially, in the parent. */
     struct wc_result serial = {0};
@@ -882,16 +864,15 @@ static bool section_timing(const struct settings *s, struct cleanup *c)
         for (int run = 0; run < TIMING_RUNS; run++) {
             memset(out, 0, sizeof out);
             double t0 = timing_now();
-            map_or_exit(c, crunch_task, in, CRUNCH_TASKS, sizeof in[0], out,
-                        sizeof out[0], NULL);
+            map_or_exit(c, crunch_task, in, CRUNCH_TASKS, sizeof in[0], out, sizeof out[0], NULL);
             double t = timing_now() - t0;
             if (run == 0 || t < seconds)
                 seconds = t;
             same = same && memcmp(out, serial, sizeof out) == 0;
         }
         stop_pool(c);
-        printf("map, %2d worker%s    %7.3f s   speedup %.2fx\n", w,
-               w == 1 ? " " : "s", seconds, sequential / seconds);
+        printf("map, %2d worker%s    %7.3f s   speedup %.2fx\n", w, w == 1 ? " " : "s", seconds,
+               sequential / seconds);
     }
     printf("[parent %ld] every run computed the same results: %s\n", parent_pid,
            same ? "yes" : "NO");
@@ -954,38 +935,26 @@ static void parse_args(int argc, char **argv, struct settings *s)
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    *s = (struct settings){
-        .workers = cpus_for_pool(), .items = 200000, .seed = 1, .files = 8};
+    *s = (struct settings){.workers = cpus_for_pool(), .items = 200000, .seed = 1, .files = 8};
     opterr = 0; /* we report getopt's complaints ourselves, on one line */
     int opt;
     while ((opt = getopt_long(argc, argv, ":j:n:qh", options, NULL)) != -1) {
         switch (opt) {
-        case 'j':
-            s->workers =
-                (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
-        case 'n':
-            s->items = (size_t)cli_parse_count("-n", optarg, 1, 50000000);
-            break;
+        case 'j': s->workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case 'n': s->items = (size_t)cli_parse_count("-n", optarg, 1, 50000000); break;
         case OPT_CHUNKSIZE:
-            s->chunksize =
-                (size_t)cli_parse_count("--chunksize", optarg, 1, 50000000);
+            s->chunksize = (size_t)cli_parse_count("--chunksize", optarg, 1, 50000000);
             break;
         case OPT_SEED:
-            s->seed = (uint64_t)cli_parse_int("--seed", optarg, 0,
-                                              9223372036854775807LL);
+            s->seed = (uint64_t)cli_parse_int("--seed", optarg, 0, 9223372036854775807LL);
             break;
-        case OPT_FILES:
-            s->files = (int)cli_parse_int("--files", optarg, 1, 10000);
-            break;
+        case OPT_FILES: s->files = (int)cli_parse_int("--files", optarg, 1, 10000); break;
         case OPT_TIMELINE:
             if (*optarg == '\0')
                 usage_error("--timeline: missing file name");
             s->timeline = optarg;
             break;
-        case OPT_CRASH:
-            crash_task = cli_parse_int("--crash-task", optarg, 0, 49999999);
-            break;
+        case OPT_CRASH: crash_task = cli_parse_int("--crash-task", optarg, 0, 49999999); break;
         case 'q': s->quiet = true; break;
         case 'h': usage(); exit(EXIT_SUCCESS);
         case ':': usage_error("%s: missing value", argv[optind - 1]);
@@ -1029,8 +998,7 @@ int main(int argc, char **argv)
     bool ok = classic && trace && sweep && words && timing;
     printf("\n[parent %ld] summary: cube %s, chunks cover every item %s, "
            "sweep results %s, word counts %s, timing results %s\n",
-           parent_pid, classic ? "ok" : "WRONG", trace ? "ok" : "WRONG",
-           sweep ? "ok" : "WRONG", words ? "ok" : "WRONG",
-           timing ? "ok" : "WRONG");
+           parent_pid, classic ? "ok" : "WRONG", trace ? "ok" : "WRONG", sweep ? "ok" : "WRONG",
+           words ? "ok" : "WRONG", timing ? "ok" : "WRONG");
     return ok ? EXIT_SUCCESS : EXIT_FAILURE;
 }

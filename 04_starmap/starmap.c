@@ -134,8 +134,7 @@ static _Noreturn void pool_failed(struct pool *pool, const char *call,
     die_msg("%s failed: %s", call, message);
 }
 
-static void several_arguments(struct pool *pool, const struct pair *pairs,
-                              bool quiet)
+static void several_arguments(struct pool *pool, const struct pair *pairs, bool quiet)
 {
     long sums[NPAIRS], powers[NPAIRS];
     struct finish_order finished = {.count = 0};
@@ -144,12 +143,11 @@ static void several_arguments(struct pool *pool, const struct pair *pairs,
         .chunksize = 1, .on_chunk = record_finish, .udata = &finished};
 
     /* pool.starmap(add, pairs) */
-    if (pool_starmap(pool, add, pairs, NPAIRS, sizeof pairs[0], sums,
-                     sizeof sums[0], NULL) != 0)
+    if (pool_starmap(pool, add, pairs, NPAIRS, sizeof pairs[0], sums, sizeof sums[0], NULL) != 0)
         pool_failed(pool, "starmap(add, pairs)", pool_last_failure(pool));
     /* pool.starmap(power, pairs, chunksize=1) */
-    if (pool_starmap(pool, power, pairs, NPAIRS, sizeof pairs[0], powers,
-                     sizeof powers[0], &one_each) != 0)
+    if (pool_starmap(pool, power, pairs, NPAIRS, sizeof pairs[0], powers, sizeof powers[0],
+                     &one_each) != 0)
         pool_failed(pool, "starmap(power, pairs)", pool_last_failure(pool));
     if (quiet)
         return;
@@ -161,8 +159,7 @@ static void several_arguments(struct pool *pool, const struct pair *pairs,
     printf("]\n");
     print_longs("starmap(add, pairs)  ", sums, NPAIRS);
     print_longs("starmap(power, pairs)", powers, NPAIRS);
-    printf("[parent %ld] the power tasks finished in this order: [",
-           (long)getpid());
+    printf("[parent %ld] the power tasks finished in this order: [", (long)getpid());
     for (size_t i = 0; i < finished.count; i++)
         printf("%s%zu", i ? ", " : "", finished.order[i]);
     printf("] (later pairs sleep less)\n\n");
@@ -222,22 +219,19 @@ static void async_section(struct pool *pool, const struct pair *pairs)
     for (size_t i = 0; i < NPAIRS; i++)
         xs[i] = (long)i + 1;
     struct finish_times times = {.count = 0};
-    struct pool_map_options opts = {
-        .chunksize = 1, .on_chunk = record_time, .udata = &times};
+    struct pool_map_options opts = {.chunksize = 1, .on_chunk = record_time, .udata = &times};
     pid_t me = getpid();
 
     printf("== map_async / starmap_async: start, do something else, wait ==\n");
     double t0 = timing_now();
     /* r1 = pool.starmap_async(slow_power, pairs, chunksize=1) */
-    struct pool_async *r1 =
-        pool_map_async(pool, slow_power, pairs, NPAIRS, sizeof pairs[0], powers,
-                       sizeof powers[0], &opts);
+    struct pool_async *r1 = pool_map_async(pool, slow_power, pairs, NPAIRS, sizeof pairs[0], powers,
+                                           sizeof powers[0], &opts);
     if (r1 == NULL)
         pool_failed(pool, "starmap_async", NULL);
     /* r2 = pool.map_async(slow_cube, range(1, 7), chunksize=1) */
     struct pool_async *r2 =
-        pool_map_async(pool, slow_cube, xs, NPAIRS, sizeof xs[0], cubes,
-                       sizeof cubes[0], &opts);
+        pool_map_async(pool, slow_cube, xs, NPAIRS, sizeof xs[0], cubes, sizeof cubes[0], &opts);
     if (r2 == NULL)
         pool_failed(pool, "map_async", NULL);
     printf("[parent %ld] started starmap_async(slow_power, pairs) and "
@@ -245,8 +239,7 @@ static void async_section(struct pool *pool, const struct pair *pairs)
            (long)me, 2 * NPAIRS);
     /* Each task sleeps 20 ms, so none can be done yet. */
     printf("[parent %ld] ready() right away: %s, %s\n", (long)me,
-           pool_async_ready(r1) ? "true" : "false",
-           pool_async_ready(r2) ? "true" : "false");
+           pool_async_ready(r1) ? "true" : "false", pool_async_ready(r2) ? "true" : "false");
 
     /* Something else, in the parent, while the workers run. The pool
      * sends tasks and reads results only inside pool calls (Python has
@@ -343,8 +336,7 @@ static int do_range(const void *arg, void *result, struct pool_task *task)
 {
     const struct range *r = arg;
     struct range_result *out = result;
-    *out = (struct range_result){
-        .first = r->start, .pid = (long)getpid(), .worker = task->worker};
+    *out = (struct range_result){.first = r->start, .pid = (long)getpid(), .worker = task->worker};
     for (uint64_t i = r->start; i < r->end; i++) {
         out->sum += do_something(i);
         out->last = i;
@@ -360,8 +352,7 @@ static size_t chunks(uint64_t n, int processes, struct range *out)
     uint64_t size = (n + (uint64_t)processes - 1) / (uint64_t)processes;
     size_t count = 0;
     for (uint64_t start = 0; start < n; start += size)
-        out[count++] =
-            (struct range){start, start + size < n ? start + size : n};
+        out[count++] = (struct range){start, start + size < n ? start + size : n};
     return count;
 }
 
@@ -373,47 +364,42 @@ static unsigned long tasks_done(const struct pool *pool)
 }
 
 /* One row of the comparison table. */
-static void print_row(const char *how, unsigned long tasks, uint64_t bytes,
-                      double seconds, double serial, uint64_t checksum)
+static void print_row(const char *how, unsigned long tasks, uint64_t bytes, double seconds,
+                      double serial, uint64_t checksum)
 {
-    printf("%-44s %8lu %12" PRIu64 " %9.1f %8.2fx  %" PRIu64 "\n", how, tasks,
-           bytes, seconds * 1e3, serial / seconds, checksum);
+    printf("%-44s %8lu %12" PRIu64 " %9.1f %8.2fx  %" PRIu64 "\n", how, tasks, bytes, seconds * 1e3,
+           serial / seconds, checksum);
 }
 
 /* The chunked parallel-for: starmap(do_range, chunks(n, processes)).
  * Returns the checksum; fills ranges/results for the trace. */
-static uint64_t parallel_for(struct pool *pool, uint64_t n, int workers,
-                             struct range *ranges, struct range_result *parts,
-                             size_t *nranges)
+static uint64_t parallel_for(struct pool *pool, uint64_t n, int workers, struct range *ranges,
+                             struct range_result *parts, size_t *nranges)
 {
     *nranges = chunks(n, workers, ranges);
     struct pool_map_options one_each = {.chunksize = 1};
-    if (pool_starmap(pool, do_range, ranges, *nranges, sizeof ranges[0], parts,
-                     sizeof parts[0], &one_each) != 0)
-        pool_failed(pool, "starmap(do_range, chunks(n, processes))",
-                    pool_last_failure(pool));
+    if (pool_starmap(pool, do_range, ranges, *nranges, sizeof ranges[0], parts, sizeof parts[0],
+                     &one_each) != 0)
+        pool_failed(pool, "starmap(do_range, chunks(n, processes))", pool_last_failure(pool));
     uint64_t sum = 0;
     for (size_t c = 0; c < *nranges; c++)
         sum += parts[c].sum;
     return sum;
 }
 
-static uint64_t per_index(struct pool *pool, const uint64_t *indices,
-                          uint64_t *out, uint64_t n, size_t chunksize)
+static uint64_t per_index(struct pool *pool, const uint64_t *indices, uint64_t *out, uint64_t n,
+                          size_t chunksize)
 {
     struct pool_map_options opts = {.chunksize = chunksize};
-    if (pool_map(pool, do_index, indices, n, sizeof indices[0], out,
-                 sizeof out[0], &opts) != 0)
-        pool_failed(pool, "map(do_something, range(n))",
-                    pool_last_failure(pool));
+    if (pool_map(pool, do_index, indices, n, sizeof indices[0], out, sizeof out[0], &opts) != 0)
+        pool_failed(pool, "map(do_something, range(n))", pool_last_failure(pool));
     uint64_t sum = 0;
     for (uint64_t i = 0; i < n; i++)
         sum += out[i];
     return sum;
 }
 
-static uint64_t parallel_for_section(struct pool *pool, uint64_t n, int workers,
-                                     size_t chunksize)
+static uint64_t parallel_for_section(struct pool *pool, uint64_t n, int workers, size_t chunksize)
 {
     pid_t me = getpid();
     struct range *ranges = calloc((size_t)workers, sizeof *ranges);
@@ -436,14 +422,13 @@ static uint64_t parallel_for_section(struct pool *pool, uint64_t n, int workers,
 
     printf("[parent %ld] chunks(%" PRIu64 ", %d) = [", (long)me, n, workers);
     for (size_t c = 0; c < nranges; c++)
-        printf("%s(%" PRIu64 ", %" PRIu64 ")", c ? ", " : "", ranges[c].start,
-               ranges[c].end);
+        printf("%s(%" PRIu64 ", %" PRIu64 ")", c ? ", " : "", ranges[c].start, ranges[c].end);
     printf("]\n");
     for (size_t c = 0; c < nranges; c++)
         printf("[parent %ld] range %zu: worker %ld (pid %ld) looped over "
                "indices %" PRIu64 " to %" PRIu64 ": %" PRIu64 " indices\n",
-               (long)me, c, parts[c].worker, parts[c].pid, parts[c].first,
-               parts[c].last, parts[c].count);
+               (long)me, c, parts[c].worker, parts[c].pid, parts[c].first, parts[c].last,
+               parts[c].count);
 
     /* The same loop, serially, in the parent: the baseline. */
     t0 = timing_now();
@@ -473,36 +458,27 @@ static uint64_t parallel_for_section(struct pool *pool, uint64_t n, int workers,
     unsigned long mapped_tasks = tasks_done(pool) - before;
 
     char how_one[64], how_mapped[64], how_chunked[64];
-    snprintf(how_one, sizeof how_one,
-             "map(do_something, range(n), chunksize=%zu)", asked);
-    snprintf(how_mapped, sizeof how_mapped,
-             "map(do_something, range(n)) [chunksize=%zu]", python_rule);
-    snprintf(how_chunked, sizeof how_chunked,
-             "starmap(do_range, chunks(n, %d))", workers);
+    snprintf(how_one, sizeof how_one, "map(do_something, range(n), chunksize=%zu)", asked);
+    snprintf(how_mapped, sizeof how_mapped, "map(do_something, range(n)) [chunksize=%zu]",
+             python_rule);
+    snprintf(how_chunked, sizeof how_chunked, "starmap(do_range, chunks(n, %d))", workers);
     uint64_t index_bytes = n * (sizeof indices[0] + sizeof out[0]);
     uint64_t range_bytes = nranges * (sizeof ranges[0] + sizeof parts[0]);
-    printf("%-44s %8s %12s %9s %9s  %s\n", "how", "tasks", "data bytes",
-           "time ms", "speedup", "checksum");
-    print_row("for i in range(n) (serial, in the parent)", 0, 0, serial_time,
-              serial_time, serial);
+    printf("%-44s %8s %12s %9s %9s  %s\n", "how", "tasks", "data bytes", "time ms", "speedup",
+           "checksum");
+    print_row("for i in range(n) (serial, in the parent)", 0, 0, serial_time, serial_time, serial);
     print_row(how_one, one_tasks, index_bytes, one_time, serial_time, one);
-    print_row(how_mapped, mapped_tasks, index_bytes, mapped_time, serial_time,
-              mapped);
-    print_row(how_chunked, chunked_tasks, range_bytes, chunked_time,
-              serial_time, chunked);
+    print_row(how_mapped, mapped_tasks, index_bytes, mapped_time, serial_time, mapped);
+    print_row(how_chunked, chunked_tasks, range_bytes, chunked_time, serial_time, chunked);
     /* time x workers = serial work + tasks x (cost of one task), so the
      * cost of one task, out of the chunksize row, is about: */
     printf("[parent %ld] cost of one task (message out, result back, "
            "bookkeeping): about %.2f us\n",
-           (long)me,
-           (one_time * workers - serial_time) / (double)one_tasks * 1e6);
+           (long)me, (one_time * workers - serial_time) / (double)one_tasks * 1e6);
     if (one == serial && mapped == serial && chunked == serial)
-        printf("[parent %ld] all four give checksum %" PRIu64 "\n\n", (long)me,
-               serial);
+        printf("[parent %ld] all four give checksum %" PRIu64 "\n\n", (long)me, serial);
     else
-        printf(
-            "[parent %ld] CHECKSUMS DIFFER: the loop was not split right\n\n",
-            (long)me);
+        printf("[parent %ld] CHECKSUMS DIFFER: the loop was not split right\n\n", (long)me);
 
     free(ranges);
     free(parts);
@@ -564,24 +540,12 @@ int main(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, ":j:n:qh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'j':
-            workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
-        case 'n':
-            n = (uint64_t)cli_parse_count("-n", optarg, 1, 1000000000);
-            break;
-        case 'c':
-            chunksize =
-                (size_t)cli_parse_count("--chunksize", optarg, 1, 1000000000);
-            break;
-        case 's':
-            seed = (uint64_t)cli_parse_int("--seed", optarg, 0, LLONG_MAX);
-            break;
+        case 'j': workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case 'n': n = (uint64_t)cli_parse_count("-n", optarg, 1, 1000000000); break;
+        case 'c': chunksize = (size_t)cli_parse_count("--chunksize", optarg, 1, 1000000000); break;
+        case 's': seed = (uint64_t)cli_parse_int("--seed", optarg, 0, LLONG_MAX); break;
         case 'q': quiet = true; break;
-        case 'k':
-            crash_task =
-                (long)cli_parse_int("--crash-task", optarg, 0, NPAIRS - 1);
-            break;
+        case 'k': crash_task = (long)cli_parse_int("--crash-task", optarg, 0, NPAIRS - 1); break;
         case 'h': usage(stdout); return 0;
         case ':': usage_error("%s: missing value", argv[optind - 1]);
         default:
@@ -608,8 +572,7 @@ int main(int argc, char **argv)
     if (pool == NULL)
         die("pool_create");
     if (!quiet)
-        printf("[parent %ld] a pool of %d workers\n\n", (long)getpid(),
-               workers);
+        printf("[parent %ld] a pool of %d workers\n\n", (long)getpid(), workers);
 
     several_arguments(pool, pairs, quiet);
     uint64_t checksum;
@@ -634,8 +597,7 @@ int main(int argc, char **argv)
     if (pool_join(pool) != 0)
         die("pool_join");
     pool_destroy(pool);
-    printf("summary: %d pairs, n %" PRIu64 ", %d workers, checksum %" PRIu64
-           "\n",
-           NPAIRS, n, workers, checksum);
+    printf("summary: %d pairs, n %" PRIu64 ", %d workers, checksum %" PRIu64 "\n", NPAIRS, n,
+           workers, checksum);
     return 0;
 }

@@ -78,13 +78,11 @@ static void title(const char *text)
 }
 
 /* Submit or die: pool_apply_async() fails only on a closed pool or ENOMEM. */
-static struct pool_async *submit(struct pool *pool, pool_task_fn fn,
-                                 const void *arg, size_t arg_size,
-                                 size_t result_size, size_t index)
+static struct pool_async *submit(struct pool *pool, pool_task_fn fn, const void *arg,
+                                 size_t arg_size, size_t result_size, size_t index)
 {
     struct pool_apply_options options = {.index = index};
-    struct pool_async *job =
-        pool_apply_async(pool, fn, arg, arg_size, result_size, &options);
+    struct pool_async *job = pool_apply_async(pool, fn, arg, arg_size, result_size, &options);
     if (job == NULL)
         die("pool_apply_async");
     return job;
@@ -171,8 +169,7 @@ static int most_at_once(const struct spin_result *r, int n)
     for (int i = 0; i < n; i++) {
         int running = 0;
         for (int j = 0; j < n; j++)
-            running +=
-                r[j].started <= r[i].started && r[i].started < r[j].finished;
+            running += r[j].started <= r[i].started && r[i].started < r[j].finished;
         most = running > most ? running : most;
     }
     return most;
@@ -189,8 +186,7 @@ static double apply_vs_apply_async(struct pool *pool, int workers)
     double t0 = timing_now();
     for (int i = 0; i < SPEED_TASKS; i++) {
         struct spin_arg a = {i};
-        if (pool_apply(pool, spin_task, &a, sizeof a, &blocking[i],
-                       sizeof blocking[i]) != 0) {
+        if (pool_apply(pool, spin_task, &a, sizeof a, &blocking[i], sizeof blocking[i]) != 0) {
             if (errno == ECANCELED)
                 die_msg("%s", pool_last_failure(pool)->message);
             pool_call_failed(pool, "pool_apply");
@@ -221,17 +217,15 @@ static double apply_vs_apply_async(struct pool *pool, int workers)
     int ideal = workers < cpus_usable() ? workers : cpus_usable();
     ideal = ideal < SPEED_TASKS ? ideal : SPEED_TASKS;
     double speedup = t_apply / t_async;
-    say("each task sums 1/i^2 for i up to %ld (-> pi^2/6), %d workers",
-        SPIN_STEPS, workers);
+    say("each task sums 1/i^2 for i up to %ld (-> pi^2/6), %d workers", SPIN_STEPS, workers);
     say("               total     per task   most running at once");
-    say("apply        %7.3f s  %6.1f ms   %d", t_apply,
-        mean_ms(blocking, SPEED_TASKS), most_at_once(blocking, SPEED_TASKS));
-    say("apply_async  %7.3f s  %6.1f ms   %d", t_async,
-        mean_ms(async, SPEED_TASKS), most_at_once(async, SPEED_TASKS));
-    say("speedup %.2fx (ideal %dx: %d workers, %d usable CPUs)", speedup, ideal,
-        workers, cpus_usable());
-    say("every task returned %.6f, in both runs: %s", async[0].value,
-        same ? "yes" : "NO");
+    say("apply        %7.3f s  %6.1f ms   %d", t_apply, mean_ms(blocking, SPEED_TASKS),
+        most_at_once(blocking, SPEED_TASKS));
+    say("apply_async  %7.3f s  %6.1f ms   %d", t_async, mean_ms(async, SPEED_TASKS),
+        most_at_once(async, SPEED_TASKS));
+    say("speedup %.2fx (ideal %dx: %d workers, %d usable CPUs)", speedup, ideal, workers,
+        cpus_usable());
+    say("every task returned %.6f, in both runs: %s", async[0].value, same ? "yes" : "NO");
     return speedup;
 }
 
@@ -276,15 +270,14 @@ static bool completion_order(struct pool *pool, int workers)
         struct nap_arg a = {i, ms[i]};
         jobs[i] = submit(pool, nap_task, &a, sizeof a, sizeof r[i], i);
     }
-    say("submitted %d tasks (square x after sleeping): ms = 300 50 40 30 20 10",
-        ORDER_TASKS);
+    say("submitted %d tasks (square x after sleeping): ms = 300 50 40 30 20 10", ORDER_TASKS);
     /* Python: [h.get() for h in handles] - results come back in the order
      * we ask for them, whatever order they finished in. */
     for (int i = 0; i < ORDER_TASKS; i++) {
         get_or_die(pool, jobs[i], &r[i]);
         pool_async_release(jobs[i]);
-        say("get() task %d: %d^2 = %-3d after %4.0f ms  (worker pid %ld)", i,
-            r[i].x, r[i].square, (timing_now() - t0) * 1000, r[i].pid);
+        say("get() task %d: %d^2 = %-3d after %4.0f ms  (worker pid %ld)", i, r[i].x, r[i].square,
+            (timing_now() - t0) * 1000, r[i].pid);
     }
 
     /* Each worker stamped when it finished, on the clock every process
@@ -293,14 +286,12 @@ static bool completion_order(struct pool *pool, int workers)
     for (int i = 0; i < ORDER_TASKS; i++) {
         int place = 0; /* how many finished before task i */
         for (int j = 0; j < ORDER_TASKS; j++)
-            place += r[j].finished < r[i].finished ||
-                     (j < i && r[j].finished == r[i].finished);
+            place += r[j].finished < r[i].finished || (j < i && r[j].finished == r[i].finished);
         order[place] = i;
     }
     char line[128] = "";
     for (int i = 0; i < ORDER_TASKS; i++)
-        snprintf(line + strlen(line), sizeof line - strlen(line), " %d",
-                 order[i]);
+        snprintf(line + strlen(line), sizeof line - strlen(line), " %d", order[i]);
     say("submission order: 0 1 2 3 4 5");
     say("completion order:%s", line);
     bool matched = true;
@@ -313,8 +304,7 @@ static bool completion_order(struct pool *pool, int workers)
     title("get with a timeout, ready, wait, successful");
     /* Python: h = pool.apply_async(nap, (7, 200)) */
     struct nap_arg a = {7, 200};
-    struct pool_async *job =
-        submit(pool, nap_task, &a, sizeof a, sizeof(struct nap_result), 7);
+    struct pool_async *job = submit(pool, nap_task, &a, sizeof a, sizeof(struct nap_result), 7);
     say("submitted task 7 (sleeps 200 ms)");
     say("ready() right away: %s", pool_async_ready(job) ? "True" : "False");
     /* Python: h.get(timeout=0.05) raises multiprocessing.TimeoutError */
@@ -331,9 +321,8 @@ static bool completion_order(struct pool *pool, int workers)
     /* Python: h.wait(5); h.ready(); h.successful(); h.get() */
     if (pool_async_wait(job, 5.0) != 0)
         pool_call_failed(pool, "pool_async_wait");
-    say("wait(timeout=5) returned after %.3f s; ready(): %s, successful(): %s",
-        timing_now() - t0, pool_async_ready(job) ? "True" : "False",
-        pool_async_successful(job) ? "True" : "False");
+    say("wait(timeout=5) returned after %.3f s; ready(): %s, successful(): %s", timing_now() - t0,
+        pool_async_ready(job) ? "True" : "False", pool_async_successful(job) ? "True" : "False");
     get_or_die(pool, job, &one);
     say("get(): %d", one.square);
     pool_async_release(job);
@@ -343,8 +332,7 @@ static bool completion_order(struct pool *pool, int workers)
     job = submit(pool, nap_task, &a, sizeof a, sizeof(struct nap_result), 8);
     if (pool_async_wait(job, POOL_FOREVER) != 0)
         pool_call_failed(pool, "pool_async_wait");
-    say("task 8 (x = -1): ready(): %s, successful(): %s",
-        pool_async_ready(job) ? "True" : "False",
+    say("task 8 (x = -1): ready(): %s, successful(): %s", pool_async_ready(job) ? "True" : "False",
         pool_async_successful(job) ? "True" : "False");
     if (pool_async_get(job, &one, POOL_FOREVER) == 0 || errno != ECANCELED)
         die_msg("task 8 should have failed");
@@ -439,14 +427,11 @@ static void heterogeneous(struct pool *pool)
     struct poly_arg pa = {{1, -3, 0, 2}, 1.5};
     long ca = 27;
     /* Python: four apply_async calls with four different functions. */
-    struct pool_async *jf = submit(pool, factorize, &fa, sizeof fa,
-                                   sizeof(struct factor_result), 0);
-    struct pool_async *jt =
-        submit(pool, text_stats, &ta, sizeof ta, sizeof(struct text_result), 1);
-    struct pool_async *jp =
-        submit(pool, poly_eval, &pa, sizeof pa, sizeof(double), 2);
-    struct pool_async *jc =
-        submit(pool, collatz_steps, &ca, sizeof ca, sizeof(int), 3);
+    struct pool_async *jf =
+        submit(pool, factorize, &fa, sizeof fa, sizeof(struct factor_result), 0);
+    struct pool_async *jt = submit(pool, text_stats, &ta, sizeof ta, sizeof(struct text_result), 1);
+    struct pool_async *jp = submit(pool, poly_eval, &pa, sizeof pa, sizeof(double), 2);
+    struct pool_async *jc = submit(pool, collatz_steps, &ca, sizeof ca, sizeof(int), 3);
     struct factor_result fr;
     struct text_result tr;
     double pr;
@@ -462,11 +447,10 @@ static void heterogeneous(struct pool *pool)
 
     char factors[256] = "";
     for (int i = 0; i < fr.count; i++)
-        snprintf(factors + strlen(factors), sizeof factors - strlen(factors),
-                 " %ld", fr.factor[i]);
+        snprintf(factors + strlen(factors), sizeof factors - strlen(factors), " %ld", fr.factor[i]);
     say("factorize(%ld) ->%s", fa.n, factors);
-    say("text_stats(\"%s\") -> %d words, %d letters, %d vowels", ta.text,
-        tr.words, tr.letters, tr.vowels);
+    say("text_stats(\"%s\") -> %d words, %d letters, %d vowels", ta.text, tr.words, tr.letters,
+        tr.vowels);
     say("poly_eval(1 - 3x + 2x^3, x = %g) -> %g", pa.x, pr);
     say("collatz_steps(%ld) -> %d", ca, cr);
 }
@@ -566,10 +550,7 @@ static void model_name(const struct model_arg *m, char *buf, size_t size)
     switch (m->algorithm) {
     case MAJORITY: snprintf(buf, size, "majority class"); break;
     case CENTROID: snprintf(buf, size, "nearest centroid"); break;
-    case KNN:
-        snprintf(buf, size, "%d-nearest neighbour%s", m->k,
-                 m->k > 1 ? "s" : "");
-        break;
+    case KNN: snprintf(buf, size, "%d-nearest neighbour%s", m->k, m->k > 1 ? "s" : ""); break;
     default: snprintf(buf, size, "perceptron, %d epochs", PERCEPTRON_EPOCHS);
     }
 }
@@ -655,8 +636,8 @@ static int leave_one_out(const void *arg, void *result, struct pool_task *task)
 /* Python: handles = [pool.apply_async(fn, (a,)) for a in args]
  *         results = [h.get() for h in handles]
  * or, with pool == NULL, the same calls made here, one after another. */
-static void run_all(struct pool *pool, pool_task_fn fn, const void *args,
-                    size_t arg_size, void *results, size_t result_size, int n)
+static void run_all(struct pool *pool, pool_task_fn fn, const void *args, size_t arg_size,
+                    void *results, size_t result_size, int n)
 {
     const unsigned char *a = args;
     unsigned char *r = results;
@@ -690,14 +671,12 @@ struct science {
 static void run_science(struct pool *pool, struct science *s)
 {
     /* (a) several algorithms on one data set */
-    run_all(pool, evaluate, models, sizeof models[0], s->models,
-            sizeof s->models[0], MODELS);
+    run_all(pool, evaluate, models, sizeof models[0], s->models, sizeof s->models[0], MODELS);
     /* (b) one algorithm over a sweep of its parameter */
     struct model_arg sweep[SWEEP];
     for (int i = 0; i < SWEEP; i++)
         sweep[i] = (struct model_arg){KNN, 2 * i + 1};
-    run_all(pool, evaluate, sweep, sizeof sweep[0], s->sweep,
-            sizeof s->sweep[0], SWEEP);
+    run_all(pool, evaluate, sweep, sizeof sweep[0], s->sweep, sizeof s->sweep[0], SWEEP);
     int best = 0;
     for (int i = 1; i < SWEEP; i++)
         if (s->sweep[i].correct > s->sweep[best].correct)
@@ -709,8 +688,7 @@ static void run_science(struct pool *pool, struct science *s)
         die("malloc");
     for (int i = 0; i < rows; i++)
         loo[i] = (struct loo_arg){i, s->best_k};
-    run_all(pool, leave_one_out, loo, sizeof loo[0], s->loo, sizeof s->loo[0],
-            rows);
+    run_all(pool, leave_one_out, loo, sizeof loo[0], s->loo, sizeof s->loo[0], rows);
     free(loo);
 }
 
@@ -727,8 +705,7 @@ static bool data_science(struct pool *pool, unsigned long long seed)
         per_class[data[i].label]++;
     say("data set: %d points in %d classes (%d %d %d), seed %llu; "
         "train on %d, test on %d",
-        rows, CLASSES, per_class[0], per_class[1], per_class[2], seed, train,
-        rows - train);
+        rows, CLASSES, per_class[0], per_class[1], per_class[2], seed, train, rows - train);
 
     double t0 = timing_now();
     run_science(pool, &par);
@@ -742,8 +719,7 @@ static bool data_science(struct pool *pool, unsigned long long seed)
     for (int i = 0; i < MODELS; i++) {
         char name[64];
         model_name(&models[i], name, sizeof name);
-        say("    %-24s %3d/%d  %5.1f%%", name, par.models[i].correct,
-            par.models[i].tested,
+        say("    %-24s %3d/%d  %5.1f%%", name, par.models[i].correct, par.models[i].tested,
             100.0 * par.models[i].correct / par.models[i].tested);
         if (par.models[i].correct > par.models[best].correct)
             best = i;
@@ -754,13 +730,11 @@ static bool data_science(struct pool *pool, unsigned long long seed)
 
     say("(b) k-nearest neighbours over a sweep of k, one task per k:");
     for (int i = 0; i < SWEEP; i++)
-        say("    k = %-2d %3d/%d  %5.1f%%", 2 * i + 1, par.sweep[i].correct,
-            par.sweep[i].tested,
+        say("    k = %-2d %3d/%d  %5.1f%%", 2 * i + 1, par.sweep[i].correct, par.sweep[i].tested,
             100.0 * par.sweep[i].correct / par.sweep[i].tested);
     say("    best: k = %d", par.best_k);
 
-    say("(c) leave-one-out cross-validation of %d-NN, one task per row:",
-        par.best_k);
+    say("(c) leave-one-out cross-validation of %d-NN, one task per row:", par.best_k);
     int confusion[CLASSES][CLASSES] = {{0}}, right = 0;
     for (int i = 0; i < rows; i++) {
         confusion[data[i].label][par.loo[i]]++;
@@ -768,13 +742,12 @@ static bool data_science(struct pool *pool, unsigned long long seed)
     }
     say("    true \\ predicted     0    1    2");
     for (int c = 0; c < CLASSES; c++)
-        say("    class %d          %4d %4d %4d", c, confusion[c][0],
-            confusion[c][1], confusion[c][2]);
+        say("    class %d          %4d %4d %4d", c, confusion[c][0], confusion[c][1],
+            confusion[c][2]);
     say("    %d/%d right  %5.1f%%", right, rows, 100.0 * right / rows);
 
     bool same = memcmp(par.models, seq.models, sizeof par.models) == 0 &&
-                memcmp(par.sweep, seq.sweep, sizeof par.sweep) == 0 &&
-                par.best_k == seq.best_k &&
+                memcmp(par.sweep, seq.sweep, sizeof par.sweep) == 0 && par.best_k == seq.best_k &&
                 memcmp(par.loo, seq.loo, (size_t)rows * sizeof *par.loo) == 0;
     say("the same %d tasks run sequentially in the parent give the same "
         "results: %s",
@@ -866,8 +839,7 @@ static double pool_round_trip(struct pool *pool)
         if (i == 0)
             t0 = timing_now();
         long out;
-        struct pool_async *job =
-            submit(pool, trivial, &i, sizeof i, sizeof out, 0);
+        struct pool_async *job = submit(pool, trivial, &i, sizeof i, sizeof out, 0);
         get_or_die(pool, job, &out);
         pool_async_release(job);
         if (out != i + 1)
@@ -923,8 +895,7 @@ static double pipe_round_trip(struct pool *pool)
     char how[64];
     if (wait_exitcode(status) != 0)
         die_msg("ping-pong child %s", wait_describe(status, how, sizeof how));
-    say("ping-pong child %ld %s, reaped", (long)pid,
-        wait_describe(status, how, sizeof how));
+    say("ping-pong child %ld %s, reaped", (long)pid, wait_describe(status, how, sizeof how));
     return us;
 }
 
@@ -944,8 +915,7 @@ static void usage(const char *prog)
            "      --crash-task K the worker running error task K (0 to %d)\n"
            "                     dies of SIGKILL; the program then exits 1\n"
            "  -h, --help         this text\n",
-           prog, cpus_for_pool(), DEFAULT_ROWS, MIN_ROWS, MAX_ROWS,
-           ERROR_TASKS - 1);
+           prog, cpus_for_pool(), DEFAULT_ROWS, MIN_ROWS, MAX_ROWS, ERROR_TASKS - 1);
 }
 
 int main(int argc, char **argv)
@@ -968,19 +938,13 @@ int main(int argc, char **argv)
     int opt;
     while ((opt = getopt_long(argc, argv, ":j:n:qh", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'j':
-            workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
-        case 'n':
-            n = (int)cli_parse_int("-n", optarg, MIN_ROWS, MAX_ROWS);
-            break;
+        case 'j': workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case 'n': n = (int)cli_parse_int("-n", optarg, MIN_ROWS, MAX_ROWS); break;
         case OPT_SEED:
-            seed = (unsigned long long)cli_parse_int("--seed", optarg, 0,
-                                                     LLONG_MAX);
+            seed = (unsigned long long)cli_parse_int("--seed", optarg, 0, LLONG_MAX);
             break;
         case OPT_CRASH:
-            crash_task =
-                (int)cli_parse_int("--crash-task", optarg, 0, ERROR_TASKS - 1);
+            crash_task = (int)cli_parse_int("--crash-task", optarg, 0, ERROR_TASKS - 1);
             break;
         case 'q': quiet = true; break;
         case 'h': usage(report_program()); return 0;
@@ -1013,10 +977,8 @@ int main(int argc, char **argv)
     title("round trip: one trivial apply_async + get vs a bare pipe");
     double pool_us = pool_round_trip(pool);
     double pipe_us = pipe_round_trip(pool);
-    say("apply_async + get: %6.1f us per task (mean of %d)", pool_us,
-        ROUND_TRIPS);
-    say("pipe ping-pong   : %6.1f us per round trip (mean of %d)", pipe_us,
-        ROUND_TRIPS);
+    say("apply_async + get: %6.1f us per task (mean of %d)", pool_us, ROUND_TRIPS);
+    say("pipe ping-pong   : %6.1f us per round trip (mean of %d)", pipe_us, ROUND_TRIPS);
     say("ratio %.1fx (target: within 3x)", pool_us / pipe_us);
 
     struct pool_stats st;
@@ -1033,8 +995,7 @@ int main(int argc, char **argv)
     printf("[parent %ld] summary: speedup %.2fx with %d workers; data science "
            "equals sequential: %s; %d of %d error tasks failed, %lu worker%s "
            "lost; round trip %.1f us (pipe %.1f us, %.1fx)\n",
-           (long)getpid(), speedup, workers, same ? "yes" : "no", failed,
-           ERROR_TASKS, st.workers_lost, st.workers_lost == 1 ? "" : "s",
-           pool_us, pipe_us, pool_us / pipe_us);
+           (long)getpid(), speedup, workers, same ? "yes" : "no", failed, ERROR_TASKS,
+           st.workers_lost, st.workers_lost == 1 ? "" : "s", pool_us, pipe_us, pool_us / pipe_us);
     return ok ? 0 : 1;
 }

@@ -38,9 +38,9 @@
 
 /* What a task is given: copied as bytes into the worker, so no pointers. */
 struct task_arg {
-    long x;          /* the task squares x ... */
-    int sleep_ms;    /* ... after "working" this long (a sleep: see below) */
-    bool crash;      /* --crash-task: die of SIGKILL instead */
+    long x;       /* the task squares x ... */
+    int sleep_ms; /* ... after "working" this long (a sleep: see below) */
+    bool crash;   /* --crash-task: die of SIGKILL instead */
 };
 
 /* What a task sends back. A success callback is given only the result
@@ -74,8 +74,7 @@ static void fill_result(void *resultp, size_t index, const struct task_arg *arg)
  * on a loaded machine, so the timings below measure the pool and the
  * callbacks, not the neighbours. A task fails when x is a multiple of 7,
  * which the parent can predict; that is how we check the error callback. */
-static int square_unless_multiple_of_7(const void *argp, void *resultp,
-                                       struct pool_task *task)
+static int square_unless_multiple_of_7(const void *argp, void *resultp, struct pool_task *task)
 {
     const struct task_arg *arg = argp;
     timing_sleep(arg->sleep_ms / 1000.0);
@@ -101,8 +100,7 @@ static void remember_queue(int worker, void *udata)
     worker_queue = udata;
 }
 
-static int square_onto_queue(const void *argp, void *resultp,
-                             struct pool_task *task)
+static int square_onto_queue(const void *argp, void *resultp, struct pool_task *task)
 {
     struct task_result result;
     fill_result(&result, task->index, argp);
@@ -112,8 +110,7 @@ static int square_onto_queue(const void *argp, void *resultp,
     return 0;
 }
 
-static int square_quietly(const void *argp, void *resultp,
-                          struct pool_task *task)
+static int square_quietly(const void *argp, void *resultp, struct pool_task *task)
 {
     fill_result(resultp, task->index, argp);
     return 0;
@@ -125,17 +122,17 @@ static int square_quietly(const void *argp, void *resultp,
 
 /* Everything the callbacks update, passed to them as udata: no globals. */
 struct collector {
-    struct pool *pool;            /* the pool whose callbacks these are */
+    struct pool *pool; /* the pool whose callbacks these are */
     pid_t parent;
     size_t tasks, done, ok, failed;
-    struct task_result *results;  /* results[i]: task i's, in task order */
-    bool *failed_task;            /* failed_task[i]: error callback got i */
-    unsigned *calls;              /* callbacks per task: must end at 1 */
-    size_t *order;                /* task numbers in completion order */
-    size_t callbacks_elsewhere;   /* callbacks in another pid: must be 0 */
+    struct task_result *results; /* results[i]: task i's, in task order */
+    bool *failed_task;           /* failed_task[i]: error callback got i */
+    unsigned *calls;             /* callbacks per task: must end at 1 */
+    size_t *order;               /* task numbers in completion order */
+    size_t callbacks_elsewhere;  /* callbacks in another pid: must be 0 */
     size_t workers_killed;
-    int callback_ms;              /* how long each callback dawdles */
-    bool print, live;             /* per-task lines; live progress line */
+    int callback_ms;  /* how long each callback dawdles */
+    bool print, live; /* per-task lines; live progress line */
 };
 
 static void progress(struct collector *c)
@@ -143,8 +140,7 @@ static void progress(struct collector *c)
     if (!c->live)
         return;
     /* \r and "erase to end of line": redraw the same line in place */
-    fprintf(stderr, "\r\033[K[parent %ld] %zu/%zu done", (long)c->parent,
-            c->done, c->tasks);
+    fprintf(stderr, "\r\033[K[parent %ld] %zu/%zu done", (long)c->parent, c->done, c->tasks);
 }
 
 /* Before printing a normal line, wipe the progress line so the two do not
@@ -175,8 +171,7 @@ static void note_completion(struct collector *c, size_t index)
 
 /* callback=: runs in the parent, inside pool_join() (or get/wait), when a
  * task's result has arrived. */
-static void on_result(struct pool_async *job, const void *resultp,
-                      void *udata)
+static void on_result(struct pool_async *job, const void *resultp, void *udata)
 {
     (void)job;
     struct collector *c = udata;
@@ -188,8 +183,8 @@ static void on_result(struct pool_async *job, const void *resultp,
     if (c->print) {
         progress_erase(c);
         printf("[callback pid %ld] task %zu: %ld^2 = %ld (slept %d ms in "
-               "worker pid %ld)\n", (long)getpid(), r->index, r->x, r->square,
-               r->sleep_ms, r->worker_pid);
+               "worker pid %ld)\n",
+               (long)getpid(), r->index, r->x, r->square, r->sleep_ms, r->worker_pid);
         fflush(stdout);
     }
     progress(c);
@@ -197,8 +192,7 @@ static void on_result(struct pool_async *job, const void *resultp,
 
 /* error_callback=: runs in the parent when a task failed, whether its
  * function returned an error or its worker died under it. */
-static void on_error(struct pool_async *job, const struct pool_failure *f,
-                     void *udata)
+static void on_error(struct pool_async *job, const struct pool_failure *f, void *udata)
 {
     (void)job;
     struct collector *c = udata;
@@ -216,8 +210,7 @@ static void on_error(struct pool_async *job, const struct pool_failure *f,
     progress(c);
 }
 
-static struct collector *collector_create(size_t tasks, int callback_ms,
-                                          bool print, bool live)
+static struct collector *collector_create(size_t tasks, int callback_ms, bool print, bool live)
 {
     struct collector *c = calloc(1, sizeof *c);
     if (c == NULL)
@@ -269,26 +262,23 @@ static void close_and_join(struct pool *pool)
             break;
     }
     if (interrupt_requested()) { /* here, or in a callback (see there) */
-        pool_destroy(pool); /* SIGTERM, then SIGKILL, each worker reaped */
+        pool_destroy(pool);      /* SIGTERM, then SIGKILL, each worker reaped */
         interrupt_exit();
     }
 }
 
 /* Pool.apply_async(fn, (arg,), callback=on_result, error_callback=on_error)
  * for every task, then close() and join(): join is where the callbacks run. */
-static double run_with_callbacks(struct pool *pool, pool_task_fn fn,
-                                 const struct task_arg *args, size_t tasks,
-                                 struct collector *c)
+static double run_with_callbacks(struct pool *pool, pool_task_fn fn, const struct task_arg *args,
+                                 size_t tasks, struct collector *c)
 {
     c->pool = pool;
     double t0 = timing_now();
     for (size_t i = 0; i < tasks; i++) {
-        struct pool_apply_options opt = {.callback = on_result,
-                                         .error_callback = on_error,
-                                         .udata = c, .index = i};
-        struct pool_async *job = pool_apply_async(
-            pool, fn, &args[i], sizeof args[i], sizeof(struct task_result),
-            &opt);
+        struct pool_apply_options opt = {
+            .callback = on_result, .error_callback = on_error, .udata = c, .index = i};
+        struct pool_async *job =
+            pool_apply_async(pool, fn, &args[i], sizeof args[i], sizeof(struct task_result), &opt);
         if (job == NULL)
             die("pool_apply_async");
         /* The callbacks will get the result: we need no handle. The task
@@ -309,7 +299,7 @@ struct settings {
     long long seed;
     bool quiet;
     int callback_ms;
-    long long crash_task;   /* -1: none */
+    long long crash_task; /* -1: none */
 };
 
 static void print_list(const char *label, const size_t *items, size_t count)
@@ -341,7 +331,8 @@ static int callbacks_in_the_parent(const struct settings *s)
            "sleeping 1-20 ms; seed %lld) on %d workers\n",
            parent, n, s->seed, s->workers);
     printf("[parent %ld] apply_async(callback=on_result, error_callback="
-           "on_error) for each, then close and join\n", parent);
+           "on_error) for each, then close and join\n",
+           parent);
     bool live = isatty(STDERR_FILENO);
     struct collector *c = collector_create(n, 0, !s->quiet, live);
     struct pool *pool = make_pool(s->workers, NULL);
@@ -359,8 +350,9 @@ static int callbacks_in_the_parent(const struct settings *s)
         once += c->calls[i] == 1;
     printf("[parent %ld] pool_join returned after %zu callbacks: %zu in pid "
            "%ld (the parent), %zu elsewhere; %zu of %zu tasks called back "
-           "exactly once\n", parent, c->done, c->done - c->callbacks_elsewhere,
-           parent, c->callbacks_elsewhere, once, n);
+           "exactly once\n",
+           parent, c->done, c->done - c->callbacks_elsewhere, parent, c->callbacks_elsewhere, once,
+           n);
     print_list("completion order", c->order, c->done);
 
     /* The results array is in task order, whatever the completion order:
@@ -375,12 +367,12 @@ static int callbacks_in_the_parent(const struct settings *s)
         if (!c->failed_task[i])
             sum += c->results[i].square;
         if (args[i].x % 7 != 0 && !args[i].crash)
-            expected_sum += args[i].x * args[i].x;  /* the sequential way */
+            expected_sum += args[i].x * args[i].x; /* the sequential way */
     }
     printf("\n");
     printf("[parent %ld] sum of the squares: %ld (a plain loop in the parent "
-           "gives %ld: %s)\n", parent, sum, expected_sum,
-           sum == expected_sum ? "the same" : "DIFFERENT");
+           "gives %ld: %s)\n",
+           parent, sum, expected_sum, sum == expected_sum ? "the same" : "DIFFERENT");
 
     printf("\n== error callbacks ==\n");
     size_t *got = calloc(n, sizeof *got), *want = calloc(n, sizeof *want);
@@ -397,25 +389,24 @@ static int callbacks_in_the_parent(const struct settings *s)
         same = same && should_fail == c->failed_task[i];
     }
     print_list("error_callback got tasks", got, ngot);
-    print_list(s->crash_task >= 0
-                   ? "tasks that had to fail (x a multiple of 7, or "
-                     "--crash-task)"
-                   : "tasks that had to fail (x a multiple of 7)",
+    print_list(s->crash_task >= 0 ? "tasks that had to fail (x a multiple of 7, or "
+                                    "--crash-task)"
+                                  : "tasks that had to fail (x a multiple of 7)",
                want, nwant);
     printf("[parent %ld] %s\n", parent,
            same ? "the same tasks: each failure reached the error callback, "
                   "no success did"
                 : "DIFFERENT: the error callback missed or invented a failure");
     printf("[parent %ld] totals: %zu callbacks + %zu error callbacks = %zu of "
-           "%zu tasks\n", parent, c->ok, c->failed, c->ok + c->failed, n);
+           "%zu tasks\n",
+           parent, c->ok, c->failed, c->ok + c->failed, n);
     if (c->workers_killed > 0)
         printf("[parent %ld] %zu worker(s) killed; the pool started %lu "
                "workers in all (replacements included) and went on\n",
                parent, c->workers_killed, stats.workers_started);
 
     int status = 0;
-    if (!same || sum != expected_sum || c->callbacks_elsewhere > 0 ||
-        once != n)
+    if (!same || sum != expected_sum || c->callbacks_elsewhere > 0 || once != n)
         status = 1;
     if (c->workers_killed > 0)
         status = 1; /* a worker died: not part of a healthy run */
@@ -442,21 +433,20 @@ static void keep_callbacks_short(const struct settings *s)
 
     printf("\n== keep callbacks short ==\n");
     printf("[parent %ld] %zu tasks of %d ms each on %d workers, timed from "
-           "the first apply_async to the end of join\n", parent, n, task_ms,
-           s->workers);
+           "the first apply_async to the end of join\n",
+           parent, n, task_ms, s->workers);
     int callback_ms[2] = {0, s->callback_ms};
     double seconds[2];
     for (int k = 0; k < 2; k++) {
         struct collector *c = collector_create(n, callback_ms[k], false, false);
         struct pool *pool = make_pool(s->workers, NULL);
-        seconds[k] = run_with_callbacks(pool, square_unless_multiple_of_7,
-                                        args, n, c);
+        seconds[k] = run_with_callbacks(pool, square_unless_multiple_of_7, args, n, c);
         pool_destroy(pool);
         collector_destroy(c);
     }
     double w = s->workers;
-    double work = (double)n * task_ms / 1000.0;       /* task-seconds */
-    double alone = work / w;                          /* workers only */
+    double work = (double)n * task_ms / 1000.0; /* task-seconds */
+    double alone = work / w;                    /* workers only */
     double in_callbacks = (double)n * s->callback_ms / 1000.0;
     /* Two limits. The parent runs one callback at a time, so w results
      * cost w callbacks of its time. And while it is inside a callback it
@@ -468,28 +458,27 @@ static void keep_callbacks_short(const struct settings *s)
         cycle_ms = w * s->callback_ms;
     double model = (double)n / w * cycle_ms / 1000.0;
     printf("[parent %ld] callback of 0 ms:  %.3f s  (the work alone: %zu x "
-           "%d ms / %d workers = %.3f s)\n", parent, seconds[0], n, task_ms,
-           s->workers, alone);
+           "%d ms / %d workers = %.3f s)\n",
+           parent, seconds[0], n, task_ms, s->workers, alone);
     printf("[parent %ld] callback of %d ms: %.3f s  (%zu callbacks x %d ms = "
-           "%.3f s in the parent, one at a time)\n", parent, s->callback_ms,
-           seconds[1], n, s->callback_ms, in_callbacks);
+           "%.3f s in the parent, one at a time)\n",
+           parent, s->callback_ms, seconds[1], n, s->callback_ms, in_callbacks);
     printf("[parent %ld] the slow callback made the run %.1fx longer; the "
            "workers were busy %.0f%% of the time (%.0f%% with the fast one)\n",
-           parent, seconds[1] / seconds[0],
-           100.0 * work / (w * seconds[1]), 100.0 * work / (w * seconds[0]));
+           parent, seconds[1] / seconds[0], 100.0 * work / (w * seconds[1]),
+           100.0 * work / (w * seconds[0]));
     printf("[parent %ld] model: a worker waits through its own callback for "
            "its next task, and the parent runs one callback at a time:\n",
            parent);
     printf("[parent %ld]   %zu tasks / %d workers x max(%d + %d ms, %d x %d "
-           "ms) = %.3f s\n", parent, n, s->workers, task_ms, s->callback_ms,
-           s->workers, s->callback_ms, model);
+           "ms) = %.3f s\n",
+           parent, n, s->workers, task_ms, s->callback_ms, s->workers, s->callback_ms, model);
     free(args);
 }
 
 /* 4a. callback=: the result rides back on the pool's own socket and
  * on_result files it in the array. Returns the seconds taken. */
-static double collect_by_callback(int workers, const struct task_arg *args,
-                                  size_t n, long *sum)
+static double collect_by_callback(int workers, const struct task_arg *args, size_t n, long *sum)
 {
     struct collector *c = collector_create(n, 0, false, false);
     struct pool *pool = make_pool(workers, NULL);
@@ -506,20 +495,18 @@ static double collect_by_callback(int workers, const struct task_arg *args,
  * put, the parent gets. It must have room for every result: the parent
  * drains it only after join, and a worker blocked in put() on a full queue
  * would never finish its task, so join would never return. */
-static double collect_by_queue(int workers, const struct task_arg *args,
-                               size_t n, long *sum)
+static double collect_by_queue(int workers, const struct task_arg *args, size_t n, long *sum)
 {
     struct queue *q = queue_create(n, sizeof(struct task_result));
     if (q == NULL)
         die("queue_create");
-    struct pool_options with_queue = {.initializer = remember_queue,
-                                      .initializer_udata = q};
+    struct pool_options with_queue = {.initializer = remember_queue, .initializer_udata = q};
     struct pool *pool = make_pool(workers, &with_queue);
     double t0 = timing_now();
     for (size_t i = 0; i < n; i++) {
         struct pool_apply_options opt = {.index = i};
-        struct pool_async *job = pool_apply_async(
-            pool, square_onto_queue, &args[i], sizeof args[i], 1, &opt);
+        struct pool_async *job =
+            pool_apply_async(pool, square_onto_queue, &args[i], sizeof args[i], 1, &opt);
         if (job == NULL)
             die("pool_apply_async");
         pool_async_release(job);
@@ -553,8 +540,8 @@ static void callback_or_queue(const struct settings *s)
     }
     printf("\n== callback or queue? ==\n");
     printf("[parent %ld] %zu tiny tasks (x^2) on %d workers, results "
-           "collected two ways, best of %d runs each\n", parent, n,
-           s->workers, ROUNDS);
+           "collected two ways, best of %d runs each\n",
+           parent, n, s->workers, ROUNDS);
     /* Best of several: on a shared machine one run can be slowed by the
      * neighbours; the fastest run is the closest to what the code costs. */
     double best[2] = {1e30, 1e30};
@@ -571,10 +558,11 @@ static void callback_or_queue(const struct settings *s)
     const char *how[2] = {"by callback:", "by queue:   "};
     for (int k = 0; k < 2; k++)
         printf("[parent %ld] %s %.3f s, %.2f us per result, sum of squares "
-               "%s\n", parent, how[k], best[k], best[k] / (double)n * 1e6,
-               right[k] ? "right" : "WRONG");
+               "%s\n",
+               parent, how[k], best[k], best[k] / (double)n * 1e6, right[k] ? "right" : "WRONG");
     printf("[parent %ld] the queue way took %.2fx the time of the callback "
-           "way\n", parent, best[1] / best[0]);
+           "way\n",
+           parent, best[1] / best[0]);
     free(args);
 }
 
@@ -606,8 +594,8 @@ static void usage(void)
 int main(int argc, char **argv)
 {
     report_set_program(argv[0]);
-    struct settings s = {.workers = cpus_for_pool(), .tasks = 40, .seed = 1,
-                         .callback_ms = 20, .crash_task = -1};
+    struct settings s = {
+        .workers = cpus_for_pool(), .tasks = 40, .seed = 1, .callback_ms = 20, .crash_task = -1};
     enum { OPT_SEED = 256, OPT_CALLBACK_MS, OPT_CRASH_TASK };
     static const struct option longopts[] = {
         {"workers", required_argument, NULL, 'j'},
@@ -622,29 +610,16 @@ int main(int argc, char **argv)
     int opt;
     while ((opt = getopt_long(argc, argv, ":j:n:qh", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'j':
-            s.workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
-        case 'n':
-            s.tasks = (int)cli_parse_int("-n", optarg, 1, 10000);
-            break;
-        case OPT_SEED:
-            s.seed = cli_parse_int("--seed", optarg, 0, LLONG_MAX);
-            break;
-        case 'q':
-            s.quiet = true;
-            break;
+        case 'j': s.workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case 'n': s.tasks = (int)cli_parse_int("-n", optarg, 1, 10000); break;
+        case OPT_SEED: s.seed = cli_parse_int("--seed", optarg, 0, LLONG_MAX); break;
+        case 'q': s.quiet = true; break;
         case OPT_CALLBACK_MS:
             s.callback_ms = (int)cli_parse_int("--callback-ms", optarg, 0, 1000);
             break;
-        case OPT_CRASH_TASK:
-            s.crash_task = cli_parse_int("--crash-task", optarg, 0, 9999);
-            break;
-        case 'h':
-            usage();
-            return 0;
-        case ':':
-            usage_error("%s: missing value", argv[optind - 1]);
+        case OPT_CRASH_TASK: s.crash_task = cli_parse_int("--crash-task", optarg, 0, 9999); break;
+        case 'h': usage(); return 0;
+        case ':': usage_error("%s: missing value", argv[optind - 1]);
         default:
             if (optopt != 0)
                 usage_error("unknown option '-%c'", optopt);
@@ -655,7 +630,8 @@ int main(int argc, char **argv)
         usage_error("unexpected argument '%s'", argv[optind]);
     if (s.crash_task >= s.tasks)
         usage_error("--crash-task: %lld is out of range (0 to %d, the task "
-                    "numbers)", s.crash_task, s.tasks - 1);
+                    "numbers)",
+                    s.crash_task, s.tasks - 1);
 
     interrupt_install(); /* Ctrl-C, kill: reap the workers, then go */
     int status = callbacks_in_the_parent(&s);
@@ -663,8 +639,8 @@ int main(int argc, char **argv)
     callback_or_queue(&s);
 
     printf("\n[parent %ld] done: every callback ran in the parent; exit "
-           "status %d%s\n", (long)getpid(), status,
-           status != 0 ? " (a worker was killed or a check failed: see above)"
-                       : "");
+           "status %d%s\n",
+           (long)getpid(), status,
+           status != 0 ? " (a worker was killed or a check failed: see above)" : "");
     return status;
 }

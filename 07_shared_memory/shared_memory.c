@@ -71,24 +71,23 @@ struct options {
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "Usage: shared_memory [-j N] [-n N] [--ops N] [--array-mib M] [--seed S]\n"
-            "                     [-q] [--section NAME]\n"
-            "Processes sharing memory: a race, three fixes, false sharing, a zero-copy\n"
-            "array, named shared memory and a server process, each measured.\n"
-            "\n"
-            "  -j, --workers N   worker processes (default: usable CPUs, at least 2)\n"
-            "  -n N              increments per worker, fixes and false sharing\n"
-            "                    (default 10M; 250K, 2e6 work too)\n"
-            "      --race-n N    increments per worker in the race (default 50M)\n"
-            "      --ops N       server requests per client (default 20K)\n"
-            "      --array-mib M size of the shared array in MiB (default 64)\n"
-            "      --seed S      seed of the server section's random updates (default 7)\n"
-            "  -q, --quiet       print results only, no explanations\n"
-            "      --section S   run one section: race, fixes, false-sharing, array,\n"
-            "                    named, server (default: all of them)\n"
-            "      --hold-ms MS  (for tests) keep the named segment open MS ms first\n"
-            "  -h, --help        this text\n");
+    fprintf(out, "Usage: shared_memory [-j N] [-n N] [--ops N] [--array-mib M] [--seed S]\n"
+                 "                     [-q] [--section NAME]\n"
+                 "Processes sharing memory: a race, three fixes, false sharing, a zero-copy\n"
+                 "array, named shared memory and a server process, each measured.\n"
+                 "\n"
+                 "  -j, --workers N   worker processes (default: usable CPUs, at least 2)\n"
+                 "  -n N              increments per worker, fixes and false sharing\n"
+                 "                    (default 10M; 250K, 2e6 work too)\n"
+                 "      --race-n N    increments per worker in the race (default 50M)\n"
+                 "      --ops N       server requests per client (default 20K)\n"
+                 "      --array-mib M size of the shared array in MiB (default 64)\n"
+                 "      --seed S      seed of the server section's random updates (default 7)\n"
+                 "  -q, --quiet       print results only, no explanations\n"
+                 "      --section S   run one section: race, fixes, false-sharing, array,\n"
+                 "                    named, server (default: all of them)\n"
+                 "      --hold-ms MS  (for tests) keep the named segment open MS ms first\n"
+                 "  -h, --help        this text\n");
 }
 
 /* ------------------------------------------------------------ printing */
@@ -169,8 +168,7 @@ static _Noreturn void cleanup_and_die_of_signal(void)
  * would count in its own copy. This is what Value and Array allocate. */
 static void *shared_alloc(size_t size)
 {
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         die("mmap");
     return p;
@@ -253,8 +251,7 @@ static _Noreturn void team_abort(struct team *t)
 
 /* pin: put the workers on different CPUs, for the sections whose point is
  * workers running at the same time on different cores. */
-static void team_start(struct team *t, int count, worker_fn *fn, void *udata,
-                       bool pin)
+static void team_start(struct team *t, int count, worker_fn *fn, void *udata, bool pin)
 {
     int gate[2], ready[2];
     if (pipe(gate) != 0 || pipe(ready) != 0)
@@ -376,8 +373,8 @@ static bool section_race(const struct options *opt)
 {
     title("a race, seen");
     long expected = (long)(opt->workers * opt->race_n);
-    say("%d workers each add 1 to one shared counter %lld times, no lock",
-        opt->workers, opt->race_n);
+    say("%d workers each add 1 to one shared counter %lld times, no lock", opt->workers,
+        opt->race_n);
     /* Value('l', 0, lock=False): one long in a MAP_SHARED page. */
     struct counter_job job = {.n = opt->race_n};
     job.counter = shared_alloc(sizeof *job.counter);
@@ -387,9 +384,8 @@ static bool section_race(const struct options *opt)
     double seconds = team_join(&team);
     long got = *job.counter;
     shared_free((void *)job.counter, sizeof *job.counter);
-    say("counter = %ld, expected %ld: %ld updates lost (%.1f%%) in %.3f s", got,
-        expected, expected - got, 100.0 * (double)(expected - got) / (double)expected,
-        seconds);
+    say("counter = %ld, expected %ld: %ld updates lost (%.1f%%) in %.3f s", got, expected,
+        expected - got, 100.0 * (double)(expected - got) / (double)expected, seconds);
     if (got == expected)
         say(opt->workers < 2 ? "one worker has nobody to race with: try -j 2"
                              : "no update was lost this time: try a larger --race-n");
@@ -444,13 +440,11 @@ static void increment_partial(int worker, void *udata)
         *mine += 1;
 }
 
-static bool report_fix(const struct options *opt, const char *label, long got,
-                       double seconds)
+static bool report_fix(const struct options *opt, const char *label, long got, double seconds)
 {
     long expected = (long)(opt->workers * opt->n);
-    say("%-24s total %ld of %ld, %s, %.3f s, %.1f M increments/s", label, got,
-        expected, got == expected ? "exact" : "WRONG", seconds,
-        rate((double)expected, seconds) / 1e6);
+    say("%-24s total %ld of %ld, %s, %.3f s, %.1f M increments/s", label, got, expected,
+        got == expected ? "exact" : "WRONG", seconds, rate((double)expected, seconds) / 1e6);
     return got == expected;
 }
 
@@ -523,8 +517,8 @@ static bool section_fixes(const struct options *opt)
 
 struct spread_job {
     long long n;
-    volatile long *packed;          /* counter w at packed[w]: one line */
-    struct padded_long *padded;     /* counter w on its own line */
+    volatile long *packed;      /* counter w at packed[w]: one line */
+    struct padded_long *padded; /* counter w on its own line */
 };
 
 static void count_packed(int worker, void *udata)
@@ -558,8 +552,8 @@ static bool section_false_sharing(const struct options *opt)
     struct spread_job job = {.n = opt->n};
     size_t packed_size = (size_t)opt->workers * sizeof(long);
     size_t padded_size = (size_t)opt->workers * sizeof(struct padded_long);
-    job.packed = shared_alloc(packed_size);   /* page-aligned, so the first */
-    job.padded = shared_alloc(padded_size);   /* 8 longs share one line */
+    job.packed = shared_alloc(packed_size); /* page-aligned, so the first */
+    job.padded = shared_alloc(padded_size); /* 8 longs share one line */
     struct team team;
     team_start(&team, opt->workers, count_packed, &job, true);
     double packed_s = team_join(&team);
@@ -572,8 +566,8 @@ static bool section_false_sharing(const struct options *opt)
     shared_free(job.padded, padded_size);
     say("every counter reached %lld: %s", opt->n, ok ? "yes" : "NO");
     say("packed side by side (%zu bytes apart): %.3f s", sizeof(long), packed_s);
-    say("padded to %d bytes each:             %.3f s (packed/padded = %.1fx)",
-        CACHE_LINE, padded_s, padded_s > 0 ? packed_s / padded_s : 0);
+    say("padded to %d bytes each:             %.3f s (packed/padded = %.1fx)", CACHE_LINE, padded_s,
+        padded_s > 0 ? packed_s / padded_s : 0);
     explain(opt, "no counter is shared, yet the packed ones share a 64-byte cache");
     explain(opt, "line, and a core must own the whole line to write any byte of it:");
     explain(opt, "the line bounces between cores on every increment.");
@@ -662,14 +656,12 @@ static void zero_fill(void *memory, size_t bytes)
     for (size_t done = 0; done < bytes; done += CHUNK_BYTES) {
         if (interrupt_requested())
             cleanup_and_die_of_signal();
-        memset((char *)memory + done, 0,
-               bytes - done < CHUNK_BYTES ? bytes - done : CHUNK_BYTES);
+        memset((char *)memory + done, 0, bytes - done < CHUNK_BYTES ? bytes - done : CHUNK_BYTES);
     }
 }
 
 /* Read every worker's slice as it arrives (poll), into its place. */
-static void collect_from_pipes(struct team *team, struct array_job *job,
-                               uint64_t *dest)
+static void collect_from_pipes(struct team *team, struct array_job *job, uint64_t *dest)
 {
     int w_count = job->workers;
     struct pollfd *fds = calloc((size_t)w_count, sizeof *fds);
@@ -722,8 +714,8 @@ static bool section_array(const struct options *opt)
     struct array_job job = {.workers = opt->workers};
     size_t bytes = (size_t)opt->array_mib << 20;
     job.length = bytes / sizeof(uint64_t);
-    say("%d workers fill disjoint slices of a %lld MiB array (%zu elements)",
-        opt->workers, opt->array_mib, job.length);
+    say("%d workers fill disjoint slices of a %lld MiB array (%zu elements)", opt->workers,
+        opt->array_mib, job.length);
 
     /* Zero-copy: RawArray / shared NumPy array. Mapped BEFORE fork, so every
      * worker has the same pages at the same address. Zero-filling allocates
@@ -739,8 +731,8 @@ static bool section_array(const struct options *opt)
     double shared_s = team_join(&team);
     size_t wrong = count_wrong(job.shared, job.length);
     shared_free(job.shared, bytes);
-    say("shared (MAP_SHARED, zero-copy): %zu of %zu elements correct, %.3f s",
-        job.length - wrong, job.length, shared_s);
+    say("shared (MAP_SHARED, zero-copy): %zu of %zu elements correct, %.3f s", job.length - wrong,
+        job.length, shared_s);
     bool ok = wrong == 0;
 
     /* The same through pipes: every byte is copied twice. */
@@ -794,8 +786,7 @@ static int run_reader(const char *name)
         die("fstat");
     if ((size_t)st.st_size < sizeof(struct named_segment))
         die_msg("%s: segment is %lld bytes, too small", name, (long long)st.st_size);
-    struct named_segment *seg = mmap(NULL, sizeof *seg, PROT_READ | PROT_WRITE,
-                                     MAP_SHARED, fd, 0);
+    struct named_segment *seg = mmap(NULL, sizeof *seg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (seg == MAP_FAILED)
         die("mmap");
     if (close(fd) != 0) /* the mapping keeps the memory; the fd is not needed */
@@ -805,9 +796,8 @@ static int run_reader(const char *name)
     long sum = 0;
     for (int i = 0; i < NAMED_NUMBERS; i++)
         sum += seg->numbers[i];
-    printf("[reader %ld] greeting \"%.*s\"; sum of the %d numbers = %ld\n",
-           (long)getpid(), (int)sizeof seg->greeting, seg->greeting,
-           NAMED_NUMBERS, sum);
+    printf("[reader %ld] greeting \"%.*s\"; sum of the %d numbers = %ld\n", (long)getpid(),
+           (int)sizeof seg->greeting, seg->greeting, NAMED_NUMBERS, sum);
     seg->reader_sum = sum;
     seg->reader_pid = (long)getpid();
     printf("[reader %ld] wrote its answer into the segment\n", (long)getpid());
@@ -847,14 +837,13 @@ static bool section_named(const struct options *opt)
     segment.live = true; /* from here on, every way out removes the name */
     if (ftruncate(fd, sizeof(struct named_segment)) != 0)
         die("ftruncate");
-    struct named_segment *seg = mmap(NULL, sizeof *seg, PROT_READ | PROT_WRITE,
-                                     MAP_SHARED, fd, 0);
+    struct named_segment *seg = mmap(NULL, sizeof *seg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (seg == MAP_FAILED)
         die("mmap");
     if (close(fd) != 0)
         die("close");
-    say("shm_open(\"%s\"), %zu bytes, visible as /dev/shm%s", segment.name,
-        sizeof *seg, segment.name);
+    say("shm_open(\"%s\"), %zu bytes, visible as /dev/shm%s", segment.name, sizeof *seg,
+        segment.name);
     snprintf(seg->greeting, sizeof seg->greeting, "hello from pid %ld", (long)getpid());
     for (int i = 0; i < NAMED_NUMBERS; i++)
         seg->numbers[i] = i + 1;
@@ -901,11 +890,11 @@ static bool section_named(const struct options *opt)
     if (interrupt_requested()) /* the reader may have died of it too */
         cleanup_and_die_of_signal();
     char text[64];
-    say("reader (pid %ld) %s; its answer in the segment: sum %ld",
-        (long)pid, wait_describe(status, text, sizeof text), seg->reader_sum);
+    say("reader (pid %ld) %s; its answer in the segment: sum %ld", (long)pid,
+        wait_describe(status, text, sizeof text), seg->reader_sum);
     long expected = (long)NAMED_NUMBERS * (NAMED_NUMBERS + 1) / 2;
-    bool ok = wait_exitcode(status) == 0 && seg->reader_sum == expected &&
-              seg->reader_pid == (long)pid;
+    bool ok =
+        wait_exitcode(status) == 0 && seg->reader_sum == expected && seg->reader_pid == (long)pid;
     if (munmap(seg, sizeof *seg) != 0)
         die("munmap");
     /* SharedMemory.unlink(): without it the name and its memory stay in
@@ -955,8 +944,8 @@ struct server_job {
     int clients;
     long long ops;
     uint64_t seed;
-    int (*links)[2];   /* links[w][0]: the server's end, [1]: client w's */
-    int control[2];    /* [0]: the parent's end, [1]: the server's */
+    int (*links)[2];            /* links[w][0]: the server's end, [1]: client w's */
+    int control[2];             /* [0]: the parent's end, [1]: the server's */
     _Atomic long *shared_table; /* the shared-memory comparison */
 };
 
@@ -1069,18 +1058,17 @@ static void print_table(const char *label, const long *table)
     char line[256];
     size_t used = 0;
     for (int k = 0; k < KEYS; k++)
-        used += (size_t)snprintf(line + used, sizeof line - used, " %s=%ld",
-                                 table_keys[k], table[k]);
+        used +=
+            (size_t)snprintf(line + used, sizeof line - used, " %s=%ld", table_keys[k], table[k]);
     say("%s%s", label, line);
 }
 
 static bool section_server(const struct options *opt)
 {
     title("a server process");
-    struct server_job job = {.clients = opt->workers, .ops = opt->ops,
-                             .seed = opt->seed};
-    say("a server owns a %d-key table; %d clients send %lld requests each (seed %llu)",
-        KEYS, opt->workers, opt->ops, (unsigned long long)opt->seed);
+    struct server_job job = {.clients = opt->workers, .ops = opt->ops, .seed = opt->seed};
+    say("a server owns a %d-key table; %d clients send %lld requests each (seed %llu)", KEYS,
+        opt->workers, opt->ops, (unsigned long long)opt->seed);
 
     /* What the table must hold: the parent replays every client's adds. */
     long expected[KEYS] = {0};
@@ -1143,8 +1131,8 @@ static bool section_server(const struct options *opt)
     char *into = (char *)table;
     while (got < sizeof table + sizeof served) {
         char *dst = got < sizeof table ? into + got : (char *)&served + (got - sizeof table);
-        size_t want = got < sizeof table ? sizeof table - got
-                                         : sizeof served - (got - sizeof table);
+        size_t want =
+            got < sizeof table ? sizeof table - got : sizeof served - (got - sizeof table);
         ssize_t n = read(job.control[0], dst, want);
         if (n < 0 && errno == EINTR) {
             if (interrupt_requested())
@@ -1168,8 +1156,8 @@ static bool section_server(const struct options *opt)
     bool ok = served == total_ops && memcmp(table, expected, sizeof table) == 0;
     print_table("server's table:  ", table);
     print_table("replayed adds:   ", expected);
-    say("the server answered %ld of %ld requests; its table %s the replayed updates",
-        served, total_ops, memcmp(table, expected, sizeof table) == 0 ? "equals" : "DIFFERS FROM");
+    say("the server answered %ld of %ld requests; its table %s the replayed updates", served,
+        total_ops, memcmp(table, expected, sizeof table) == 0 ? "equals" : "DIFFERS FROM");
 
     /* The same operations on a table of atomics in shared memory. */
     job.shared_table = shared_alloc(KEYS * sizeof *job.shared_table);
@@ -1182,12 +1170,12 @@ static bool section_server(const struct options *opt)
         same &= atomic_load(&job.shared_table[k]) == expected[k];
     shared_free(job.shared_table, KEYS * sizeof *job.shared_table);
     say("server: %.3f s, %.0f operations/s", server_s, rate((double)total_ops, server_s));
-    say("shared memory (atomics), same operations: %.3f s, %.0f operations/s, table %s",
-        shared_s, rate((double)total_ops, shared_s), same ? "equal" : "DIFFERENT");
-    say("the server is %.0fx slower", shared_s > 0 && server_s > 0
-                                          ? rate((double)total_ops, shared_s) /
-                                                rate((double)total_ops, server_s)
-                                          : 0);
+    say("shared memory (atomics), same operations: %.3f s, %.0f operations/s, table %s", shared_s,
+        rate((double)total_ops, shared_s), same ? "equal" : "DIFFERENT");
+    say("the server is %.0fx slower",
+        shared_s > 0 && server_s > 0
+            ? rate((double)total_ops, shared_s) / rate((double)total_ops, server_s)
+            : 0);
     explain(opt, "every server operation is a request and a reply through the kernel,");
     explain(opt, "microseconds each; shared memory is a few nanoseconds. In exchange");
     explain(opt, "the server holds any type (Python objects, strings, dicts), needs no");
@@ -1225,30 +1213,14 @@ static void parse(int argc, char **argv, struct options *opt)
     int c;
     while ((c = getopt_long(argc, argv, ":j:n:qh", longs, NULL)) != -1) {
         switch (c) {
-        case 'j':
-            opt->workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
-        case 'n':
-            opt->n = cli_parse_count("-n", optarg, 1, 1000000000);
-            break;
-        case 'q':
-            opt->quiet = true;
-            break;
-        case 'h':
-            usage(stdout);
-            exit(0);
-        case OPT_OPS:
-            opt->ops = cli_parse_count("--ops", optarg, 1, 100000000);
-            break;
-        case OPT_RACE_N:
-            opt->race_n = cli_parse_count("--race-n", optarg, 1, 1000000000);
-            break;
-        case OPT_ARRAY:
-            opt->array_mib = cli_parse_int("--array-mib", optarg, 1, 4096);
-            break;
-        case OPT_SEED:
-            opt->seed = (uint64_t)cli_parse_int("--seed", optarg, 0, LLONG_MAX);
-            break;
+        case 'j': opt->workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case 'n': opt->n = cli_parse_count("-n", optarg, 1, 1000000000); break;
+        case 'q': opt->quiet = true; break;
+        case 'h': usage(stdout); exit(0);
+        case OPT_OPS: opt->ops = cli_parse_count("--ops", optarg, 1, 100000000); break;
+        case OPT_RACE_N: opt->race_n = cli_parse_count("--race-n", optarg, 1, 1000000000); break;
+        case OPT_ARRAY: opt->array_mib = cli_parse_int("--array-mib", optarg, 1, 4096); break;
+        case OPT_SEED: opt->seed = (uint64_t)cli_parse_int("--seed", optarg, 0, LLONG_MAX); break;
         case OPT_SECTION:
             opt->section = -1;
             for (int s = 0; s < SECTION_COUNT; s++)
@@ -1256,16 +1228,12 @@ static void parse(int argc, char **argv, struct options *opt)
                     opt->section = s;
             if (opt->section < 0)
                 usage_error("--section: '%s' is not one of race, fixes, "
-                            "false-sharing, array, named, server", optarg);
+                            "false-sharing, array, named, server",
+                            optarg);
             break;
-        case OPT_HOLD:
-            opt->hold_ms = cli_parse_int("--hold-ms", optarg, 0, 600000);
-            break;
-        case OPT_READER:
-            opt->reader = optarg;
-            break;
-        case ':':
-            usage_error("option '%s' needs a value", argv[optind - 1]);
+        case OPT_HOLD: opt->hold_ms = cli_parse_int("--hold-ms", optarg, 0, 600000); break;
+        case OPT_READER: opt->reader = optarg; break;
+        case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
         default:
             if (optopt)
                 usage_error("unknown option '-%c'", optopt);
@@ -1293,12 +1261,12 @@ int main(int argc, char **argv)
     if (atexit(segment_unlink) != 0)
         die_msg("atexit failed");
 
-    bool (*const sections[])(const struct options *) = {
-        section_race,  section_fixes, section_false_sharing,
-        section_array, section_named, section_server};
+    bool (*const sections[])(const struct options *) = {section_race,          section_fixes,
+                                                        section_false_sharing, section_array,
+                                                        section_named,         section_server};
     int run = 0, failed = 0;
-    say("%d workers, -n %lld, --race-n %lld, %d usable CPUs", opt.workers, opt.n,
-        opt.race_n, cpus_usable());
+    say("%d workers, -n %lld, --race-n %lld, %d usable CPUs", opt.workers, opt.n, opt.race_n,
+        cpus_usable());
     for (int s = 0; s < SECTION_COUNT; s++) {
         if (opt.section >= 0 && opt.section != s)
             continue;
@@ -1309,7 +1277,7 @@ int main(int argc, char **argv)
             cleanup_and_die_of_signal();
     }
     printf("\n");
-    say("done: %d section%s run, %d check%s failed", run, run == 1 ? "" : "s",
-        failed, failed == 1 ? "" : "s");
+    say("done: %d section%s run, %d check%s failed", run, run == 1 ? "" : "s", failed,
+        failed == 1 ? "" : "s");
     return failed ? 1 : 0;
 }

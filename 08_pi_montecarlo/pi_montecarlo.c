@@ -103,44 +103,34 @@ static void count_chunk(const struct pool_chunk *chunk, void *udata)
 
 static void usage(FILE *out)
 {
-    fprintf(
-        out,
-        "Usage: %s [-j W] [-n DARTS] [--seed S] [--same-seed]\n"
-        "          [--serial-fraction F] [--weak] [--csv] [-q]\n"
-        "Estimate pi with DARTS random darts thrown by W worker processes.\n"
-        "  -j, --workers W          worker processes (default: usable CPUs)\n"
-        "  -n DARTS                 darts in all (default 100M; 1e9, 250M, 2G "
-        "work)\n"
-        "      --seed S             random seed (default 1)\n"
-        "      --same-seed          the fork + RNG bug: every worker the same "
-        "stream\n"
-        "      --serial-fraction F  add serial work in the parent: fraction F\n"
-        "                           (0 <= F < 1) of the 1-worker run\n"
-        "      --weak               -n is darts per worker (weak scaling)\n"
-        "      --csv                print "
-        "'workers,darts,seconds,estimate,error'\n"
-        "                           and one line of values\n"
-        "      --crash-task K       block K kills its worker with SIGKILL "
-        "(exit 1)\n"
-        "  -q, --quiet              print the summary line only\n"
-        "  -h, --help               this text\n",
-        report_program());
+    fprintf(out,
+            "Usage: %s [-j W] [-n DARTS] [--seed S] [--same-seed]\n"
+            "          [--serial-fraction F] [--weak] [--csv] [-q]\n"
+            "Estimate pi with DARTS random darts thrown by W worker processes.\n"
+            "  -j, --workers W          worker processes (default: usable CPUs)\n"
+            "  -n DARTS                 darts in all (default 100M; 1e9, 250M, 2G "
+            "work)\n"
+            "      --seed S             random seed (default 1)\n"
+            "      --same-seed          the fork + RNG bug: every worker the same "
+            "stream\n"
+            "      --serial-fraction F  add serial work in the parent: fraction F\n"
+            "                           (0 <= F < 1) of the 1-worker run\n"
+            "      --weak               -n is darts per worker (weak scaling)\n"
+            "      --csv                print "
+            "'workers,darts,seconds,estimate,error'\n"
+            "                           and one line of values\n"
+            "      --crash-task K       block K kills its worker with SIGKILL "
+            "(exit 1)\n"
+            "  -q, --quiet              print the summary line only\n"
+            "  -h, --help               this text\n",
+            report_program());
 }
 
 static struct options parse_options(int argc, char **argv)
 {
-    struct options o = {.workers = cpus_for_pool(),
-                        .darts = 100000000,
-                        .seed = 1,
-                        .crash_task = -1};
-    enum {
-        OPT_SEED = 256,
-        OPT_SAME_SEED,
-        OPT_SERIAL,
-        OPT_WEAK,
-        OPT_CSV,
-        OPT_CRASH
-    };
+    struct options o = {
+        .workers = cpus_for_pool(), .darts = 100000000, .seed = 1, .crash_task = -1};
+    enum { OPT_SEED = 256, OPT_SAME_SEED, OPT_SERIAL, OPT_WEAK, OPT_CSV, OPT_CRASH };
     static const struct option longopts[] = {
         {"workers", required_argument, NULL, 'j'},
         {"seed", required_argument, NULL, OPT_SEED},
@@ -157,23 +147,16 @@ static struct options parse_options(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, ":j:n:qh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'j':
-            o.workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
+        case 'j': o.workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
         case 'n': o.darts = cli_parse_count("-n", optarg, 1, MAX_DARTS); break;
-        case OPT_SEED:
-            o.seed = (uint64_t)cli_parse_int("--seed", optarg, 0, INT64_MAX);
-            break;
+        case OPT_SEED: o.seed = (uint64_t)cli_parse_int("--seed", optarg, 0, INT64_MAX); break;
         case OPT_SAME_SEED: o.same_seed = true; break;
         case OPT_SERIAL:
-            o.serial_fraction =
-                cli_parse_real("--serial-fraction", optarg, 0.0, 1.0, 1);
+            o.serial_fraction = cli_parse_real("--serial-fraction", optarg, 0.0, 1.0, 1);
             break;
         case OPT_WEAK: o.weak = true; break;
         case OPT_CSV: o.csv = true; break;
-        case OPT_CRASH:
-            o.crash_task = cli_parse_int("--crash-task", optarg, 0, MAX_DARTS);
-            break;
+        case OPT_CRASH: o.crash_task = cli_parse_int("--crash-task", optarg, 0, MAX_DARTS); break;
         case 'q': o.quiet = true; break;
         case 'h': usage(stdout); exit(0);
         case ':': usage_error("%s: missing value", argv[optind - 1]);
@@ -186,8 +169,8 @@ static struct options parse_options(int argc, char **argv)
     if (optind < argc)
         usage_error("unexpected argument '%s'", argv[optind]);
     if (o.weak && o.darts * o.workers > MAX_DARTS)
-        usage_error("--weak: %lld darts x %d workers is more than %lld",
-                    o.darts, o.workers, MAX_DARTS);
+        usage_error("--weak: %lld darts x %d workers is more than %lld", o.darts, o.workers,
+                    MAX_DARTS);
     return o;
 }
 
@@ -220,8 +203,7 @@ int main(int argc, char **argv)
         double t0 = timing_now();
         for (size_t k = 0; k < tasks; k++) {
             blocks[k].start = r;
-            blocks[k].darts =
-                k + 1 < tasks ? BLOCK_DARTS : total - (uint64_t)k * BLOCK_DARTS;
+            blocks[k].darts = k + 1 < tasks ? BLOCK_DARTS : total - (uint64_t)k * BLOCK_DARTS;
             rng_jump(&r);
         }
         jump_seconds = timing_now() - t0;
@@ -249,12 +231,11 @@ int main(int argc, char **argv)
      * as make fraction F of a 1-worker run (F/(1-F) x the darts that one
      * worker throws). Darts, not a timed spin, so that the ratio holds on
      * any machine and under any load. The result is discarded. */
-    uint64_t serial_darts = (uint64_t)llround(
-        o.serial_fraction / (1.0 - o.serial_fraction) * (double)o.darts);
+    uint64_t serial_darts =
+        (uint64_t)llround(o.serial_fraction / (1.0 - o.serial_fraction) * (double)o.darts);
 
     if (narrate) {
-        printf("[parent %ld] pi by Monte Carlo: %" PRIu64
-               " darts, %d worker%s, "
+        printf("[parent %ld] pi by Monte Carlo: %" PRIu64 " darts, %d worker%s, "
                "seed %" PRIu64 "%s\n",
                me, total, o.workers, o.workers == 1 ? "" : "s", o.seed,
                o.weak ? " (weak scaling: -n darts per worker)" : "");
@@ -265,8 +246,7 @@ int main(int argc, char **argv)
                    me, tasks, tasks == 1 ? "" : "s", BLOCK_DARTS);
             printf("[parent %ld] %zu jumps of 2^128 steps took %.3f ms "
                    "(%.2f us each)\n",
-                   me, tasks, jump_seconds * 1e3,
-                   jump_seconds * 1e6 / (double)tasks);
+                   me, tasks, jump_seconds * 1e3, jump_seconds * 1e6 / (double)tasks);
             printf("[parent %ld] so the estimate depends on the seed and the "
                    "darts, not on -j\n",
                    me);
@@ -279,11 +259,9 @@ int main(int argc, char **argv)
                    me);
         }
         if (serial_darts > 0)
-            printf(
-                "[parent %ld] --serial-fraction %g: the parent throws %" PRIu64
-                " dart%s alone first\n",
-                me, o.serial_fraction, serial_darts,
-                serial_darts == 1 ? "" : "s");
+            printf("[parent %ld] --serial-fraction %g: the parent throws %" PRIu64
+                   " dart%s alone first\n",
+                   me, o.serial_fraction, serial_darts, serial_darts == 1 ? "" : "s");
     }
 
     /* ---- Pool(W).map(throw, blocks), timed ---------------------------- */
@@ -291,8 +269,8 @@ int main(int argc, char **argv)
      * workers before dying of the signal (no zombie, no orphan). */
     interrupt_install();
     fflush(stdout); /* the workers are forked with a copy of the buffer */
-    struct pool *pool = pool_create(&(struct pool_options){
-        .workers = o.workers, .task_udata = &o.crash_task});
+    struct pool *pool =
+        pool_create(&(struct pool_options){.workers = o.workers, .task_udata = &o.crash_task});
     if (pool == NULL)
         die("pool_create");
     uint64_t *hits = malloc(tasks * sizeof *hits);
@@ -301,8 +279,7 @@ int main(int argc, char **argv)
     pid_t *pid_by_worker = calloc((size_t)o.workers, sizeof(pid_t));
     if (!hits || !blocks_by_worker || !darts_by_worker || !pid_by_worker)
         die("malloc");
-    struct tally tally = {blocks, blocks_by_worker, darts_by_worker,
-                          pid_by_worker};
+    struct tally tally = {blocks, blocks_by_worker, darts_by_worker, pid_by_worker};
 
     double t0 = timing_now();
     if (serial_darts > 0) {
@@ -314,11 +291,9 @@ int main(int argc, char **argv)
     /* chunksize 1: each block is a task of its own, so the workers stay
      * evenly loaded even when the worker count does not divide the blocks;
      * the pool batches the small messages. */
-    if (pool_map(pool, throw_block, blocks, tasks, sizeof *blocks, hits,
-                 sizeof *hits,
-                 &(struct pool_map_options){.chunksize = 1,
-                                            .on_chunk = count_chunk,
-                                            .udata = &tally}) != 0) {
+    if (pool_map(pool, throw_block, blocks, tasks, sizeof *blocks, hits, sizeof *hits,
+                 &(struct pool_map_options){
+                     .chunksize = 1, .on_chunk = count_chunk, .udata = &tally}) != 0) {
         bool interrupted = interrupt_requested();
         if (!interrupted)
             fprintf(stderr, "%s: map failed: %s\n", report_program(),
@@ -354,15 +329,13 @@ int main(int argc, char **argv)
 
     if (o.csv) {
         printf("workers,darts,seconds,estimate,error\n");
-        printf("%d,%" PRIu64 ",%.6f,%.10f,%.10f\n", o.workers, total, seconds,
-               estimate, error);
+        printf("%d,%" PRIu64 ",%.6f,%.10f,%.10f\n", o.workers, total, seconds, estimate, error);
     } else if (narrate) {
         printf("== throwing ==\n");
         for (int w = 0; w < o.workers; w++)
-            printf("[parent %ld] worker %d (pid %ld): %ld block%s, %" PRIu64
-                   " darts\n",
-                   me, w, (long)pid_by_worker[w], blocks_by_worker[w],
-                   blocks_by_worker[w] == 1 ? "" : "s", darts_by_worker[w]);
+            printf("[parent %ld] worker %d (pid %ld): %ld block%s, %" PRIu64 " darts\n", me, w,
+                   (long)pid_by_worker[w], blocks_by_worker[w], blocks_by_worker[w] == 1 ? "" : "s",
+                   darts_by_worker[w]);
         printf("== result ==\n");
         printf("[parent %ld] %" PRIu64 " of %" PRIu64 " darts inside: "
                "pi ~ %.7f\n",
@@ -374,8 +347,8 @@ int main(int argc, char **argv)
             printf("[parent %ld] but only %" PRIu64 " of those darts were "
                    "different: the error of %" PRIu64 " darts\n",
                    me, blocks[0].darts, blocks[0].darts);
-        printf("[parent %ld] %.3f s, %.1f million darts/s with %d worker%s\n",
-               me, seconds, rate / 1e6, o.workers, o.workers == 1 ? "" : "s");
+        printf("[parent %ld] %.3f s, %.1f million darts/s with %d worker%s\n", me, seconds,
+               rate / 1e6, o.workers, o.workers == 1 ? "" : "s");
     }
     if (!o.csv)
         printf("%s: pi ~ %.7f (error %.7f) from %" PRIu64 " darts in %.3f s "

@@ -106,9 +106,7 @@ static struct options parse_options(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":n:qh", longopts, NULL)) != -1) {
         switch (c) {
         case 'n': o.darts = cli_parse_count("-n", optarg, 1, MAX_DARTS); break;
-        case OPT_SEED:
-            o.seed = (uint64_t)cli_parse_int("--seed", optarg, 0, INT64_MAX);
-            break;
+        case OPT_SEED: o.seed = (uint64_t)cli_parse_int("--seed", optarg, 0, INT64_MAX); break;
         case OPT_CSV: o.csv = true; break;
         case 'q': o.quiet = true; break;
         case 'h': o.help = true; return o;
@@ -233,8 +231,7 @@ int main(int argc, char **argv)
         if (reports == NULL)
             die("malloc");
     }
-    MPI_Gather(&me, (int)sizeof me, MPI_BYTE, reports, (int)sizeof me, MPI_BYTE,
-               0, MPI_COMM_WORLD);
+    MPI_Gather(&me, (int)sizeof me, MPI_BYTE, reports, (int)sizeof me, MPI_BYTE, 0, MPI_COMM_WORLD);
 
     /* ---- the cost model: one reduce, next to the work ----------------- */
     /* Time more reduces of the same 8 bytes, each started together (after
@@ -263,8 +260,7 @@ int main(int argc, char **argv)
         const char *s = ranks == 1 ? "" : "s";
         if (o.csv) {
             printf("workers,darts,seconds,estimate,error\n");
-            printf("%d,%" PRIu64 ",%.6f,%.10f,%.10f\n", ranks, total, seconds,
-                   estimate, error);
+            printf("%d,%" PRIu64 ",%.6f,%.10f,%.10f\n", ranks, total, seconds, estimate, error);
         } else if (!o.quiet) {
             printf("[rank 0 pid %ld] pi by Monte Carlo with MPI: %" PRIu64
                    " darts, %d rank%s, seed %" PRIu64 "\n",
@@ -286,13 +282,11 @@ int main(int argc, char **argv)
                 if (t->blocks == 0) /* more ranks than blocks */
                     printf("no blocks to throw\n");
                 else if (t->blocks == 1)
-                    printf("block %" PRIu64 ", %" PRIu64 " darts in %.3f s\n",
-                           t->first_block, t->darts, t->seconds);
-                else
-                    printf("blocks %" PRIu64 " to %" PRIu64 ", %" PRIu64
-                           " darts in %.3f s\n",
-                           t->first_block, t->first_block + t->blocks - 1,
+                    printf("block %" PRIu64 ", %" PRIu64 " darts in %.3f s\n", t->first_block,
                            t->darts, t->seconds);
+                else
+                    printf("blocks %" PRIu64 " to %" PRIu64 ", %" PRIu64 " darts in %.3f s\n",
+                           t->first_block, t->first_block + t->blocks - 1, t->darts, t->seconds);
             }
             printf("== result (MPI_Reduce summed the hits on rank 0) ==\n");
             printf("[rank 0 pid %ld] %" PRIu64 " of %" PRIu64 " darts inside: "
@@ -308,17 +302,15 @@ int main(int argc, char **argv)
              * one rank: at 10 % of it, efficiency is down to about 0.9. */
             double rank_rate = rate / ranks; /* darts/s of one rank */
             printf("== cost model: communication against work ==\n");
-            printf(
-                "[rank 0 pid %ld] one MPI_Reduce of 8 bytes: %.1f us (median "
-                "of %d); the work of one rank: %.3f s\n",
-                me.pid, reduce_seconds * 1e6, REDUCE_ROUNDS, seconds);
+            printf("[rank 0 pid %ld] one MPI_Reduce of 8 bytes: %.1f us (median "
+                   "of %d); the work of one rank: %.3f s\n",
+                   me.pid, reduce_seconds * 1e6, REDUCE_ROUNDS, seconds);
             printf("[rank 0 pid %ld] the reduce would cost 10 %% of the work "
                    "below about %.0f darts per rank\n",
                    me.pid, 10 * reduce_seconds * rank_rate);
         }
         if (!o.csv)
-            printf("%s: pi ~ %.7f (error %.7f) from %" PRIu64
-                   " darts in %.3f s "
+            printf("%s: pi ~ %.7f (error %.7f) from %" PRIu64 " darts in %.3f s "
                    "with %d rank%s\n",
                    report_program(), estimate, error, total, seconds, ranks, s);
         free(reports);

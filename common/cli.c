@@ -18,16 +18,13 @@ static void refuse_blank(const char *option, const char *text)
         usage_error("%s: '%s' is not a whole number", option, text);
 }
 
-static void check_range(const char *option, long long value, long long min,
-                        long long max)
+static void check_range(const char *option, long long value, long long min, long long max)
 {
     if (value < min || value > max)
-        usage_error("%s: %lld is out of range (%lld to %lld)", option, value,
-                    min, max);
+        usage_error("%s: %lld is out of range (%lld to %lld)", option, value, min, max);
 }
 
-long long cli_parse_int(const char *option, const char *text, long long min,
-                        long long max)
+long long cli_parse_int(const char *option, const char *text, long long min, long long max)
 {
     refuse_blank(option, text);
     char *end;
@@ -36,14 +33,12 @@ long long cli_parse_int(const char *option, const char *text, long long min,
     if (end == text || *end != '\0')
         usage_error("%s: '%s' is not a whole number", option, text);
     if (errno == ERANGE)
-        usage_error("%s: '%s' is too large (%lld to %lld)", option, text, min,
-                    max);
+        usage_error("%s: '%s' is too large (%lld to %lld)", option, text, min, max);
     check_range(option, value, min, max);
     return value;
 }
 
-long long cli_parse_count(const char *option, const char *text, long long min,
-                          long long max)
+long long cli_parse_count(const char *option, const char *text, long long min, long long max)
 {
     refuse_blank(option, text);
     char *end;
@@ -71,14 +66,11 @@ long long cli_parse_count(const char *option, const char *text, long long min,
     default: break;
     }
     if (*end != '\0' || !isfinite(value))
-        usage_error("%s: '%s' is not a count (examples: 1000, 250K, 1e9)",
-                    option, text);
+        usage_error("%s: '%s' is not a count (examples: 1000, 250K, 1e9)", option, text);
     value *= scale;
     /* 2^63 is exactly representable: anything at or past it overflows. */
-    if (errno == ERANGE || value >= 9223372036854775808.0 ||
-        value < -9223372036854775808.0)
-        usage_error("%s: '%s' is too large (%lld to %lld)", option, text, min,
-                    max);
+    if (errno == ERANGE || value >= 9223372036854775808.0 || value < -9223372036854775808.0)
+        usage_error("%s: '%s' is too large (%lld to %lld)", option, text, min, max);
     /* 2.05 x 1e6 is 2049999.9999999998 in binary floating point: a count
      * that is whole to within a few units in the last place is whole. */
     double whole = nearbyint(value);
@@ -90,8 +82,8 @@ long long cli_parse_count(const char *option, const char *text, long long min,
     return (long long)value;
 }
 
-double cli_parse_real(const char *option, const char *text, double min,
-                      double max, int max_excluded)
+double cli_parse_real(const char *option, const char *text, double min, double max,
+                      int max_excluded)
 {
     refuse_blank(option, text);
     char *end;

@@ -16,16 +16,14 @@
 #define FORKLORE_CLI_H
 
 /* A whole number in [min, max] (decimal; leading/trailing spaces refused). */
-long long cli_parse_int(const char *option, const char *text, long long min,
-                        long long max);
+long long cli_parse_int(const char *option, const char *text, long long min, long long max);
 
 /* A count that may be written short: "250000", "250K", "250M", "2G", "1e9",
  * "2.5e6" (the value must be a whole number; K, M, G are 10^3, 10^6, 10^9). */
-long long cli_parse_count(const char *option, const char *text, long long min,
-                          long long max);
+long long cli_parse_count(const char *option, const char *text, long long min, long long max);
 
 /* A real number in [min, max], or in [min, max) when max_excluded is true. */
-double cli_parse_real(const char *option, const char *text, double min,
-                      double max, int max_excluded);
+double cli_parse_real(const char *option, const char *text, double min, double max,
+                      int max_excluded);
 
 #endif

@@ -40,8 +40,7 @@ void interrupt_install(void)
             /* non-blocking: the handler must never wait; close-on-exec:
              * programs we start have no use for it */
             int flags = fcntl(self_pipe[i], F_GETFL);
-            if (flags < 0 ||
-                fcntl(self_pipe[i], F_SETFL, flags | O_NONBLOCK) != 0 ||
+            if (flags < 0 || fcntl(self_pipe[i], F_SETFL, flags | O_NONBLOCK) != 0 ||
                 fcntl(self_pipe[i], F_SETFD, FD_CLOEXEC) != 0)
                 die("fcntl");
         }

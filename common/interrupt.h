@@ -42,7 +42,6 @@ int interrupt_fd(void);
 
 /* Restore the default action and raise the signal that arrived: the
  * process dies of it. Call after cleaning up. */
-_Noreturn void interrupt_exit(void)
-    __attribute__((noreturn)); /* see report.h */
+_Noreturn void interrupt_exit(void) __attribute__((noreturn)); /* see report.h */
 
 #endif

@@ -64,9 +64,9 @@ struct pool_async {
     const unsigned char *args;
     unsigned char *results;
     size_t items, arg_size, result_size, chunksize, chunks;
-    size_t base_index; /* task->index of item 0 */
-    size_t next_chunk; /* the first chunk never sent */
-    size_t *resend;    /* chunks to send again: their worker died */
+    size_t base_index;                    /* task->index of item 0 */
+    size_t next_chunk;                    /* the first chunk never sent */
+    size_t *resend;                       /* chunks to send again: their worker died */
     size_t resend_count, resend_capacity; /* before it started them */
     size_t chunks_done;
     size_t inflight; /* chunks sent, result not yet back */
@@ -93,8 +93,8 @@ struct inflight {
 };
 
 struct worker {
-    pid_t pid; /* 0: no process in this slot */
-    int fd;    /* the parent's end of the socket pair */
+    pid_t pid;                          /* 0: no process in this slot */
+    int fd;                             /* the parent's end of the socket pair */
     struct inflight sent[PIPELINE_MAX]; /* a ring, oldest at head */
     size_t head, count, bytes;
     unsigned tasks_sent; /* since this process started */
@@ -212,8 +212,7 @@ static void reap(pid_t pid, int *status)
 }
 
 static void unlink_dispatch(struct pool *pool, struct pool_async *job);
-static void fail_job(struct pool_async *job, const struct pool_failure *f,
-                     bool run_callback);
+static void fail_job(struct pool_async *job, const struct pool_failure *f, bool run_callback);
 static void free_job_if_finished(struct pool_async *job);
 
 /* A callback may release the very job it is called for: the pool pins a job
@@ -236,8 +235,7 @@ static void push_resend(struct pool *pool, struct pool_async *job, size_t chunk)
         size_t *grown = realloc(job->resend, capacity * sizeof *grown);
         if (grown == NULL) {
             struct pool_failure f = {.cause = POOL_TASK_ERROR, .worker = -1};
-            snprintf(f.message, sizeof f.message,
-                     "out of memory while rescheduling a task");
+            snprintf(f.message, sizeof f.message, "out of memory while rescheduling a task");
             fail_job(job, &f, true);
             return;
         }
@@ -265,23 +263,20 @@ static void describe_death(struct pool_failure *f, int status)
         f->cause = POOL_WORKER_EXITED;
         f->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     }
-    snprintf(f->message, sizeof f->message,
-             "task %zu failed: worker %d (pid %ld) %s%s", f->index, f->worker,
-             (long)f->pid, WIFSIGNALED(status) ? "was " : "",
+    snprintf(f->message, sizeof f->message, "task %zu failed: worker %d (pid %ld) %s%s", f->index,
+             f->worker, (long)f->pid, WIFSIGNALED(status) ? "was " : "",
              wait_describe(status, how, sizeof how));
 }
 
-static void fail_all_running(struct pool *pool, const char *why,
-                             enum pool_failure_cause cause, bool callbacks)
+static void fail_all_running(struct pool *pool, const char *why, enum pool_failure_cause cause,
+                             bool callbacks)
 {
     struct pool_async *next;
     for (struct pool_async *job = pool->first_job; job; job = next) {
         pin(job);
         if (job->state == JOB_RUNNING) {
-            struct pool_failure f = {
-                .cause = cause, .index = job->base_index, .worker = -1};
-            snprintf(f.message, sizeof f.message, "task %zu failed: %s",
-                     job->base_index, why);
+            struct pool_failure f = {.cause = cause, .index = job->base_index, .worker = -1};
+            snprintf(f.message, sizeof f.message, "task %zu failed: %s", job->base_index, why);
             fail_job(job, &f, callbacks);
         }
         next = job->next; /* after the callback, which may free others */
@@ -302,8 +297,7 @@ static void worker_gone(struct pool *pool, int w)
     pid_t pid = wk->pid;
     wk->pid = 0;
     bool died_in_task = board->job_id != 0;
-    bool retired = wk->count == 0 && WIFEXITED(status) &&
-                   WEXITSTATUS(status) == 0 &&
+    bool retired = wk->count == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
                    pool->options.max_tasks_per_worker > 0 &&
                    wk->tasks_done >= pool->options.max_tasks_per_worker;
 
@@ -319,12 +313,10 @@ static void worker_gone(struct pool *pool, int w)
         struct inflight *slot = &wk->sent[(wk->head + i) % PIPELINE_MAX];
         struct pool_async *job = slot->job;
         job->inflight--;
-        bool running_this = died_in_task && board->job_id == job->id &&
-                            board->chunk == slot->chunk;
+        bool running_this = died_in_task && board->job_id == job->id && board->chunk == slot->chunk;
         pin(job);
         if (running_this && job->state == JOB_RUNNING) {
-            struct pool_failure f = {
-                .worker = w, .pid = pid, .index = board->item};
+            struct pool_failure f = {.worker = w, .pid = pid, .index = board->item};
             describe_death(&f, status);
             fail_job(job, &f, true);
         } else if (job->state == JOB_RUNNING) {
@@ -339,11 +331,9 @@ static void worker_gone(struct pool *pool, int w)
         return;
     /* A worker that dies before running anything (a crashing initializer,
      * say) would be replaced forever: stop after a few in a row. */
-    pool->startup_deaths = (!died_in_task && wk->tasks_done == 0 && !retired)
-                               ? pool->startup_deaths + 1
-                               : 0;
-    if (pool->startup_deaths > 2 * (unsigned)pool->nworkers + 2 ||
-        spawn_worker(pool, w) != 0) {
+    pool->startup_deaths =
+        (!died_in_task && wk->tasks_done == 0 && !retired) ? pool->startup_deaths + 1 : 0;
+    if (pool->startup_deaths > 2 * (unsigned)pool->nworkers + 2 || spawn_worker(pool, w) != 0) {
         char how[64];
         char why[128];
         snprintf(why, sizeof why, "cannot keep workers running (last one %s)",
@@ -374,8 +364,7 @@ static void run_callback(struct pool_async *job)
     pool->in_callback = false;
 }
 
-static void fail_job(struct pool_async *job, const struct pool_failure *f,
-                     bool run_callback)
+static void fail_job(struct pool_async *job, const struct pool_failure *f, bool run_callback)
 {
     struct pool *pool = job->pool;
     job->failure = *f;
@@ -410,8 +399,7 @@ static void free_job(struct pool_async *job)
 /* A released job goes once nothing refers to it any more. */
 static void free_job_if_finished(struct pool_async *job)
 {
-    if (job->released && job->state != JOB_RUNNING && job->inflight == 0 &&
-        job->pins == 0)
+    if (job->released && job->state != JOB_RUNNING && job->inflight == 0 && job->pins == 0)
         free_job(job);
 }
 
@@ -424,14 +412,12 @@ static int timing_slot(const struct pool *pool, pool_task_fn fn)
     return -1;
 }
 
-static void note_task_time(struct pool *pool, pool_task_fn fn,
-                           const struct wire_result *r)
+static void note_task_time(struct pool *pool, pool_task_fn fn, const struct wire_result *r)
 {
     double seconds = (double)(r->finished_ns - r->started_ns) / 1e9;
     int i = timing_slot(pool, fn);
     if (i >= 0) {
-        pool->timing[i].seconds =
-            0.75 * pool->timing[i].seconds + 0.25 * seconds;
+        pool->timing[i].seconds = 0.75 * pool->timing[i].seconds + 0.25 * seconds;
         return;
     }
     i = (int)(pool->next_timing++ % TIMED_FUNCTIONS);
@@ -471,12 +457,10 @@ static void handle_result(struct pool *pool, int w, const struct wire_result *r,
     if (job->state == JOB_RUNNING) {
         size_t offset = slot.chunk * job->chunksize;
         if (r->failed) {
-            struct pool_failure f = {.cause = POOL_TASK_ERROR,
-                                     .index = r->failed_index,
-                                     .worker = w,
-                                     .pid = wk->pid};
-            snprintf(f.message, sizeof f.message, "task %zu failed: %s",
-                     (size_t)r->failed_index, (const char *)payload);
+            struct pool_failure f = {
+                .cause = POOL_TASK_ERROR, .index = r->failed_index, .worker = w, .pid = wk->pid};
+            snprintf(f.message, sizeof f.message, "task %zu failed: %s", (size_t)r->failed_index,
+                     (const char *)payload);
             fail_job(job, &f, true);
         } else {
             /* map_async refuses NULL arrays, apply_async owns its own */
@@ -511,14 +495,12 @@ static void handle_result(struct pool *pool, int w, const struct wire_result *r,
 
 /* Where a large successful result should land, or NULL to go through the
  * buffer (small, failed, or for a job that no longer wants it). */
-static unsigned char *direct_destination(const struct worker *wk,
-                                         const struct wire_result *r)
+static unsigned char *direct_destination(const struct worker *wk, const struct wire_result *r)
 {
     const struct inflight *slot = &wk->sent[wk->head];
     const struct pool_async *job = slot->job;
-    if (r->failed || r->payload <= INFLIGHT_BYTES_MAX ||
-        job->state != JOB_RUNNING || job->id != r->job_id ||
-        slot->chunk != r->chunk)
+    if (r->failed || r->payload <= INFLIGHT_BYTES_MAX || job->state != JOB_RUNNING ||
+        job->id != r->job_id || slot->chunk != r->chunk)
         return NULL;
     return job->results + slot->chunk * job->chunksize * job->result_size;
 }
@@ -558,8 +540,7 @@ static void read_worker(struct pool *pool, int w)
             wire_consume(&wk->in, sizeof r + have);
             unsigned char padding[WIRE_ALIGN];
             size_t pad = size - sizeof r - r.payload;
-            size_t pad_here =
-                wire_filled(&wk->in) < pad ? wire_filled(&wk->in) : pad;
+            size_t pad_here = wire_filled(&wk->in) < pad ? wire_filled(&wk->in) : pad;
             wire_consume(&wk->in, pad_here);
             if (wire_recv_exact(wk->fd, dest + have, r.payload - have) != 0 ||
                 wire_recv_exact(wk->fd, padding, pad - pad_here) != 0) {
@@ -606,8 +587,7 @@ static void unlink_dispatch(struct pool *pool, struct pool_async *job)
 
 static bool has_chunk_to_send(const struct pool_async *job)
 {
-    return job->state == JOB_RUNNING &&
-           (job->resend_count > 0 || job->next_chunk < job->chunks);
+    return job->state == JOB_RUNNING && (job->resend_count > 0 || job->next_chunk < job->chunks);
 }
 
 static size_t take_chunk(struct pool_async *job)
@@ -626,8 +606,7 @@ static size_t chunk_items(const struct pool_async *job, size_t chunk)
 
 /* The least busy worker that may take a chunk of job of `bytes` more, or
  * -1 when none may. */
-static int pick_worker(struct pool *pool, const struct pool_async *job,
-                       size_t bytes)
+static int pick_worker(struct pool *pool, const struct pool_async *job, size_t bytes)
 {
     size_t depth = pipeline_depth(pool, job->fn);
     unsigned max_tasks = pool->options.max_tasks_per_worker;
@@ -692,8 +671,7 @@ static void dispatch(struct pool *pool)
             unlink_dispatch(pool, job);
             continue;
         }
-        size_t next = job->resend_count > 0 ? job->resend[job->resend_count - 1]
-                                            : job->next_chunk;
+        size_t next = job->resend_count > 0 ? job->resend[job->resend_count - 1] : job->next_chunk;
         int w = pick_worker(pool, job, chunk_items(job, next) * job->arg_size);
         if (w < 0 || send_chunk(pool, w, job) != 0)
             break;
@@ -701,8 +679,7 @@ static void dispatch(struct pool *pool)
     for (int w = 0; w < pool->nworkers; w++) {
         struct worker *wk = &pool->workers[w];
         /* A failed send means the worker is gone; poll() will say so. */
-        if (wk->pid != 0 && wire_filled(&wk->out) > 0 &&
-            wire_flush(wk->fd, &wk->out) != 0)
+        if (wk->pid != 0 && wire_filled(&wk->out) > 0 && wire_flush(wk->fd, &wk->out) != 0)
             wk->out.start = wk->out.end = 0;
     }
 }
@@ -723,14 +700,12 @@ static int pump(struct pool *pool, double timeout)
     int n = 0;
     for (int w = 0; w < pool->nworkers; w++) {
         if (pool->workers[w].pid != 0) {
-            fds[n] =
-                (struct pollfd){.fd = pool->workers[w].fd, .events = POLLIN};
+            fds[n] = (struct pollfd){.fd = pool->workers[w].fd, .events = POLLIN};
             which[n++] = w;
         }
     }
     if (n == 0) { /* no worker left to wait for */
-        fail_all_running(pool, "the pool has no workers", POOL_TERMINATED,
-                         true);
+        fail_all_running(pool, "the pool has no workers", POOL_TERMINATED, true);
         pool->terminate_requested = false; /* nothing left to terminate */
         return 0;
     }
@@ -738,8 +713,7 @@ static int pump(struct pool *pool, double timeout)
      * above but before poll() starts to sleep. */
     int watched = n;
     if (interrupt_fd() >= 0)
-        fds[watched++] =
-            (struct pollfd){.fd = interrupt_fd(), .events = POLLIN};
+        fds[watched++] = (struct pollfd){.fd = interrupt_fd(), .events = POLLIN};
     int ms = timeout < 0 ? -1 : (int)ceil(timeout * 1000);
     int ready = poll(fds, (nfds_t)watched, ms);
     if (ready < 0)
@@ -787,11 +761,10 @@ struct pool *pool_create(const struct pool_options *options)
     pool->polled = calloc((size_t)opts.workers + 1, sizeof *pool->polled);
     pool->polled_worker = calloc((size_t)opts.workers, sizeof(int));
     /* The scoreboard must be shared, so it is mapped before any fork. */
-    pool->board =
-        mmap(NULL, (size_t)opts.workers * sizeof *pool->board,
-             PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (pool->workers == NULL || pool->polled == NULL ||
-        pool->polled_worker == NULL || pool->board == MAP_FAILED) {
+    pool->board = mmap(NULL, (size_t)opts.workers * sizeof *pool->board, PROT_READ | PROT_WRITE,
+                       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (pool->workers == NULL || pool->polled == NULL || pool->polled_worker == NULL ||
+        pool->board == MAP_FAILED) {
         int saved = errno;
         if (pool->board != MAP_FAILED)
             munmap(pool->board, (size_t)opts.workers * sizeof *pool->board);
@@ -828,8 +801,7 @@ static void stop_workers(struct pool *pool)
             continue;
         /* An explicit goodbye, not just closing the socket: a worker of
          * another pool may hold a copy of our end, so EOF might never come. */
-        if (wire_append(&wk->out, &bye, sizeof bye) != 0 ||
-            wire_flush(wk->fd, &wk->out) != 0)
+        if (wire_append(&wk->out, &bye, sizeof bye) != 0 || wire_flush(wk->fd, &wk->out) != 0)
             kill(wk->pid, SIGKILL);
     }
     for (int w = 0; w < pool->nworkers; w++) {
@@ -941,8 +913,7 @@ void pool_destroy(struct pool *pool)
     free(pool);
 }
 
-static struct pool_async *new_job(struct pool *pool, pool_task_fn fn,
-                                  size_t items, size_t arg_size,
+static struct pool_async *new_job(struct pool *pool, pool_task_fn fn, size_t items, size_t arg_size,
                                   size_t result_size)
 {
     if (pool->closed || fn == NULL || arg_size == 0 || result_size == 0) {
@@ -984,10 +955,8 @@ static void start_job(struct pool *pool, struct pool_async *job)
     dispatch(pool); /* the workers can start while the caller goes on */
 }
 
-struct pool_async *pool_map_async(struct pool *pool, pool_task_fn fn,
-                                  const void *args, size_t items,
-                                  size_t arg_size, void *results,
-                                  size_t result_size,
+struct pool_async *pool_map_async(struct pool *pool, pool_task_fn fn, const void *args,
+                                  size_t items, size_t arg_size, void *results, size_t result_size,
                                   const struct pool_map_options *options)
 {
     if (items > 0 && (args == NULL || results == NULL)) {
@@ -1000,11 +969,9 @@ struct pool_async *pool_map_async(struct pool *pool, pool_task_fn fn,
     job->is_map = true;
     job->args = args;
     job->results = results;
-    job->chunksize = options && options->chunksize
-                         ? options->chunksize
-                         : pool_default_chunksize(items, pool->nworkers);
-    job->chunks =
-        job->chunksize ? (items + job->chunksize - 1) / job->chunksize : 0;
+    job->chunksize = options && options->chunksize ? options->chunksize
+                                                   : pool_default_chunksize(items, pool->nworkers);
+    job->chunks = job->chunksize ? (items + job->chunksize - 1) / job->chunksize : 0;
     if (options) {
         job->on_chunk = options->on_chunk;
         job->chunk_udata = options->udata;
@@ -1014,8 +981,7 @@ struct pool_async *pool_map_async(struct pool *pool, pool_task_fn fn,
 }
 
 /* Wait for a job the caller will not see again, keeping its failure. */
-static int wait_and_release(struct pool *pool, struct pool_async *job,
-                            void *result)
+static int wait_and_release(struct pool *pool, struct pool_async *job, void *result)
 {
     int rc = pool_async_get(job, result, POOL_FOREVER);
     int saved = errno;
@@ -1033,23 +999,21 @@ static int wait_and_release(struct pool *pool, struct pool_async *job,
     return rc;
 }
 
-int pool_map(struct pool *pool, pool_task_fn fn, const void *args, size_t items,
-             size_t arg_size, void *results, size_t result_size,
-             const struct pool_map_options *options)
+int pool_map(struct pool *pool, pool_task_fn fn, const void *args, size_t items, size_t arg_size,
+             void *results, size_t result_size, const struct pool_map_options *options)
 {
-    struct pool_async *job = pool_map_async(pool, fn, args, items, arg_size,
-                                            results, result_size, options);
+    struct pool_async *job =
+        pool_map_async(pool, fn, args, items, arg_size, results, result_size, options);
     if (job == NULL)
         return -1;
     return wait_and_release(pool, job, NULL);
 }
 
-int pool_starmap(struct pool *pool, pool_task_fn fn, const void *args,
-                 size_t items, size_t arg_size, void *results,
-                 size_t result_size, const struct pool_map_options *options)
+int pool_starmap(struct pool *pool, pool_task_fn fn, const void *args, size_t items,
+                 size_t arg_size, void *results, size_t result_size,
+                 const struct pool_map_options *options)
 {
-    return pool_map(pool, fn, args, items, arg_size, results, result_size,
-                    options);
+    return pool_map(pool, fn, args, items, arg_size, results, result_size, options);
 }
 
 const struct pool_failure *pool_last_failure(const struct pool *pool)
@@ -1057,9 +1021,8 @@ const struct pool_failure *pool_last_failure(const struct pool *pool)
     return &pool->last_failure;
 }
 
-struct pool_async *pool_apply_async(struct pool *pool, pool_task_fn fn,
-                                    const void *arg, size_t arg_size,
-                                    size_t result_size,
+struct pool_async *pool_apply_async(struct pool *pool, pool_task_fn fn, const void *arg,
+                                    size_t arg_size, size_t result_size,
                                     const struct pool_apply_options *options)
 {
     struct pool_async *job = new_job(pool, fn, 1, arg_size, result_size);
@@ -1087,11 +1050,10 @@ struct pool_async *pool_apply_async(struct pool *pool, pool_task_fn fn,
     return job;
 }
 
-int pool_apply(struct pool *pool, pool_task_fn fn, const void *arg,
-               size_t arg_size, void *result, size_t result_size)
+int pool_apply(struct pool *pool, pool_task_fn fn, const void *arg, size_t arg_size, void *result,
+               size_t result_size)
 {
-    struct pool_async *job =
-        pool_apply_async(pool, fn, arg, arg_size, result_size, NULL);
+    struct pool_async *job = pool_apply_async(pool, fn, arg, arg_size, result_size, NULL);
     if (job == NULL)
         return -1;
     return wait_and_release(pool, job, result);
@@ -1111,8 +1073,7 @@ int pool_async_wait(struct pool_async *job, double timeout)
             left = 0;
         if (pump(pool, left) != 0)
             return -1;
-        if (job->state == JOB_RUNNING && timeout >= 0 &&
-            timing_now() >= deadline) {
+        if (job->state == JOB_RUNNING && timeout >= 0 && timing_now() >= deadline) {
             errno = ETIMEDOUT;
             return -1;
         }

@@ -100,8 +100,7 @@ struct pool_task {
  * bytes, `result` to room for result_size bytes that are copied back to the
  * parent. Return 0 on success, non-zero for failure.
  */
-typedef int (*pool_task_fn)(const void *arg, void *result,
-                            struct pool_task *task);
+typedef int (*pool_task_fn)(const void *arg, void *result, struct pool_task *task);
 
 /* Record a printf-style message for a failing task and return -1, so that a
  * task function can say:  return pool_task_fail(task, "bad input %d", x); */
@@ -211,23 +210,20 @@ size_t pool_default_chunksize(size_t items, int workers);
  * ECANCELED (a task failed: see pool_last_failure(); remaining chunks are
  * not started), EINVAL (pool closed, or a size is 0), EINTR, ENOMEM.
  */
-int pool_map(struct pool *pool, pool_task_fn fn, const void *args, size_t items,
-             size_t arg_size, void *results, size_t result_size,
-             const struct pool_map_options *options);
+int pool_map(struct pool *pool, pool_task_fn fn, const void *args, size_t items, size_t arg_size,
+             void *results, size_t result_size, const struct pool_map_options *options);
 
 /* Pool.starmap. Python passes a tuple of arguments per task; in C a tuple is
  * a struct, so this is pool_map() with a struct per item. It exists so that
  * code reads like its Python counterpart. */
-int pool_starmap(struct pool *pool, pool_task_fn fn, const void *args,
-                 size_t items, size_t arg_size, void *results,
-                 size_t result_size, const struct pool_map_options *options);
+int pool_starmap(struct pool *pool, pool_task_fn fn, const void *args, size_t items,
+                 size_t arg_size, void *results, size_t result_size,
+                 const struct pool_map_options *options);
 
 /* Pool.map_async: start a map and return at once. args and results must
  * stay valid until the handle is ready. NULL with errno on error. */
-struct pool_async *pool_map_async(struct pool *pool, pool_task_fn fn,
-                                  const void *args, size_t items,
-                                  size_t arg_size, void *results,
-                                  size_t result_size,
+struct pool_async *pool_map_async(struct pool *pool, pool_task_fn fn, const void *args,
+                                  size_t items, size_t arg_size, void *results, size_t result_size,
                                   const struct pool_map_options *options);
 
 /* The failure behind the last pool_map()/pool_apply() that returned -1. */
@@ -239,11 +235,9 @@ const struct pool_failure *pool_last_failure(const struct pool *pool);
 
 /* Called in the parent when an async task succeeds: `result` points to its
  * result bytes (for map_async, to the whole results array). */
-typedef void (*pool_callback)(struct pool_async *job, const void *result,
-                              void *udata);
+typedef void (*pool_callback)(struct pool_async *job, const void *result, void *udata);
 /* Called in the parent when an async task fails. */
-typedef void (*pool_error_callback)(struct pool_async *job,
-                                    const struct pool_failure *failure,
+typedef void (*pool_error_callback)(struct pool_async *job, const struct pool_failure *failure,
                                     void *udata);
 
 struct pool_apply_options {
@@ -259,16 +253,15 @@ struct pool_apply_options {
  * argument bytes are copied now. `options` may be NULL. The handle belongs
  * to the pool: pool_async_release() it when done (or let pool_destroy()).
  */
-struct pool_async *pool_apply_async(struct pool *pool, pool_task_fn fn,
-                                    const void *arg, size_t arg_size,
-                                    size_t result_size,
+struct pool_async *pool_apply_async(struct pool *pool, pool_task_fn fn, const void *arg,
+                                    size_t arg_size, size_t result_size,
                                     const struct pool_apply_options *options);
 
 /* Pool.apply: submit and wait (so only one task runs at a time: no
  * speedup, which is the lesson). Returns 0, or -1 with errno as for
  * pool_async_get(); on ECANCELED see pool_last_failure(). */
-int pool_apply(struct pool *pool, pool_task_fn fn, const void *arg,
-               size_t arg_size, void *result, size_t result_size);
+int pool_apply(struct pool *pool, pool_task_fn fn, const void *arg, size_t arg_size, void *result,
+               size_t result_size);
 
 /* AsyncResult.get(timeout): wait until the task is done and copy its
  * result (result_size bytes; may be NULL, and is unused for map_async).

@@ -59,8 +59,7 @@ int wire_flush(int fd, struct wire_buffer *b)
     while (wire_filled(b) > 0) {
         /* MSG_NOSIGNAL: if the other end is gone, fail with EPIPE instead
          * of killing this process with SIGPIPE. */
-        ssize_t sent =
-            send(fd, b->data + b->start, wire_filled(b), MSG_NOSIGNAL);
+        ssize_t sent = send(fd, b->data + b->start, wire_filled(b), MSG_NOSIGNAL);
         if (sent < 0) {
             if (errno == EINTR)
                 continue;
@@ -71,15 +70,14 @@ int wire_flush(int fd, struct wire_buffer *b)
     return 0;
 }
 
-int wire_send_direct(int fd, const void *header, size_t header_size,
-                     const void *body, size_t body_size)
+int wire_send_direct(int fd, const void *header, size_t header_size, const void *body,
+                     size_t body_size)
 {
     static const unsigned char zeros[WIRE_ALIGN];
     struct iovec iov[3] = {
         {.iov_base = (void *)header, .iov_len = header_size},
         {.iov_base = (void *)body, .iov_len = body_size},
-        {.iov_base = (void *)zeros,
-         .iov_len = wire_padded(body_size) - body_size},
+        {.iov_base = (void *)zeros, .iov_len = wire_padded(body_size) - body_size},
     };
     struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 3};
     size_t left = header_size + wire_padded(body_size);

@@ -61,8 +61,7 @@ struct wire_result {
 
 /* Headers keep what follows them aligned. */
 _Static_assert(sizeof(struct wire_task) % WIRE_ALIGN == 0, "wire_task size");
-_Static_assert(sizeof(struct wire_result) % WIRE_ALIGN == 0,
-               "wire_result size");
+_Static_assert(sizeof(struct wire_result) % WIRE_ALIGN == 0, "wire_result size");
 
 /* Rounded up to WIRE_ALIGN: the size a message of n bytes occupies. */
 static inline size_t wire_padded(size_t n)
@@ -98,8 +97,8 @@ int wire_flush(int fd, struct wire_buffer *b);
 
 /* Send header and body as one message, straight from where they are (no
  * copy into a buffer), followed by the padding; blocks until done. */
-int wire_send_direct(int fd, const void *header, size_t header_size,
-                     const void *body, size_t body_size);
+int wire_send_direct(int fd, const void *header, size_t header_size, const void *body,
+                     size_t body_size);
 
 /* Read exactly n bytes into dest, bypassing any buffer. 0, or -1 (errno
  * set; EPIPE for end of file before n bytes). */

@@ -54,14 +54,13 @@ static void become_worker(const struct worker_setup *setup)
 }
 
 /* Run one chunk: fn over every item, results appended to `out`. */
-static int run_task(const struct worker_setup *setup,
-                    const struct wire_task *task, const unsigned char *args,
-                    struct wire_buffer *out)
+static int run_task(const struct worker_setup *setup, const struct wire_task *task,
+                    const unsigned char *args, struct wire_buffer *out)
 {
     struct wire_scoreboard *board = &setup->board[setup->index];
     size_t result_bytes = task->count * task->result_size;
-    size_t room = sizeof(struct wire_result) + wire_padded(result_bytes) +
-                  wire_padded(POOL_MESSAGE_MAX);
+    size_t room =
+        sizeof(struct wire_result) + wire_padded(result_bytes) + wire_padded(POOL_MESSAGE_MAX);
     if (wire_reserve(out, room) == NULL)
         return -1;
     /* The header is written last (when we know the outcome); results go
@@ -72,8 +71,7 @@ static int run_task(const struct worker_setup *setup,
     header->job_id = task->job_id;
     header->chunk = task->chunk;
 
-    struct pool_task info = {.worker = setup->index,
-                             .udata = setup->task_udata};
+    struct pool_task info = {.worker = setup->index, .udata = setup->task_udata};
     board->chunk = task->chunk;
     board->job_id = task->job_id;
     header->started_ns = timing_now_ns();
@@ -81,8 +79,7 @@ static int run_task(const struct worker_setup *setup,
         info.index = task->first + i;
         board->item = info.index; /* so a crash names the exact item */
         info.error[0] = '\0';
-        if (task->fn(args + i * task->arg_size, results + i * task->result_size,
-                     &info) != 0) {
+        if (task->fn(args + i * task->arg_size, results + i * task->result_size, &info) != 0) {
             header->failed = 1;
             header->failed_index = info.index;
             break;
@@ -93,8 +90,7 @@ static int run_task(const struct worker_setup *setup,
 
     if (header->failed) {
         if (info.error[0] == '\0')
-            snprintf(info.error, sizeof info.error,
-                     "the task function returned an error");
+            snprintf(info.error, sizeof info.error, "the task function returned an error");
         header->payload = strlen(info.error) + 1;
         memcpy(results, info.error, header->payload);
     } else {
@@ -102,8 +98,7 @@ static int run_task(const struct worker_setup *setup,
     }
     /* Zero the padding too: bytes sent to another process should never be
      * whatever happened to be in memory. */
-    memset(results + header->payload, 0,
-           wire_padded(header->payload) - header->payload);
+    memset(results + header->payload, 0, wire_padded(header->payload) - header->payload);
     out->end += sizeof *header + wire_padded(header->payload);
     return 0;
 }

@@ -148,8 +148,8 @@ static struct timespec deadline_after(double timeout)
 
 /* Sleep on a doorbell, the lock released meanwhile. `waiting` is the
  * counter that tells the other side to ring. Returns 0, ETIMEDOUT or EINTR. */
-static int wait_for_doorbell(struct queue *q, sem_t *bell, unsigned *waiting,
-                             double timeout, const struct timespec *deadline)
+static int wait_for_doorbell(struct queue *q, sem_t *bell, unsigned *waiting, double timeout,
+                             const struct timespec *deadline)
 {
     if (timeout == 0)
         return ETIMEDOUT;
@@ -179,20 +179,18 @@ static int wait_for_doorbell(struct queue *q, sem_t *bell, unsigned *waiting,
 
 struct queue *queue_create(size_t capacity, size_t max_message)
 {
-    if (capacity == 0 || max_message == 0 ||
-        max_message > SIZE_MAX / 2 / capacity) {
+    if (capacity == 0 || max_message == 0 || max_message > SIZE_MAX / 2 / capacity) {
         errno = EINVAL;
         return NULL;
     }
     size_t align = sizeof(size_t);
-    size_t slot_size =
-        (sizeof(size_t) + max_message + align - 1) / align * align;
+    size_t slot_size = (sizeof(size_t) + max_message + align - 1) / align * align;
     size_t mapping_size = sizeof(struct queue) + capacity * slot_size;
 
     /* MAP_SHARED | MAP_ANONYMOUS: memory that fork() shares instead of
      * copying; every child sees the same queue at the same address. */
-    struct queue *q = mmap(NULL, mapping_size, PROT_READ | PROT_WRITE,
-                           MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    struct queue *q =
+        mmap(NULL, mapping_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (q == MAP_FAILED)
         return NULL;
     /* A fresh anonymous mapping is all zeros; the atomics are set properly. */
@@ -248,8 +246,7 @@ int queue_put(struct queue *q, const void *message, size_t size, double timeout)
         deadline = deadline_after(timeout);
     int rc = lock_queue(q);
     while (rc == 0 && !q->closed && count_of(q) == q->capacity)
-        rc = wait_for_doorbell(q, &q->can_put, &q->waiting_putters, timeout,
-                               &deadline);
+        rc = wait_for_doorbell(q, &q->can_put, &q->waiting_putters, timeout, &deadline);
     if (rc == 0 && q->closed)
         rc = EPIPE;
     if (rc == 0) {
@@ -279,8 +276,7 @@ ssize_t queue_get(struct queue *q, void *buf, size_t buf_size, double timeout)
     size_t size = 0;
     int rc = lock_queue(q);
     while (rc == 0 && !q->closed && count_of(q) == 0)
-        rc = wait_for_doorbell(q, &q->can_get, &q->waiting_getters, timeout,
-                               &deadline);
+        rc = wait_for_doorbell(q, &q->can_get, &q->waiting_getters, timeout, &deadline);
     if (rc == 0 && count_of(q) == 0) {
         rc = EPIPE;            /* closed and drained: end of queue */
         sem_post(&q->can_get); /* pass the news on to the next sleeper */

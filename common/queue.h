@@ -49,8 +49,7 @@ struct queue *queue_create(size_t capacity, size_t max_message);
  * Returns 0, or -1 with errno ETIMEDOUT (still full when the timeout ran
  * out), EPIPE (the queue is closed), EMSGSIZE (size > max_message), EINTR
  * (a signal handler ran while it waited: nothing was put). */
-int queue_put(struct queue *q, const void *message, size_t size,
-              double timeout);
+int queue_put(struct queue *q, const void *message, size_t size, double timeout);
 
 /* Copy the message at the head into buf; waits while the queue is empty.
  * Returns the message's size, or -1 with errno ETIMEDOUT (still empty when

@@ -43,8 +43,7 @@ _Noreturn void die(const char *call) REPORT_NORETURN;
 _Noreturn void die_code(const char *call, int code) REPORT_NORETURN;
 
 /* "<program>: <message>" on stderr, then exit(1). printf-style. */
-_Noreturn void die_msg(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2))) REPORT_NORETURN;
+_Noreturn void die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2))) REPORT_NORETURN;
 
 /* "<program>: <call>: <strerror(errno)>" on stderr; execution goes on. */
 void warn_errno(const char *call);

@@ -39,8 +39,8 @@ uint64_t rng_next(struct rng *r)
 void rng_jump(struct rng *r)
 {
     /* The jump polynomial for 2^128 steps, from the reference code. */
-    static const uint64_t jump[] = {0x180ec6d33cfd0abau, 0xd5a61266f0c9392cu,
-                                    0xa9582618e03fc9aau, 0x39abdc4529b1661cu};
+    static const uint64_t jump[] = {0x180ec6d33cfd0abau, 0xd5a61266f0c9392cu, 0xa9582618e03fc9aau,
+                                    0x39abdc4529b1661cu};
     uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (int i = 0; i < 4; i++) {
         for (int b = 0; b < 64; b++) {

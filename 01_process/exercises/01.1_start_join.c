@@ -49,8 +49,8 @@ static bool is_prime(long x)
 static int count_block(int k)
 {
     long first = (long)k * BLOCK;
-    printf("[child %d pid %ld] counting the primes in [%ld, %ld)\n", k,
-           (long)getpid(), first, first + BLOCK);
+    printf("[child %d pid %ld] counting the primes in [%ld, %ld)\n", k, (long)getpid(), first,
+           first + BLOCK);
     fflush(stdout);
     int found = 0;
     for (long x = first; x < first + BLOCK; x++)
@@ -128,14 +128,9 @@ static int parse_workers(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, ":j:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'j':
-            workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            exit(0);
-        case ':':
-            usage_error("option '%s' needs a value", argv[optind - 1]);
+        case 'j': workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case 'h': fputs(usage_text, stdout); exit(0);
+        case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
         default:
             if (optopt != 0)
                 usage_error("unknown option '-%c'", optopt);
@@ -160,8 +155,8 @@ int main(int argc, char **argv)
     if (pids == NULL)
         die("malloc");
     printf("[parent %ld] starting %d %s: child k counts the primes in "
-           "[1000k, 1000k + 1000)\n", self, workers,
-           workers == 1 ? "child" : "children");
+           "[1000k, 1000k + 1000)\n",
+           self, workers, workers == 1 ? "child" : "children");
     for (int k = 0; k < workers; k++)
         pids[k] = start_counter(k);
 
@@ -171,9 +166,8 @@ int main(int argc, char **argv)
     for (int k = 0; k < workers; k++) {
         char how[64];
         int status = join_counter(pids[k]);
-        printf("[parent %ld] joined child %d (pid %ld): exitcode %d (%s)\n",
-               self, k, (long)pids[k], wait_exitcode(status),
-               wait_describe(status, how, sizeof how));
+        printf("[parent %ld] joined child %d (pid %ld): exitcode %d (%s)\n", self, k, (long)pids[k],
+               wait_exitcode(status), wait_describe(status, how, sizeof how));
         if (WIFEXITED(status))
             total += WEXITSTATUS(status);
         else
@@ -185,12 +179,12 @@ int main(int argc, char **argv)
     for (long x = 0; x < (long)workers * BLOCK; x++)
         expected += is_prime(x);
     printf("[parent %ld] primes below %ld: %ld (a count in the parent says "
-           "%ld: %s)\n", self, (long)workers * BLOCK, total, expected,
+           "%ld: %s)\n",
+           self, (long)workers * BLOCK, total, expected,
            total == expected && all_exited ? "agrees" : "DISAGREES");
 
     /* Every child was joined by pid; waitpid(-1) finding none proves it. */
     bool none_left = waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD;
-    printf("[parent %ld] done: %s\n", self,
-           none_left ? "none left behind" : "SOME LEFT BEHIND");
+    printf("[parent %ld] done: %s\n", self, none_left ? "none left behind" : "SOME LEFT BEHIND");
     return total == expected && none_left ? 0 : 1;
 }

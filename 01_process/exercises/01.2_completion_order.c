@@ -76,20 +76,14 @@ static _Noreturn void child_main(int k, int gate_read)
     /* The later a child was started, the sooner it ends: 20 ms apart. */
     timing_sleep(0.020 * (run.children - k));
     switch (k % 5) {
-    case 1:
-        _exit(0);
-    case 2:
-        _exit(3);
+    case 1: _exit(0);
+    case 2: _exit(3);
     case 3:
         no_core_file();
         raise(SIGSEGV);
         break;
-    case 4:
-        raise(SIGKILL);
-        break;
-    default:
-        no_core_file();
-        abort();
+    case 4: raise(SIGKILL); break;
+    default: no_core_file(); abort();
     }
     _exit(99); /* not reached */
 }
@@ -115,7 +109,8 @@ static void start_children(pid_t *pids, int n)
     close(gate[0]);
     run.gate_write = gate[1];
     printf("[parent %ld] started %d children; child 0 ends after all the "
-           "others are reported\n", run.self, n);
+           "others are reported\n",
+           run.self, n);
 }
 
 static const char *describe(int status, char *buf, size_t size);
@@ -126,8 +121,8 @@ static void report(int k, pid_t pid, int status)
 {
     char how[64];
     run.reported++;
-    printf("[parent %ld] #%d reaped child %d (pid %ld): %s\n", run.self,
-           run.reported, k, (long)pid, describe(status, how, sizeof how));
+    printf("[parent %ld] #%d reaped child %d (pid %ld): %s\n", run.self, run.reported, k, (long)pid,
+           describe(status, how, sizeof how));
     if (run.reported == run.children)
         run.slow_last = (k == 0);
     if (run.reported == run.children - 1 && run.gate_write >= 0) {
@@ -150,8 +145,7 @@ static const char *describe(int status, char *buf, size_t size)
     if (WIFEXITED(status))
         snprintf(buf, size, "exited with code %d", WEXITSTATUS(status));
     else if (WIFSIGNALED(status))
-        snprintf(buf, size, "killed by %s",
-                 signal_name(WTERMSIG(status), name, sizeof name));
+        snprintf(buf, size, "killed by %s", signal_name(WTERMSIG(status), name, sizeof name));
     else
         snprintf(buf, size, "wait status %#x", (unsigned)status);
     return buf;
@@ -213,14 +207,9 @@ static int parse_workers(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, ":j:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'j':
-            workers = (int)cli_parse_int("-j", optarg, 2, pool_max_workers());
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            exit(0);
-        case ':':
-            usage_error("option '%s' needs a value", argv[optind - 1]);
+        case 'j': workers = (int)cli_parse_int("-j", optarg, 2, pool_max_workers()); break;
+        case 'h': fputs(usage_text, stdout); exit(0);
+        case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
         default:
             if (optopt != 0)
                 usage_error("unknown option '-%c'", optopt);
@@ -252,7 +241,8 @@ int main(int argc, char **argv)
 
     bool none_left = waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD;
     printf("[parent %ld] reaped %d of %d children; child 0 came last: %s; "
-           "%s\n", run.self, run.reported, n, run.slow_last ? "yes" : "no",
+           "%s\n",
+           run.self, run.reported, n, run.slow_last ? "yes" : "no",
            none_left ? "none left behind" : "SOME LEFT BEHIND");
     return run.reported == n && run.slow_last && none_left ? 0 : 1;
 }

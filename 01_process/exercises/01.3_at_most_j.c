@@ -30,7 +30,7 @@
 #include "timing.h"
 #include "waitstatus.h"
 
-#define BLOCK 1000
+#define BLOCK     1000
 #define TASK_SPIN 0.010 /* seconds of CPU each task burns */
 
 static const char usage_text[] =
@@ -45,11 +45,11 @@ static const char usage_text[] =
 
 /* Everything the parent knows about the run (scaffolding). */
 static struct {
-    long self;           /* the parent's pid */
-    int tasks;           /* -n */
-    long crash_task;     /* --crash-task, or -1 */
-    pid_t *pid_of;       /* pid_of[k]: task k's child, 0 before it starts */
-    int *primes;         /* primes[k]: task k's count, -1 until it is done */
+    long self;       /* the parent's pid */
+    int tasks;       /* -n */
+    long crash_task; /* --crash-task, or -1 */
+    pid_t *pid_of;   /* pid_of[k]: task k's child, 0 before it starts */
+    int *primes;     /* primes[k]: task k's count, -1 until it is done */
     int started, finished, failed;
     int running, most_running; /* children alive now, and the most at once */
 } run;
@@ -109,14 +109,13 @@ static void task_ended(pid_t pid, int status)
     run.finished++;
     if (WIFEXITED(status)) {
         run.primes[k] = WEXITSTATUS(status);
-        printf("[parent %ld] task %d (pid %ld): %d primes; %d running\n",
-               run.self, k, (long)pid, run.primes[k], run.running);
+        printf("[parent %ld] task %d (pid %ld): %d primes; %d running\n", run.self, k, (long)pid,
+               run.primes[k], run.running);
     } else {
         char how[64];
         run.failed++;
-        printf("[parent %ld] task %d (pid %ld) FAILED: %s; %d running\n",
-               run.self, k, (long)pid, wait_describe(status, how, sizeof how),
-               run.running);
+        printf("[parent %ld] task %d (pid %ld) FAILED: %s; %d running\n", run.self, k, (long)pid,
+               wait_describe(status, how, sizeof how), run.running);
     }
 }
 
@@ -177,21 +176,11 @@ static void parse_options(int argc, char **argv, int *jobs)
     int c;
     while ((c = getopt_long(argc, argv, ":j:n:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'j':
-            *jobs = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
-        case 'n':
-            run.tasks = (int)cli_parse_count("-n", optarg, 1, 1000);
-            break;
-        case 'c':
-            run.crash_task = (long)cli_parse_int("--crash-task", optarg, 0,
-                                                 999);
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            exit(0);
-        case ':':
-            usage_error("option '%s' needs a value", argv[optind - 1]);
+        case 'j': *jobs = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case 'n': run.tasks = (int)cli_parse_count("-n", optarg, 1, 1000); break;
+        case 'c': run.crash_task = (long)cli_parse_int("--crash-task", optarg, 0, 999); break;
+        case 'h': fputs(usage_text, stdout); exit(0);
+        case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
         default:
             if (optopt != 0)
                 usage_error("unknown option '-%c'", optopt);
@@ -215,8 +204,7 @@ int main(int argc, char **argv)
     for (int k = 0; k < run.tasks; k++)
         run.primes[k] = -1;
 
-    printf("[parent %ld] %d tasks, at most %d at a time\n", run.self,
-           run.tasks, jobs);
+    printf("[parent %ld] %d tasks, at most %d at a time\n", run.self, run.tasks, jobs);
     double t0 = timing_now();
     run_tasks(run.tasks, jobs);
     double took = timing_now() - t0;
@@ -233,20 +221,19 @@ int main(int argc, char **argv)
         expected += is_prime(x);
     bool none_left = waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD;
     printf("[parent %ld] %d of %d tasks done, %d failed; at most %d running "
-           "at once (limit %d)\n", run.self, done, run.tasks, run.failed,
-           run.most_running, jobs);
+           "at once (limit %d)\n",
+           run.self, done, run.tasks, run.failed, run.most_running, jobs);
     printf("[parent %ld] primes below %ld: the tasks found %ld (the parent "
-           "counts %ld: %s)\n", run.self, (long)run.tasks * BLOCK, total,
-           expected, total == expected ? "agrees"
-                     : run.failed > 0 ? "a failed task's block is missing"
-                                      : "DISAGREES");
-    printf("[parent %ld] took %.2f s (each task burns %.0f ms of CPU); %s\n",
-           run.self, took, TASK_SPIN * 1e3,
-           none_left && run.finished == run.started ? "none left behind"
-                                                     : "SOME LEFT BEHIND");
+           "counts %ld: %s)\n",
+           run.self, (long)run.tasks * BLOCK, total, expected,
+           total == expected ? "agrees"
+           : run.failed > 0  ? "a failed task's block is missing"
+                             : "DISAGREES");
+    printf("[parent %ld] took %.2f s (each task burns %.0f ms of CPU); %s\n", run.self, took,
+           TASK_SPIN * 1e3,
+           none_left && run.finished == run.started ? "none left behind" : "SOME LEFT BEHIND");
     free(run.primes);
     free(run.pid_of);
-    bool ok = done == run.tasks && total == expected && none_left &&
-              run.most_running <= jobs;
+    bool ok = done == run.tasks && total == expected && none_left && run.most_running <= jobs;
     return ok ? 0 : 1;
 }

@@ -80,19 +80,17 @@ static int collatz_task(const void *arg, void *result, struct pool_task *task)
  * (report_program() gives <program>) and return -1. Any other error of the
  * map: die("pool_map").
  */
-static int map_collatz(struct pool *pool, const long *numbers, long *steps,
-                       size_t n)
+static int map_collatz(struct pool *pool, const long *numbers, long *steps, size_t n)
 {
 #ifdef SOLUTION
-    if (pool_map(pool, collatz_task, numbers, n, sizeof numbers[0], steps,
-                 sizeof steps[0], NULL) == 0)
+    if (pool_map(pool, collatz_task, numbers, n, sizeof numbers[0], steps, sizeof steps[0], NULL) ==
+        0)
         return 0;
     if (errno != ECANCELED)
         die("pool_map");
     /* ECANCELED: a task failed; the pool says which and why. */
     fflush(stdout);
-    fprintf(stderr, "%s: map failed: %s\n", report_program(),
-            pool_last_failure(pool)->message);
+    fprintf(stderr, "%s: map failed: %s\n", report_program(), pool_last_failure(pool)->message);
     return -1;
 #else
     /* TODO: one pool_map() call (see pool.h: the function, the input array,
@@ -128,20 +126,11 @@ static void parse_options(int argc, char **argv, struct settings *s)
     int c;
     while ((c = getopt_long(argc, argv, ":j:n:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'j':
-            s->workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
-        case 'n':
-            s->count = (long)cli_parse_count("-n", optarg, 1, 1000000);
-            break;
-        case 'f':
-            s->from = (long)cli_parse_int("--from", optarg, -1000, 1000000000);
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            exit(0);
-        case ':':
-            usage_error("option '%s' needs a value", argv[optind - 1]);
+        case 'j': s->workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case 'n': s->count = (long)cli_parse_count("-n", optarg, 1, 1000000); break;
+        case 'f': s->from = (long)cli_parse_int("--from", optarg, -1000, 1000000000); break;
+        case 'h': fputs(usage_text, stdout); exit(0);
+        case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
         default:
             if (optopt != 0)
                 usage_error("unknown option '-%c'", optopt);
@@ -173,8 +162,8 @@ int main(int argc, char **argv)
         steps[i] = -1; /* not computed */
     }
 
-    printf("pool.map(collatz_task, range(%ld, %ld)) on %d %s\n", s.from,
-           s.from + s.count, s.workers, s.workers == 1 ? "worker" : "workers");
+    printf("pool.map(collatz_task, range(%ld, %ld)) on %d %s\n", s.from, s.from + s.count,
+           s.workers, s.workers == 1 ? "worker" : "workers");
     int rc = map_collatz(pool, numbers, steps, n);
     if (rc == 0) {
         printf("first results: [");
@@ -189,11 +178,10 @@ int main(int argc, char **argv)
                 longest = i;
             sum += steps[i];
             /* The check runs in the parent: every result, one by one. */
-            agree = agree && numbers[i] >= 1 &&
-                    steps[i] == collatz_steps(numbers[i]);
+            agree = agree && numbers[i] >= 1 && steps[i] == collatz_steps(numbers[i]);
         }
-        printf("longest: %ld takes %ld steps; sum of all steps: %ld\n",
-               numbers[longest], steps[longest], sum);
+        printf("longest: %ld takes %ld steps; sum of all steps: %ld\n", numbers[longest],
+               steps[longest], sum);
         printf("a loop in the parent agrees: %s\n", agree ? "yes" : "NO");
         if (!agree)
             rc = -1;

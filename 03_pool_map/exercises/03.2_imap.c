@@ -114,8 +114,7 @@ static void trace_chunk(const struct pool_chunk *chunk, void *udata)
     for (size_t j = 0; j < chunk->count; j++)
         s->arrived_in[chunk->first + j] = s->callbacks;
     if (chunk->count == 1)
-        printf("[parent] arrived: item %zu (worker %d)\n", chunk->first,
-               chunk->worker);
+        printf("[parent] arrived: item %zu (worker %d)\n", chunk->first, chunk->worker);
     else
         printf("[parent] arrived: items %zu-%zu (worker %d)\n", chunk->first,
                chunk->first + chunk->count - 1, chunk->worker);
@@ -147,17 +146,9 @@ static void parse_options(int argc, char **argv, struct settings *s)
     int c;
     while ((c = getopt_long(argc, argv, ":j:n:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'j':
-            s->workers =
-                (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
-        case 'n':
-            s->items = (size_t)cli_parse_count("-n", optarg, 1, 1000);
-            break;
-        case 'c':
-            s->chunksize =
-                (size_t)cli_parse_int("--chunksize", optarg, 1, 1000);
-            break;
+        case 'j': s->workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case 'n': s->items = (size_t)cli_parse_count("-n", optarg, 1, 1000); break;
+        case 'c': s->chunksize = (size_t)cli_parse_int("--chunksize", optarg, 1, 1000); break;
         case 'h': fputs(usage_text, stdout); exit(0);
         case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
         default:
@@ -178,8 +169,7 @@ int main(int argc, char **argv)
     size_t n = set.items;
 
     fflush(stdout);
-    struct pool *pool =
-        pool_create(&(struct pool_options){.workers = set.workers});
+    struct pool *pool = pool_create(&(struct pool_options){.workers = set.workers});
     if (pool == NULL)
         die("pool_create");
     long *in = malloc(n * sizeof *in);
@@ -190,18 +180,16 @@ int main(int argc, char **argv)
         .values = calloc(n, sizeof *s.values),
         .arrived_in = calloc(n, sizeof *s.arrived_in),
     };
-    if (in == NULL || out == NULL || s.arrived == NULL || s.values == NULL ||
-        s.arrived_in == NULL)
+    if (in == NULL || out == NULL || s.arrived == NULL || s.values == NULL || s.arrived_in == NULL)
         die("malloc");
     for (size_t i = 0; i < n; i++)
         in[i] = (long)i;
 
-    printf("[parent] imap(slow_square, range(%zu)), chunksize %zu, %d %s\n", n,
-           set.chunksize, set.workers, set.workers == 1 ? "worker" : "workers");
+    printf("[parent] imap(slow_square, range(%zu)), chunksize %zu, %d %s\n", n, set.chunksize,
+           set.workers, set.workers == 1 ? "worker" : "workers");
     struct pool_map_options options = {
         .chunksize = set.chunksize, .on_chunk = trace_chunk, .udata = &s};
-    if (pool_map(pool, slow_square, in, n, sizeof in[0], out, sizeof out[0],
-                 &options) != 0)
+    if (pool_map(pool, slow_square, in, n, sizeof in[0], out, sizeof out[0], &options) != 0)
         die_msg("map failed: %s", pool_last_failure(pool)->message);
     size_t during = s.printed;
     printf("[parent] map returned: %zu of %zu results were printed while it "

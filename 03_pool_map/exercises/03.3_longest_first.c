@@ -72,9 +72,9 @@ static int work(const void *arg, void *result, struct pool_task *task)
 
 /* What the parent sees of a map, chunk by chunk (via on_chunk). */
 struct trace {
-    long *sent_cost;   /* sent_cost[p]: cost of the p-th job sent */
-    size_t chunks;     /* results that came back */
-    double busy[64];   /* CPU seconds each worker spent on jobs */
+    long *sent_cost; /* sent_cost[p]: cost of the p-th job sent */
+    size_t chunks;   /* results that came back */
+    double busy[64]; /* CPU seconds each worker spent on jobs */
     int workers;
 };
 
@@ -106,9 +106,8 @@ static int by_cost_then_id(const void *a, const void *b)
  * `options` to pool_map unchanged (it sets chunksize 1 and watches the
  * map). Return what pool_map returned.
  */
-static int map_longest_first(struct pool *pool, const struct job *jobs,
-                             size_t n, struct answer *answers,
-                             const struct pool_map_options *options)
+static int map_longest_first(struct pool *pool, const struct job *jobs, size_t n,
+                             struct answer *answers, const struct pool_map_options *options)
 {
 #ifdef SOLUTION
     /* A sorted copy: the caller's jobs stay in input order. */
@@ -120,8 +119,7 @@ static int map_longest_first(struct pool *pool, const struct job *jobs,
     qsort(sorted, n, sizeof *sorted, by_cost_then_id);
 
     /* map keeps the order it is given: got[j] answers sorted[j]. */
-    int rc = pool_map(pool, work, sorted, n, sizeof *sorted, got, sizeof *got,
-                      options);
+    int rc = pool_map(pool, work, sorted, n, sizeof *sorted, got, sizeof *got, options);
     if (rc == 0) {
         /* Each answer carries its job's id, its place in the input (as
          * Python's enumerate() would): put it back there. */
@@ -141,26 +139,23 @@ static int map_longest_first(struct pool *pool, const struct job *jobs,
      *      (Each answer carries its job's id.)
      * Free what you allocate. */
     (void)by_cost_then_id;
-    return pool_map(pool, work, jobs, n, sizeof jobs[0], answers,
-                    sizeof answers[0], options);
+    return pool_map(pool, work, jobs, n, sizeof jobs[0], answers, sizeof answers[0], options);
 #endif
 }
 
 /* Run one map with a trace; print how it went. */
-static bool timed_map(struct pool *pool, const char *label, bool longest,
-                      const struct job *jobs, size_t n, struct answer *answers,
-                      struct trace *t)
+static bool timed_map(struct pool *pool, const char *label, bool longest, const struct job *jobs,
+                      size_t n, struct answer *answers, struct trace *t)
 {
     memset(t->busy, 0, sizeof t->busy);
     t->chunks = 0;
     for (size_t p = 0; p < n; p++)
         t->sent_cost[p] = -1;
-    struct pool_map_options options = {
-        .chunksize = 1, .on_chunk = note_chunk, .udata = t};
+    struct pool_map_options options = {.chunksize = 1, .on_chunk = note_chunk, .udata = t};
     double t0 = timing_now();
     int rc = longest ? map_longest_first(pool, jobs, n, answers, &options)
-                     : pool_map(pool, work, jobs, n, sizeof jobs[0], answers,
-                                sizeof answers[0], &options);
+                     : pool_map(pool, work, jobs, n, sizeof jobs[0], answers, sizeof answers[0],
+                                &options);
     double took = timing_now() - t0;
     if (rc != 0)
         die_msg("map failed: %s", pool_last_failure(pool)->message);
@@ -169,8 +164,8 @@ static bool timed_map(struct pool *pool, const char *label, bool longest,
         most = t->busy[w] > most ? t->busy[w] : most;
         least = t->busy[w] < least ? t->busy[w] : least;
     }
-    printf("%-14s done in %.3f s; busiest worker %.3f s, least busy %.3f s\n",
-           label, took, most, least);
+    printf("%-14s done in %.3f s; busiest worker %.3f s, least busy %.3f s\n", label, took, most,
+           least);
     return true;
 }
 
@@ -190,17 +185,11 @@ int main(int argc, char **argv)
         switch (c) {
         case 'j': /* at most 64: struct trace keeps 64 workers' times */
             workers = (int)cli_parse_int("-j", optarg, 1,
-                                         pool_max_workers() < 64
-                                             ? pool_max_workers() : 64);
+                                         pool_max_workers() < 64 ? pool_max_workers() : 64);
             break;
-        case 'n':
-            n = (size_t)cli_parse_count("-n", optarg, 1, 200);
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            exit(0);
-        case ':':
-            usage_error("option '%s' needs a value", argv[optind - 1]);
+        case 'n': n = (size_t)cli_parse_count("-n", optarg, 1, 200); break;
+        case 'h': fputs(usage_text, stdout); exit(0);
+        case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
         default:
             if (optopt != 0)
                 usage_error("unknown option '-%c'", optopt);
@@ -227,8 +216,8 @@ int main(int argc, char **argv)
     size_t big = n / 8 > 0 ? n / 8 : 1;
     printf("[parent] %zu %s on %d %s, chunksize 1; 60 ms each for the last "
            "%zu, 2-7 ms for the others: %ld ms in all, %.0f ms per worker if "
-           "shared evenly\n", n, n == 1 ? "job" : "jobs", workers,
-           workers == 1 ? "worker" : "workers", big, total_ms,
+           "shared evenly\n",
+           n, n == 1 ? "job" : "jobs", workers, workers == 1 ? "worker" : "workers", big, total_ms,
            (double)total_ms / workers);
 
     timed_map(pool, "given order:", false, jobs, n, answers, &t);
@@ -239,17 +228,16 @@ int main(int argc, char **argv)
      * before it, and every job came back once. */
     bool sorted = t.chunks == n;
     for (size_t p = 1; p < n; p++)
-        sorted = sorted && t.sent_cost[p] >= 0 &&
-                 t.sent_cost[p] <= t.sent_cost[p - 1];
+        sorted = sorted && t.sent_cost[p] >= 0 && t.sent_cost[p] <= t.sent_cost[p - 1];
     bool in_order = true;
     for (size_t i = 0; i < n; i++)
-        in_order = in_order && answers[i].id == i &&
-                   answers[i].cost_ms == jobs[i].cost_ms &&
+        in_order = in_order && answers[i].id == i && answers[i].cost_ms == jobs[i].cost_ms &&
                    answers[i].value == (long)(i * i);
     printf("[parent] longest first gave the pool the dearest jobs first: %s\n",
            sorted ? "yes" : "NO");
     printf("[parent] longest first's answers are in input order and right: "
-           "%s\n", in_order ? "yes" : "NO");
+           "%s\n",
+           in_order ? "yes" : "NO");
 
     free(t.sent_cost);
     free(answers);

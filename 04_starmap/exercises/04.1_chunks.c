@@ -78,8 +78,7 @@ static int sum_range(const void *arg, void *result, struct pool_task *task)
 {
     const struct range *r = arg;
     struct range_sum *out = result;
-    *out = (struct range_sum){
-        .first = r->start, .pid = (long)getpid(), .worker = task->worker};
+    *out = (struct range_sum){.first = r->start, .pid = (long)getpid(), .worker = task->worker};
     for (uint64_t i = r->start; i < r->end; i++) {
         out->sum += i;
         out->last = i;
@@ -120,12 +119,8 @@ int main(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, ":j:n:r:qh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'j':
-            workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
-        case 'n':
-            n = (uint64_t)cli_parse_count("-n", optarg, 1, 1000000000);
-            break;
+        case 'j': workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case 'n': n = (uint64_t)cli_parse_count("-n", optarg, 1, 1000000000); break;
         case 'r': asked = (size_t)cli_parse_int("-r", optarg, 1, 1000); break;
         case 'q': quiet = true; break;
         case 'h': usage(); return 0;
@@ -147,15 +142,13 @@ int main(int argc, char **argv)
         die("calloc");
     size_t count = chunks(n, asked, ranges);
     if (count > asked)
-        die_msg("chunks() returned %zu ranges, but out[] has room for %zu",
-                count, asked);
+        die_msg("chunks() returned %zu ranges, but out[] has room for %zu", count, asked);
 
     pid_t me = getpid();
     if (!quiet) {
         printf("[parent %ld] chunks(%" PRIu64 ", %zu) = [", (long)me, n, asked);
         for (size_t k = 0; k < count; k++)
-            printf("%s(%" PRIu64 ", %" PRIu64 ")", k ? ", " : "",
-                   ranges[k].start, ranges[k].end);
+            printf("%s(%" PRIu64 ", %" PRIu64 ")", k ? ", " : "", ranges[k].start, ranges[k].end);
         printf("]\n");
     }
 
@@ -166,12 +159,10 @@ int main(int argc, char **argv)
         die("pool_create");
     /* pool.starmap(sum_range, chunks(n, processes), chunksize=1) */
     if (count > 0 &&
-        pool_starmap(pool, sum_range, ranges, count, sizeof ranges[0], parts,
-                     sizeof parts[0], &(struct pool_map_options){.chunksize = 1})
-            != 0) {
+        pool_starmap(pool, sum_range, ranges, count, sizeof ranges[0], parts, sizeof parts[0],
+                     &(struct pool_map_options){.chunksize = 1}) != 0) {
         const char *why = pool_last_failure(pool)->message;
-        fprintf(stderr, "%s: starmap(sum_range, ranges) failed: %s\n",
-                report_program(), why);
+        fprintf(stderr, "%s: starmap(sum_range, ranges) failed: %s\n", report_program(), why);
         pool_destroy(pool);
         exit(1);
     }
@@ -190,19 +181,19 @@ int main(int argc, char **argv)
         if (!quiet)
             printf("[parent %ld] range %zu: worker %ld (pid %ld) looped over "
                    "indices %" PRIu64 " to %" PRIu64 " (count %" PRIu64 ")\n",
-                   (long)me, k, parts[k].worker, parts[k].pid, parts[k].first,
-                   parts[k].last, parts[k].count);
+                   (long)me, k, parts[k].worker, parts[k].pid, parts[k].first, parts[k].last,
+                   parts[k].count);
     }
     if (count == 0)
         smallest = 0;
     uint64_t expected = n * (n - 1) / 2; /* 0 + 1 + ... + (n - 1) */
     bool right = sum == expected;
     if (!quiet)
-        printf("[parent %ld] sum of range(%" PRIu64 ") = %" PRIu64
-               " (n(n-1)/2 = %" PRIu64 "): %s\n",
+        printf("[parent %ld] sum of range(%" PRIu64 ") = %" PRIu64 " (n(n-1)/2 = %" PRIu64
+               "): %s\n",
                (long)me, n, sum, expected, right ? "right" : "WRONG");
-    printf("summary: n %" PRIu64 ", %zu ranges for %d workers, sizes %" PRIu64
-           " to %" PRIu64 ", sum %s\n",
+    printf("summary: n %" PRIu64 ", %zu ranges for %d workers, sizes %" PRIu64 " to %" PRIu64
+           ", sum %s\n",
            n, count, workers, smallest, largest, right ? "right" : "wrong");
     free(ranges);
     free(parts);

@@ -124,10 +124,9 @@ static size_t chunks(uint64_t n, size_t processes, struct range *out)
 
 static void print_stats(const char *who, const struct stats *s)
 {
-    printf("[parent %ld] %s count %" PRIu64 ", sum %" PRIu64 ", min %" PRIu64
-           " at %" PRIu64 ", max %" PRIu64 " at %" PRIu64 "\n",
-           (long)getpid(), who, s->count, s->sum, s->min, s->min_at, s->max,
-           s->max_at);
+    printf("[parent %ld] %s count %" PRIu64 ", sum %" PRIu64 ", min %" PRIu64 " at %" PRIu64
+           ", max %" PRIu64 " at %" PRIu64 "\n",
+           (long)getpid(), who, s->count, s->sum, s->min, s->min_at, s->max, s->max_at);
 }
 
 static void usage(void)
@@ -154,27 +153,18 @@ int main(int argc, char **argv)
     size_t asked = 0;
     bool quiet = false;
     static const struct option longopts[] = {
-        {"workers", required_argument, NULL, 'j'},
-        {"ranges", required_argument, NULL, 'r'},
-        {"seed", required_argument, NULL, 's'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"workers", required_argument, NULL, 'j'}, {"ranges", required_argument, NULL, 'r'},
+        {"seed", required_argument, NULL, 's'},    {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     opterr = 0; /* we report bad options ourselves, on one line */
     int c;
     while ((c = getopt_long(argc, argv, ":j:n:r:qh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'j':
-            workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
-        case 'n':
-            n = (uint64_t)cli_parse_count("-n", optarg, 1, 100000000);
-            break;
+        case 'j': workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case 'n': n = (uint64_t)cli_parse_count("-n", optarg, 1, 100000000); break;
         case 'r': asked = (size_t)cli_parse_int("-r", optarg, 1, 1000); break;
-        case 's':
-            seed = (uint64_t)cli_parse_int("--seed", optarg, 0, LLONG_MAX);
-            break;
+        case 's': seed = (uint64_t)cli_parse_int("--seed", optarg, 0, LLONG_MAX); break;
         case 'q': quiet = true; break;
         case 'h': usage(); return 0;
         case ':': usage_error("%s: missing value", argv[optind - 1]);
@@ -202,11 +192,10 @@ int main(int argc, char **argv)
         die("pool_create");
     /* parts = pool.starmap(range_stats, chunks(n, R), chunksize=1):
      * parts[k] belongs to ranges[k], whichever worker finished first. */
-    if (pool_starmap(pool, range_stats, ranges, count, sizeof ranges[0], parts,
-                     sizeof parts[0], &(struct pool_map_options){.chunksize = 1})
-        != 0) {
-        fprintf(stderr, "%s: starmap(range_stats, ranges) failed: %s\n",
-                report_program(), pool_last_failure(pool)->message);
+    if (pool_starmap(pool, range_stats, ranges, count, sizeof ranges[0], parts, sizeof parts[0],
+                     &(struct pool_map_options){.chunksize = 1}) != 0) {
+        fprintf(stderr, "%s: starmap(range_stats, ranges) failed: %s\n", report_program(),
+                pool_last_failure(pool)->message);
         pool_destroy(pool);
         exit(1);
     }
@@ -219,8 +208,8 @@ int main(int argc, char **argv)
     struct stats total = {.count = 0};
     for (size_t k = 0; k < count; k++) {
         char who[64];
-        snprintf(who, sizeof who, "range %zu [%" PRIu64 ", %" PRIu64 "):", k,
-                 ranges[k].start, ranges[k].end);
+        snprintf(who, sizeof who, "range %zu [%" PRIu64 ", %" PRIu64 "):", k, ranges[k].start,
+                 ranges[k].end);
         if (!quiet)
             print_stats(who, &parts[k]);
         combine(&total, &parts[k]);
@@ -233,19 +222,16 @@ int main(int argc, char **argv)
     struct pool_task here = {.index = 0};
     range_stats(&whole, &serial, &here);
     /* Right: both saw all n indices, and they agree on every field. */
-    bool same = total.count == n && serial.count == n &&
-                memcmp(&total, &serial, sizeof total) == 0;
+    bool same = total.count == n && serial.count == n && memcmp(&total, &serial, sizeof total) == 0;
     if (!quiet) {
         print_stats("combined:", &total);
         print_stats("serial:  ", &serial);
-        printf("[parent %ld] combined equals serial: %s\n", (long)getpid(),
-               same ? "yes" : "NO");
+        printf("[parent %ld] combined equals serial: %s\n", (long)getpid(), same ? "yes" : "NO");
     }
-    printf("summary: n %" PRIu64 ", %zu range%s, %d workers, min %" PRIu64
-           " at %" PRIu64 ", max %" PRIu64 " at %" PRIu64 ", sum %" PRIu64
-           ", %s\n",
-           n, count, count == 1 ? "" : "s", workers, total.min, total.min_at, total.max, total.max_at,
-           total.sum, same ? "right" : "wrong");
+    printf("summary: n %" PRIu64 ", %zu range%s, %d workers, min %" PRIu64 " at %" PRIu64
+           ", max %" PRIu64 " at %" PRIu64 ", sum %" PRIu64 ", %s\n",
+           n, count, count == 1 ? "" : "s", workers, total.min, total.min_at, total.max,
+           total.max_at, total.sum, same ? "right" : "wrong");
     free(ranges);
     free(parts);
     return same ? 0 : 1;

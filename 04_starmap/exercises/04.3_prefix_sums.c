@@ -112,8 +112,8 @@ static int range_scan(const void *arg, void *result, struct pool_task *task)
  * Step 2, in the parent: from the ranges and their sums (step 1's results,
  * in range order), fill scans[k] = (start, end, offset) for each range k.
  */
-static void offsets(const struct range *ranges, const uint64_t *sums,
-                    size_t count, struct scan_arg *scans)
+static void offsets(const struct range *ranges, const uint64_t *sums, size_t count,
+                    struct scan_arg *scans)
 {
 #ifdef SOLUTION
     uint64_t before = 0; /* the sum of every range before range r */
@@ -172,27 +172,18 @@ int main(int argc, char **argv)
     size_t asked = 0;
     bool quiet = false;
     static const struct option longopts[] = {
-        {"workers", required_argument, NULL, 'j'},
-        {"ranges", required_argument, NULL, 'r'},
-        {"seed", required_argument, NULL, 's'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"workers", required_argument, NULL, 'j'}, {"ranges", required_argument, NULL, 'r'},
+        {"seed", required_argument, NULL, 's'},    {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0},
     };
     opterr = 0; /* we report bad options ourselves, on one line */
     int c;
     while ((c = getopt_long(argc, argv, ":j:n:r:qh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'j':
-            workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
-        case 'n':
-            n = (uint64_t)cli_parse_count("-n", optarg, 1, 100000000);
-            break;
+        case 'j': workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case 'n': n = (uint64_t)cli_parse_count("-n", optarg, 1, 100000000); break;
         case 'r': asked = (size_t)cli_parse_int("-r", optarg, 1, 1000); break;
-        case 's':
-            seed = (uint64_t)cli_parse_int("--seed", optarg, 0, LLONG_MAX);
-            break;
+        case 's': seed = (uint64_t)cli_parse_int("--seed", optarg, 0, LLONG_MAX); break;
         case 'q': quiet = true; break;
         case 'h': usage(); return 0;
         case ':': usage_error("%s: missing value", argv[optind - 1]);
@@ -222,14 +213,14 @@ int main(int argc, char **argv)
     if (pool == NULL)
         die("pool_create");
     /* 1. sums = pool.starmap(range_sum, chunks(n, R)) */
-    if (pool_starmap(pool, range_sum, ranges, count, sizeof ranges[0], sums,
-                     sizeof sums[0], &one_each) != 0)
+    if (pool_starmap(pool, range_sum, ranges, count, sizeof ranges[0], sums, sizeof sums[0],
+                     &one_each) != 0)
         starmap_failed(pool, "starmap(range_sum, ranges)");
     /* 2. the offsets, in the parent */
     offsets(ranges, sums, count, scans);
     /* 3. parts = pool.starmap(range_scan, scans) */
-    if (pool_starmap(pool, range_scan, scans, count, sizeof scans[0], parts,
-                     sizeof parts[0], &one_each) != 0)
+    if (pool_starmap(pool, range_scan, scans, count, sizeof scans[0], parts, sizeof parts[0],
+                     &one_each) != 0)
         starmap_failed(pool, "starmap(range_scan, scans)");
     pool_close(pool);
     if (pool_join(pool) != 0)
@@ -241,11 +232,10 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < count; k++) {
         checksum += parts[k].checksum;
         if (!quiet)
-            printf("[parent %ld] range %zu [%" PRIu64 ", %" PRIu64 "): sum %"
-                   PRIu64 ", offset %" PRIu64 ", prefix %" PRIu64 " .. %"
-                   PRIu64 "\n",
-                   (long)me, k, ranges[k].start, ranges[k].end, sums[k],
-                   scans[k].offset, parts[k].first, parts[k].last);
+            printf("[parent %ld] range %zu [%" PRIu64 ", %" PRIu64 "): sum %" PRIu64
+                   ", offset %" PRIu64 ", prefix %" PRIu64 " .. %" PRIu64 "\n",
+                   (long)me, k, ranges[k].start, ranges[k].end, sums[k], scans[k].offset,
+                   parts[k].first, parts[k].last);
     }
     /* The serial scan: range_scan over all of range(n) from offset 0, in
      * the parent. Splitting the work must not change the answer. */
@@ -253,17 +243,15 @@ int main(int argc, char **argv)
     struct scan_result serial;
     struct pool_task here = {.index = 0};
     range_scan(&whole, &serial, &here);
-    bool same = count > 0 && checksum == serial.checksum &&
-                parts[count - 1].last == serial.last && serial.last > 0;
+    bool same = count > 0 && checksum == serial.checksum && parts[count - 1].last == serial.last &&
+                serial.last > 0;
     if (!quiet)
-        printf("[parent %ld] checksum %" PRIu64 ", serial %" PRIu64 ": %s\n",
-               (long)me, checksum, serial.checksum,
-               same ? "the same" : "DIFFERENT");
-    printf("summary: n %" PRIu64 ", %zu range%s, %d workers, prefix[n-1] %"
-           PRIu64 ", checksum %" PRIu64 ", %s\n",
-           n, count, count == 1 ? "" : "s", workers,
-           count > 0 ? parts[count - 1].last : 0, checksum,
-           same ? "right" : "wrong");
+        printf("[parent %ld] checksum %" PRIu64 ", serial %" PRIu64 ": %s\n", (long)me, checksum,
+               serial.checksum, same ? "the same" : "DIFFERENT");
+    printf("summary: n %" PRIu64 ", %zu range%s, %d workers, prefix[n-1] %" PRIu64
+           ", checksum %" PRIu64 ", %s\n",
+           n, count, count == 1 ? "" : "s", workers, count > 0 ? parts[count - 1].last : 0,
+           checksum, same ? "right" : "wrong");
     free(ranges);
     free(sums);
     free(scans);

@@ -74,12 +74,10 @@ static struct {
 } log_;
 
 /* pool.apply_async(slow_square, (args[i].x,)): returns the handle. */
-static struct pool_async *submit(struct pool *pool, int i,
-                                 const struct task_arg *arg)
+static struct pool_async *submit(struct pool *pool, int i, const struct task_arg *arg)
 {
     struct pool_async *job =
-        pool_apply_async(pool, slow_square, arg, sizeof *arg,
-                         sizeof(struct task_result),
+        pool_apply_async(pool, slow_square, arg, sizeof *arg, sizeof(struct task_result),
                          &(struct pool_apply_options){.index = (size_t)i});
     if (job == NULL)
         die("pool_apply_async");
@@ -108,8 +106,8 @@ static void release(struct pool_async *job)
 /* Say what task i returned, or why it failed. */
 static void report_result(int i, long x, const struct task_result *r)
 {
-    printf("[parent %ld] task %d: %ld^2 = %ld  (worker pid %ld)\n",
-           (long)getpid(), i, x, r->square, r->pid);
+    printf("[parent %ld] task %d: %ld^2 = %ld  (worker pid %ld)\n", (long)getpid(), i, x, r->square,
+           r->pid);
     log_.results[i] = *r;
     log_.ok[i] = true;
     log_.reported++;
@@ -207,13 +205,9 @@ int main(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, ":j:n:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'j':
-            workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
+        case 'j': workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
         case 'n': n = (int)cli_parse_int("-n", optarg, 1, MAX_TASKS); break;
-        case 'f':
-            fail = (int)cli_parse_int("--fail", optarg, -1, MAX_TASKS - 1);
-            break;
+        case 'f': fail = (int)cli_parse_int("--fail", optarg, -1, MAX_TASKS - 1); break;
         case 'h': usage(); return 0;
         case ':': usage_error("%s: missing value", argv[optind - 1]);
         default:
@@ -235,8 +229,8 @@ int main(int argc, char **argv)
     if (pool == NULL)
         die("pool_create");
     pid_t me = getpid();
-    printf("[parent %ld] %d tasks of %.0f ms each, %d workers\n", (long)me, n,
-           TASK_SECONDS * 1e3, workers);
+    printf("[parent %ld] %d tasks of %.0f ms each, %d workers\n", (long)me, n, TASK_SECONDS * 1e3,
+           workers);
     double t0 = timing_now();
     run_all(pool, args, n);
     double took = timing_now() - t0;
@@ -253,7 +247,7 @@ int main(int argc, char **argv)
     printf("[parent %ld] most tasks running at once: %d; took %.2f s "
            "(one at a time would take %.2f s)\n",
            (long)me, busiest, took, (n - (fail >= 0 && fail < n)) * TASK_SECONDS);
-    printf("summary: %d tasks, %d reported, %d failed, %d handles released\n",
-           n, log_.reported, log_.failed, log_.released);
+    printf("summary: %d tasks, %d reported, %d failed, %d handles released\n", n, log_.reported,
+           log_.failed, log_.released);
     return log_.reported == n && log_.released == n ? 0 : 1;
 }

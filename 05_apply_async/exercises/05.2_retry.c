@@ -38,7 +38,7 @@
 #include "timing.h"
 
 enum { TASKS = 8 };
-#define TASK_SECONDS 0.05  /* a normal attempt's work */
+#define TASK_SECONDS  0.05 /* a normal attempt's work */
 #define STALL_SECONDS 20.0 /* a stalled attempt: "forever", for this program */
 
 /* Set in main() before the workers are forked: each has its own copy. */
@@ -60,8 +60,7 @@ static int fetch(const void *arg, void *result, struct pool_task *task)
         return pool_task_fail(task, "bad input %ld", a->x);
     if (a->task == crash_task && a->attempt == 1)
         raise(SIGKILL); /* the kernel ends this worker mid-task */
-    timing_sleep(a->task == stall_task && a->attempt == 1 ? STALL_SECONDS
-                                                          : TASK_SECONDS);
+    timing_sleep(a->task == stall_task && a->attempt == 1 ? STALL_SECONDS : TASK_SECONDS);
     *(long *)result = a->x * a->x;
     return 0;
 }
@@ -81,9 +80,9 @@ static struct {
 /* pool.apply_async(fetch, (a,)): a new attempt of task a->task. */
 static struct pool_async *submit(struct pool *pool, const struct task_arg *a)
 {
-    struct pool_async *job = pool_apply_async(
-        pool, fetch, a, sizeof *a, sizeof(long),
-        &(struct pool_apply_options){.index = (size_t)a->task});
+    struct pool_async *job =
+        pool_apply_async(pool, fetch, a, sizeof *a, sizeof(long),
+                         &(struct pool_apply_options){.index = (size_t)a->task});
     if (job == NULL)
         die("pool_apply_async");
     if (a->attempt > 1)
@@ -102,19 +101,17 @@ static void note_timeout(const struct task_arg *a)
 }
 
 /* Attempt a->attempt lost its worker (killed, or exited). */
-static void note_lost(const struct task_arg *a,
-                      const struct pool_failure *failure)
+static void note_lost(const struct task_arg *a, const struct pool_failure *failure)
 {
-    printf("[parent %ld] task %d: attempt %d lost: %s\n", (long)getpid(),
-           a->task, a->attempt, failure->message);
+    printf("[parent %ld] task %d: attempt %d lost: %s\n", (long)getpid(), a->task, a->attempt,
+           failure->message);
 }
 
 /* The task reported an error itself: not worth another attempt. */
-static void note_error(const struct task_arg *a,
-                       const struct pool_failure *failure)
+static void note_error(const struct task_arg *a, const struct pool_failure *failure)
 {
-    printf("[parent %ld] task %d: attempt %d: %s (not retried)\n",
-           (long)getpid(), a->task, a->attempt, failure->message);
+    printf("[parent %ld] task %d: attempt %d: %s (not retried)\n", (long)getpid(), a->task,
+           a->attempt, failure->message);
 }
 
 /* ------------------------------------------------------------------ */
@@ -124,8 +121,8 @@ static void note_error(const struct task_arg *a,
  * submitted) into *result. Returns the number of the attempt that succeeded
  * (1, 2, ...), or -1 if the task failed or no attempt succeeded in time.
  */
-static int get_with_retry(struct pool *pool, struct pool_async *job,
-                          struct task_arg arg, long *result)
+static int get_with_retry(struct pool *pool, struct pool_async *job, struct task_arg arg,
+                          long *result)
 {
 #ifdef SOLUTION
     for (;;) {
@@ -213,24 +210,12 @@ int main(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, ":j:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'j':
-            workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
-        case OPT_TIMEOUT:
-            timeout = cli_parse_real("--timeout", optarg, 0.01, 10, 0);
-            break;
-        case OPT_ATTEMPTS:
-            attempts = (int)cli_parse_int("--attempts", optarg, 1, 5);
-            break;
-        case OPT_CRASH:
-            crash_task = (int)cli_parse_int("--crash", optarg, -1, TASKS - 1);
-            break;
-        case OPT_STALL:
-            stall_task = (int)cli_parse_int("--stall", optarg, -1, TASKS - 1);
-            break;
-        case OPT_FAIL:
-            fail_task = (int)cli_parse_int("--fail", optarg, -1, TASKS - 1);
-            break;
+        case 'j': workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case OPT_TIMEOUT: timeout = cli_parse_real("--timeout", optarg, 0.01, 10, 0); break;
+        case OPT_ATTEMPTS: attempts = (int)cli_parse_int("--attempts", optarg, 1, 5); break;
+        case OPT_CRASH: crash_task = (int)cli_parse_int("--crash", optarg, -1, TASKS - 1); break;
+        case OPT_STALL: stall_task = (int)cli_parse_int("--stall", optarg, -1, TASKS - 1); break;
+        case OPT_FAIL: fail_task = (int)cli_parse_int("--fail", optarg, -1, TASKS - 1); break;
         case 'h': usage(); return 0;
         case ':': usage_error("%s: missing value", argv[optind - 1]);
         default:
@@ -267,8 +252,8 @@ int main(int argc, char **argv)
     }
     for (int i = 0; i < TASKS; i++) {
         if (took[i] > 0)
-            printf("[parent %ld] task %d: %ld^2 = %ld (attempt %d)\n",
-                   (long)me, i, args[i].x, results[i], took[i]);
+            printf("[parent %ld] task %d: %ld^2 = %ld (attempt %d)\n", (long)me, i, args[i].x,
+                   results[i], took[i]);
         else
             printf("[parent %ld] task %d: FAILED\n", (long)me, i);
     }
@@ -283,8 +268,7 @@ int main(int argc, char **argv)
                (long)me, stats.abandoned);
         pool_terminate(pool);
     } else {
-        printf("[parent %ld] nothing left running: close and join\n",
-               (long)me);
+        printf("[parent %ld] nothing left running: close and join\n", (long)me);
         pool_close(pool);
         if (pool_join(pool) != 0)
             die("pool_join");

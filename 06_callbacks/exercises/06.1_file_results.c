@@ -68,12 +68,12 @@ static int square(const void *argp, void *resultp, struct pool_task *task)
  * parent touches it, one callback at a time: no lock needed. */
 struct collector {
     size_t tasks;
-    long *results;       /* results[i]: the square of task i */
-    bool *failed;        /* failed[i]: task i reached the error callback */
+    long *results; /* results[i]: the square of task i */
+    bool *failed;  /* failed[i]: task i reached the error callback */
     char (*message)[sizeof(((struct pool_failure *)0)->message)];
-                         /* message[i]: task i's failure message */
-    size_t ok, errors;   /* callbacks and error callbacks so far */
-    size_t killed;       /* failures whose worker was killed by a signal */
+    /* message[i]: task i's failure message */
+    size_t ok, errors; /* callbacks and error callbacks so far */
+    size_t killed;     /* failures whose worker was killed by a signal */
 };
 
 /*
@@ -92,8 +92,8 @@ static void on_result(struct pool_async *job, const void *resultp, void *udata)
     c->results[r->index] = r->square;
     c->ok++;
     printf("[callback pid %ld] task %zu: %ld^2 = %ld (computed by worker "
-           "pid %ld)\n", (long)getpid(), r->index, r->x, r->square,
-           r->worker_pid);
+           "pid %ld)\n",
+           (long)getpid(), r->index, r->x, r->square, r->worker_pid);
 #else
     /* TODO 1: file the result where it belongs, count it, and say so.
      *   - store the square in results[...] at the slot of ITS task (the
@@ -111,15 +111,13 @@ static void on_result(struct pool_async *job, const void *resultp, void *udata)
  * error_callback=: runs in the PARENT when a task failed: its function
  * returned an error, or its worker died under it. `f->index` names the task.
  */
-static void on_error(struct pool_async *job, const struct pool_failure *f,
-                     void *udata)
+static void on_error(struct pool_async *job, const struct pool_failure *f, void *udata)
 {
     (void)job;
     struct collector *c = udata;
 #ifdef SOLUTION
     c->failed[f->index] = true;
-    snprintf(c->message[f->index], sizeof c->message[f->index], "%s",
-             f->message);
+    snprintf(c->message[f->index], sizeof c->message[f->index], "%s", f->message);
     c->errors++;
     if (f->cause == POOL_WORKER_KILLED)
         c->killed++;
@@ -167,20 +165,11 @@ int main(int argc, char **argv)
     int opt;
     while ((opt = getopt_long(argc, argv, ":j:n:h", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'j':
-            workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
-        case 'n':
-            tasks = cli_parse_int("-n", optarg, 1, 1000);
-            break;
-        case OPT_CRASH_TASK:
-            crash_task = cli_parse_int("--crash-task", optarg, 0, 999);
-            break;
-        case 'h':
-            usage();
-            return 0;
-        case ':':
-            usage_error("%s: missing value", argv[optind - 1]);
+        case 'j': workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case 'n': tasks = cli_parse_int("-n", optarg, 1, 1000); break;
+        case OPT_CRASH_TASK: crash_task = cli_parse_int("--crash-task", optarg, 0, 999); break;
+        case 'h': usage(); return 0;
+        case ':': usage_error("%s: missing value", argv[optind - 1]);
         default:
             if (optopt != 0)
                 usage_error("unknown option '-%c'", optopt);
@@ -190,8 +179,7 @@ int main(int argc, char **argv)
     if (optind < argc)
         usage_error("unexpected argument '%s'", argv[optind]);
     if (crash_task >= tasks)
-        usage_error("--crash-task: %lld is out of range (0 to %lld)",
-                    crash_task, tasks - 1);
+        usage_error("--crash-task: %lld is out of range (0 to %lld)", crash_task, tasks - 1);
 
     size_t n = (size_t)tasks;
     long parent = (long)getpid();
@@ -208,19 +196,18 @@ int main(int argc, char **argv)
         args[i].crash = crash_task == (long long)i;
     }
     printf("[parent %ld] %zu tasks (x^2 for x = 1..%zu; a multiple of 5 "
-           "fails) on %d workers\n", parent, n, n, workers);
+           "fails) on %d workers\n",
+           parent, n, n, workers);
 
     setvbuf(stdout, NULL, _IONBF, 0); /* the pool forks: nothing buffered */
     struct pool *pool = pool_create(&(struct pool_options){.workers = workers});
     if (pool == NULL)
         die("pool_create");
     for (size_t i = 0; i < n; i++) {
-        struct pool_apply_options o = {.callback = on_result,
-                                       .error_callback = on_error,
-                                       .udata = &c, .index = i};
-        struct pool_async *job = pool_apply_async(
-            pool, square, &args[i], sizeof args[i], sizeof(struct task_result),
-            &o);
+        struct pool_apply_options o = {
+            .callback = on_result, .error_callback = on_error, .udata = &c, .index = i};
+        struct pool_async *job = pool_apply_async(pool, square, &args[i], sizeof args[i],
+                                                  sizeof(struct task_result), &o);
         if (job == NULL)
             die("pool_apply_async");
         pool_async_release(job); /* the callbacks get the result */
@@ -245,8 +232,8 @@ int main(int argc, char **argv)
         if (c.failed[i])
             printf("[parent %ld] failed: %s\n", parent, c.message[i]);
     printf("[parent %ld] totals: %zu results + %zu errors = %zu of %zu "
-           "tasks, %zu worker(s) killed\n", parent, c.ok, c.errors,
-           c.ok + c.errors, n, c.killed);
+           "tasks, %zu worker(s) killed\n",
+           parent, c.ok, c.errors, c.ok + c.errors, n, c.killed);
     printf("[parent %ld] sum of the squares: %ld\n", parent, sum);
     int status = c.killed > 0 ? 1 : 0;
     free(args);

@@ -55,8 +55,7 @@ struct block_result {
 };
 
 /* Runs in a worker: try one block of candidates. */
-static int search_block(const void *argp, void *resultp,
-                        struct pool_task *task)
+static int search_block(const void *argp, void *resultp, struct pool_task *task)
 {
     const struct block_arg *arg = argp;
     struct block_result *r = resultp;
@@ -93,8 +92,8 @@ static void on_block(struct pool_async *job, const void *resultp, void *udata)
         return;
     s->found = true;
     s->answer = r->x;
-    printf("[callback pid %ld] block %zu: found %ld, stopping the pool\n",
-           (long)getpid(), r->block, r->x);
+    printf("[callback pid %ld] block %zu: found %ld, stopping the pool\n", (long)getpid(), r->block,
+           r->x);
     /* From a callback this only asks: the pool finishes handling this
      * result, then SIGTERMs and reaps every worker; tasks not yet done
      * fail with POOL_TERMINATED and get no callback. pool_join returns. */
@@ -115,8 +114,7 @@ static void on_block(struct pool_async *job, const void *resultp, void *udata)
 #endif
 }
 
-static void on_error(struct pool_async *job, const struct pool_failure *f,
-                     void *udata)
+static void on_error(struct pool_async *job, const struct pool_failure *f, void *udata)
 {
     (void)job;
     (void)udata;
@@ -154,20 +152,11 @@ int main(int argc, char **argv)
     int opt;
     while ((opt = getopt_long(argc, argv, ":j:n:h", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'j':
-            workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
-        case 'n':
-            blocks = cli_parse_int("-n", optarg, 1, 1000);
-            break;
-        case OPT_SECRET:
-            secret = cli_parse_int("--secret", optarg, 0, 1000LL * BLOCK - 1);
-            break;
-        case 'h':
-            usage();
-            return 0;
-        case ':':
-            usage_error("%s: missing value", argv[optind - 1]);
+        case 'j': workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case 'n': blocks = cli_parse_int("-n", optarg, 1, 1000); break;
+        case OPT_SECRET: secret = cli_parse_int("--secret", optarg, 0, 1000LL * BLOCK - 1); break;
+        case 'h': usage(); return 0;
+        case ':': usage_error("%s: missing value", argv[optind - 1]);
         default:
             if (optopt != 0)
                 usage_error("unknown option '-%c'", optopt);
@@ -177,14 +166,13 @@ int main(int argc, char **argv)
     if (optind < argc)
         usage_error("unexpected argument '%s'", argv[optind]);
     if (secret >= blocks * BLOCK)
-        usage_error("--secret: %lld is out of range (0 to %lld)", secret,
-                    blocks * BLOCK - 1);
+        usage_error("--secret: %lld is out of range (0 to %lld)", secret, blocks * BLOCK - 1);
 
     long parent = (long)getpid();
     uint64_t target = hash((uint64_t)secret);
     printf("[parent %ld] looking for the number whose hash is 0x%016" PRIx64
-           " among 0..%lld: %lld blocks of %d on %d workers\n", parent, target,
-           blocks * BLOCK - 1, blocks, BLOCK, workers);
+           " among 0..%lld: %lld blocks of %d on %d workers\n",
+           parent, target, blocks * BLOCK - 1, blocks, BLOCK, workers);
 
     setvbuf(stdout, NULL, _IONBF, 0); /* the pool forks: nothing buffered */
     struct search s = {0};
@@ -194,12 +182,10 @@ int main(int argc, char **argv)
     double t0 = timing_now();
     for (long long b = 0; b < blocks; b++) {
         struct block_arg arg = {.target = target, .first = (long)b * BLOCK};
-        struct pool_apply_options o = {.callback = on_block,
-                                       .error_callback = on_error,
-                                       .udata = &s, .index = (size_t)b};
-        struct pool_async *job = pool_apply_async(
-            s.pool, search_block, &arg, sizeof arg, sizeof(struct block_result),
-            &o);
+        struct pool_apply_options o = {
+            .callback = on_block, .error_callback = on_error, .udata = &s, .index = (size_t)b};
+        struct pool_async *job = pool_apply_async(s.pool, search_block, &arg, sizeof arg,
+                                                  sizeof(struct block_result), &o);
         if (job == NULL)
             die("pool_apply_async");
         pool_async_release(job);
@@ -213,14 +199,12 @@ int main(int argc, char **argv)
     pool_destroy(s.pool);
 
     if (s.found)
-        printf("[parent %ld] found: %ld (its hash matches: %s)\n", parent,
-               s.answer, hash((uint64_t)s.answer) == target ? "yes" : "NO");
+        printf("[parent %ld] found: %ld (its hash matches: %s)\n", parent, s.answer,
+               hash((uint64_t)s.answer) == target ? "yes" : "NO");
     else
         printf("[parent %ld] found: nothing\n", parent);
-    printf("[parent %ld] blocks the workers finished: %lu of %lld%s\n", parent,
-           stats.tasks_done, blocks,
-           stats.tasks_done < (unsigned long)blocks
-               ? " (the rest were never run)" : "");
+    printf("[parent %ld] blocks the workers finished: %lu of %lld%s\n", parent, stats.tasks_done,
+           blocks, stats.tasks_done < (unsigned long)blocks ? " (the rest were never run)" : "");
     printf("[parent %ld] the search took %.3f s\n", parent, seconds);
     return s.found && hash((uint64_t)s.answer) == target ? 0 : 1;
 }

@@ -52,8 +52,7 @@ static bool is_prime(long x)
 
 /* Runs in a worker. The grain reaches it through task_udata (set before
  * the pool forks, so every worker has its own copy). */
-static int count_or_split(const void *argp, void *resultp,
-                          struct pool_task *task)
+static int count_or_split(const void *argp, void *resultp, struct pool_task *task)
 {
     const struct range *arg = argp;
     long grain = *(const long *)task->udata;
@@ -82,8 +81,7 @@ struct crawl {
 
 static void on_range(struct pool_async *job, const void *resultp, void *udata);
 
-static void on_error(struct pool_async *job, const struct pool_failure *f,
-                     void *udata)
+static void on_error(struct pool_async *job, const struct pool_failure *f, void *udata)
 {
     (void)job;
     struct crawl *c = udata;
@@ -98,21 +96,17 @@ static void submit(struct crawl *c, long lo, long hi)
 {
     if (c->count == c->capacity) {
         size_t capacity = c->capacity ? 2 * c->capacity : 64;
-        struct pool_async **jobs =
-            realloc(c->jobs, capacity * sizeof(struct pool_async *));
+        struct pool_async **jobs = realloc(c->jobs, capacity * sizeof(struct pool_async *));
         if (jobs == NULL)
             die("realloc");
         c->jobs = jobs;
         c->capacity = capacity;
     }
     struct range arg = {.lo = lo, .hi = hi};
-    struct pool_apply_options o = {.callback = on_range,
-                                   .error_callback = on_error,
-                                   .udata = c,
-                                   .index = c->count};
-    struct pool_async *job =
-        pool_apply_async(c->pool, count_or_split, &arg, sizeof arg,
-                         sizeof(struct range_result), &o);
+    struct pool_apply_options o = {
+        .callback = on_range, .error_callback = on_error, .udata = c, .index = c->count};
+    struct pool_async *job = pool_apply_async(c->pool, count_or_split, &arg, sizeof arg,
+                                              sizeof(struct range_result), &o);
     if (job == NULL) /* EINVAL: the pool is closed already */
         die("pool_apply_async");
     c->jobs[c->count++] = job;
@@ -211,13 +205,9 @@ int main(int argc, char **argv)
     int opt;
     while ((opt = getopt_long(argc, argv, ":j:n:h", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'j':
-            workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
+        case 'j': workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
         case 'n': n = cli_parse_count("-n", optarg, 2, 10000000); break;
-        case OPT_GRAIN:
-            grain = cli_parse_count("--grain", optarg, 100, 10000000);
-            break;
+        case OPT_GRAIN: grain = cli_parse_count("--grain", optarg, 100, 10000000); break;
         case 'h': usage(); return 0;
         case ':': usage_error("%s: missing value", argv[optind - 1]);
         default:
@@ -237,8 +227,8 @@ int main(int argc, char **argv)
     static long grain_for_tasks;      /* exists before the fork: see pool.h */
     grain_for_tasks = (long)grain;
     struct crawl c = {0};
-    c.pool = pool_create(&(struct pool_options){
-        .workers = workers, .task_udata = &grain_for_tasks});
+    c.pool =
+        pool_create(&(struct pool_options){.workers = workers, .task_udata = &grain_for_tasks});
     if (c.pool == NULL)
         die("pool_create");
     submit(&c, 0, (long)n); /* one task; the rest come from the callbacks */
@@ -258,8 +248,7 @@ int main(int argc, char **argv)
            parent, c.count, ready, c.splits, c.counted, c.failed);
     printf("[parent %ld] primes below %lld: %ld (a plain loop in the parent: "
            "%ld, %s)\n",
-           parent, n, c.primes, expected,
-           c.primes == expected ? "the same" : "DIFFERENT");
+           parent, n, c.primes, expected, c.primes == expected ? "the same" : "DIFFERENT");
     free(c.jobs);
     bool ok = c.primes == expected && ready == c.count && c.failed == 0 &&
               c.splits + c.counted == c.count;

@@ -48,8 +48,7 @@ static counter_t *counter_create(void)
 #ifdef SOLUTION
     /* MAP_SHARED: parent and children see the same page. (A MAP_PRIVATE
      * page, or malloc's, is copied on the first write after fork.) */
-    counter_t *c = mmap(NULL, sizeof *c, PROT_READ | PROT_WRITE,
-                        MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    counter_t *c = mmap(NULL, sizeof *c, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (c == MAP_FAILED)
         die("mmap");
     atomic_init(c, 0);
@@ -127,17 +126,10 @@ int main(int argc, char **argv)
     int opt;
     while ((opt = getopt_long(argc, argv, ":j:n:h", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'j':
-            workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
-        case 'n':
-            n = cli_parse_count("-n", optarg, 1, 100000000);
-            break;
-        case 'h':
-            usage();
-            return 0;
-        case ':':
-            usage_error("%s: missing value", argv[optind - 1]);
+        case 'j': workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case 'n': n = cli_parse_count("-n", optarg, 1, 100000000); break;
+        case 'h': usage(); return 0;
+        case ':': usage_error("%s: missing value", argv[optind - 1]);
         default:
             if (optopt != 0)
                 usage_error("unknown option '-%c'", optopt);
@@ -148,8 +140,7 @@ int main(int argc, char **argv)
         usage_error("unexpected argument '%s'", argv[optind]);
 
     long parent = (long)getpid();
-    printf("[parent %ld] %d workers each add 1 to one counter %lld times\n",
-           parent, workers, n);
+    printf("[parent %ld] %d workers each add 1 to one counter %lld times\n", parent, workers, n);
     counter_t *counter = counter_create(); /* before fork: inherited */
     pid_t *pids = calloc((size_t)workers, sizeof *pids);
     if (pids == NULL)
@@ -162,13 +153,13 @@ int main(int argc, char **argv)
     if (pipe(gate) != 0)
         die("pipe");
     for (int w = 0; w < workers; w++) {
-        fflush(stdout); /* or the child would print our buffer again */
+        fflush(stdout);     /* or the child would print our buffer again */
         pid_t pid = fork(); /* Process(target=add).start() */
         if (pid < 0)
             die("fork");
         if (pid == 0) {
             char byte;
-            free(pids); /* the child's copy of the list: not needed here */
+            free(pids);              /* the child's copy of the list: not needed here */
             if (close(gate[1]) != 0) /* our copy would keep the gate shut */
                 die("close");
             if (read(gate[0], &byte, 1) < 0)
@@ -176,7 +167,8 @@ int main(int argc, char **argv)
             for (long long i = 0; i < n; i++)
                 counter_add(counter);
             printf("[worker %d pid %ld] added %lld; the counter reads %ld "
-                   "here\n", w, (long)getpid(), n, counter_read(counter));
+                   "here\n",
+                   w, (long)getpid(), n, counter_read(counter));
             fflush(stdout);
             _exit(0); /* no atexit handlers, no second stdio flush */
         }
@@ -194,15 +186,13 @@ int main(int argc, char **argv)
     }
     long total = counter_read(counter);
     long long expected = (long long)workers * n;
-    printf("[parent %ld] reaped %d of %d workers, each exited normally\n",
-           parent, reaped, workers);
+    printf("[parent %ld] reaped %d of %d workers, each exited normally\n", parent, reaped, workers);
     if (total == expected)
-        printf("[parent %ld] counter = %ld, expected %lld: exact\n", parent,
-               total, expected);
+        printf("[parent %ld] counter = %ld, expected %lld: exact\n", parent, total, expected);
     else
         printf("[parent %ld] counter = %ld, expected %lld: WRONG, %lld "
-               "updates missing\n", parent, total, expected,
-               expected - total);
+               "updates missing\n",
+               parent, total, expected, expected - total);
     counter_destroy(counter);
     free(pids);
     return total == expected && reaped == workers ? 0 : 1;

@@ -80,8 +80,7 @@ _Static_assert(offsetof(struct slot, sum) > offsetof(struct slot, count),
 /* Memory shared with the workers forked after this call. */
 static void *shared_alloc(size_t size)
 {
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-                   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         die("mmap");
     return p;
@@ -140,7 +139,7 @@ static double run(void *slots, size_t size, int workers, long n)
             die("fork");
         if (pid == 0) {
             char byte;
-            free(pids); /* the child's copy of the list: not needed here */
+            free(pids);              /* the child's copy of the list: not needed here */
             if (close(gate[1]) != 0) /* our copy would keep the gate shut */
                 die("close");
             pin_to_cpu(w);
@@ -149,8 +148,7 @@ static double run(void *slots, size_t size, int workers, long n)
             /* count is the first field of either struct; sum sits at
              * offsetof(..., sum), the same 8 bytes further in both */
             char *mine = (char *)slots + (size_t)w * size;
-            work((volatile long *)mine,
-                 (volatile long *)(mine + offsetof(struct slot, sum)), w, n);
+            work((volatile long *)mine, (volatile long *)(mine + offsetof(struct slot, sum)), w, n);
             _exit(0);
         }
         pids[w] = pid;
@@ -212,17 +210,10 @@ int main(int argc, char **argv)
     int opt;
     while ((opt = getopt_long(argc, argv, ":j:n:h", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'j':
-            workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
-        case 'n':
-            n = cli_parse_count("-n", optarg, 1, 100000000);
-            break;
-        case 'h':
-            usage();
-            return 0;
-        case ':':
-            usage_error("%s: missing value", argv[optind - 1]);
+        case 'j': workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case 'n': n = cli_parse_count("-n", optarg, 1, 100000000); break;
+        case 'h': usage(); return 0;
+        case ':': usage_error("%s: missing value", argv[optind - 1]);
         default:
             if (optopt != 0)
                 usage_error("unknown option '-%c'", optopt);
@@ -234,28 +225,27 @@ int main(int argc, char **argv)
 
     long parent = (long)getpid();
     printf("[parent %ld] %d workers each count and sum %lld numbers in their "
-           "own slot\n", parent, workers, n);
+           "own slot\n",
+           parent, workers, n);
 
     /* Where your slots land. mmap returns a page-aligned address, so the
      * byte offset from the start tells the cache line. */
-    printf("[parent %ld] your struct slot: %zu bytes, aligned to %zu\n",
-           parent, sizeof(struct slot), alignof(struct slot));
+    printf("[parent %ld] your struct slot: %zu bytes, aligned to %zu\n", parent,
+           sizeof(struct slot), alignof(struct slot));
     bool shared_line = false;
     for (int w = 0; w < workers; w++) {
         size_t first = (size_t)w * sizeof(struct slot);
         size_t last = first + sizeof(struct slot) - 1;
         if (w < 8)
-            printf("[parent %ld] slot %d: bytes %zu..%zu, cache line%s %zu%s\n",
-                   parent, w, first, last,
-                   first / CACHE_LINE == last / CACHE_LINE ? "" : "s",
-                   first / CACHE_LINE,
+            printf("[parent %ld] slot %d: bytes %zu..%zu, cache line%s %zu%s\n", parent, w, first,
+                   last, first / CACHE_LINE == last / CACHE_LINE ? "" : "s", first / CACHE_LINE,
                    first / CACHE_LINE == last / CACHE_LINE ? "" : "..");
         /* does slot w start on the line where slot w-1 ended? */
         if (w > 0 && (first - 1) / CACHE_LINE == first / CACHE_LINE)
             shared_line = true;
     }
-    printf("[parent %ld] a cache line shared by two workers' slots: %s\n",
-           parent, shared_line ? "YES (false sharing)" : "none");
+    printf("[parent %ld] a cache line shared by two workers' slots: %s\n", parent,
+           shared_line ? "YES (false sharing)" : "none");
 
     size_t packed_bytes = (size_t)workers * sizeof(struct packed_slot);
     size_t your_bytes = (size_t)workers * sizeof(struct slot);
@@ -279,8 +269,8 @@ int main(int argc, char **argv)
     printf("[parent %ld] packed 16-byte slots: totals %s, %.3f s\n", parent,
            packed_ok ? "right" : "WRONG", packed_s);
     printf("[parent %ld] your slots:           totals %s, %.3f s "
-           "(packed/yours = %.1fx)\n", parent, your_ok ? "right" : "WRONG",
-           your_s, your_s > 0 ? packed_s / your_s : 0);
+           "(packed/yours = %.1fx)\n",
+           parent, your_ok ? "right" : "WRONG", your_s, your_s > 0 ? packed_s / your_s : 0);
     if (munmap(packed, packed_bytes) != 0 || munmap(yours, your_bytes) != 0)
         die("munmap");
     return packed_ok && your_ok && !shared_line ? 0 : 1;

@@ -69,8 +69,7 @@ static struct numbers *segment_create(const char *name, size_t size)
         shm_unlink(name); /* do not leave a half-made name behind */
         die("ftruncate");
     }
-    struct numbers *seg =
-        mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    struct numbers *seg = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (seg == MAP_FAILED) {
         shm_unlink(name);
         die("mmap");
@@ -89,8 +88,7 @@ static struct numbers *segment_create(const char *name, size_t size)
      * Check each call; if one after shm_open fails, shm_unlink the name
      * before die(). */
     (void)name;
-    void *anonymous = mmap(NULL, size, PROT_READ | PROT_WRITE,
-                           MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    void *anonymous = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (anonymous == MAP_FAILED)
         die("mmap");
     return anonymous;
@@ -116,8 +114,7 @@ static struct numbers *segment_open(const char *name, size_t *size)
         return NULL;
     }
     *size = (size_t)st.st_size;
-    struct numbers *seg =
-        mmap(NULL, *size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    struct numbers *seg = mmap(NULL, *size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     int saved = errno;
     close(fd);
     errno = saved;
@@ -152,13 +149,11 @@ static void segment_remove(const char *name)
 
 /* Ctrl-C or kill arrived (interrupt.h's handler only set a flag): clean
  * up, then die of that same signal. */
-static _Noreturn void die_of_signal(const char *name, struct numbers *seg,
-                                    size_t size)
+static _Noreturn void die_of_signal(const char *name, struct numbers *seg, size_t size)
 {
     char signame[32];
     signal_name(interrupt_signal(), signame, sizeof signame);
-    printf("[parent %ld] %s: cleaning up, then dying of it\n", (long)getpid(),
-           signame);
+    printf("[parent %ld] %s: cleaning up, then dying of it\n", (long)getpid(), signame);
     fflush(stdout);
     munmap(seg, size);
 #ifdef SOLUTION
@@ -180,18 +175,17 @@ static int run_reader(const char *name)
     size_t size = 0;
     struct numbers *seg = segment_open(name, &size);
     if (seg == NULL) {
-        fprintf(stderr, "%s: reader: cannot open %s: %s\n", report_program(),
-                name, strerror(errno));
+        fprintf(stderr, "%s: reader: cannot open %s: %s\n", report_program(), name,
+                strerror(errno));
         return 1;
     }
-    if (size < sizeof *seg ||
-        (size - sizeof *seg) / sizeof seg->value[0] < (size_t)seg->count)
+    if (size < sizeof *seg || (size - sizeof *seg) / sizeof seg->value[0] < (size_t)seg->count)
         die_msg("reader: %s is %zu bytes, too small", name, size);
     long sum = 0;
     for (long i = 0; i < seg->count; i++)
         sum += seg->value[i];
-    printf("[reader %ld] opened %s by name: %zu bytes, %ld numbers, sum %ld\n",
-           (long)getpid(), name, size, seg->count, sum);
+    printf("[reader %ld] opened %s by name: %zu bytes, %ld numbers, sum %ld\n", (long)getpid(),
+           name, size, seg->count, sum);
     seg->answer = sum;
     seg->reader_pid = (long)getpid();
     if (munmap(seg, size) != 0)
@@ -239,9 +233,7 @@ int main(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, ":n:h", longopts, NULL)) != -1) {
         switch (opt) {
         case 'n': n = cli_parse_count("-n", optarg, 1, 1000000); break;
-        case OPT_HOLD_MS:
-            hold_ms = cli_parse_int("--hold-ms", optarg, 0, 600000);
-            break;
+        case OPT_HOLD_MS: hold_ms = cli_parse_int("--hold-ms", optarg, 0, 600000); break;
         case OPT_READER: reader = optarg; break;
         case 'h': usage(); return 0;
         case ':': usage_error("%s: missing value", argv[optind - 1]);
@@ -265,15 +257,14 @@ int main(int argc, char **argv)
     struct numbers *seg = segment_create(name, size);
     char path[96];
     snprintf(path, sizeof path, "/dev/shm%s", name);
-    printf("[parent %ld] created %s, %zu bytes; %s %s\n", parent, name, size,
-           path, access(path, F_OK) == 0 ? "exists" : "does NOT exist");
+    printf("[parent %ld] created %s, %zu bytes; %s %s\n", parent, name, size, path,
+           access(path, F_OK) == 0 ? "exists" : "does NOT exist");
     seg->count = (long)n;
     for (long i = 0; i < (long)n; i++)
         seg->value[i] = i + 1;
     printf("[parent %ld] wrote the numbers 1..%lld\n", parent, n);
     if (hold_ms > 0) {
-        printf("[parent %ld] holding it for %lld ms (look: ls /dev/shm)\n",
-               parent, hold_ms);
+        printf("[parent %ld] holding it for %lld ms (look: ls /dev/shm)\n", parent, hold_ms);
         fflush(stdout);
         hold(hold_ms);
     }
@@ -293,8 +284,7 @@ int main(int argc, char **argv)
         die("fork");
     if (pid == 0) {
         execl(self, self, "--reader", name, (char *)NULL);
-        fprintf(stderr, "%s: execl %s: %s\n", report_program(), self,
-                strerror(errno));
+        fprintf(stderr, "%s: execl %s: %s\n", report_program(), self, strerror(errno));
         _exit(127);
     }
     int status;
@@ -312,12 +302,11 @@ int main(int argc, char **argv)
         die_of_signal(name, seg, size);
     char text[64];
     long expected = (long)(n * (n + 1) / 2);
-    bool ok = wait_exitcode(status) == 0 && seg->answer == expected &&
-              seg->reader_pid == (long)pid;
+    bool ok = wait_exitcode(status) == 0 && seg->answer == expected && seg->reader_pid == (long)pid;
     printf("[parent %ld] reader (pid %ld) %s; its answer in the segment: %ld "
            "(1 + ... + %lld = %ld: %s)\n",
-           parent, (long)pid, wait_describe(status, text, sizeof text),
-           seg->answer, n, expected, ok ? "right" : "WRONG");
+           parent, (long)pid, wait_describe(status, text, sizeof text), seg->answer, n, expected,
+           ok ? "right" : "WRONG");
     if (munmap(seg, size) != 0)
         die("munmap");
     segment_remove(name);

@@ -70,8 +70,7 @@ static void make_plan(struct plan *p, uint64_t seed, uint64_t darts)
     for (size_t k = 0; k < p->count; k++) {
         p->blocks[k].start = walker;
         uint64_t thrown = (uint64_t)k * BLOCK_DARTS;
-        p->blocks[k].darts =
-            darts - thrown < BLOCK_DARTS ? darts - thrown : BLOCK_DARTS;
+        p->blocks[k].darts = darts - thrown < BLOCK_DARTS ? darts - thrown : BLOCK_DARTS;
         plan_jump(p, &walker);
     }
 }
@@ -144,13 +143,9 @@ int main(int argc, char **argv)
     int opt;
     while ((opt = getopt_long(argc, argv, ":j:n:h", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'j':
-            workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
+        case 'j': workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
         case 'n': darts = cli_parse_count("-n", optarg, 1, MAX_DARTS); break;
-        case OPT_SEED:
-            seed = (uint64_t)cli_parse_int("--seed", optarg, 0, INT64_MAX);
-            break;
+        case OPT_SEED: seed = (uint64_t)cli_parse_int("--seed", optarg, 0, INT64_MAX); break;
         case 'h': usage(); return 0;
         case ':': usage_error("%s: missing value", argv[optind - 1]);
         default:
@@ -164,15 +159,14 @@ int main(int argc, char **argv)
 
     long me = (long)getpid();
     uint64_t total = (uint64_t)darts;
-    struct plan plan = {.count =
-                            (size_t)((total + BLOCK_DARTS - 1) / BLOCK_DARTS)};
+    struct plan plan = {.count = (size_t)((total + BLOCK_DARTS - 1) / BLOCK_DARTS)};
     plan.blocks = calloc(plan.count, sizeof *plan.blocks);
     if (plan.blocks == NULL)
         die("calloc");
     printf("[parent %ld] pi by Monte Carlo: %" PRIu64 " darts in %zu block%s "
            "of up to %u, %d worker%s, seed %" PRIu64 "\n",
-           me, total, plan.count, plan.count == 1 ? "" : "s", BLOCK_DARTS,
-           workers, workers == 1 ? "" : "s", seed);
+           me, total, plan.count, plan.count == 1 ? "" : "s", BLOCK_DARTS, workers,
+           workers == 1 ? "" : "s", seed);
 
     /* ---- your plan, checked --------------------------------------------- */
     make_plan(&plan, seed, total);
@@ -192,16 +186,14 @@ int main(int argc, char **argv)
     }
     bool darts_ok = planned == total;
     bool streams_ok = right_stream == plan.count;
-    bool jumps_ok =
-        plan.jumps + 1 >= (long)plan.count && plan.jumps <= (long)plan.count;
-    printf("[parent %ld] darts in the blocks: %" PRIu64 " of %" PRIu64 "%s\n",
-           me, planned, total, darts_ok ? "" : ": WRONG");
+    bool jumps_ok = plan.jumps + 1 >= (long)plan.count && plan.jumps <= (long)plan.count;
+    printf("[parent %ld] darts in the blocks: %" PRIu64 " of %" PRIu64 "%s\n", me, planned, total,
+           darts_ok ? "" : ": WRONG");
     printf("[parent %ld] blocks starting at their own stream (the seed jumped "
            "k times for block k): %zu of %zu\n",
            me, right_stream, plan.count);
     if (!streams_ok)
-        printf("[parent %ld] block %zu is the first that does not\n", me,
-               first_wrong);
+        printf("[parent %ld] block %zu is the first that does not\n", me, first_wrong);
     printf("[parent %ld] jumps made by the plan: %ld for %zu block%s (one per "
            "block; rng_stream for each would make %zu)\n",
            me, plan.jumps, plan.count, plan.count == 1 ? "" : "s",
@@ -217,9 +209,8 @@ int main(int argc, char **argv)
     uint64_t *hits = malloc(plan.count * sizeof *hits);
     if (hits == NULL)
         die("malloc");
-    if (pool_map(pool, throw_block, plan.blocks, plan.count,
-                 sizeof *plan.blocks, hits, sizeof *hits,
-                 &(struct pool_map_options){.chunksize = 1}) != 0)
+    if (pool_map(pool, throw_block, plan.blocks, plan.count, sizeof *plan.blocks, hits,
+                 sizeof *hits, &(struct pool_map_options){.chunksize = 1}) != 0)
         die_msg("map failed: %s", pool_last_failure(pool)->message);
     pool_close(pool);
     if (pool_join(pool) != 0)
@@ -234,9 +225,8 @@ int main(int argc, char **argv)
            "(error %.7f)\n",
            me, inside, total, estimate, fabs(estimate - M_PI));
     bool ok = darts_ok && streams_ok && jumps_ok;
-    printf("%s: plan %s; pi ~ %.7f from %" PRIu64 " darts with %d worker%s\n",
-           report_program(), ok ? "right" : "WRONG", estimate, total, workers,
-           workers == 1 ? "" : "s");
+    printf("%s: plan %s; pi ~ %.7f from %" PRIu64 " darts with %d worker%s\n", report_program(),
+           ok ? "right" : "WRONG", estimate, total, workers, workers == 1 ? "" : "s");
     free(hits);
     free(plan.blocks);
     return ok ? 0 : 1;

@@ -38,7 +38,7 @@
 #include "timing.h"
 
 #define BLOCK_DARTS 100000u /* darts per block, as in the chapter */
-#define MAX_POINTS 64       /* worker counts in a sweep (and in --times) */
+#define MAX_POINTS  64      /* worker counts in a sweep (and in --times) */
 
 /* One point of the sweep: measured (or given) seconds, and what you make
  * of them. */
@@ -64,22 +64,18 @@ static void analyse(struct point *points, int count)
         double w = (double)pt->workers;
         pt->speedup = t1 / pt->seconds;
         pt->efficiency = pt->speedup / w;
-        pt->karp_flatt = pt->workers == 1
-                             ? NAN
-                             : (1 / pt->speedup - 1 / w) / (1 - 1 / w);
+        pt->karp_flatt = pt->workers == 1 ? NAN : (1 / pt->speedup - 1 / w) / (1 - 1 / w);
     }
 }
 
 /* Among the points efficient enough, the fastest; on a tie the one with
  * fewer workers (the same speed for fewer processes). W = 1 always
  * qualifies: its efficiency is 1. */
-static int best_point(const struct point *points, int count,
-                      double min_efficiency)
+static int best_point(const struct point *points, int count, double min_efficiency)
 {
     int best = 0;
     for (int i = 1; i < count; i++)
-        if (points[i].efficiency >= min_efficiency &&
-            points[i].speedup > points[best].speedup)
+        if (points[i].efficiency >= min_efficiency && points[i].speedup > points[best].speedup)
             best = i;
     return best;
 }
@@ -101,8 +97,7 @@ static void analyse(struct point *points, int count)
  * whose efficiency is at least min_efficiency, the one with the highest
  * speedup; on a tie, the one with fewer workers. points[0] (1 worker,
  * efficiency 1) always qualifies. As handed out: always 1 worker. */
-static int best_point(const struct point *points, int count,
-                      double min_efficiency)
+static int best_point(const struct point *points, int count, double min_efficiency)
 {
     (void)points;
     (void)count;
@@ -137,8 +132,7 @@ static int throw_block(const void *arg, void *result, struct pool_task *task)
  * W and time one map of the same blocks (the pool's start is not timed, as
  * in the chapter). The fastest run of each W is kept. Returns the hits,
  * which must be the same in every run. */
-static uint64_t sweep(struct point *points, int count, int repeats,
-                      uint64_t darts)
+static uint64_t sweep(struct point *points, int count, int repeats, uint64_t darts)
 {
     size_t tasks = (size_t)((darts + BLOCK_DARTS - 1) / BLOCK_DARTS);
     struct block *blocks = malloc(tasks * sizeof *blocks);
@@ -149,8 +143,7 @@ static uint64_t sweep(struct point *points, int count, int repeats,
     rng_seed(&r, 1);
     for (size_t k = 0; k < tasks; k++) {
         blocks[k].start = r;
-        blocks[k].darts = k + 1 < tasks ? BLOCK_DARTS
-                                        : darts - (uint64_t)k * BLOCK_DARTS;
+        blocks[k].darts = k + 1 < tasks ? BLOCK_DARTS : darts - (uint64_t)k * BLOCK_DARTS;
         rng_jump(&r);
     }
     uint64_t first_inside = 0;
@@ -159,13 +152,11 @@ static uint64_t sweep(struct point *points, int count, int repeats,
     for (int rep = 0; rep < repeats; rep++) {
         for (int i = 0; i < count; i++) {
             fflush(stdout); /* the workers get a copy of the buffer */
-            struct pool *pool = pool_create(
-                &(struct pool_options){.workers = points[i].workers});
+            struct pool *pool = pool_create(&(struct pool_options){.workers = points[i].workers});
             if (pool == NULL)
                 die("pool_create");
             double t0 = timing_now();
-            if (pool_map(pool, throw_block, blocks, tasks, sizeof *blocks, hits,
-                         sizeof *hits,
+            if (pool_map(pool, throw_block, blocks, tasks, sizeof *blocks, hits, sizeof *hits,
                          &(struct pool_map_options){.chunksize = 1}) != 0)
                 die_msg("map failed: %s", pool_last_failure(pool)->message);
             double t = timing_now() - t0;
@@ -259,21 +250,15 @@ int main(int argc, char **argv)
     int opt;
     while ((opt = getopt_long(argc, argv, ":n:h", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'n':
-            darts = cli_parse_count("-n", optarg, 1, 10000000000LL);
-            break;
+        case 'n': darts = cli_parse_count("-n", optarg, 1, 10000000000LL); break;
         case OPT_MAX:
             max_workers = (int)cli_parse_int("--max-workers", optarg, 1,
-                                             pool_max_workers() < MAX_POINTS
-                                                 ? pool_max_workers()
-                                                 : MAX_POINTS);
+                                             pool_max_workers() < MAX_POINTS ? pool_max_workers()
+                                                                             : MAX_POINTS);
             break;
-        case OPT_REPEATS:
-            repeats = (int)cli_parse_int("--repeats", optarg, 1, 100);
-            break;
+        case OPT_REPEATS: repeats = (int)cli_parse_int("--repeats", optarg, 1, 100); break;
         case OPT_MIN_EFF:
-            min_efficiency =
-                cli_parse_real("--min-efficiency", optarg, 0, 1, 0);
+            min_efficiency = cli_parse_real("--min-efficiency", optarg, 0, 1, 0);
             break;
         case OPT_TIMES: times = optarg; break;
         case 'h': usage(); return 0;
@@ -303,9 +288,8 @@ int main(int argc, char **argv)
             points[i].workers = i + 1;
         printf("[parent %ld] sweep: %lld darts per run, 1 to %d worker%s, the "
                "fastest of %d run%s each (%d usable CPU%s)\n",
-               me, darts, count, count == 1 ? "" : "s", repeats,
-               repeats == 1 ? "" : "s", cpus_usable(),
-               cpus_usable() == 1 ? "" : "s");
+               me, darts, count, count == 1 ? "" : "s", repeats, repeats == 1 ? "" : "s",
+               cpus_usable(), cpus_usable() == 1 ? "" : "s");
         uint64_t inside = sweep(points, count, repeats, (uint64_t)darts);
         printf("[parent %ld] every run found %" PRIu64 " of %lld darts inside "
                "(the same job for every worker count)\n",
@@ -321,22 +305,19 @@ int main(int argc, char **argv)
             snprintf(kf, sizeof kf, "nan");
         else
             snprintf(kf, sizeof kf, "%.4f", points[i].karp_flatt);
-        printf("%7d %10.6f %9.3f %11.3f %11s\n", points[i].workers,
-               points[i].seconds, points[i].speedup, points[i].efficiency, kf);
+        printf("%7d %10.6f %9.3f %11.3f %11s\n", points[i].workers, points[i].seconds,
+               points[i].speedup, points[i].efficiency, kf);
     }
 
     int best = best_point(points, count, min_efficiency);
     if (best < 0 || best >= count)
-        die_msg("best_point returned %d: not an index from 0 to %d", best,
-                count - 1);
+        die_msg("best_point returned %d: not an index from 0 to %d", best, count - 1);
     const struct point *b = &points[best];
     printf("== your choice ==\n");
     printf("[parent %ld] the fastest with efficiency >= %.2f: %d worker%s "
            "(speedup %.3f, efficiency %.3f)\n",
-           me, min_efficiency, b->workers, b->workers == 1 ? "" : "s",
-           b->speedup, b->efficiency);
-    printf("%s: use %d worker%s: %.2f times as fast as 1, efficiency %.2f\n",
-           report_program(), b->workers, b->workers == 1 ? "" : "s",
-           b->speedup, b->efficiency);
+           me, min_efficiency, b->workers, b->workers == 1 ? "" : "s", b->speedup, b->efficiency);
+    printf("%s: use %d worker%s: %.2f times as fast as 1, efficiency %.2f\n", report_program(),
+           b->workers, b->workers == 1 ? "" : "s", b->speedup, b->efficiency);
     return 0;
 }

@@ -37,7 +37,7 @@
 #include "timing.h"
 
 #define BLOCK_DARTS 100000u /* darts per block, as in the chapter */
-#define MAX_POINTS 64       /* worker counts in a sweep (and in --times) */
+#define MAX_POINTS  64      /* worker counts in a sweep (and in --times) */
 
 /* One point of the sweep. */
 struct point {
@@ -67,8 +67,7 @@ static double amdahl(double p, double n)
  * the origin. Least squares: minimise sum (y - p x)^2, derivative 0 at
  * p = sum(x y) / sum(x x). Points with N = 1 have x = 0: they say nothing
  * about p (1 worker or 1 CPU), and add 0 to both sums. */
-static double fit_parallel_fraction(const struct point *points, int count,
-                                    int cpus)
+static double fit_parallel_fraction(const struct point *points, int count, int cpus)
 {
     double sxy = 0, sxx = 0;
     for (int i = 0; i < count; i++) {
@@ -106,8 +105,7 @@ static double amdahl(double p, double n)
  * point. The least-squares slope of a line through the origin is
  * sum(x y) / sum(x x). If every x is 0 (only 1 worker, or 1 CPU), nothing
  * can be fitted: return NAN. As handed out: p = 1. */
-static double fit_parallel_fraction(const struct point *points, int count,
-                                    int cpus)
+static double fit_parallel_fraction(const struct point *points, int count, int cpus)
 {
     (void)points;
     (void)count;
@@ -146,8 +144,8 @@ static int throw_block(const void *arg, void *result, struct pool_task *task)
 /* The sweep of exercise 08.2, plus the serial part: the clock runs from the
  * parent's serial darts to the end of the map, as in the chapter (the
  * pool's start is not timed). */
-static void sweep(struct point *points, int count, int repeats,
-                  uint64_t darts, uint64_t serial_darts)
+static void sweep(struct point *points, int count, int repeats, uint64_t darts,
+                  uint64_t serial_darts)
 {
     size_t tasks = (size_t)((darts + BLOCK_DARTS - 1) / BLOCK_DARTS);
     struct block *blocks = malloc(tasks * sizeof *blocks);
@@ -158,8 +156,7 @@ static void sweep(struct point *points, int count, int repeats,
     rng_seed(&r, 1);
     for (size_t k = 0; k < tasks; k++) {
         blocks[k].start = r;
-        blocks[k].darts = k + 1 < tasks ? BLOCK_DARTS
-                                        : darts - (uint64_t)k * BLOCK_DARTS;
+        blocks[k].darts = k + 1 < tasks ? BLOCK_DARTS : darts - (uint64_t)k * BLOCK_DARTS;
         rng_jump(&r);
     }
     /* Round by round, each visiting every worker count once: a burst of
@@ -167,8 +164,7 @@ static void sweep(struct point *points, int count, int repeats,
     for (int rep = 0; rep < repeats; rep++) {
         for (int i = 0; i < count; i++) {
             fflush(stdout); /* the workers get a copy of the buffer */
-            struct pool *pool = pool_create(
-                &(struct pool_options){.workers = points[i].workers});
+            struct pool *pool = pool_create(&(struct pool_options){.workers = points[i].workers});
             if (pool == NULL)
                 die("pool_create");
             double t0 = timing_now();
@@ -176,8 +172,7 @@ static void sweep(struct point *points, int count, int repeats,
             rng_seed(&serial, 0x5e71a1u);
             uint64_t ignored = throw_darts(&serial, serial_darts);
             (void)ignored; /* work for the clock, the result discarded */
-            if (pool_map(pool, throw_block, blocks, tasks, sizeof *blocks, hits,
-                         sizeof *hits,
+            if (pool_map(pool, throw_block, blocks, tasks, sizeof *blocks, hits, sizeof *hits,
                          &(struct pool_map_options){.chunksize = 1}) != 0)
                 die_msg("map failed: %s", pool_last_failure(pool)->message);
             double t = timing_now() - t0;
@@ -265,22 +260,16 @@ int main(int argc, char **argv)
     int opt;
     while ((opt = getopt_long(argc, argv, ":n:h", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'n':
-            darts = cli_parse_count("-n", optarg, 1, 1000000000LL);
-            break;
+        case 'n': darts = cli_parse_count("-n", optarg, 1, 1000000000LL); break;
         case OPT_SERIAL:
-            serial_fraction =
-                cli_parse_real("--serial-fraction", optarg, 0, 0.95, 0);
+            serial_fraction = cli_parse_real("--serial-fraction", optarg, 0, 0.95, 0);
             break;
         case OPT_MAX:
             max_workers = (int)cli_parse_int("--max-workers", optarg, 1,
-                                             pool_max_workers() < MAX_POINTS
-                                                 ? pool_max_workers()
-                                                 : MAX_POINTS);
+                                             pool_max_workers() < MAX_POINTS ? pool_max_workers()
+                                                                             : MAX_POINTS);
             break;
-        case OPT_REPEATS:
-            repeats = (int)cli_parse_int("--repeats", optarg, 1, 100);
-            break;
+        case OPT_REPEATS: repeats = (int)cli_parse_int("--repeats", optarg, 1, 100); break;
         case OPT_CPUS: cpus = (int)cli_parse_int("--cpus", optarg, 1, 4096); break;
         case OPT_TIMES: times = optarg; break;
         case 'h': usage(); return 0;
@@ -309,12 +298,12 @@ int main(int argc, char **argv)
         for (int i = 0; i < count; i++)
             points[i].workers = i + 1;
         /* F/(1-F) x the darts: exactly fraction F of the 1-worker run */
-        uint64_t serial_darts = (uint64_t)llround(
-            serial_fraction / (1 - serial_fraction) * (double)darts);
+        uint64_t serial_darts =
+            (uint64_t)llround(serial_fraction / (1 - serial_fraction) * (double)darts);
         printf("[parent %ld] sweep: %lld darts per run, 1 to %d worker%s, the "
                "fastest of %d run%s each, on %d CPU%s\n",
-               me, darts, count, count == 1 ? "" : "s", repeats,
-               repeats == 1 ? "" : "s", cpus, cpus == 1 ? "" : "s");
+               me, darts, count, count == 1 ? "" : "s", repeats, repeats == 1 ? "" : "s", cpus,
+               cpus == 1 ? "" : "s");
         printf("[parent %ld] serial part: the parent throws %" PRIu64
                " darts alone first (--serial-fraction %.2f)\n",
                me, serial_darts, serial_fraction);
@@ -328,8 +317,8 @@ int main(int argc, char **argv)
     printf("workers  processors    seconds   speedup  amdahl(p)\n");
     for (int i = 0; i < count; i++) {
         double n = processors(points[i].workers, cpus);
-        printf("%7d %11g %10.6f %9.3f %10.3f\n", points[i].workers, n,
-               points[i].seconds, points[i].speedup, amdahl(p, n));
+        printf("%7d %11g %10.6f %9.3f %10.3f\n", points[i].workers, n, points[i].seconds,
+               points[i].speedup, amdahl(p, n));
     }
     printf("== your fit ==\n");
     if (isnan(p)) {
@@ -346,9 +335,9 @@ int main(int argc, char **argv)
                me, 1 / (1 - p));
     else
         printf("[parent %ld] p >= 1: no serial part shows, no limit\n", me);
-    printf("[parent %ld] with %d CPUs Amdahl allows %.3f; with %d, %.3f\n", me,
-           cpus, amdahl(p, cpus), 2 * cpus, amdahl(p, 2 * cpus));
-    printf("%s: p = %.4f from %d point%s on %d CPU%s\n", report_program(), p,
-           count, count == 1 ? "" : "s", cpus, cpus == 1 ? "" : "s");
+    printf("[parent %ld] with %d CPUs Amdahl allows %.3f; with %d, %.3f\n", me, cpus,
+           amdahl(p, cpus), 2 * cpus, amdahl(p, 2 * cpus));
+    printf("%s: p = %.4f from %d point%s on %d CPU%s\n", report_program(), p, count,
+           count == 1 ? "" : "s", cpus, cpus == 1 ? "" : "s");
     return 0;
 }

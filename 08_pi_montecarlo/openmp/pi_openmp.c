@@ -24,7 +24,7 @@
 #include "timing.h"
 
 #define BLOCK_DARTS 100000u
-#define MAX_DARTS 100000000000LL
+#define MAX_DARTS   100000000000LL
 
 /* The kernel, exactly as in pi_montecarlo.c. */
 static uint64_t throw_darts(struct rng *r, uint64_t darts)
@@ -53,12 +53,9 @@ int main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":n:h", longopts, NULL)) != -1) {
         switch (c) {
         case 'n': darts = cli_parse_count("-n", optarg, 1, MAX_DARTS); break;
-        case 's':
-            seed = (uint64_t)cli_parse_int("--seed", optarg, 0, INT64_MAX);
-            break;
+        case 's': seed = (uint64_t)cli_parse_int("--seed", optarg, 0, INT64_MAX); break;
         case 'h':
-            printf("Usage: OMP_NUM_THREADS=T %s [-n DARTS] [--seed S]\n",
-                   report_program());
+            printf("Usage: OMP_NUM_THREADS=T %s [-n DARTS] [--seed S]\n", report_program());
             return 0;
         case ':': usage_error("%s: missing value", argv[optind - 1]);
         default: usage_error("unknown option '%s'", argv[optind - 1]);
@@ -85,16 +82,15 @@ int main(int argc, char **argv)
     double t0 = timing_now();
 #pragma omp parallel for schedule(dynamic, 1) reduction(+ : inside)
     for (size_t k = 0; k < blocks; k++) {
-        uint64_t n = k + 1 < blocks ? BLOCK_DARTS
-                                    : (uint64_t)darts - (uint64_t)k * BLOCK_DARTS;
+        uint64_t n = k + 1 < blocks ? BLOCK_DARTS : (uint64_t)darts - (uint64_t)k * BLOCK_DARTS;
         inside += throw_darts(&start[k], n);
     }
     double seconds = timing_now() - t0;
 
     double estimate = 4.0 * (double)inside / (double)darts;
     printf("threads,darts,seconds,estimate,error\n");
-    printf("%d,%lld,%.6f,%.10f,%.10f\n", omp_get_max_threads(), darts, seconds,
-           estimate, fabs(estimate - M_PI));
+    printf("%d,%lld,%.6f,%.10f,%.10f\n", omp_get_max_threads(), darts, seconds, estimate,
+           fabs(estimate - M_PI));
     free(start);
     return 0;
 }

@@ -39,9 +39,7 @@ int main(int argc, char **argv)
         switch (c) {
         case 'n': n = cli_parse_count("-n", optarg, 1, 1000000); break;
         case 'm': message = 1; break;
-        case 'h':
-            printf("Usage: %s [-n N] [--message]\n", report_program());
-            return 0;
+        case 'h': printf("Usage: %s [-n N] [--message]\n", report_program()); return 0;
         case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
         default: usage_error("unknown option '%s'", argv[optind - 1]);
         }

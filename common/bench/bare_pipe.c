@@ -156,8 +156,7 @@ int main(int argc, char **argv)
         case 'n': n = cli_parse_count("-n", optarg, 1, 100000000); break;
         case 'P': pingpong = 1; break;
         case 'h':
-            printf("Usage: %s [-p P] [-j C] [-n N] | --ping-pong [-n N]\n",
-                   report_program());
+            printf("Usage: %s [-p P] [-j C] [-n N] | --ping-pong [-n N]\n", report_program());
             return 0;
         case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
         default: usage_error("unknown option '%s'", argv[optind - 1]);

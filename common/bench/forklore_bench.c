@@ -161,8 +161,7 @@ static double apply_round_trip(long long n)
     double t0 = timing_now();
     for (long long i = 0; i < n; i++) {
         int x = (int)(i % 40000), y;
-        struct pool_async *job =
-            pool_apply_async(pool, square, &x, sizeof x, sizeof y, NULL);
+        struct pool_async *job = pool_apply_async(pool, square, &x, sizeof x, sizeof y, NULL);
         if (job == NULL)
             die("pool_apply_async");
         if (pool_async_get(job, &y, POOL_FOREVER) < 0)
@@ -186,8 +185,8 @@ struct counter {
 
 static double counter_rate(int workers, long long n, int atomic)
 {
-    struct counter *c = mmap(NULL, sizeof *c, PROT_READ | PROT_WRITE,
-                             MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    struct counter *c =
+        mmap(NULL, sizeof *c, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (c == MAP_FAILED)
         die("mmap");
     pthread_mutexattr_t attr;
@@ -255,9 +254,7 @@ int main(int argc, char **argv)
         case 'p': producers = (int)cli_parse_int("-p", optarg, 1, 32); break;
         case 'j': workers = (int)cli_parse_int("-j", optarg, 1, 32); break;
         case 'n': n = cli_parse_count("-n", optarg, 1, 100000000); break;
-        case 'c':
-            chunksize = cli_parse_int("--chunksize", optarg, 1, 100000000);
-            break;
+        case 'c': chunksize = cli_parse_int("--chunksize", optarg, 1, 100000000); break;
         case 'h':
             printf("Usage: %s start|queue|map|apply|mutex|atomic [-p P] [-j W]"
                    " [-n N] [--chunksize C]\n",
@@ -279,8 +276,7 @@ int main(int argc, char **argv)
     else if (strcmp(mode, "apply") == 0)
         printf("%.2f\n", apply_round_trip(n ? n : 20000));
     else if (strcmp(mode, "mutex") == 0 || strcmp(mode, "atomic") == 0)
-        printf("%.0f\n", counter_rate(workers, n ? n : 1000000,
-                                      strcmp(mode, "atomic") == 0));
+        printf("%.0f\n", counter_rate(workers, n ? n : 1000000, strcmp(mode, "atomic") == 0));
     else
         usage_error("unknown mode '%s'", mode);
     return 0;

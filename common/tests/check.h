@@ -13,32 +13,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__,   \
-                    #cond);                                                    \
-            exit(1);                                                           \
-        }                                                                      \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);               \
+            exit(1);                                                                               \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_EQ(a, b)                                                         \
-    do {                                                                       \
-        long long check_a_ = (long long)(a), check_b_ = (long long)(b);        \
-        if (check_a_ != check_b_) {                                            \
-            fprintf(stderr, "%s:%d: check failed: %s == %s (%lld != %lld)\n",  \
-                    __FILE__, __LINE__, #a, #b, check_a_, check_b_);           \
-            exit(1);                                                           \
-        }                                                                      \
+#define CHECK_EQ(a, b)                                                                             \
+    do {                                                                                           \
+        long long check_a_ = (long long)(a), check_b_ = (long long)(b);                            \
+        if (check_a_ != check_b_) {                                                                \
+            fprintf(stderr, "%s:%d: check failed: %s == %s (%lld != %lld)\n", __FILE__, __LINE__,  \
+                    #a, #b, check_a_, check_b_);                                                   \
+            exit(1);                                                                               \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_CONTAINS(text, part)                                             \
-    do {                                                                       \
-        if (strstr((text), (part)) == NULL) {                                  \
-            fprintf(stderr, "%s:%d: check failed: \"%s\" contains \"%s\"\n",   \
-                    __FILE__, __LINE__, (text), (part));                       \
-            exit(1);                                                           \
-        }                                                                      \
+#define CHECK_CONTAINS(text, part)                                                                 \
+    do {                                                                                           \
+        if (strstr((text), (part)) == NULL) {                                                      \
+            fprintf(stderr, "%s:%d: check failed: \"%s\" contains \"%s\"\n", __FILE__, __LINE__,   \
+                    (text), (part));                                                               \
+            exit(1);                                                                               \
+        }                                                                                          \
     } while (0)
 
 /* Bounds on elapsed time prove that nothing hung. Under valgrind everything
@@ -51,8 +50,7 @@ static inline double check_time_scale(void)
     return scale >= 1.0 ? scale : 1.0;
 }
 
-#define CHECK_FASTER_THAN(elapsed, limit)                                      \
-    CHECK((elapsed) < (limit)*check_time_scale())
+#define CHECK_FASTER_THAN(elapsed, limit) CHECK((elapsed) < (limit)*check_time_scale())
 
 struct check_case {
     const char *name;
@@ -60,8 +58,7 @@ struct check_case {
 };
 
 /* main() of a test program: run the case named by argv[1], or list them. */
-static inline int check_main(int argc, char **argv,
-                             const struct check_case *cases, size_t n)
+static inline int check_main(int argc, char **argv, const struct check_case *cases, size_t n)
 {
     if (argc < 2) {
         for (size_t i = 0; i < n; i++)
@@ -80,11 +77,11 @@ static inline int check_main(int argc, char **argv,
     return 2;
 }
 
-#define CHECK_MAIN(...)                                                        \
-    int main(int argc, char **argv)                                            \
-    {                                                                          \
-        static const struct check_case cases[] = {__VA_ARGS__};                \
-        return check_main(argc, argv, cases, sizeof cases / sizeof cases[0]);  \
+#define CHECK_MAIN(...)                                                                            \
+    int main(int argc, char **argv)                                                                \
+    {                                                                                              \
+        static const struct check_case cases[] = {__VA_ARGS__};                                    \
+        return check_main(argc, argv, cases, sizeof cases / sizeof cases[0]);                      \
     }
 
 #endif

@@ -104,8 +104,8 @@ static void describe_statuses(void)
 static void cpu_counts(void)
 {
     int online = cpus_online(), usable = cpus_usable();
-    printf("online %d usable %d quota %.2f pool %d\n", online, usable,
-           cpus_quota(), cpus_for_pool());
+    printf("online %d usable %d quota %.2f pool %d\n", online, usable, cpus_quota(),
+           cpus_for_pool());
     CHECK(online >= 1);
     CHECK(usable >= 1 && usable <= online);
     CHECK(cpus_for_pool() >= 1 && cpus_for_pool() <= usable);

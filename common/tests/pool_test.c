@@ -146,8 +146,7 @@ static void map_cube(void)
 {
     long in[6] = {1, 2, 3, 4, 5, 6}, out[6] = {0};
     struct pool *pool = make_pool(2);
-    CHECK_EQ(pool_map(pool, cube, in, 6, sizeof(long), out, sizeof(long), NULL),
-             0);
+    CHECK_EQ(pool_map(pool, cube, in, 6, sizeof(long), out, sizeof(long), NULL), 0);
     long want[6] = {1, 8, 27, 64, 125, 216};
     for (int i = 0; i < 6; i++)
         CHECK_EQ(out[i], want[i]);
@@ -171,9 +170,7 @@ static void map_keeps_order(void)
      * 10 ms, so item 7 finishes 70 ms before item 0 */
     struct pool *pool = make_pool(8);
     struct pool_map_options opt = {.chunksize = 1, .on_chunk = note_chunk};
-    CHECK_EQ(pool_map(pool, sleep_reverse, in, 8, sizeof(long), out,
-                      sizeof(long), &opt),
-             0);
+    CHECK_EQ(pool_map(pool, sleep_reverse, in, 8, sizeof(long), out, sizeof(long), &opt), 0);
     for (long i = 0; i < 8; i++)
         CHECK_EQ(out[i], i * 10);
     CHECK_EQ(finished, 8);
@@ -197,9 +194,7 @@ static void map_edge_sizes(void)
         for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
             memset(out, 0, sizeof out);
             struct pool_map_options opt = {.chunksize = chunks[c]};
-            CHECK_EQ(pool_map(pool, cube, in, sizes[s], sizeof(long), out,
-                              sizeof(long), &opt),
-                     0);
+            CHECK_EQ(pool_map(pool, cube, in, sizes[s], sizeof(long), out, sizeof(long), &opt), 0);
             for (size_t i = 0; i < sizes[s]; i++)
                 CHECK_EQ(out[i], (long)(i * i * i));
             if (sizes[s] < 1000)
@@ -225,9 +220,7 @@ static void map_chunks_cover_input(void)
     long *out = malloc(10000 * sizeof *out);
     struct pool *pool = make_pool(3);
     struct pool_map_options opt = {.on_chunk = count_coverage};
-    CHECK_EQ(
-        pool_map(pool, cube, in, 10000, sizeof(long), out, sizeof(long), &opt),
-        0);
+    CHECK_EQ(pool_map(pool, cube, in, 10000, sizeof(long), out, sizeof(long), &opt), 0);
     for (size_t i = 0; i < 10000; i++)
         CHECK_EQ(covered[i], 1);
     finish(pool);
@@ -242,9 +235,7 @@ static void map_large(void)
     struct pool *pool = make_pool(2);
     for (size_t chunk = 0; chunk <= 1; chunk++) {
         struct pool_map_options opt = {.chunksize = chunk ? 1000 : 0};
-        CHECK_EQ(pool_map(pool, twice_plus_one, in, n, sizeof(long), out,
-                          sizeof(long), &opt),
-                 0);
+        CHECK_EQ(pool_map(pool, twice_plus_one, in, n, sizeof(long), out, sizeof(long), &opt), 0);
         for (size_t i = 0; i < n; i++)
             CHECK_EQ(out[i], 2 * (long)i + 1);
     }
@@ -259,8 +250,7 @@ static void default_chunksize(void)
     size_t items[] = {0, 1, 2, 7, 8, 9, 100, 1000, 1001, 2000000};
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++)
         for (int w = 1; w <= 5; w++)
-            printf("%zu %d %zu\n", items[i], w,
-                   pool_default_chunksize(items[i], w));
+            printf("%zu %d %zu\n", items[i], w, pool_default_chunksize(items[i], w));
 }
 
 static void map_task_error(void)
@@ -269,9 +259,7 @@ static void map_task_error(void)
     struct pool *pool = make_pool(2);
     struct pool_map_options opt = {.chunksize = 2};
     errno = 0;
-    CHECK_EQ(pool_map(pool, fail_on_five, in, 20, sizeof(long), out,
-                      sizeof(long), &opt),
-             -1);
+    CHECK_EQ(pool_map(pool, fail_on_five, in, 20, sizeof(long), out, sizeof(long), &opt), -1);
     CHECK_EQ(errno, ECANCELED);
     const struct pool_failure *f = pool_last_failure(pool);
     CHECK_EQ(f->cause, POOL_TASK_ERROR);
@@ -283,8 +271,7 @@ static void map_task_error(void)
 
 /* ---------------------------------------------------------- dying workers */
 
-static void check_death(int how, enum pool_failure_cause cause,
-                        const char *words)
+static void check_death(int how, enum pool_failure_cause cause, const char *words)
 {
     struct pool *pool = make_pool(2);
     struct ending tasks[40];
@@ -294,11 +281,8 @@ static void check_death(int how, enum pool_failure_cause cause,
     long out[40];
     double t0 = timing_now();
     struct pool_map_options opt = {.chunksize = 1};
-    CHECK_EQ(pool_map(pool, end_as_told, tasks, 40, sizeof tasks[0], out,
-                      sizeof(long), &opt),
-             -1);
-    CHECK_FASTER_THAN(timing_now() - t0,
-                      1.0); /* reported within a second, no hang */
+    CHECK_EQ(pool_map(pool, end_as_told, tasks, 40, sizeof tasks[0], out, sizeof(long), &opt), -1);
+    CHECK_FASTER_THAN(timing_now() - t0, 1.0); /* reported within a second, no hang */
     const struct pool_failure *f = pool_last_failure(pool);
     CHECK_EQ(f->cause, cause);
     CHECK_EQ(f->index, 23);
@@ -308,9 +292,7 @@ static void check_death(int how, enum pool_failure_cause cause,
 
     /* the pool goes on: a replacement took the dead worker's place */
     tasks[23].how = END_OK;
-    CHECK_EQ(pool_map(pool, end_as_told, tasks, 40, sizeof tasks[0], out,
-                      sizeof(long), &opt),
-             0);
+    CHECK_EQ(pool_map(pool, end_as_told, tasks, 40, sizeof tasks[0], out, sizeof(long), &opt), 0);
     for (long i = 0; i < 40; i++)
         CHECK_EQ(out[i], i);
     struct pool_stats stats;
@@ -343,8 +325,8 @@ static void worker_killed_from_outside(void)
 {
     struct pool *pool = make_pool(2);
     struct ending slow = {.how = END_SLEEP, .value = 10000}; /* 10 s */
-    struct pool_async *job = pool_apply_async(pool, end_as_told, &slow,
-                                              sizeof slow, sizeof(long), NULL);
+    struct pool_async *job =
+        pool_apply_async(pool, end_as_told, &slow, sizeof slow, sizeof(long), NULL);
     CHECK(job != NULL);
     CHECK_EQ(pool_async_wait(job, 0.2), -1); /* it is running */
     CHECK_EQ(errno, ETIMEDOUT);
@@ -360,8 +342,7 @@ static void worker_killed_from_outside(void)
     pool_async_release(job);
     /* later tasks still run */
     struct ending quick = {.how = END_OK, .value = 42};
-    CHECK_EQ(pool_apply(pool, end_as_told, &quick, sizeof quick, &r, sizeof r),
-             0);
+    CHECK_EQ(pool_apply(pool, end_as_told, &quick, sizeof quick, &r, sizeof r), 0);
     CHECK_EQ(r, 42);
     CHECK(pool_worker_pid(pool, 0) != victim);
     finish(pool);
@@ -376,8 +357,8 @@ static void apply_async_get_timeout(void)
         .how = END_SLEEP,
         .value = 400,
     };
-    struct pool_async *job = pool_apply_async(pool, end_as_told, &slow,
-                                              sizeof slow, sizeof(long), NULL);
+    struct pool_async *job =
+        pool_apply_async(pool, end_as_told, &slow, sizeof slow, sizeof(long), NULL);
     long r = 0;
     double t0 = timing_now();
     CHECK_EQ(pool_async_get(job, &r, 0.05), -1);
@@ -408,8 +389,7 @@ static void on_success(struct pool_async *job, const void *result, void *udata)
     callback_sum += *(const long *)result;
 }
 
-static void on_error(struct pool_async *job, const struct pool_failure *f,
-                     void *udata)
+static void on_error(struct pool_async *job, const struct pool_failure *f, void *udata)
 {
     (void)job;
     (void)udata;
@@ -423,11 +403,9 @@ static void callbacks_in_parent(void)
     struct pool *pool = make_pool(2);
     struct pool_async *jobs[10];
     for (long i = 0; i < 10; i++) {
-        struct pool_apply_options opt = {.callback = on_success,
-                                         .error_callback = on_error,
-                                         .index = (size_t)i};
-        jobs[i] = pool_apply_async(pool, fail_on_five, &i, sizeof i,
-                                   sizeof(long), &opt);
+        struct pool_apply_options opt = {
+            .callback = on_success, .error_callback = on_error, .index = (size_t)i};
+        jobs[i] = pool_apply_async(pool, fail_on_five, &i, sizeof i, sizeof(long), &opt);
         CHECK(jobs[i] != NULL);
     }
     pool_close(pool);
@@ -456,8 +434,7 @@ static void apply_is_serial(void)
     struct pool_async *jobs[4];
     t0 = timing_now();
     for (int i = 0; i < 4; i++)
-        jobs[i] =
-            pool_apply_async(pool, end_as_told, &t, sizeof t, sizeof r, NULL);
+        jobs[i] = pool_apply_async(pool, end_as_told, &t, sizeof t, sizeof r, NULL);
     for (int i = 0; i < 4; i++) {
         CHECK_EQ(pool_async_get(jobs[i], &r, POOL_FOREVER), 0);
         pool_async_release(jobs[i]);
@@ -473,16 +450,12 @@ static void apply_is_serial(void)
 static void initializer_runs_in_each_worker(void)
 {
     int offset = 7;
-    struct pool *pool =
-        pool_create(&(struct pool_options){.workers = 3,
-                                           .initializer = remember_worker,
-                                           .initializer_udata = &offset});
+    struct pool *pool = pool_create(&(struct pool_options){
+        .workers = 3, .initializer = remember_worker, .initializer_udata = &offset});
     CHECK(pool != NULL);
     long in[30] = {0}, out[30];
     struct pool_map_options opt = {.chunksize = 1};
-    CHECK_EQ(pool_map(pool, report_init, in, 30, sizeof(long), out,
-                      sizeof(long), &opt),
-             0);
+    CHECK_EQ(pool_map(pool, report_init, in, 30, sizeof(long), out, sizeof(long), &opt), 0);
     for (int i = 0; i < 30; i++)
         CHECK(out[i] >= 1007 && out[i] <= 1009);
     CHECK_EQ(initialized_as, -1); /* never in the parent */
@@ -491,14 +464,12 @@ static void initializer_runs_in_each_worker(void)
 
 static void max_tasks_replaces_workers(void)
 {
-    struct pool *pool = pool_create(
-        &(struct pool_options){.workers = 2, .max_tasks_per_worker = 2});
+    struct pool *pool =
+        pool_create(&(struct pool_options){.workers = 2, .max_tasks_per_worker = 2});
     CHECK(pool != NULL);
     long in[10] = {0}, out[10];
     struct pool_map_options opt = {.chunksize = 1};
-    CHECK_EQ(pool_map(pool, report_pid, in, 10, sizeof(long), out, sizeof(long),
-                      &opt),
-             0);
+    CHECK_EQ(pool_map(pool, report_pid, in, 10, sizeof(long), out, sizeof(long), &opt), 0);
     /* each pid ran at most 2 tasks, so at least 5 different pids */
     int distinct = 0;
     for (int i = 0; i < 10; i++) {
@@ -538,8 +509,7 @@ static void terminate_reaps_everything(void)
     struct ending slow = {.how = END_SLEEP, .value = 20000};
     struct pool_async *jobs[5];
     for (int i = 0; i < 5; i++)
-        jobs[i] = pool_apply_async(pool, end_as_told, &slow, sizeof slow,
-                                   sizeof(long), NULL);
+        jobs[i] = pool_apply_async(pool, end_as_told, &slow, sizeof slow, sizeof(long), NULL);
     CHECK_EQ(pool_async_wait(jobs[0], 0.1), -1);
     double t0 = timing_now();
     pool_terminate(pool);
@@ -562,8 +532,8 @@ static void ignore_term(int worker, void *udata)
 
 static void terminate_escalates_to_sigkill(void)
 {
-    struct pool *pool = pool_create(
-        &(struct pool_options){.workers = 2, .initializer = ignore_term});
+    struct pool *pool =
+        pool_create(&(struct pool_options){.workers = 2, .initializer = ignore_term});
     CHECK(pool != NULL);
     long x = 2, r;
     CHECK_EQ(pool_apply(pool, cube, &x, sizeof x, &r, sizeof r), 0);
@@ -577,8 +547,7 @@ static void terminate_escalates_to_sigkill(void)
 static void too_many_workers(void)
 {
     errno = 0;
-    CHECK(pool_create(&(struct pool_options){.workers = pool_max_workers() +
-                                                        1}) == NULL);
+    CHECK(pool_create(&(struct pool_options){.workers = pool_max_workers() + 1}) == NULL);
     CHECK_EQ(errno, EINVAL);
     CHECK(pool_create(&(struct pool_options){.workers = -1}) == NULL);
     CHECK_EQ(pool_max_workers(), 8 * cpus_usable());
@@ -617,8 +586,8 @@ static void wait_interrupted_by_signal(void)
     CHECK(sigaction(SIGALRM, &sa, NULL) == 0);
     struct pool *pool = make_pool(1);
     struct ending slow = {.how = END_SLEEP, .value = 5000};
-    struct pool_async *job = pool_apply_async(pool, end_as_told, &slow,
-                                              sizeof slow, sizeof(long), NULL);
+    struct pool_async *job =
+        pool_apply_async(pool, end_as_told, &slow, sizeof slow, sizeof(long), NULL);
     alarm(1);
     double t0 = timing_now();
     CHECK_EQ(pool_async_wait(job, POOL_FOREVER), -1);
@@ -650,8 +619,8 @@ static void interrupt_stops_waiting(void)
     interrupt_install();
     struct pool *pool = make_pool(2);
     struct ending slow = {.how = END_SLEEP, .value = 5000};
-    struct pool_async *job = pool_apply_async(pool, end_as_told, &slow,
-                                              sizeof slow, sizeof(long), NULL);
+    struct pool_async *job =
+        pool_apply_async(pool, end_as_told, &slow, sizeof slow, sizeof(long), NULL);
     pid_t sender = signal_me_later(SIGTERM, 0.2);
     double t0 = timing_now();
     CHECK_EQ(pool_async_wait(job, POOL_FOREVER), -1);
@@ -667,8 +636,7 @@ static void interrupt_stops_waiting(void)
 
 /* A signal that arrives while the parent is inside a callback is not lost:
  * the next wait returns EINTR. */
-static void slow_callback(struct pool_async *job, const void *result,
-                          void *udata)
+static void slow_callback(struct pool_async *job, const void *result, void *udata)
 {
     (void)job;
     (void)result;
@@ -766,15 +734,13 @@ static void idle_pool_uses_no_cpu(void)
     struct pool *pool = make_pool(2);
     long x = 2, r;
     CHECK_EQ(pool_apply(pool, cube, &x, sizeof x, &r, sizeof r), 0);
-    double before = cpu_seconds(pool_worker_pid(pool, 0)) +
-                    cpu_seconds(pool_worker_pid(pool, 1));
+    double before = cpu_seconds(pool_worker_pid(pool, 0)) + cpu_seconds(pool_worker_pid(pool, 1));
     struct ending slow = {.how = END_SLEEP, .value = 600};
     struct pool_async *job =
         pool_apply_async(pool, end_as_told, &slow, sizeof slow, sizeof r, NULL);
     CHECK_EQ(pool_async_get(job, &r, POOL_FOREVER), 0); /* parent waits too */
     pool_async_release(job);
-    double after = cpu_seconds(pool_worker_pid(pool, 0)) +
-                   cpu_seconds(pool_worker_pid(pool, 1));
+    double after = cpu_seconds(pool_worker_pid(pool, 0)) + cpu_seconds(pool_worker_pid(pool, 1));
     CHECK(after - before < 0.05);
     finish(pool);
 }
@@ -792,8 +758,8 @@ static void submit_next(struct pool_async *job, const void *result, void *udata)
     if (done < 20) {
         struct pool_apply_options opt = {.callback = submit_next};
         long next = done + 1;
-        CHECK(pool_apply_async(callback_pool, identity, &next, sizeof next,
-                               sizeof(long), &opt) != NULL);
+        CHECK(pool_apply_async(callback_pool, identity, &next, sizeof next, sizeof(long), &opt) !=
+              NULL);
     }
 }
 
@@ -802,13 +768,13 @@ static void callback_submits_more(void)
     callback_pool = make_pool(2);
     struct pool_apply_options opt = {.callback = submit_next};
     long first = 0;
-    CHECK(pool_apply_async(callback_pool, identity, &first, sizeof first,
-                           sizeof(long), &opt) != NULL);
+    CHECK(pool_apply_async(callback_pool, identity, &first, sizeof first, sizeof(long), &opt) !=
+          NULL);
     /* join waits for everything, including what callbacks submitted; but
      * join needs close, and close forbids submitting: so wait by hand */
     while (chained < 20) {
-        struct pool_async *probe = pool_apply_async(
-            callback_pool, cube, &first, sizeof first, sizeof(long), NULL);
+        struct pool_async *probe =
+            pool_apply_async(callback_pool, cube, &first, sizeof first, sizeof(long), NULL);
         CHECK(probe != NULL);
         CHECK_EQ(pool_async_wait(probe, POOL_FOREVER), 0);
         pool_async_release(probe);
@@ -818,24 +784,20 @@ static void callback_submits_more(void)
 }
 
 CHECK_MAIN({"map_cube", map_cube}, {"map_keeps_order", map_keeps_order},
-           {"map_edge_sizes", map_edge_sizes},
-           {"map_chunks_cover_input", map_chunks_cover_input},
+           {"map_edge_sizes", map_edge_sizes}, {"map_chunks_cover_input", map_chunks_cover_input},
            {"map_large", map_large}, {"default_chunksize", default_chunksize},
-           {"map_task_error", map_task_error},
-           {"worker_sigkill", worker_sigkill},
+           {"map_task_error", map_task_error}, {"worker_sigkill", worker_sigkill},
            {"worker_segfault", worker_segfault}, {"worker_abort", worker_abort},
            {"worker_exit3", worker_exit3},
            {"worker_killed_from_outside", worker_killed_from_outside},
            {"apply_async_get_timeout", apply_async_get_timeout},
-           {"callbacks_in_parent", callbacks_in_parent},
-           {"apply_is_serial", apply_is_serial},
+           {"callbacks_in_parent", callbacks_in_parent}, {"apply_is_serial", apply_is_serial},
            {"initializer_runs_in_each_worker", initializer_runs_in_each_worker},
            {"max_tasks_replaces_workers", max_tasks_replaces_workers},
            {"join_needs_close", join_needs_close},
            {"terminate_reaps_everything", terminate_reaps_everything},
            {"terminate_escalates_to_sigkill", terminate_escalates_to_sigkill},
-           {"too_many_workers", too_many_workers},
-           {"workers_ignore_sigint", workers_ignore_sigint},
+           {"too_many_workers", too_many_workers}, {"workers_ignore_sigint", workers_ignore_sigint},
            {"wait_interrupted_by_signal", wait_interrupted_by_signal},
            {"interrupt_stops_waiting", interrupt_stops_waiting},
            {"interrupt_during_callback", interrupt_during_callback},

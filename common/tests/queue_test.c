@@ -24,8 +24,7 @@ static struct queue *make_queue(size_t capacity, size_t max_message)
     return q;
 }
 
-static pid_t start_child(void (*body)(struct queue *, long), struct queue *q,
-                         long arg)
+static pid_t start_child(void (*body)(struct queue *, long), struct queue *q, long arg)
 {
     fflush(NULL);
     pid_t pid = fork();
@@ -224,8 +223,7 @@ static void many_producers_many_consumers(void)
     long total[PRODUCERS] = {0};
     for (int c = 0; c < CONSUMERS; c++) {
         long counts[PRODUCERS];
-        CHECK_EQ(queue_get(tallies, counts, sizeof counts, 10.0),
-                 sizeof counts);
+        CHECK_EQ(queue_get(tallies, counts, sizeof counts, 10.0), sizeof counts);
         for (int p = 0; p < PRODUCERS; p++)
             total[p] += counts[p];
     }
@@ -341,8 +339,7 @@ static void killed_while_waiting(void)
     queue_destroy(q);
 }
 
-CHECK_MAIN({"fifo_in_one_process", fifo_in_one_process},
-           {"variable_sizes", variable_sizes},
+CHECK_MAIN({"fifo_in_one_process", fifo_in_one_process}, {"variable_sizes", variable_sizes},
            {"message_size_limits", message_size_limits}, {"timeouts", timeouts},
            {"close_drains_then_ends", close_drains_then_ends},
            {"close_wakes_sleepers", close_wakes_sleepers},
