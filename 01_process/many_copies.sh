@@ -69,11 +69,13 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/many_copies.XXXXXX") || exit 1
 pids=
 cleanup() {
+    # shellcheck disable=SC2086 # $pids is a list of pids: split on purpose
     [ -z "$pids" ] || kill $pids 2>/dev/null
     rm -rf "$tmp"
 }
 trap cleanup EXIT
 for sig in INT TERM HUP; do
+    # shellcheck disable=SC2064 # $sig must expand now, once per signal
     trap "cleanup; trap - $sig EXIT; kill -$sig \$\$" $sig
 done
 
@@ -122,7 +124,9 @@ echo "$me all at once (& and wait):       $background s" \
 # 3. N at a time: xargs starts a new copy whenever one ends, like a pool
 # with N workers and chunksize 1. It exits 123 if any copy failed.
 t0=$(now)
-ls "$tmp"/input*.txt |
+# The single quotes are sh -c's script: $1 and $2 expand in that shell.
+# shellcheck disable=SC2016
+printf '%s\n' "$tmp"/input*.txt |
     xargs -P "$jobs" -I{} sh -c 'gzip -9 -c "$1" > "$2/$(basename "$1").gz"' \
         sh {} "$tmp/xargs" ||
     { echo "$prog: xargs: a copy failed" >&2; exit 1; }
@@ -138,7 +142,8 @@ for f in "$tmp"/serial/*.gz; do
     cmp -s "$f" "$tmp/background/$name" && cmp -s "$f" "$tmp/xargs/$name" ||
         same=no
 done
-count=$(ls "$tmp"/xargs/*.gz | wc -l | tr -d ' ')
+set -- "$tmp"/xargs/*.gz
+count=$#
 echo "$me each way made $count compressed files; identical: $same"
 note "The copies share nothing, so running them side by side needs no code at all:"
 note "this is embarrassingly parallel work. & starts every copy at once (fine for"
