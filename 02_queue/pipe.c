@@ -70,19 +70,11 @@ static struct options parse_options(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, ":n:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'n':
-            o.round_trips = cli_parse_count("-n", optarg, 1, 100000000);
-            break;
-        case OPT_TIMEOUT:
-            o.timeout = cli_parse_real("--timeout", optarg, 0.01, 60, 0);
-            break;
-        case 'h':
-            print_usage();
-            exit(0);
-        case ':':
-            usage_error("%s: missing value", argv[optind - 1]);
-        default:
-            usage_error("unknown option '%s'", argv[optind - 1]);
+        case 'n': o.round_trips = cli_parse_count("-n", optarg, 1, 100000000); break;
+        case OPT_TIMEOUT: o.timeout = cli_parse_real("--timeout", optarg, 0.01, 60, 0); break;
+        case 'h': print_usage(); exit(0);
+        case ':': usage_error("%s: missing value", argv[optind - 1]);
+        default: usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)
@@ -101,7 +93,8 @@ static _Noreturn void stop_child_and_die(pid_t pid)
     char name[32];
     signal_name(interrupt_signal(), name, sizeof name);
     printf("[parent %ld] %s: stopping and reaping child %ld, then dying of "
-           "%s\n", (long)getpid(), name, (long)pid, name);
+           "%s\n",
+           (long)getpid(), name, (long)pid, name);
     if (kill(pid, SIGKILL) != 0)
         warn_errno("kill");
     while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
@@ -131,8 +124,7 @@ static pid_t start_child(void)
         /* The default actions instead of the parent's flag-only handler:
          * the child has nothing to clean up, and a terminal's Ctrl-C (sent
          * to the whole process group) should end it at once. */
-        if (signal(SIGINT, SIG_DFL) == SIG_ERR ||
-            signal(SIGTERM, SIG_DFL) == SIG_ERR ||
+        if (signal(SIGINT, SIG_DFL) == SIG_ERR || signal(SIGTERM, SIG_DFL) == SIG_ERR ||
             signal(SIGHUP, SIG_DFL) == SIG_ERR)
             die("signal");
         if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
@@ -215,18 +207,19 @@ static void one_way_pipe(void)
     if (pipe(fds) != 0)
         die("pipe");
     printf("[parent %ld] pipe(): fd %d is the read end, fd %d the write end; "
-           "fork copies both\n", (long)getpid(), fds[0], fds[1]);
+           "fork copies both\n",
+           (long)getpid(), fds[0], fds[1]);
     pid_t pid = start_child();
     if (pid == 0) {
         close(fds[0]); /* the child only writes */
         char line[80];
         for (int i = 1; i <= 3; i++) {
-            int len = snprintf(line, sizeof line, "message %d from pid %ld\n",
-                               i, (long)getpid());
+            int len = snprintf(line, sizeof line, "message %d from pid %ld\n", i, (long)getpid());
             write_all(fds[1], line, (size_t)len);
         }
         printf("[child pid %ld] wrote 3 lines, exiting (which closes its "
-               "write end)\n", (long)getpid());
+               "write end)\n",
+               (long)getpid());
         fflush(stdout);
         _exit(0);
     }
@@ -255,7 +248,8 @@ static void one_way_pipe(void)
         lines++;
     }
     printf("[parent %ld] read() returned 0 after %zu bytes (%d lines): end of "
-           "file, every write end is closed\n", (long)getpid(), used, lines);
+           "file, every write end is closed\n",
+           (long)getpid(), used, lines);
     close(fds[0]);
     char how[64];
     join_child(pid, how, sizeof how);
@@ -306,12 +300,12 @@ static void ping_pong(const struct options *o)
     char how[64];
     join_child(pid, how, sizeof how);
     printf("[parent %ld] %lld round trips in %.3f s: %.0f round trips/s, "
-           "%.1f us each (varies: measured)\n", (long)getpid(), o->round_trips,
-           seconds, o->round_trips / seconds, seconds / o->round_trips * 1e6);
-    printf("[parent %ld] the counter came back as %llu: %s; child %s\n",
-           (long)getpid(), (unsigned long long)counter,
-           counter == (uint64_t)o->round_trips ? "every message arrived, in order"
-                                               : "MISMATCH",
+           "%.1f us each (varies: measured)\n",
+           (long)getpid(), o->round_trips, seconds, o->round_trips / seconds,
+           seconds / o->round_trips * 1e6);
+    printf("[parent %ld] the counter came back as %llu: %s; child %s\n", (long)getpid(),
+           (unsigned long long)counter,
+           counter == (uint64_t)o->round_trips ? "every message arrived, in order" : "MISMATCH",
            how);
     printf("[parent %ld] a pipe has two ends: enough for one writer and one "
            "reader; several of either need a queue (queue.c)\n",
@@ -329,12 +323,10 @@ static pid_t start_writer(int fds[2], size_t size)
         char *data = calloc(size, 1);
         if (data == NULL)
             die("calloc");
-        printf("[child pid %ld] writing %zu bytes, then exiting\n",
-               (long)getpid(), size);
+        printf("[child pid %ld] writing %zu bytes, then exiting\n", (long)getpid(), size);
         fflush(stdout);
         write_all(fds[1], data, size); /* blocks while the pipe is full */
-        printf("[child pid %ld] wrote all %zu bytes, exiting\n",
-               (long)getpid(), size);
+        printf("[child pid %ld] wrote all %zu bytes, exiting\n", (long)getpid(), size);
         free(data);
         fflush(stdout);
         _exit(0);
@@ -366,8 +358,7 @@ static int wait_with_timeout(pid_t pid, double timeout, int *status)
                               .tv_nsec = (long)((left - (time_t)left) * 1e9)};
         /* Any SIGCHLD (even a stale one) just means "look again". EINTR:
          * Ctrl-C or SIGTERM ran the handler, which the check sees. */
-        if (sigtimedwait(&chld, NULL, &ts) < 0 && errno != EAGAIN &&
-            errno != EINTR)
+        if (sigtimedwait(&chld, NULL, &ts) < 0 && errno != EAGAIN && errno != EINTR)
             die("sigtimedwait");
         check_interrupt(pid);
     }
@@ -402,7 +393,8 @@ static int the_deadlock(const struct options *o)
         die("fcntl F_GETPIPE_SZ");
     size_t size = 2 * (size_t)capacity;
     printf("[parent %ld] pipe capacity (fcntl F_GETPIPE_SZ): %d bytes; the "
-           "child will write %zu\n", (long)getpid(), capacity, size);
+           "child will write %zu\n",
+           (long)getpid(), capacity, size);
 
     /* Block SIGCHLD before fork so that its arrival waits for sigtimedwait. */
     sigset_t chld, old;
@@ -413,7 +405,8 @@ static int the_deadlock(const struct options *o)
 
     /* The mistake: Python's p.join() before conn.recv() / q.get(). */
     printf("[parent %ld] will wait for the child to exit BEFORE reading "
-           "(timeout %.1f s)\n", (long)getpid(), o->timeout);
+           "(timeout %.1f s)\n",
+           (long)getpid(), o->timeout);
     pid_t pid = start_writer(fds, size);
     int status;
     int ended = wait_with_timeout(pid, o->timeout, &status);
@@ -424,18 +417,17 @@ static int the_deadlock(const struct options *o)
             die("ioctl FIONREAD");
         printf("[parent %ld] timed out: child %ld is still alive (state %c), "
                "the pipe holds %d of %d bytes: it waits for us to read, we "
-               "wait for it to exit\n", (long)getpid(), (long)pid,
-               process_state(pid), queued, capacity);
+               "wait for it to exit\n",
+               (long)getpid(), (long)pid, process_state(pid), queued, capacity);
         /* Clean up: a hung child must not outlive the demo. */
         if (kill(pid, SIGKILL) != 0)
             die("kill");
         char how[64];
         join_child(pid, how, sizeof how);
-        printf("[parent %ld] deadlock: sent SIGKILL, child %ld %s\n",
-               (long)getpid(), (long)pid, how);
+        printf("[parent %ld] deadlock: sent SIGKILL, child %ld %s\n", (long)getpid(), (long)pid,
+               how);
     } else {
-        printf("[parent %ld] no deadlock: the child ended (its data fitted?)\n",
-               (long)getpid());
+        printf("[parent %ld] no deadlock: the child ended (its data fitted?)\n", (long)getpid());
     }
     close(fds[0]);
     if (sigprocmask(SIG_SETMASK, &old, NULL) != 0)
@@ -472,8 +464,8 @@ static int the_fix(void)
     char how[64];
     int status = join_child(pid, how, sizeof how);
     printf("[parent %ld] read %zu bytes until end of file, THEN waited: child "
-           "%ld %s, after %.3f s\n", (long)getpid(), total, (long)pid, how,
-           timing_now() - t0);
+           "%ld %s, after %.3f s\n",
+           (long)getpid(), total, (long)pid, how, timing_now() - t0);
     printf("[parent %ld] Python's Queue has the same trap: a process that put "
            "items won't exit until they are taken; get them before join()\n",
            (long)getpid());
@@ -497,7 +489,7 @@ int main(int argc, char **argv)
     if (interrupt_requested()) /* a signal after the last wait still counts */
         interrupt_exit();
     printf("\n[parent %ld] summary: join before reading %s; drain before "
-           "joining %s\n", (long)getpid(), hung ? "hung" : "did NOT hang",
-           fixed ? "finished" : "FAILED");
+           "joining %s\n",
+           (long)getpid(), hung ? "hung" : "did NOT hang", fixed ? "finished" : "FAILED");
     return hung && fixed ? 0 : 1;
 }

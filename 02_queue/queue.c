@@ -86,28 +86,14 @@ static struct options parse_options(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, ":p:j:n:qh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'p':
-            o.producers = (int)cli_parse_int("-p", optarg, 1, pool_max_workers());
-            break;
-        case 'j':
-            o.consumers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
-        case 'n':
-            o.items = cli_parse_count("-n", optarg, 1, 10000000);
-            break;
-        case OPT_KILL:
-            o.kill_consumer = true;
-            break;
-        case 'q':
-            o.quiet = true;
-            break;
-        case 'h':
-            print_usage();
-            exit(0);
-        case ':':
-            usage_error("%s: missing value", argv[optind - 1]);
-        default:
-            usage_error("unknown option '%s'", argv[optind - 1]);
+        case 'p': o.producers = (int)cli_parse_int("-p", optarg, 1, pool_max_workers()); break;
+        case 'j': o.consumers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case 'n': o.items = cli_parse_count("-n", optarg, 1, 10000000); break;
+        case OPT_KILL: o.kill_consumer = true; break;
+        case 'q': o.quiet = true; break;
+        case 'h': print_usage(); exit(0);
+        case ':': usage_error("%s: missing value", argv[optind - 1]);
+        default: usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)
@@ -156,9 +142,8 @@ static _Noreturn void stop_children_and_die(struct crew *crew)
 {
     char name[32];
     signal_name(interrupt_signal(), name, sizeof name);
-    printf("[parent %ld] %s: stopping and reaping %d %s, then dying of %s\n",
-           (long)getpid(), name, crew->count,
-           crew->count == 1 ? "child" : "children", name);
+    printf("[parent %ld] %s: stopping and reaping %d %s, then dying of %s\n", (long)getpid(), name,
+           crew->count, crew->count == 1 ? "child" : "children", name);
     for (int i = 0; i < crew->count; i++)
         if (kill(crew->live[i], SIGKILL) != 0)
             warn_errno("kill");
@@ -196,8 +181,7 @@ static pid_t start_child(struct crew *crew)
          * Ctrl-C (sent to the whole process group) ends it at once. A signal
          * that lands before these lines only sets the child's copy of the
          * flag: harmless, the parent got it too and SIGKILLs us. */
-        if (signal(SIGINT, SIG_DFL) == SIG_ERR ||
-            signal(SIGTERM, SIG_DFL) == SIG_ERR ||
+        if (signal(SIGINT, SIG_DFL) == SIG_ERR || signal(SIGTERM, SIG_DFL) == SIG_ERR ||
             signal(SIGHUP, SIG_DFL) == SIG_ERR)
             die("signal");
         /* A child blocked in queue_get would wait forever if the parent died
@@ -257,10 +241,10 @@ struct consumer_report {
  * consumer c has taken but not finished yet (-1 when none). A consumer
  * killed mid-work cannot send a report: the ledger is what it leaves. */
 struct ledger {
-    sem_t victim_is_busy;         /* --kill-consumer: consumer 1 rings it */
-    atomic_long *holding;         /* [consumers] */
-    atomic_uchar *done;           /* [producers * items] */
-    size_t size;                  /* of the mapping */
+    sem_t victim_is_busy; /* --kill-consumer: consumer 1 rings it */
+    atomic_long *holding; /* [consumers] */
+    atomic_uchar *done;   /* [producers * items] */
+    size_t size;          /* of the mapping */
 };
 
 static struct ledger *ledger_create(int consumers, long long total_items)
@@ -269,8 +253,7 @@ static struct ledger *ledger_create(int consumers, long long total_items)
     size_t holding = (size_t)consumers * sizeof(atomic_long);
     size_t size = header + holding + (size_t)total_items;
     /* MAP_SHARED: writes by the children are seen by the parent. */
-    struct ledger *l = mmap(NULL, size, PROT_READ | PROT_WRITE,
-                            MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    struct ledger *l = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (l == MAP_FAILED)
         die("mmap");
     l->size = size;
@@ -292,8 +275,7 @@ static void ledger_destroy(struct ledger *l)
 }
 
 /* Python: for i in range(n): q.put((producer, i)) */
-static _Noreturn void producer(struct queue *work, const struct options *o,
-                               int index)
+static _Noreturn void producer(struct queue *work, const struct options *o, int index)
 {
     for (int seq = 0; seq < o->items; seq++) {
         struct item it = {.producer = index, .seq = seq};
@@ -306,17 +288,15 @@ static _Noreturn void producer(struct queue *work, const struct options *o,
 /* Python: while (item := q.get()) is not None: work(item)
  * Here the end is not a None per consumer but queue_close(): once the queue
  * is closed and drained, queue_get fails with EPIPE. */
-static _Noreturn void consumer(struct queue *work, struct queue *reports,
-                               struct ledger *ledger, const struct options *o,
-                               int index)
+static _Noreturn void consumer(struct queue *work, struct queue *reports, struct ledger *ledger,
+                               const struct options *o, int index)
 {
     int *last_seq = malloc((size_t)o->producers * sizeof *last_seq);
     if (last_seq == NULL)
         die("malloc");
     for (int p = 0; p < o->producers; p++)
         last_seq[p] = -1;
-    struct consumer_report r = {.consumer = index, .pid = (long)getpid(),
-                                .fifo_held = true};
+    struct consumer_report r = {.consumer = index, .pid = (long)getpid(), .fifo_held = true};
     long long busy_signal_at = o->items * o->producers / (4 * o->consumers);
     struct item it;
     while (queue_get(work, &it, sizeof it, QUEUE_FOREVER) >= 0) {
@@ -351,14 +331,12 @@ static _Noreturn void consumer(struct queue *work, struct queue *reports,
 
 /* The producer/consumer run, and with --kill-consumer the robustness run.
  * Returns true when every check held. */
-static bool producers_and_consumers(const struct options *o,
-                                    struct crew *crew)
+static bool producers_and_consumers(const struct options *o, struct crew *crew)
 {
     long long total = o->items * o->producers;
     /* Python: q = multiprocessing.Queue(64) */
     struct queue *work = queue_create(64, sizeof(struct item));
-    struct queue *reports = queue_create((size_t)o->consumers,
-                                         sizeof(struct consumer_report));
+    struct queue *reports = queue_create((size_t)o->consumers, sizeof(struct consumer_report));
     if (work == NULL || reports == NULL)
         die("queue_create");
     struct ledger *ledger = ledger_create(o->consumers, total);
@@ -373,7 +351,8 @@ static bool producers_and_consumers(const struct options *o,
                "==\n");
     else
         printf("\n== producer/consumer: %d producers, %d consumers, %lld "
-               "items each ==\n", o->producers, o->consumers, o->items);
+               "items each ==\n",
+               o->producers, o->consumers, o->items);
     printf("[parent %ld] queue_create(64 slots, %zu bytes each): shared "
            "memory, made before fork so every child shares it\n",
            (long)getpid(), sizeof(struct item));
@@ -410,15 +389,14 @@ static bool producers_and_consumers(const struct options *o,
         join_child(crew, consumers[0], how, sizeof how);
         dead = 0;
         long held = atomic_load(&ledger->holding[0]);
-        printf("[parent %ld] sent SIGKILL to consumer 1 (pid %ld): %s\n",
-               (long)getpid(), (long)consumers[0], how);
+        printf("[parent %ld] sent SIGKILL to consumer 1 (pid %ld): %s\n", (long)getpid(),
+               (long)consumers[0], how);
         if (held >= 0)
             printf("[parent %ld] consumer 1 was holding item producer %ld "
-                   "seq %ld when it died\n", (long)getpid(),
-                   (long)(held / o->items + 1), (long)(held % o->items));
+                   "seq %ld when it died\n",
+                   (long)getpid(), (long)(held / o->items + 1), (long)(held % o->items));
         else
-            printf("[parent %ld] consumer 1 was between items when it died\n",
-                   (long)getpid());
+            printf("[parent %ld] consumer 1 was between items when it died\n", (long)getpid());
     }
 
     /* Python: for p in producers: p.join(); then the end-of-work signal. A
@@ -429,17 +407,17 @@ static bool producers_and_consumers(const struct options *o,
             die_msg("producer %d %s", p + 1, how);
         if (!o->quiet)
             printf("[parent %ld] joined producer %d (pid %ld): put %lld items, "
-                   "seq 0 to %lld, %s\n", (long)getpid(), p + 1,
-                   (long)producers[p], o->items, o->items - 1, how);
+                   "seq 0 to %lld, %s\n",
+                   (long)getpid(), p + 1, (long)producers[p], o->items, o->items - 1, how);
     }
     printf("[parent %ld] queue_close(): the consumers drain what is left, "
-           "then get EPIPE\n", (long)getpid());
+           "then get EPIPE\n",
+           (long)getpid());
     queue_close(work);
 
     /* Read the reports BEFORE joining the consumers: a child blocked
      * writing a result we have not read would never exit (see pipe.c). */
-    struct consumer_report *reported = calloc((size_t)o->consumers,
-                                              sizeof *reported);
+    struct consumer_report *reported = calloc((size_t)o->consumers, sizeof *reported);
     if (reported == NULL)
         die("calloc");
     long long consumed = 0;
@@ -462,7 +440,8 @@ static bool producers_and_consumers(const struct options *o,
         if (c == dead) {
             if (!o->quiet)
                 printf("[parent %ld] consumer %d (pid %ld): killed, sent no "
-                       "report\n", (long)getpid(), c + 1, (long)consumers[c]);
+                       "report\n",
+                       (long)getpid(), c + 1, (long)consumers[c]);
             continue;
         }
         int status = join_child(crew, consumers[c], how, sizeof how);
@@ -489,21 +468,20 @@ static bool producers_and_consumers(const struct options *o,
     if (!o->kill_consumer) {
         ok = consumed == total && once == total && fifo_held;
         printf("[parent %ld] produced %lld, consumed %lld, each exactly once: "
-               "%s\n", (long)me, total, consumed,
-               ok ? "every item accounted for" : "MISMATCH");
+               "%s\n",
+               (long)me, total, consumed, ok ? "every item accounted for" : "MISMATCH");
     } else {
         printf("[parent %ld] the other consumers went on and finished %lld "
-               "items; queue_recoveries() = %lu\n", (long)me, consumed,
-               queue_recoveries(work));
-        printf("[parent %ld] lost with consumer 1 (taken, never finished):",
-               (long)me);
+               "items; queue_recoveries() = %lu\n",
+               (long)me, consumed, queue_recoveries(work));
+        printf("[parent %ld] lost with consumer 1 (taken, never finished):", (long)me);
         int shown = 0;
         for (long long id = 0; id < total; id++) {
             if (atomic_load(&ledger->done[id]) != 0)
                 continue;
             if (shown++ < 10)
-                printf("%s producer %lld seq %lld", shown > 1 ? "," : "",
-                       id / o->items + 1, id % o->items);
+                printf("%s producer %lld seq %lld", shown > 1 ? "," : "", id / o->items + 1,
+                       id % o->items);
         }
         printf(shown > 10 ? " ...\n" : shown == 0 ? " none\n" : "\n");
         /* What consumer 1 finished is in the ledger too: it died before it
@@ -537,7 +515,9 @@ struct job {
 static bool passing_a_struct(const struct options *o, struct crew *crew)
 {
     static const struct job jobs[] = {
-        {"alice", 1, 0.5}, {"bob", 2, 2.5}, {"carol", 3, 1.25},
+        {"alice", 1, 0.5},
+        {"bob", 2, 2.5},
+        {"carol", 3, 1.25},
     };
     int count = (int)(sizeof jobs / sizeof jobs[0]);
     printf("\n== passing a struct ==\n");
@@ -552,15 +532,16 @@ static bool passing_a_struct(const struct options *o, struct crew *crew)
             if (!o->quiet)
                 printf("[worker pid %ld] got job %d {name \"%s\", weight "
                        "%.2f}: hello %s, from process %ld (parent %ld)\n",
-                       (long)getpid(), j.id, j.name, j.weight, j.name,
-                       (long)getpid(), (long)getppid());
+                       (long)getpid(), j.id, j.name, j.weight, j.name, (long)getpid(),
+                       (long)getppid());
         if (errno != EPIPE)
             die("queue_get");
         fflush(stdout);
         _exit(0);
     }
     printf("[parent %ld] putting %d struct job (%zu bytes each, copied in), "
-           "then queue_close()\n", (long)getpid(), count, sizeof(struct job));
+           "then queue_close()\n",
+           (long)getpid(), count, sizeof(struct job));
     for (int i = 0; i < count; i++) {
         check_interrupt(crew);
         while (queue_put(q, &jobs[i], sizeof jobs[i], QUEUE_FOREVER) != 0) {
@@ -582,8 +563,8 @@ static bool passing_a_struct(const struct options *o, struct crew *crew)
 struct result {
     int worker;
     long pid;
-    long long lo, hi;        /* the slice summed: lo..hi */
-    unsigned long long sum;  /* of k*k over the slice */
+    long long lo, hi;       /* the slice summed: lo..hi */
+    unsigned long long sum; /* of k*k over the slice */
 };
 
 static bool returning_results(const struct options *o, struct crew *crew)
@@ -606,7 +587,8 @@ static bool returning_results(const struct options *o, struct crew *crew)
             free(arrival);
             free(got);
             free(pids);
-            struct result r = {.worker = w, .pid = (long)getpid(),
+            struct result r = {.worker = w,
+                               .pid = (long)getpid(),
                                .lo = top * w / workers + 1,
                                .hi = top * (w + 1) / workers};
             for (long long k = r.lo; k <= r.hi; k++)
@@ -637,8 +619,8 @@ static bool returning_results(const struct options *o, struct crew *crew)
         ok = wait_exitcode(join_child(crew, pids[w], how, sizeof how)) == 0 && ok;
     for (int w = 0; w < workers; w++)
         printf("[parent %ld] from worker %d (pid %ld): sum of k*k for k = "
-               "%lld..%lld is %llu\n", (long)getpid(), w + 1, got[w].pid,
-               got[w].lo, got[w].hi, got[w].sum);
+               "%lld..%lld is %llu\n",
+               (long)getpid(), w + 1, got[w].pid, got[w].lo, got[w].hi, got[w].sum);
     printf("[parent %ld] arrival order:", (long)getpid());
     for (int i = 0; i < workers; i++)
         printf(" %d", arrival[i]);
@@ -647,8 +629,8 @@ static bool returning_results(const struct options *o, struct crew *crew)
     unsigned long long formula = n * (n + 1) / 2 * (2 * n + 1) / 3;
     ok = ok && total == formula;
     printf(" (completion order: varies)\n[parent %ld] total %llu, by the "
-           "formula n(n+1)(2n+1)/6: %llu: %s\n", (long)getpid(), total,
-           formula, total == formula ? "match" : "MISMATCH");
+           "formula n(n+1)(2n+1)/6: %llu: %s\n",
+           (long)getpid(), total, formula, total == formula ? "match" : "MISMATCH");
     free(arrival);
     free(got);
     free(pids);

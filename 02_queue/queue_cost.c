@@ -55,16 +55,10 @@ static long long parse_options(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, ":n:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'n':
-            items = cli_parse_count("-n", optarg, 1, 100000000);
-            break;
-        case 'h':
-            print_usage();
-            exit(0);
-        case ':':
-            usage_error("%s: missing value", argv[optind - 1]);
-        default:
-            usage_error("unknown option '%s'", argv[optind - 1]);
+        case 'n': items = cli_parse_count("-n", optarg, 1, 100000000); break;
+        case 'h': print_usage(); exit(0);
+        case ':': usage_error("%s: missing value", argv[optind - 1]);
+        default: usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)
@@ -81,7 +75,8 @@ static _Noreturn void stop_producer_and_die(pid_t pid)
     char name[32];
     signal_name(interrupt_signal(), name, sizeof name);
     printf("[parent %ld] %s: stopping and reaping the producer (pid %ld), "
-           "then dying of %s\n", (long)getpid(), name, (long)pid, name);
+           "then dying of %s\n",
+           (long)getpid(), name, (long)pid, name);
     if (kill(pid, SIGKILL) != 0)
         warn_errno("kill");
     while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
@@ -109,8 +104,7 @@ static double one_row(long long items, int batch)
         /* The parent's flag-only handler was copied by fork; the producer
          * has nothing to clean up, so a terminal's Ctrl-C (sent to the whole
          * process group) may end it at once, as usual. */
-        if (signal(SIGINT, SIG_DFL) == SIG_ERR ||
-            signal(SIGTERM, SIG_DFL) == SIG_ERR ||
+        if (signal(SIGINT, SIG_DFL) == SIG_ERR || signal(SIGTERM, SIG_DFL) == SIG_ERR ||
             signal(SIGHUP, SIG_DFL) == SIG_ERR)
             die("signal");
         /* The producer dies with the parent, not blocked on a full queue. */
@@ -176,9 +170,9 @@ int main(int argc, char **argv)
     int rows = (int)(sizeof batches / sizeof batches[0]);
 
     printf("\n== the cost of a queue call: %lld items, 1 producer -> the "
-           "parent ==\n", items);
-    printf("%10s %10s %10s %12s %10s\n", "items/put", "puts", "seconds",
-           "items/s", "ns/item");
+           "parent ==\n",
+           items);
+    printf("%10s %10s %10s %12s %10s\n", "items/put", "puts", "seconds", "items/s", "ns/item");
     double first = 0, last = 0;
     bool all_arrived = true;
     for (int r = 0; r < rows; r++) {
@@ -191,19 +185,19 @@ int main(int argc, char **argv)
             continue;
         }
         long long puts = (items + batches[r] - 1) / batches[r];
-        printf("%10d %10lld %10.3f %12.0f %10.0f\n", batches[r], puts, s,
-               items / s, s / items * 1e9);
+        printf("%10d %10lld %10.3f %12.0f %10.0f\n", batches[r], puts, s, items / s,
+               s / items * 1e9);
         if (r == 0)
             first = s;
         last = s;
     }
     if (all_arrived)
-        printf("[parent %ld] every row: all %lld items arrived once, in order\n",
-               (long)getpid(), items);
+        printf("[parent %ld] every row: all %lld items arrived once, in order\n", (long)getpid(),
+               items);
     if (first > 0 && last > 0)
         printf("[parent %ld] %d items per put was %.1f times faster than one "
-               "per put (measured: varies)\n", (long)getpid(), MAX_BATCH,
-               first / last);
+               "per put (measured: varies)\n",
+               (long)getpid(), MAX_BATCH, first / last);
     if (interrupt_requested())
         interrupt_exit();
     printf("\n[parent %ld] summary: %s\n", (long)getpid(),

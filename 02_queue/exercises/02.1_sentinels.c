@@ -62,7 +62,8 @@ static void get_item(struct queue *q, struct item *it, int consumer)
             continue;
         if (errno == ETIMEDOUT) {
             printf("[consumer %d pid %ld] waited %.0f s and nothing came: no "
-                   "sentinel for me?\n", consumer, (long)getpid(), PATIENCE);
+                   "sentinel for me?\n",
+                   consumer, (long)getpid(), PATIENCE);
             fflush(stdout);
             _exit(1);
         }
@@ -71,15 +72,15 @@ static void get_item(struct queue *q, struct item *it, int consumer)
 }
 
 /* Put one message; a process that waited PATIENCE seconds gives up. */
-static void put_item(struct queue *q, const void *msg, size_t size,
-                     const char *who)
+static void put_item(struct queue *q, const void *msg, size_t size, const char *who)
 {
     while (queue_put(q, msg, size, PATIENCE) != 0) {
         if (errno == EINTR)
             continue;
         if (errno == ETIMEDOUT) {
             printf("[%s pid %ld] the queue stayed full for %.0f s: is anyone "
-                   "still consuming?\n", who, (long)getpid(), PATIENCE);
+                   "still consuming?\n",
+                   who, (long)getpid(), PATIENCE);
             fflush(stdout);
             _exit(1);
         }
@@ -136,8 +137,7 @@ static void send_sentinels(struct queue *q, int consumers)
 #endif
 }
 
-static void parse_options(int argc, char **argv, int *producers,
-                          int *consumers, long long *items)
+static void parse_options(int argc, char **argv, int *producers, int *consumers, long long *items)
 {
     static const struct option longopts[] = {
         {"producers", required_argument, NULL, 'p'},
@@ -149,22 +149,12 @@ static void parse_options(int argc, char **argv, int *producers,
     int c;
     while ((c = getopt_long(argc, argv, ":p:j:n:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'p':
-            *producers = (int)cli_parse_int("-p", optarg, 1, pool_max_workers());
-            break;
-        case 'j':
-            *consumers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
-        case 'n':
-            *items = cli_parse_count("-n", optarg, 1, 1000000);
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            exit(0);
-        case ':':
-            usage_error("%s: missing value", argv[optind - 1]);
-        default:
-            usage_error("unknown option '%s'", argv[optind - 1]);
+        case 'p': *producers = (int)cli_parse_int("-p", optarg, 1, pool_max_workers()); break;
+        case 'j': *consumers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case 'n': *items = cli_parse_count("-n", optarg, 1, 1000000); break;
+        case 'h': fputs(usage_text, stdout); exit(0);
+        case ':': usage_error("%s: missing value", argv[optind - 1]);
+        default: usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)
@@ -205,8 +195,8 @@ int main(int argc, char **argv)
     pids = calloc((size_t)(producers + consumers), sizeof *pids);
     if (q == NULL || tallies == NULL || pids == NULL)
         die("allocating");
-    printf("[parent %ld] %d producers x %lld items, %d consumers, one queue\n",
-           self, producers, items, consumers);
+    printf("[parent %ld] %d producers x %lld items, %d consumers, one queue\n", self, producers,
+           items, consumers);
 
     for (int c = 0; c < consumers; c++) {
         if ((pids[c] = start_child()) == 0) {
@@ -243,10 +233,10 @@ int main(int argc, char **argv)
     long long got = 0, sum = 0;
     int stopped = 0;
     struct tally t;
-    while (stopped < consumers &&
-           queue_get(tallies, &t, sizeof t, PATIENCE + 1) >= 0) {
+    while (stopped < consumers && queue_get(tallies, &t, sizeof t, PATIENCE + 1) >= 0) {
         printf("[parent %ld] consumer %d stopped and reported: got %lld "
-               "items\n", self, t.consumer, t.got);
+               "items\n",
+               self, t.consumer, t.got);
         got += t.got;
         sum += t.sum;
         stopped++;
@@ -262,8 +252,7 @@ int main(int argc, char **argv)
     size_t left = queue_size(q);
     long long total = items * producers;
     long long want_sum = producers * (items * (items - 1) / 2);
-    ok = ok && stopped == consumers && got == total && sum == want_sum &&
-         left == 0;
+    ok = ok && stopped == consumers && got == total && sum == want_sum && left == 0;
     printf("[parent %ld] consumers stopped: %d of %d; items consumed: %lld of "
            "%lld; sum of seq: %lld (expected %lld); left in the queue: %zu\n",
            self, stopped, consumers, got, total, sum, want_sum, left);

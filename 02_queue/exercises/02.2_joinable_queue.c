@@ -45,14 +45,14 @@ struct jqueue {
 
 /* What the workers leave for the parent to read (shared memory too). */
 struct board {
-    atomic_long finished;   /* tasks finished so far, by all workers */
-    long long result[200];  /* result[id] = id * id, written by a worker */
+    atomic_long finished;  /* tasks finished so far, by all workers */
+    long long result[200]; /* result[id] = id * id, written by a worker */
 };
 
 static struct jqueue *jq_create(size_t capacity)
 {
-    struct jqueue *jq = mmap(NULL, sizeof *jq, PROT_READ | PROT_WRITE,
-                             MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    struct jqueue *jq =
+        mmap(NULL, sizeof *jq, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (jq == MAP_FAILED)
         die("mmap");
     jq->q = queue_create(capacity, sizeof(struct task));
@@ -144,8 +144,7 @@ static void jq_join(struct jqueue *jq)
 
 /* ---------------------------------------------- scaffolding: given */
 
-static _Noreturn void worker(struct jqueue *jq, struct board *board,
-                             double task_seconds)
+static _Noreturn void worker(struct jqueue *jq, struct board *board, double task_seconds)
 {
     struct task t;
     long done = 0;
@@ -193,22 +192,12 @@ int main(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, ":j:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'j':
-            workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers());
-            break;
-        case OPT_TASKS:
-            tasks = cli_parse_int("--tasks", optarg, 1, 100);
-            break;
-        case OPT_MS:
-            task_ms = cli_parse_int("--task-ms", optarg, 0, 2000);
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            return 0;
-        case ':':
-            usage_error("%s: missing value", argv[optind - 1]);
-        default:
-            usage_error("unknown option '%s'", argv[optind - 1]);
+        case 'j': workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case OPT_TASKS: tasks = cli_parse_int("--tasks", optarg, 1, 100); break;
+        case OPT_MS: task_ms = cli_parse_int("--task-ms", optarg, 0, 2000); break;
+        case 'h': fputs(usage_text, stdout); return 0;
+        case ':': usage_error("%s: missing value", argv[optind - 1]);
+        default: usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc)
@@ -216,8 +205,8 @@ int main(int argc, char **argv)
     long self = (long)getpid();
 
     struct jqueue *jq = jq_create(4);
-    struct board *board = mmap(NULL, sizeof *board, PROT_READ | PROT_WRITE,
-                               MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    struct board *board =
+        mmap(NULL, sizeof *board, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (board == MAP_FAILED)
         die("mmap");
     static pid_t *pids; /* static: the children's copies stay reachable */
@@ -231,8 +220,7 @@ int main(int argc, char **argv)
         if (pids[w] == 0)
             worker(jq, board, task_ms / 1000.0);
     }
-    printf("[parent %ld] %d workers started once; tasks of %lld ms\n", self,
-           workers, task_ms);
+    printf("[parent %ld] %d workers started once; tasks of %lld ms\n", self, workers, task_ms);
 
     bool ok = true;
     int next_id = 0;
@@ -242,16 +230,15 @@ int main(int argc, char **argv)
             if (jq_put(jq, &t) != 0)
                 die("queue_put");
         }
-        printf("[parent %ld] round %d: put %lld tasks, calling join()\n", self,
-               round, tasks);
+        printf("[parent %ld] round %d: put %lld tasks, calling join()\n", self, round, tasks);
         jq_join(jq);
         long finished = atomic_load(&board->finished);
         int alive = 0;
         for (int w = 0; w < workers; w++)
             alive += waitpid(pids[w], NULL, WNOHANG) == 0; /* 0: still running */
         printf("[parent %ld] round %d: join() returned: %ld of %d tasks "
-               "finished; workers still alive: %d of %d\n", self, round,
-               finished, next_id, alive, workers);
+               "finished; workers still alive: %d of %d\n",
+               self, round, finished, next_id, alive, workers);
         ok = ok && finished == next_id && alive == workers;
     }
 
@@ -268,8 +255,8 @@ int main(int argc, char **argv)
     for (int id = 0; id < next_id; id++)
         right = right && board->result[id] == (long long)id * id;
     printf("[parent %ld] queue_close(): the workers got EPIPE and exited, "
-           "having done %ld tasks in all; every result right: %s\n", self,
-           by_workers, right ? "yes" : "NO");
+           "having done %ld tasks in all; every result right: %s\n",
+           self, by_workers, right ? "yes" : "NO");
     ok = ok && right && by_workers == next_id;
     printf("[parent %ld] summary: %s\n", self,
            ok ? "join() waited for every task, and only for the tasks"
