@@ -105,7 +105,7 @@ handouts:
 	done
 
 lab: $(LIB)
-	@bash common/scripts/lab.sh "$(EX)" "$(BUILD)"
+	@CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" bash common/scripts/lab.sh "$(EX)" "$(BUILD)"
 
 # ---------------------------------------------------------------- running
 # `make run-03` or `make run-03_pool_map`: one chapter's demo.

@@ -301,8 +301,8 @@ static void ping_pong(const struct options *o)
     join_child(pid, how, sizeof how);
     printf("[parent %ld] %lld round trips in %.3f s: %.0f round trips/s, "
            "%.1f us each (varies: measured)\n",
-           (long)getpid(), o->round_trips, seconds, o->round_trips / seconds,
-           seconds / o->round_trips * 1e6);
+           (long)getpid(), o->round_trips, seconds, (double)o->round_trips / seconds,
+           seconds / (double)o->round_trips * 1e6);
     printf("[parent %ld] the counter came back as %llu: %s; child %s\n", (long)getpid(),
            (unsigned long long)counter,
            counter == (uint64_t)o->round_trips ? "every message arrived, in order" : "MISMATCH",
@@ -355,7 +355,7 @@ static int wait_with_timeout(pid_t pid, double timeout, int *status)
         if (left <= 0)
             return 0;
         struct timespec ts = {.tv_sec = (time_t)left,
-                              .tv_nsec = (long)((left - (time_t)left) * 1e9)};
+                              .tv_nsec = (long)((left - (double)(time_t)left) * 1e9)};
         /* Any SIGCHLD (even a stale one) just means "look again". EINTR:
          * Ctrl-C or SIGTERM ran the handler, which the check sees. */
         if (sigtimedwait(&chld, NULL, &ts) < 0 && errno != EAGAIN && errno != EINTR)

@@ -297,7 +297,7 @@ static _Noreturn void consumer(struct queue *work, struct queue *reports, struct
     for (int p = 0; p < o->producers; p++)
         last_seq[p] = -1;
     struct consumer_report r = {.consumer = index, .pid = (long)getpid(), .fifo_held = true};
-    long long busy_signal_at = o->items * o->producers / (4 * o->consumers);
+    long long busy_signal_at = o->items * o->producers / (4LL * o->consumers);
     struct item it;
     while (queue_get(work, &it, sizeof it, QUEUE_FOREVER) >= 0) {
         long id = (long)it.producer * o->items + it.seq;

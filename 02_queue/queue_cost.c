@@ -185,8 +185,8 @@ int main(int argc, char **argv)
             continue;
         }
         long long puts = (items + batches[r] - 1) / batches[r];
-        printf("%10d %10lld %10.3f %12.0f %10.0f\n", batches[r], puts, s, items / s,
-               s / items * 1e9);
+        printf("%10d %10lld %10.3f %12.0f %10.0f\n", batches[r], puts, s, (double)items / s,
+               s / (double)items * 1e9);
         if (r == 0)
             first = s;
         last = s;

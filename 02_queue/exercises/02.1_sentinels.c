@@ -192,7 +192,7 @@ int main(int argc, char **argv)
     struct queue *tallies = queue_create((size_t)consumers, sizeof(struct tally));
     /* Static, so the children's copies stay reachable: they _exit. */
     static pid_t *pids;
-    pids = calloc((size_t)(producers + consumers), sizeof *pids);
+    pids = calloc((size_t)producers + (size_t)consumers, sizeof *pids);
     if (q == NULL || tallies == NULL || pids == NULL)
         die("allocating");
     printf("[parent %ld] %d producers x %lld items, %d consumers, one queue\n", self, producers,

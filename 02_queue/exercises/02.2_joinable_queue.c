@@ -218,7 +218,7 @@ int main(int argc, char **argv)
         if ((pids[w] = fork()) < 0)
             die("fork");
         if (pids[w] == 0)
-            worker(jq, board, task_ms / 1000.0);
+            worker(jq, board, (double)task_ms / 1000.0);
     }
     printf("[parent %ld] %d workers started once; tasks of %lld ms\n", self, workers, task_ms);
 

@@ -42,9 +42,12 @@ stage_sanitizers() {
     rm -rf "$logs"
     mkdir -p "$logs"
     echo "building with -fsanitize=address,undefined into build/asan ..."
-    if ! make -s -j"$jobs" BUILD="$build" \
-        CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-        LDFLAGS="-fsanitize=address,undefined" all >"$OUT/asan-build.log" 2>&1; then
+    # Exported: the tests also compile (make lab, the OpenMP comparison)
+    # against this build's library, which needs the same flags.
+    export CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+    export LDFLAGS="-fsanitize=address,undefined"
+    if ! make -s -j"$jobs" BUILD="$build" all >"$OUT/asan-build.log" 2>&1; then
+        unset CFLAGS LDFLAGS
         cat "$OUT/asan-build.log"
         record sanitizers FAIL "build failed"
         return
@@ -61,7 +64,7 @@ stage_sanitizers() {
     BUILD="$build" FORKLORE_TIME_SCALE=3 bash common/scripts/run-tests.sh \
         "${dirs[@]}" >"$OUT/asan-tests.log" 2>&1
     local status=$?
-    unset ASAN_OPTIONS UBSAN_OPTIONS
+    unset ASAN_OPTIONS UBSAN_OPTIONS CFLAGS LDFLAGS
     local summary reports
     summary=$(tail -n 1 "$OUT/asan-tests.log")
     reports=$(find "$logs" -type f | wc -l)

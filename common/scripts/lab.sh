@@ -28,9 +28,11 @@ fi
 mkdir -p "$build/lab"
 binary=$build/lab/$name
 echo "== building your $handout"
+# CFLAGS and LDFLAGS as for make (the library must be built the same way).
+# shellcheck disable=SC2086 # flags are lists of words
 if ! ${CC:-cc} -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icommon -std=c11 \
-    -Wall -Wextra -Wpedantic -O2 -g "$handout" "$build/lib/libcommon.a" \
-    -lm -pthread -o "$binary"; then
+    -Wall -Wextra -Wpedantic ${CFLAGS:--O2 -g} "$handout" "$build/lib/libcommon.a" \
+    ${LDFLAGS:-} -lm -pthread -o "$binary"; then
     echo "lab $ex: it does not compile yet: fix the errors above" >&2
     exit 1
 fi
