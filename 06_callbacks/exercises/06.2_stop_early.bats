@@ -40,7 +40,9 @@ setup() {
     run bounded 30 "$EX" -j 3 -n 20 --secret 199999 3>&-
     assert_success
     assert_line --partial "found: 199999 (its hash matches: yes)"
-    assert_line --partial "blocks the workers finished: 20 of 20"
+    # how many blocks finished depends on which worker was faster when the
+    # last block hit (a block beside it may be cut short): not asserted
+    assert_line --regexp "blocks the workers finished: [0-9]+ of 20"
     [ "$(grep -c 'found 199999, stopping the pool' <<<"$output" || true)" -eq 1 ] ||
         fail "hint: print the callback line once, for the block that found it"
 }
