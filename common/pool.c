@@ -48,7 +48,7 @@ enum {
  * queued several at a time (up to PIPELINE_MAX), to hide the time a worker
  * would otherwise wait for its next one; tasks longer than this go one at a
  * time, so that whichever worker frees up first takes the next. */
-#define QUEUED_WORK_SECONDS 0.0005
+#define QUEUED_WORK_SECONDS 0.005
 /* Task durations are learned per task function (different functions take
  * different times), for this many functions at once. */
 enum { TIMED_FUNCTIONS = 16 };
