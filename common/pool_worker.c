@@ -19,6 +19,9 @@
 
 #include "timing.h"
 
+/* How often a busy worker sends back what it has finished. */
+#define ANSWER_EVERY_NS 1000000u
+
 /* Exit codes a worker uses on its own (the parent reports them). */
 enum { WORKER_EXIT_OK = 0, WORKER_EXIT_ORPHAN = 1, WORKER_EXIT_IO = 2 };
 
@@ -108,6 +111,7 @@ _Noreturn void pool_worker_main(const struct worker_setup *setup)
     become_worker(setup);
     struct wire_buffer in = {0}, out = {0};
     unsigned tasks_done = 0;
+    uint64_t last_answer_ns = timing_now_ns();
     for (;;) {
         /* Answer what we have before sleeping for more: the parent is
          * waiting for these results, and we are about to block. */
@@ -115,6 +119,7 @@ _Noreturn void pool_worker_main(const struct worker_setup *setup)
             fflush(NULL); /* output a task printed, before it can be lost */
             if (wire_flush(setup->fd, &out) != 0)
                 _exit(WORKER_EXIT_IO);
+            last_answer_ns = timing_now_ns();
             if (setup->max_tasks > 0 && tasks_done >= setup->max_tasks)
                 _exit(WORKER_EXIT_OK); /* retire: the parent forks anew */
         }
@@ -139,6 +144,16 @@ _Noreturn void pool_worker_main(const struct worker_setup *setup)
             _exit(WORKER_EXIT_IO);
         wire_consume(&in, size);
         tasks_done++;
+        /* Also answer every millisecond or so while more tasks wait: the
+         * parent then sends more before this queue runs dry, instead of
+         * after, and the worker never stands idle while the parent (which
+         * may have to wait for a CPU) catches up. */
+        uint64_t now = timing_now_ns();
+        if (now - last_answer_ns >= ANSWER_EVERY_NS) {
+            if (wire_flush(setup->fd, &out) != 0)
+                _exit(WORKER_EXIT_IO);
+            last_answer_ns = now;
+        }
         if (setup->max_tasks > 0 && tasks_done >= setup->max_tasks)
             wire_consume(&in, wire_filled(&in)); /* nothing more is ours */
     }
