@@ -791,6 +791,50 @@ void pool_close(struct pool *pool)
     pool->closed = true;
 }
 
+/* Send signo to every worker still running. */
+static void signal_workers(struct pool *pool, int signo)
+{
+    for (int w = 0; w < pool->nworkers; w++)
+        if (pool->workers[w].pid != 0)
+            kill(pool->workers[w].pid, signo);
+}
+
+/* The worker has ended, or is about to: reap it, close its socket, forget
+ * its pid. */
+static void forget_worker(struct worker *wk)
+{
+    int status;
+    reap(wk->pid, &status);
+    close(wk->fd);
+    wk->pid = 0;
+}
+
+/* Reap every worker, waiting for each to end. */
+static void reap_all_workers(struct pool *pool)
+{
+    for (int w = 0; w < pool->nworkers; w++)
+        if (pool->workers[w].pid != 0)
+            forget_worker(&pool->workers[w]);
+}
+
+/* Reap the workers that have already ended; return how many still run. */
+static int reap_ended_workers(struct pool *pool)
+{
+    int alive = 0;
+    for (int w = 0; w < pool->nworkers; w++) {
+        struct worker *wk = &pool->workers[w];
+        if (wk->pid == 0)
+            continue;
+        if (waitpid(wk->pid, NULL, WNOHANG) == wk->pid) {
+            close(wk->fd);
+            wk->pid = 0;
+        } else {
+            alive++;
+        }
+    }
+    return alive;
+}
+
 static void stop_workers(struct pool *pool)
 {
     pool->stopping = true;
@@ -804,15 +848,7 @@ static void stop_workers(struct pool *pool)
         if (wire_append(&wk->out, &bye, sizeof bye) != 0 || wire_flush(wk->fd, &wk->out) != 0)
             kill(wk->pid, SIGKILL);
     }
-    for (int w = 0; w < pool->nworkers; w++) {
-        struct worker *wk = &pool->workers[w];
-        if (wk->pid == 0)
-            continue;
-        int status;
-        reap(wk->pid, &status);
-        close(wk->fd);
-        wk->pid = 0;
-    }
+    reap_all_workers(pool);
 }
 
 int pool_join(struct pool *pool)
@@ -839,45 +875,14 @@ void pool_terminate(struct pool *pool)
         return;
     }
     pool->stopping = true;
-    for (int w = 0; w < pool->nworkers; w++)
-        if (pool->workers[w].pid != 0)
-            kill(pool->workers[w].pid, SIGTERM);
     /* Give SIGTERM a moment: ask, nap, ask again, for at most the grace
      * period; then SIGKILL whoever is left. Every worker is reaped. */
+    signal_workers(pool, SIGTERM);
     double deadline = timing_now() + TERMINATE_GRACE_SECONDS;
-    for (;;) {
-        int alive = 0;
-        for (int w = 0; w < pool->nworkers; w++) {
-            struct worker *wk = &pool->workers[w];
-            int status;
-            if (wk->pid == 0)
-                continue;
-            if (waitpid(wk->pid, &status, WNOHANG) == wk->pid) {
-                close(wk->fd);
-                wk->pid = 0;
-            } else {
-                alive++;
-            }
-        }
-        if (alive == 0)
-            break;
-        if (timing_now() >= deadline) {
-            for (int w = 0; w < pool->nworkers; w++)
-                if (pool->workers[w].pid != 0)
-                    kill(pool->workers[w].pid, SIGKILL);
-            for (int w = 0; w < pool->nworkers; w++) {
-                struct worker *wk = &pool->workers[w];
-                int status;
-                if (wk->pid == 0)
-                    continue;
-                reap(wk->pid, &status);
-                close(wk->fd);
-                wk->pid = 0;
-            }
-            break;
-        }
+    while (reap_ended_workers(pool) > 0 && timing_now() < deadline)
         timing_sleep(0.002);
-    }
+    signal_workers(pool, SIGKILL);
+    reap_all_workers(pool);
     for (int w = 0; w < pool->nworkers; w++) {
         struct worker *wk = &pool->workers[w];
         for (size_t i = 0; i < wk->count; i++)
