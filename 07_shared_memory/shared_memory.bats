@@ -14,18 +14,10 @@ leftovers() {
     ls /dev/shm 2>/dev/null | grep -x "forklore-07-$1" || true
 }
 
-# The pids whose parent is $1: like children_of, but one awk for all of
-# /proc, fast enough to catch workers that live a second or two.
-child_pids() {
-    awk -v p="$1" '{ f = FILENAME; sub(/^.*\) /, "")
-                     if ($2 == p) { gsub(/[^0-9]/, "", f); print f } }' \
-        /proc/[0-9]*/stat 2>/dev/null || true  # a process may end meanwhile
-}
-
 # The first process below $1 (at any depth) whose name is $2.
 descendant_named() {
     local child
-    for child in $(child_pids "$1"); do
+    for child in $(children_of "$1"); do
         if [ "$(cat "/proc/$child/comm" 2>/dev/null)" = "$2" ]; then
             echo "$child"
             return
@@ -129,7 +121,7 @@ signal_during_named() {
     local pid=$! prog="" workers="" i
     for i in $(seq 100); do
         prog=$(descendant_named "$pid" shared_memory)
-        [ -n "$prog" ] && workers=$(child_pids "$prog")
+        [ -n "$prog" ] && workers=$(children_of "$prog")
         [ "$(wc -w <<<"$workers")" -ge 2 ] && break
         sleep 0.05
     done

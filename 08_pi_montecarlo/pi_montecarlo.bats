@@ -158,7 +158,7 @@ csv_estimate() { printf '%s\n' "$1" | awk -F, 'NR == 2 { print $4 }'; }
     "$PI" -q -j 2 -n 1e10 3>&- &
     local pid=$! kids="" i
     for i in $(seq 50); do
-        kids=$(children_of $pid | sed 's|^/proc/||; s|/stat$||')
+        kids=$(children_of "$pid")
         [ "$(wc -w <<<"$kids")" -eq 2 ] && break
         sleep 0.1
     done
