@@ -131,10 +131,14 @@ static void unlock_queue(struct queue *q)
     pthread_mutex_unlock(&q->lock);
 }
 
-/* sem_timedwait takes an absolute CLOCK_REALTIME deadline. */
+/* sem_timedwait takes an absolute CLOCK_REALTIME deadline. Only a positive
+ * timeout needs one: for the others (wait forever, only try) there is no
+ * clock call, which would otherwise cost every put and get. */
 static struct timespec deadline_after(double timeout)
 {
-    struct timespec ts;
+    struct timespec ts = {0};
+    if (timeout <= 0)
+        return ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     double whole = floor(timeout);
     ts.tv_sec += (time_t)whole;
@@ -240,10 +244,7 @@ int queue_put(struct queue *q, const void *message, size_t size, double timeout)
         errno = EMSGSIZE;
         return -1;
     }
-    /* sem_timedwait needs a deadline, and only it: no clock call otherwise */
-    struct timespec deadline = {0};
-    if (timeout > 0)
-        deadline = deadline_after(timeout);
+    struct timespec deadline = deadline_after(timeout);
     int rc = lock_queue(q);
     while (rc == 0 && !q->closed && count_of(q) == q->capacity)
         rc = wait_for_doorbell(q, &q->can_put, &q->waiting_putters, timeout, &deadline);
@@ -270,9 +271,7 @@ int queue_put(struct queue *q, const void *message, size_t size, double timeout)
 
 ssize_t queue_get(struct queue *q, void *buf, size_t buf_size, double timeout)
 {
-    struct timespec deadline = {0};
-    if (timeout > 0)
-        deadline = deadline_after(timeout);
+    struct timespec deadline = deadline_after(timeout);
     size_t size = 0;
     int rc = lock_queue(q);
     while (rc == 0 && !q->closed && count_of(q) == 0)
