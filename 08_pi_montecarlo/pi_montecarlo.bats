@@ -178,7 +178,7 @@ csv_estimate() { printf '%s\n' "$1" | awk -F, 'NR == 2 { print $4 }'; }
     run bounded 60 env BIN="$BIN" OUT="$out" DARTS=300K REPEATS=1 MAX_WORKERS=3 \
         sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
     assert_success
-    assert_line --partial "== speedup: 300K darts per run, median of 1"
+    assert_line --partial "== speedup: 300K darts per run, fastest of 1"
     for f in speedup.csv speedup-serial.csv; do
         run awk -F, 'NR > 1 { printf "%s ", $1 }' "$out/$f"
         assert_output "1 2 3 "
@@ -188,6 +188,92 @@ csv_estimate() { printf '%s\n' "$1" | awk -F, 'NR == 2 { print $4 }'; }
     if command -v gnuplot >/dev/null; then
         [ -s "$out/speedup.png" ]
     fi
+}
+
+# A stand-in for pi_montecarlo that speedup.sh runs instead (BIN=...), so the
+# script's statistics can be checked on times chosen in advance: 1 worker
+# always takes 0.200 s; 2 workers take 0.100 s on their first run, 0.102 s
+# on their fifth, 0.180 s otherwise (with STUB_NEVER_AGAIN set: 0.180 s on
+# every run after the first, as when a busy machine gave one lucky run; with
+# STUB_NO_LUCK set: 0.180 s on every run, a machine that never gave 2 CPUs).
+make_stub() {
+    mkdir -p "$BATS_TEST_TMPDIR/stub"
+    cat > "$BATS_TEST_TMPDIR/stub/pi_montecarlo" <<'STUB'
+#!/bin/sh
+# called as: pi_montecarlo --csv -j W -n DARTS --serial-fraction F
+w=$3 fraction=$7
+count=$STUB_DIR/runs-$w-$fraction
+n=$(($(cat "$count" 2>/dev/null || echo 0) + 1))
+echo $n > "$count"
+t=0.200
+if [ "$w" -gt 1 ]; then
+    t=0.180
+    case $n in
+        1) [ -n "${STUB_NO_LUCK:-}" ] || t=0.100 ;;
+        5) [ -n "${STUB_NEVER_AGAIN:-}" ] || t=0.102 ;;
+    esac
+fi
+echo workers,darts,seconds,estimate,error
+echo "$w,1000,$t,3.14,0.0016"
+STUB
+    chmod +x "$BATS_TEST_TMPDIR/stub/pi_montecarlo"
+}
+
+@test "speedup.sh: keeps the fastest run, measures an unmatched fastest run again, prints the median beside it" {
+    make_stub
+    local out=$BATS_TEST_TMPDIR/results
+    run bounded 60 env BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" \
+        OUT="$out" DARTS=1000 REPEATS=4 MAX_WORKERS=2 sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
+    assert_success
+    # 0.100 was not matched within 5 % by the first 4 runs: a fifth run (0.102) matched it
+    assert_line --partial "fastest of 4 to 5"
+    run awk -F, '$1 == "plain" && $3 == 2 { n++ } END { print n }' "$out/runs.csv"
+    assert_output 5
+    run awk -F, '$1 == "plain" && $3 == 1 { n++ } END { print n }' "$out/runs.csv"
+    assert_output 4
+    # workers,darts,seconds,speedup,efficiency,karp_flatt,median_seconds,median_speedup
+    run sed -n 3p "$out/speedup.csv"
+    assert_output "2,1000,0.100000,2.0000,1.0000,0.0000,0.180000,1.1111"
+    refute_output --partial "the machine was busy"
+}
+
+@test "speedup.sh: a fastest run never matched again stops at MAX_REPEATS and is reported" {
+    make_stub
+    local out=$BATS_TEST_TMPDIR/results
+    run bounded 60 env BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" STUB_NEVER_AGAIN=1 \
+        OUT="$out" DARTS=1000 REPEATS=3 MAX_REPEATS=6 MAX_WORKERS=2 \
+        sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
+    assert_success
+    assert_line --partial "fastest of 3 to 6"
+    assert_line --partial "the machine was busy during this sweep"
+    assert_line --partial "differ by more than 3% at 2 workers (80.0%), 2 workers with --serial-fraction (80.0%) (after up to 6 runs)"
+    run awk -F, '$3 == 2 { n++ } END { print n }' "$out/runs.csv"
+    assert_output 12
+}
+
+@test "speedup.sh: a control series short of the ideal speedup is reported as a busy machine" {
+    make_stub
+    local out=$BATS_TEST_TMPDIR/results
+    run bounded 60 env BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" STUB_NO_LUCK=1 \
+        OUT="$out" DARTS=1000 REPEATS=3 MAX_WORKERS=2 sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
+    assert_success
+    assert_line --partial "fastest of 3"
+    assert_line --partial "the machine was busy during this sweep"
+    assert_line "  with no serial work, 2 workers were only 1.11 times as fast as 1 (efficiency 0.56);"
+    refute_line --partial "differ by more than 3%"
+}
+
+@test "speedup.sh: STAT=median keeps the median run, and no run is repeated" {
+    make_stub
+    local out=$BATS_TEST_TMPDIR/results
+    run bounded 60 env BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" STAT=median \
+        OUT="$out" DARTS=1000 REPEATS=3 MAX_WORKERS=2 sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
+    assert_success
+    assert_line --partial "median of 3"
+    run sed -n 3p "$out/speedup.csv"
+    assert_output "2,1000,0.180000,1.1111,0.5556,0.8000,0.180000,1.1111"
+    run awk -F, '$3 == 2 { n++ } END { print n }' "$out/runs.csv"
+    assert_output 6
 }
 
 @test "README: the expected output of one run matches" {

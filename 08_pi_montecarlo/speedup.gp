@@ -7,7 +7,7 @@
 #               logical=2; usable=2; serial=0.2; darts='60M'; kept='median of 3'; note=''; \
 #               mpi=0" 08_pi_montecarlo/speedup.gp
 # Reads dir/speedup.csv and dir/speedup-serial.csv (workers,darts,seconds,
-# speedup,efficiency,karp_flatt), and with mpi=1 dir/speedup-mpi.csv (MPI
+# speedup,efficiency,karp_flatt,median_seconds,median_speedup), and with mpi=1 dir/speedup-mpi.csv (MPI
 # ranks of chapter 09, drawn in green beside the workers); writes dir/speedup.png and prints a text
 # rendering of the speedup panel on stdout.
 
@@ -60,6 +60,14 @@ if (mpi) {
     mpi_text = ", mpi_csv using 1:4 title 'measured, MPI ranks' with points pt '+'"
 }
 
+# When the fastest runs are fitted, the speedups the median runs give are
+# drawn too, as hollow marks: the gap between the two is the noise of the
+# machine (other programs slowing some of the runs down).
+median_marks = ''
+if (strstrt(kept, 'fastest') == 1) {
+    median_marks = ", plain using 1:8 title 'from the median runs (hollow marks)' with points pt 6 ps 1.3 lc rgb '#1f77b4', with_serial using 1:8 notitle with points pt 4 ps 1.2 lc rgb '#d62728'"
+}
+
 set title noenhanced
 set key top left box opaque noenhanced
 set grid
@@ -92,13 +100,13 @@ set yrange [0 : wmax + 0.5]
 plot sample [1:wmax] x title 'ideal: S = W' with lines dt 2 lc rgb '#888888', \
      [1:wmax] fit_plain(x) title sprintf("Amdahl fit, no serial work added: p = %.3f", p) \
          with lines lw 2 lc rgb '#1f77b4', \
-     plain using 1:4 title 'measured, no serial work added' \
+     plain using 1:4 title sprintf('measured (%s), no serial work added', kept) \
          with points pt 7 ps 1.5 lc rgb '#1f77b4', \
      [1:wmax] fit_serial(x) title sprintf("Amdahl fit, --serial-fraction %g: p = %.3f (set: %.2f)", \
                                  serial, q, 1 - serial) \
          with lines lw 2 lc rgb '#d62728', \
-     with_serial using 1:4 title sprintf('measured, --serial-fraction %g', serial) \
-         with points pt 5 ps 1.3 lc rgb '#d62728' @mpi_speedup
+     with_serial using 1:4 title sprintf('measured (%s), --serial-fraction %g', kept, serial) \
+         with points pt 5 ps 1.3 lc rgb '#d62728' @median_marks @mpi_speedup
 
 set title 'efficiency E = S / W and Karp-Flatt serial fraction e = (1/S - 1/W) / (1 - 1/W)'
 set ylabel 'fraction (1 = perfect efficiency; e = 0: no serial part)'
