@@ -218,13 +218,19 @@ busy_note() {
                 printf "with no serial work, %d workers were only %.2f times as fast as 1 (efficiency %.2f)", w, $4, $5 }' \
                 "$out/speedup.csv")
     spread=$(unsettled | awk '
-        { list = list sprintf("%s%d %s (%s%%)", NR > 1 ? ", " : "", $2,
-                              $1 == "mpi" ? "ranks" : $1 == "serial" ? "workers with --serial-fraction" : "workers", $3) }
-        END { if (list != "") print "the two fastest runs differ by more than 3% at " list }')
+        {
+            what = $1 == "mpi" ? "rank" : "worker"
+            list = list sprintf("%s%d %s%s%s (%s%%)", NR > 1 ? ", " : "", $2, what,
+                                $2 == 1 ? "" : "s", $1 == "serial" ? " with --serial-fraction" : "", $3)
+        }
+        END { if (list != "") print list }')
     [ -n "$short$spread" ] || return 0
     echo "speedup.sh: the machine was busy during this sweep (other programs took CPU time):"
     [ -z "$short" ] || echo "  $short;"
-    [ -z "$spread" ] || echo "  $spread (after up to $max_repeats runs);"
+    if [ -n "$spread" ]; then
+        echo "after up to $max_repeats runs, the two fastest runs still differ by more than 3% at $spread;" |
+            fold -s -w 76 | sed 's/ *$//; s/^/  /'
+    fi
     echo "  the fitted p can be off by more than usual. Run it again when the machine is"
     echo "  quieter, or with more runs: REPEATS=15 sh 08_pi_montecarlo/speedup.sh"
 }
