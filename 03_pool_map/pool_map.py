@@ -24,48 +24,16 @@ from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from multiprocessing import get_context
 
+# common/rng.c's seeded generator, so the costs and files are the C program's.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common", "python"))
+from forklore_rng import Rng  # noqa: E402 (the path first)
+
 # The C program forks its workers; say so here too (Python 3.14 would
 # otherwise use "forkserver" on Linux).
 mp = get_context("fork")
 PARENT = f"[parent {os.getpid()}]"
 MASK = 2**64 - 1
-
-
-# --------------------------------------------------------------------------
-# The seeded generator of common/rng.c (xoshiro256** seeded by splitmix64),
-# so that the costs and the text files are the same as the C program's.
-class Rng:
-    def __init__(self, seed):
-        self.s = []
-        for _ in range(4):
-            seed = (seed + 0x9E3779B97F4A7C15) & MASK
-            z = seed
-            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-            self.s.append(z ^ (z >> 31))
-
-    def next(self):
-        s = self.s
-        rotl = lambda x, k: ((x << k) | (x >> (64 - k))) & MASK
-        result = (rotl((s[1] * 5) & MASK, 7) * 9) & MASK
-        t = (s[1] << 17) & MASK
-        s[2] ^= s[0]
-        s[3] ^= s[1]
-        s[1] ^= s[2]
-        s[0] ^= s[3]
-        s[2] ^= t
-        s[3] = rotl(s[3], 45)
-        return result
-
-    def uniform(self):
-        return (self.next() >> 11) * 2.0**-53
-
-    def below(self, bound):
-        limit = MASK - MASK % bound
-        while True:
-            x = self.next()
-            if x < limit:
-                return x % bound
 
 
 def python_chunksize(items, workers):

@@ -8,10 +8,11 @@ Usage: apply_async.py [-j N] [-n ROWS] [--seed S] [-q] [--crash-task K]
 
 The heterogeneous tasks, the data-science tables and the error lines are
 the same as the C program's for the same --seed and -n: the data set comes
-from the same generator (xoshiro256**, written out below) and the same
-arithmetic. Timings differ, and so does the CPU-bound work of the first
-section (Python is about 50 times slower per step, so it does fewer steps).
-With --crash-task, Python's Pool never reports the dead worker: see errors().
+from the same generator (xoshiro256**, common/python/forklore_rng.py) and
+the same arithmetic. Timings differ, and so does the CPU-bound work of the
+first section (Python is about 50 times slower per step, so it does fewer
+steps). With --crash-task, Python's Pool never reports the dead worker: see
+errors().
 """
 import argparse
 import heapq
@@ -20,6 +21,11 @@ import os
 import signal
 import sys
 import time
+
+# common/rng.c's seeded generator, so the data set is the C program's.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common", "python"))
+from forklore_rng import Rng  # noqa: E402 (the path first)
 
 SPEED_TASKS, ORDER_TASKS, ERROR_TASKS = 8, 6, 8
 CLASSES, MAX_ROWS, DEFAULT_ROWS, MAX_K = 3, 5000, 120, 15
@@ -203,48 +209,6 @@ def heterogeneous(pool):
 
 
 # ---------------------------------------------------- 4. data science
-
-MASK = (1 << 64) - 1
-
-
-def rotl(x, k):
-    return ((x << k) | (x >> (64 - k))) & MASK
-
-
-class Rng:
-    """xoshiro256** seeded by splitmix64: common/rng.c, bit for bit."""
-
-    def __init__(self, seed):
-        self.s = []
-        for _ in range(4):
-            seed = (seed + 0x9E3779B97F4A7C15) & MASK
-            z = seed
-            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-            self.s.append(z ^ (z >> 31))
-
-    def next(self):
-        s = self.s
-        result = (rotl((s[1] * 5) & MASK, 7) * 9) & MASK
-        t = (s[1] << 17) & MASK
-        s[2] ^= s[0]
-        s[3] ^= s[1]
-        s[1] ^= s[2]
-        s[0] ^= s[3]
-        s[2] ^= t
-        s[3] = rotl(s[3], 45)
-        return result
-
-    def uniform(self):
-        return (self.next() >> 11) * 2.0 ** -53
-
-    def below(self, bound):
-        limit = MASK - MASK % bound
-        while True:
-            x = self.next()
-            if x < limit:
-                return x % bound
-
 
 # The data set is a module-level global filled before Pool() is created:
 # with the fork start method, every worker inherits it.

@@ -4,8 +4,8 @@
 callbacks run in the parent, one at a time, as tasks finish.
 
 The Python mirror of callbacks.c: same flags, same sections, the same
-inputs (the same random number generator, xoshiro256**, written out below)
-and so the same results for the same seed.
+inputs (the same random number generator, xoshiro256**, from
+common/python/forklore_rng.py) and so the same results for the same seed.
 
 Usage: callbacks.py [-j N] [-n N] [--seed S] [-q] [--callback-ms MS]
                     [--crash-task K]
@@ -18,44 +18,10 @@ import signal
 import sys
 import time
 
-MASK = (1 << 64) - 1
-
-
-class Rng:
-    """xoshiro256** seeded through splitmix64, as common/rng.c does, so that
-    a seed gives the same x and durations as the C program."""
-
-    def __init__(self, seed):
-        self.s = []
-        for _ in range(4):
-            seed = (seed + 0x9E3779B97F4A7C15) & MASK
-            z = seed
-            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-            self.s.append(z ^ (z >> 31))
-
-    @staticmethod
-    def _rotl(x, k):
-        return ((x << k) | (x >> (64 - k))) & MASK
-
-    def next(self):
-        s = self.s
-        result = (self._rotl((s[1] * 5) & MASK, 7) * 9) & MASK
-        t = (s[1] << 17) & MASK
-        s[2] ^= s[0]
-        s[3] ^= s[1]
-        s[1] ^= s[2]
-        s[0] ^= s[3]
-        s[2] ^= t
-        s[3] = self._rotl(s[3], 45)
-        return result
-
-    def below(self, bound):
-        limit = MASK - MASK % bound
-        while True:
-            x = self.next()
-            if x < limit:
-                return x % bound
+# common/rng.c's generator, so a seed gives the C program's x and sleeps.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common", "python"))
+from forklore_rng import Rng  # noqa: E402 (the path first)
 
 
 # ------------------------------------------------------------- workers

@@ -6,12 +6,13 @@ server process.
 
 The Python mirror of shared_memory.c: same flags, same sections, the same
 deterministic results (totals, element counts, the reader's sum, the
-server's table for a seed: the random numbers are xoshiro256**, written out
-below as in common/rng.c). Two sections have no Python counterpart and are
-skipped: C11 atomics (Python has no atomic integers) and false sharing (the
-interpreter's own work per increment hides the cache line). The defaults are
-smaller than C's, because one Python increment costs about what a hundred C
-ones do: --race-n 200K, -n 100K, --array-mib 8, --ops 2000.
+server's table for a seed: the random numbers are common/rng.c's
+xoshiro256**, from common/python/forklore_rng.py). Two sections have no
+Python counterpart and are skipped: C11 atomics (Python has no atomic
+integers) and false sharing (the interpreter's own work per increment hides
+the cache line). The defaults are smaller than C's, because one Python
+increment costs about what a hundred C ones do: --race-n 200K, -n 100K,
+--array-mib 8, --ops 2000.
 
 Usage: shared_memory.py [-j N] [-n N] [--race-n N] [--ops N] [--array-mib M]
                         [--seed S] [-q] [--section NAME]
@@ -28,63 +29,16 @@ import time
 from multiprocessing import resource_tracker, shared_memory
 from multiprocessing.managers import BaseManager
 
-MASK = (1 << 64) - 1
+# common/rng.c's seeded streams, so a seed gives the C program's table.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common", "python"))
+from forklore_rng import Rng  # noqa: E402 (the path first)
+
 SECTIONS = ["race", "fixes", "false-sharing", "array", "named", "server"]
 KEYS = ["apples", "pears", "plums", "figs", "dates", "limes", "kiwis", "cherries"]
 NAMED_NUMBERS = 1000
 # struct named_segment in the C program: char[64], long[1000], long, long.
 SEGMENT = struct.Struct(f"64s{NAMED_NUMBERS}qqq")
-
-
-class Rng:
-    """xoshiro256** seeded through splitmix64, jumped `stream` times, as
-    rng_stream() in common/rng.c: the same seed gives the same updates."""
-
-    JUMP = (0x180EC6D33CFD0ABA, 0xD5A61266F0C9392C, 0xA9582618E03FC9AA,
-            0x39ABDC4529B1661C)
-
-    def __init__(self, seed, stream=0):
-        self.s = []
-        for _ in range(4):
-            seed = (seed + 0x9E3779B97F4A7C15) & MASK
-            z = seed
-            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-            self.s.append(z ^ (z >> 31))
-        for _ in range(stream):
-            self.jump()
-
-    @staticmethod
-    def _rotl(x, k):
-        return ((x << k) | (x >> (64 - k))) & MASK
-
-    def next(self):
-        s = self.s
-        result = (self._rotl((s[1] * 5) & MASK, 7) * 9) & MASK
-        t = (s[1] << 17) & MASK
-        s[2] ^= s[0]
-        s[3] ^= s[1]
-        s[1] ^= s[2]
-        s[0] ^= s[3]
-        s[2] ^= t
-        s[3] = self._rotl(s[3], 45)
-        return result
-
-    def jump(self):
-        acc = [0, 0, 0, 0]
-        for word in self.JUMP:
-            for b in range(64):
-                if word & (1 << b):
-                    acc = [a ^ x for a, x in zip(acc, self.s)]
-                self.next()
-        self.s = acc
-
-    def below(self, bound):
-        limit = MASK - MASK % bound
-        while True:
-            x = self.next()
-            if x < limit:
-                return x % bound
 
 
 def next_op(rng):

@@ -6,10 +6,11 @@ a multiprocessing.Pool, timed.
 Usage: python3 pi_montecarlo.py [-j W] [-n DARTS] [--seed S] [--same-seed]
                                 [--serial-fraction F] [--weak] [--csv] [-q]
 
-It implements the C library's generator (xoshiro256** seeded through
-splitmix64, and its 2^128-step jump) in pure Python, so the same seed and dart
-count give exactly the same hits and estimate as the C program, only about a
-hundred times slower: hence the smaller default (-n 500K instead of 100M).
+It uses the C library's generator (xoshiro256** seeded through splitmix64,
+and its 2^128-step jump) in pure Python, common/python/forklore_rng.py, so the
+same seed and dart count give exactly the same hits and estimate as the C
+program, only about a hundred times slower: hence the smaller default (-n 500K
+instead of 100M).
 """
 import argparse
 import math
@@ -18,71 +19,21 @@ import os
 import sys
 import time
 
+# common/rng.c's generator, so a seed gives the C program's darts, and the
+# dart kernel, throw_darts(), shared with chapter 09's mirror.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common", "python"))
+from forklore_rng import Rng, throw_darts  # noqa: E402 (the path first)
+
 BLOCK_DARTS = 100_000
 MAX_DARTS = 10**11
-MASK = (1 << 64) - 1
 
 
-# ---- common/rng.c, line for line ---------------------------------------
-def splitmix64(state):
-    state = (state + 0x9E3779B97F4A7C15) & MASK
-    z = state
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-    return state, z ^ (z >> 31)
-
-
-def rng_seed(seed):
-    s = []
-    for _ in range(4):
-        seed, value = splitmix64(seed)
-        s.append(value)
-    return s
-
-
-def rotl(x, k):
-    return ((x << k) | (x >> (64 - k))) & MASK
-
-
-def rng_next(s):
-    result = (rotl((s[1] * 5) & MASK, 7) * 9) & MASK
-    t = (s[1] << 17) & MASK
-    s[2] ^= s[0]
-    s[3] ^= s[1]
-    s[1] ^= s[2]
-    s[0] ^= s[3]
-    s[2] ^= t
-    s[3] = rotl(s[3], 45)
-    return result
-
-
-def rng_jump(s):
-    jump = (0x180EC6D33CFD0ABA, 0xD5A61266F0C9392C,
-            0xA9582618E03FC9AA, 0x39ABDC4529B1661C)
-    acc = [0, 0, 0, 0]
-    for word in jump:
-        for b in range(64):
-            if word & (1 << b):
-                acc = [a ^ x for a, x in zip(acc, s)]
-            rng_next(s)
-    s[:] = acc
-
-
-# ---- the kernel and the task -------------------------------------------
-def throw_darts(s, darts):
-    """Count the darts inside the quarter circle (the same kernel as C)."""
-    hits = 0
-    for _ in range(darts):
-        x = (rng_next(s) >> 11) * 2.0**-53
-        y = (rng_next(s) >> 11) * 2.0**-53
-        hits += x * x + y * y < 1.0
-    return hits
-
-
+# ---- the task (the kernel, throw_darts, is shared with chapter 09) -----
 def throw_block(block):
-    """The task, run in a worker: block = (generator state, darts)."""
-    state, darts = block
-    return os.getpid(), throw_darts(list(state), darts)
+    """The task, run in a worker: block = (generator, darts)."""
+    rng, darts = block
+    return os.getpid(), throw_darts(rng, darts)
 
 
 def count(text):
@@ -120,17 +71,16 @@ def main():
 
     # The plan: block k starts at stream k, the seed jumped k times...
     if not o.same_seed:
-        r = rng_seed(o.seed)
+        r = Rng(o.seed)
         blocks = []
         t0 = time.perf_counter()
         for k in range((total + BLOCK_DARTS - 1) // BLOCK_DARTS):
-            blocks.append((tuple(r), min(BLOCK_DARTS, total - k * BLOCK_DARTS)))
-            rng_jump(r)
+            blocks.append((r.copy(), min(BLOCK_DARTS, total - k * BLOCK_DARTS)))
+            r.jump()
         jump_seconds = time.perf_counter() - t0
     else:
         # ... or the bug: every worker's share starts from the same state.
-        start = tuple(rng_seed(o.seed))
-        blocks = [(start, total // o.workers + (w < total % o.workers))
+        blocks = [(Rng(o.seed), total // o.workers + (w < total % o.workers))
                   for w in range(o.workers)]
     # floor(x + 0.5): C's llround (Python's round() rounds halves to even)
     serial_darts = math.floor(o.serial_fraction / (1 - o.serial_fraction) * o.darts + 0.5)
@@ -159,7 +109,7 @@ def main():
 
     with multiprocessing.Pool(o.workers) as pool:
         t0 = time.perf_counter()
-        throw_darts(rng_seed(o.seed ^ 0x5E71A1), serial_darts)   # serial work
+        throw_darts(Rng(o.seed ^ 0x5E71A1), serial_darts)       # serial work
         results = pool.map(throw_block, blocks, chunksize=1)
         seconds = time.perf_counter() - t0
 

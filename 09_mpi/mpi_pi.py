@@ -8,7 +8,7 @@ Usage: mpirun -np R python3 mpi_pi.py [-n DARTS] [--seed S] [--csv] [-q]
 
 Rank 0 parses the options and broadcasts them (comm.bcast), each rank throws
 its contiguous range of 100000-dart blocks (block k from stream k, the C
-library's generator in pure Python, as in 08_pi_montecarlo/pi_montecarlo.py),
+library's generator in pure Python: common/python/forklore_rng.py, as in 08),
 comm.reduce sums the hits on rank 0, comm.gather brings each rank's report.
 The same seed and darts give the same hits and estimate as the C program and
 as chapter 08, only about a hundred times slower: hence -n 500K by default.
@@ -22,64 +22,14 @@ import sys
 
 from mpi4py import MPI   # importing it runs MPI_Init
 
+# common/rng.c's generator, so a seed gives the C program's darts, and
+# chapter 08's dart kernel, throw_darts().
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common", "python"))
+from forklore_rng import Rng, throw_darts  # noqa: E402 (the path first)
+
 BLOCK_DARTS = 100_000
 MAX_DARTS = 10**11
-MASK = (1 << 64) - 1
-
-
-# ---- common/rng.c, line for line (as in chapter 08's mirror) ------------
-def splitmix64(state):
-    state = (state + 0x9E3779B97F4A7C15) & MASK
-    z = state
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-    return state, z ^ (z >> 31)
-
-
-def rng_seed(seed):
-    s = []
-    for _ in range(4):
-        seed, value = splitmix64(seed)
-        s.append(value)
-    return s
-
-
-def rotl(x, k):
-    return ((x << k) | (x >> (64 - k))) & MASK
-
-
-def rng_next(s):
-    result = (rotl((s[1] * 5) & MASK, 7) * 9) & MASK
-    t = (s[1] << 17) & MASK
-    s[2] ^= s[0]
-    s[3] ^= s[1]
-    s[1] ^= s[2]
-    s[0] ^= s[3]
-    s[2] ^= t
-    s[3] = rotl(s[3], 45)
-    return result
-
-
-def rng_jump(s):
-    jump = (0x180EC6D33CFD0ABA, 0xD5A61266F0C9392C,
-            0xA9582618E03FC9AA, 0x39ABDC4529B1661C)
-    acc = [0, 0, 0, 0]
-    for word in jump:
-        for b in range(64):
-            if word & (1 << b):
-                acc = [a ^ x for a, x in zip(acc, s)]
-            rng_next(s)
-    s[:] = acc
-
-
-def throw_darts(s, darts):
-    """Count the darts inside the quarter circle (the same kernel as C)."""
-    hits = 0
-    for _ in range(darts):
-        x = (rng_next(s) >> 11) * 2.0**-53
-        y = (rng_next(s) >> 11) * 2.0**-53
-        hits += x * x + y * y < 1.0
-    return hits
 
 
 # ---- options: the C program's flags and messages -------------------------
@@ -138,15 +88,13 @@ def main():
 
     comm.Barrier()
     t0 = MPI.Wtime()
-    stream = rng_seed(seed)
-    for _ in range(first):
-        rng_jump(stream)
+    stream = Rng(seed, stream=first)   # the seed, jumped once per block before ours
     hits = my_darts = 0
     for k in range(first, end):
         block_darts = BLOCK_DARTS if k + 1 < blocks else darts - k * BLOCK_DARTS
-        hits += throw_darts(list(stream), block_darts)   # a copy to advance
+        hits += throw_darts(stream.copy(), block_darts)   # a copy to advance
         my_darts += block_darts
-        rng_jump(stream)
+        stream.jump()
     my_seconds = MPI.Wtime() - t0
 
     inside = comm.reduce(hits, op=MPI.SUM, root=0)   # None on other ranks
