@@ -19,17 +19,24 @@ import os
 import sys
 import time
 
-# common/rng.c's generator, so a seed gives the C program's darts, and the
-# dart kernel, throw_darts(), shared with chapter 09's mirror.
+# common/rng.c's generator, so a seed gives the C program's darts.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "common", "python"))
-from forklore_rng import Rng, throw_darts  # noqa: E402 (the path first)
+from forklore_rng import Rng  # noqa: E402 (the path first)
 
 BLOCK_DARTS = 100_000
 MAX_DARTS = 10**11
 
 
-# ---- the task (the kernel, throw_darts, is shared with chapter 09) -----
+# ---- the kernel and the task -------------------------------------------
+def throw_darts(rng, darts):
+    """Count the darts inside the quarter circle: x then y for each dart,
+    as throw_darts() in pi_montecarlo.c draws them."""
+    draws = rng.uniforms(2 * darts)   # x, y, x, y, ... (fast: see forklore_rng)
+    # zip() of one iterator with itself pairs consecutive draws: (x, y).
+    return sum(x * x + y * y < 1.0 for x, y in zip(draws, draws))
+
+
 def throw_block(block):
     """The task, run in a worker: block = (generator, darts)."""
     rng, darts = block

@@ -22,14 +22,20 @@ import sys
 
 from mpi4py import MPI   # importing it runs MPI_Init
 
-# common/rng.c's generator, so a seed gives the C program's darts, and
-# chapter 08's dart kernel, throw_darts().
+# common/rng.c's generator, so a seed gives the C program's darts.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "common", "python"))
-from forklore_rng import Rng, throw_darts  # noqa: E402 (the path first)
+from forklore_rng import Rng  # noqa: E402 (the path first)
 
 BLOCK_DARTS = 100_000
 MAX_DARTS = 10**11
+
+
+# ---- the kernel: chapter 08's, the same darts in the same order ----------
+def throw_darts(rng, darts):
+    """Count the darts inside the quarter circle: x then y for each dart."""
+    draws = rng.uniforms(2 * darts)   # x, y, x, y, ...
+    return sum(x * x + y * y < 1.0 for x, y in zip(draws, draws))
 
 
 # ---- options: the C program's flags and messages -------------------------

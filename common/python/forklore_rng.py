@@ -17,7 +17,6 @@ why a parallel program wants seeded, independent streams.
     rng.jump()                   # rng_jump(&r): the start of the next stream
     rng.copy()                   # struct rng copy = r: an independent twin
     rng.uniforms(count)          # count uniform() draws, fast, for hot loops
-    throw_darts(rng, darts)      # the dart kernel of chapters 08 and 09
 
 Python integers never overflow, so every step that wraps around in C's
 uint64_t is masked back to 64 bits here with `& MASK`.
@@ -130,12 +129,3 @@ class Rng:
         finally:
             self.s = [s0, s1, s2, s3]
 
-
-def throw_darts(rng, darts):
-    """Count the darts inside the quarter circle x^2 + y^2 < 1, drawing x
-    then y for each dart as throw_darts() in pi_montecarlo.c does. It is the
-    kernel of chapter 08's mirror and chapter 09's, here so that both use
-    this one; rng moves on 2 * darts steps."""
-    draws = rng.uniforms(2 * darts)   # x, y, x, y, ...
-    # zip() of one iterator with itself pairs consecutive draws: (x, y).
-    return sum(x * x + y * y < 1.0 for x, y in zip(draws, draws))
