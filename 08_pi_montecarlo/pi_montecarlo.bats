@@ -175,7 +175,7 @@ csv_estimate() { printf '%s\n' "$1" | awk -F, 'NR == 2 { print $4 }'; }
 
 @test "speedup.sh: a tiny sweep writes a CSV for every worker count and a PNG" {
     local out=$BATS_TEST_TMPDIR/results
-    run bounded 60 env BIN="$BIN" OUT="$out" DARTS=300K REPEATS=1 MAX_WORKERS=3 \
+    run bounded 60 env BIN="$BIN" OUT="$out" DARTS=300K REPEATS=1 MAX_REPEATS=1 MAX_WORKERS=3 \
         sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
     assert_success
     assert_line --partial "== speedup: 300K darts per run, fastest of 1"
@@ -196,8 +196,12 @@ csv_estimate() { printf '%s\n' "$1" | awk -F, 'NR == 2 { print $4 }'; }
 # on their fifth, 0.180 s otherwise (with STUB_NEVER_AGAIN set: 0.180 s on
 # every run after the first, as when a busy machine gave one lucky run; with
 # STUB_NO_LUCK set: 0.180 s on every run, a machine that never gave 2 CPUs).
+# STUB_TIMES="2:0.110 3:0.100" fixes the time of every run of those worker
+# counts. The machine has 2 CPUs: a stand-in nproc says so.
 make_stub() {
     mkdir -p "$BATS_TEST_TMPDIR/stub"
+    printf '#!/bin/sh\necho 2\n' > "$BATS_TEST_TMPDIR/stub/nproc"
+    chmod +x "$BATS_TEST_TMPDIR/stub/nproc"
     cat > "$BATS_TEST_TMPDIR/stub/pi_montecarlo" <<'STUB'
 #!/bin/sh
 # called as: pi_montecarlo --csv -j W -n DARTS --serial-fraction F
@@ -213,6 +217,9 @@ if [ "$w" -gt 1 ]; then
         5) [ -n "${STUB_NEVER_AGAIN:-}" ] || t=0.102 ;;
     esac
 fi
+for fixed in ${STUB_TIMES:-}; do
+    [ "${fixed%%:*}" != "$w" ] || t=${fixed#*:}
+done
 echo workers,darts,seconds,estimate,error
 echo "$w,1000,$t,3.14,0.0016"
 STUB
@@ -222,7 +229,7 @@ STUB
 @test "speedup.sh: keeps the fastest run, measures an unmatched fastest run again, prints the median beside it" {
     make_stub
     local out=$BATS_TEST_TMPDIR/results
-    run bounded 60 env BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" \
+    run bounded 60 env PATH="$BATS_TEST_TMPDIR/stub:$PATH" BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" \
         OUT="$out" DARTS=1000 REPEATS=4 MAX_WORKERS=2 sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
     assert_success
     # 0.100 was not matched within 5 % by the first 4 runs: a fifth run (0.102) matched it
@@ -240,7 +247,7 @@ STUB
 @test "speedup.sh: a fastest run never matched again stops at MAX_REPEATS and is reported" {
     make_stub
     local out=$BATS_TEST_TMPDIR/results
-    run bounded 60 env BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" STUB_NEVER_AGAIN=1 \
+    run bounded 60 env PATH="$BATS_TEST_TMPDIR/stub:$PATH" BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" STUB_NEVER_AGAIN=1 \
         OUT="$out" DARTS=1000 REPEATS=3 MAX_REPEATS=6 MAX_WORKERS=2 \
         sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
     assert_success
@@ -255,7 +262,7 @@ STUB
 @test "speedup.sh: a control series short of the ideal speedup is reported as a busy machine" {
     make_stub
     local out=$BATS_TEST_TMPDIR/results
-    run bounded 60 env BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" STUB_NO_LUCK=1 \
+    run bounded 60 env PATH="$BATS_TEST_TMPDIR/stub:$PATH" BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" STUB_NO_LUCK=1 \
         OUT="$out" DARTS=1000 REPEATS=3 MAX_WORKERS=2 sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
     assert_success
     assert_line --partial "fastest of 3"
@@ -264,10 +271,41 @@ STUB
     refute_line --partial "still differ by more than 3%"
 }
 
+@test "speedup.sh: more workers than CPUs beating one per CPU: measured again, then reported" {
+    make_stub
+    local out=$BATS_TEST_TMPDIR/results
+    # 3 workers on 2 CPUs 10 % faster than 2 workers: the 2-worker runs were slowed
+    run bounded 60 env PATH="$BATS_TEST_TMPDIR/stub:$PATH" BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" \
+        STUB_TIMES="2:0.110 3:0.100" OUT="$out" DARTS=1000 REPEATS=3 MAX_REPEATS=5 MAX_WORKERS=3 \
+        sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
+    assert_success
+    assert_line --partial "fastest of 3 to 5, "
+    assert_line --partial "2 usable CPUs"
+    assert_line --partial "the machine was busy during this sweep"
+    assert_line "  past the 2 CPUs: 3 workers beat 2 by 10.0%; with --serial-fraction, 3"
+    assert_line "  workers beat 2 by 10.0%. More workers than CPUs cannot finish sooner than"
+    refute_line --partial "still differ by more than 3%"
+    run awk -F, '$3 == 2 { n++ } END { print n }' "$out/runs.csv"
+    assert_output 10
+    run awk -F, '$3 == 3 { n++ } END { print n }' "$out/runs.csv"
+    assert_output 6
+}
+
+@test "speedup.sh: more workers than CPUs within 3 % of one per CPU: nothing to report" {
+    make_stub
+    local out=$BATS_TEST_TMPDIR/results
+    run bounded 60 env PATH="$BATS_TEST_TMPDIR/stub:$PATH" BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" \
+        STUB_TIMES="2:0.103 3:0.101" OUT="$out" DARTS=1000 REPEATS=3 MAX_WORKERS=3 \
+        sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
+    assert_success
+    assert_line --partial "fastest of 3, "
+    refute_output --partial "the machine was busy"
+}
+
 @test "speedup.sh: STAT=median keeps the median run, and no run is repeated" {
     make_stub
     local out=$BATS_TEST_TMPDIR/results
-    run bounded 60 env BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" STAT=median \
+    run bounded 60 env PATH="$BATS_TEST_TMPDIR/stub:$PATH" BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" STAT=median \
         OUT="$out" DARTS=1000 REPEATS=3 MAX_WORKERS=2 sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
     assert_success
     assert_line --partial "median of 3"

@@ -13,7 +13,8 @@
 #   DARTS=N          darts per run (default 60M; FULL: 200M)
 #   REPEATS=N        runs per point (default 4; FULL: 8)
 #   MAX_REPEATS=N    a point whose fastest run is not matched within 3 % by
-#                    another is measured again, up to N runs (default 2 x REPEATS)
+#                    another (or, at the CPU count, is beaten by more workers)
+#                    is measured again, up to N runs (default 2 x REPEATS)
 #   STAT=median      fit the median run of each point instead of the fastest
 #                    (both are in the table and the CSV; see "Why the fastest")
 #   MAX_WORKERS=N    sweep 1 .. N (default 2 x usable CPUs)
@@ -121,11 +122,18 @@ done
 # Is the fastest run of each point the machine's own speed, or a fluke? On a
 # quiet machine it comes back: the second fastest run is within 3 % of it.
 # When other programs took CPU time during most runs (on a virtual machine,
-# other machines on the same host), it does not. unsettled prints
-# "series workers gap" for each point where the two fastest differ more.
+# other machines on the same host), it does not. A second sign: past the CPU
+# count, more workers share the same CPUs, so they cannot finish sooner than
+# as many workers as CPUs; when they do (by more than 3 %), the runs at the
+# CPU count were all slowed. unsettled prints one line per such point:
+# "series workers unmatched gap%" (the two fastest differ) or
+# "series workers beaten gap% W" (W workers were that much faster).
 unsettled() {
-    awk -F, -v series_list="$series_list" '
-        NR > 1 { k = $1 SUBSEP $3; n[k]++; t[k, n[k]] = $5 }
+    awk -F, -v series_list="$series_list" -v cpus="$usable" '
+        NR > 1 {
+            k = $1 SUBSEP $3; n[k]++; t[k, n[k]] = $5
+            if (!(k in best) || $5 < best[k]) best[k] = $5
+        }
         END {
             split(series_list, names, " ")
             for (i = 1; i in names; i++)
@@ -135,16 +143,25 @@ unsettled() {
                         x = t[k, j]
                         if (a < 0 || x < a) { b = a; a = x } else if (b < 0 || x < b) b = x
                     }
-                    if (b > 0 && b / a - 1 > 0.03) printf "%s %d %.1f\n", names[i], w, 100 * (b / a - 1)
+                    if (b > 0 && b / a - 1 > 0.03)
+                        printf "%s %d unmatched %.1f\n", names[i], w, 100 * (b / a - 1)
+                    if (w != cpus) continue
+                    fastest = 0                       # the fastest point past the CPUs
+                    for (v = w + 1; (names[i], v) in n; v++)
+                        if (!fastest || best[names[i], v] < best[names[i], fastest]) fastest = v
+                    if (fastest && a / best[names[i], fastest] - 1 > 0.03)
+                        printf "%s %d beaten %.1f %d\n", names[i], w,
+                               100 * (a / best[names[i], fastest] - 1), fastest
                 }
         }' "$runs"
 }
-# Such points are measured again, one more run per round, until each one's
-# fastest run has been matched or MAX_REPEATS runs were made.
+# Such points are measured again, one more run per round, until none is
+# left or MAX_REPEATS runs were made.
 max_repeats=${MAX_REPEATS:-$((2 * repeats))}
 if [ "$stat" = min ]; then
     while [ $r -le "$max_repeats" ] && [ -n "$(unsettled)" ]; do
-        unsettled | while read -r series w _; do
+        # a point can be both unmatched and beaten: one more run each round
+        unsettled | awk '!seen[$1, $2]++' | while read -r series w _; do
             progress "round $r of at most $max_repeats: $w workers, $series again"
             measure "$series" "$w" $r
         done
@@ -206,10 +223,11 @@ if [ $mpi = 1 ]; then
     table "  ranks" "$out/speedup-mpi.csv"
 fi
 
-# ---- Was the machine ours? Two signs that it was not: points still
-# unsettled after MAX_REPEATS runs, and the control series (no serial work
+# ---- Was the machine ours? Three signs that it was not: points still
+# unsettled after MAX_REPEATS runs (their fastest run never matched, or
+# beaten by more workers than CPUs), and the control series (no serial work
 # added) falling short of the ideal speedup at the CPU count, which this job
-# reaches within a few per cent on CPUs of its own. Either one: say so.
+# reaches within a few per cent on CPUs of its own. Any one: say so.
 busy_note() {
     [ "$stat" = min ] || return 0
     cores=$usable
@@ -217,18 +235,31 @@ busy_note() {
     short=$(awk -F, -v w="$cores" 'NR > 1 && $1 == w && w > 1 && $5 < 0.9 {
                 printf "with no serial work, %d workers were only %.2f times as fast as 1 (efficiency %.2f)", w, $4, $5 }' \
                 "$out/speedup.csv")
-    spread=$(unsettled | awk '
-        {
-            what = $1 == "mpi" ? "rank" : "worker"
-            list = list sprintf("%s%d %s%s%s (%s%%)", NR > 1 ? ", " : "", $2, what,
-                                $2 == 1 ? "" : "s", $1 == "serial" ? " with --serial-fraction" : "", $3)
+    # "2 workers with --serial-fraction", "3 ranks": a point, named
+    name='function name(series, w) {
+              return sprintf("%d %s%s%s", w, series == "mpi" ? "rank" : "worker", w == 1 ? "" : "s",
+                             series == "serial" ? " with --serial-fraction" : "")
+          }'
+    points_left=$(unsettled)
+    spread=$(printf '%s\n' "$points_left" | awk "$name"'
+        $3 == "unmatched" { list = list sprintf("%s%s (%s%%)", list == "" ? "" : ", ", name($1, $2), $4) }
+        END { if (list != "") print list }')
+    beaten=$(printf '%s\n' "$points_left" | awk '
+        $3 == "beaten" {
+            list = list sprintf("%s%s%d %s beat %d by %s%%", list == "" ? "" : "; ",
+                                $1 == "serial" ? "with --serial-fraction, " : "", $5,
+                                $1 == "mpi" ? "ranks" : "workers", $2, $4)
         }
         END { if (list != "") print list }')
-    [ -n "$short$spread" ] || return 0
+    [ -n "$short$spread$beaten" ] || return 0
     echo "speedup.sh: the machine was busy during this sweep (other programs took CPU time):"
     [ -z "$short" ] || echo "  $short;"
     if [ -n "$spread" ]; then
         echo "after up to $max_repeats runs, the two fastest runs still differ by more than 3% at $spread;" |
+            fold -s -w 76 | sed 's/ *$//; s/^/  /'
+    fi
+    if [ -n "$beaten" ]; then
+        echo "past the $usable CPUs: $beaten. More workers than CPUs cannot finish sooner than one per CPU, so the runs with one per CPU were slowed;" |
             fold -s -w 76 | sed 's/ *$//; s/^/  /'
     fi
     echo "  the fitted p can be off by more than usual. Run it again when the machine is"
