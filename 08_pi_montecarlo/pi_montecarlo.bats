@@ -192,7 +192,8 @@ csv_estimate() { printf '%s\n' "$1" | awk -F, 'NR == 2 { print $4 }'; }
 
 # A stand-in for pi_montecarlo that speedup.sh runs instead (BIN=...), so the
 # script's statistics can be checked on times chosen in advance: 1 worker
-# always takes 0.200 s; 2 workers take 0.100 s on their first run, 0.102 s
+# always takes 0.200 s (0.250 s with --serial-fraction 0.2, which throws 1.25
+# times the darts; STUB_SERIAL_ONE sets another time); 2 workers take 0.100 s on their first run, 0.102 s
 # on their fifth, 0.180 s otherwise (with STUB_NEVER_AGAIN set: 0.180 s on
 # every run after the first, as when a busy machine gave one lucky run; with
 # STUB_NO_LUCK set: 0.180 s on every run, a machine that never gave 2 CPUs).
@@ -210,6 +211,7 @@ count=$STUB_DIR/runs-$w-$fraction
 n=$(($(cat "$count" 2>/dev/null || echo 0) + 1))
 echo $n > "$count"
 t=0.200
+[ "$fraction" = 0 ] || t=${STUB_SERIAL_ONE:-0.250}
 if [ "$w" -gt 1 ]; then
     t=0.180
     case $n in
@@ -300,6 +302,30 @@ STUB
     assert_success
     assert_line --partial "fastest of 3, "
     refute_output --partial "the machine was busy"
+}
+
+@test "speedup.sh: 1 worker with serial work out of step with 1 worker without: measured again, then reported" {
+    make_stub
+    local out=$BATS_TEST_TMPDIR/results
+    # 1.25 times the darts, but 1.40 times as long: the serial runs were slowed
+    run bounded 60 env PATH="$BATS_TEST_TMPDIR/stub:$PATH" BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" \
+        STUB_SERIAL_ONE=0.280 OUT="$out" DARTS=1000 REPEATS=3 MAX_REPEATS=5 MAX_WORKERS=2 \
+        sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
+    assert_success
+    assert_line --partial "the machine was busy during this sweep"
+    assert_line "  1 worker with --serial-fraction 0.2 throws 1.25 times the darts of 1 worker"
+    assert_line "  without, but took 1.40 times as long: the runs with serial work were slowed;"
+    run awk -F, '$1 == "serial" && $3 == 1 { n++ } END { print n }' "$out/runs.csv"
+    assert_output 5
+    # the other way round: the runs without serial work were the slow ones
+    rm -f "$BATS_TEST_TMPDIR"/stub/runs-*
+    run bounded 60 env PATH="$BATS_TEST_TMPDIR/stub:$PATH" BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" \
+        STUB_SERIAL_ONE=0.230 OUT="$out" DARTS=1000 REPEATS=3 MAX_REPEATS=5 MAX_WORKERS=2 \
+        sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
+    assert_success
+    assert_line "  without, but took 1.15 times as long: the runs without serial work were"
+    run awk -F, '$1 == "plain" && $3 == 1 { n++ } END { print n }' "$out/runs.csv"
+    assert_output 5
 }
 
 @test "speedup.sh: STAT=median keeps the median run, and no run is repeated" {

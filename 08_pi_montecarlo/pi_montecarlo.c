@@ -58,8 +58,13 @@ struct options {
     long long crash_task; /* --crash-task K: block K kills its worker; -1 */
 };
 
-/* The kernel: count the darts that land inside the quarter circle. */
-static uint64_t throw_darts(struct rng *r, uint64_t darts)
+/* The kernel: count the darts that land inside the quarter circle.
+ * noinline: the parent's serial darts (--serial-fraction) and the workers'
+ * darts must run the very same machine code. Inlined into each caller, the
+ * compiler makes two copies of the loop, and two copies need not run at the
+ * same speed (where each loop falls in memory matters): the parent's were
+ * a few per cent slower here, and F would not have been quite F. */
+__attribute__((noinline)) static uint64_t throw_darts(struct rng *r, uint64_t darts)
 {
     uint64_t hits = 0;
     for (uint64_t i = 0; i < darts; i++) {

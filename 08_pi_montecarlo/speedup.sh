@@ -125,11 +125,16 @@ done
 # other machines on the same host), it does not. A second sign: past the CPU
 # count, more workers share the same CPUs, so they cannot finish sooner than
 # as many workers as CPUs; when they do (by more than 3 %), the runs at the
-# CPU count were all slowed. unsettled prints one line per such point:
-# "series workers unmatched gap%" (the two fastest differ) or
-# "series workers beaten gap% W" (W workers were that much faster).
+# CPU count were all slowed. A third: 1 worker with --serial-fraction F
+# throws 1 / (1 - F) times the darts of 1 worker without (the parent's share
+# first, then the worker's), so it takes 1 / (1 - F) times as long; when
+# the fastest runs of the two are further apart than that (by over 3 %),
+# the slower one was slowed. unsettled prints one line per such point:
+# "series workers unmatched gap%" (the two fastest differ),
+# "series workers beaten gap% W" (W workers were that much faster), or
+# "series 1 slow gap% ratio expected" (T1 with serial work / T1 without).
 unsettled() {
-    awk -F, -v series_list="$series_list" -v cpus="$usable" '
+    awk -F, -v series_list="$series_list" -v cpus="$usable" -v serial="$serial" '
         NR > 1 {
             k = $1 SUBSEP $3; n[k]++; t[k, n[k]] = $5
             if (!(k in best) || $5 < best[k]) best[k] = $5
@@ -153,6 +158,14 @@ unsettled() {
                         printf "%s %d beaten %.1f %d\n", names[i], w,
                                100 * (a / best[names[i], fastest] - 1), fastest
                 }
+            if (("plain", 1) in best && ("serial", 1) in best) {
+                expected = 1 / (1 - serial)
+                ratio = best["serial", 1] / best["plain", 1]
+                if (ratio / expected - 1 > 0.03)
+                    printf "serial 1 slow %.1f %.2f %.2f\n", 100 * (ratio / expected - 1), ratio, expected
+                else if (expected / ratio - 1 > 0.03)
+                    printf "plain 1 slow %.1f %.2f %.2f\n", 100 * (expected / ratio - 1), ratio, expected
+            }
         }' "$runs"
 }
 # Such points are measured again, one more run per round, until none is
@@ -223,11 +236,12 @@ if [ $mpi = 1 ]; then
     table "  ranks" "$out/speedup-mpi.csv"
 fi
 
-# ---- Was the machine ours? Three signs that it was not: points still
-# unsettled after MAX_REPEATS runs (their fastest run never matched, or
-# beaten by more workers than CPUs), and the control series (no serial work
-# added) falling short of the ideal speedup at the CPU count, which this job
-# reaches within a few per cent on CPUs of its own. Any one: say so.
+# ---- Was the machine ours? Signs that it was not: points still unsettled
+# after MAX_REPEATS runs (a fastest run never matched, a point beaten by
+# more workers than CPUs, 1-worker times out of step with each other), and
+# the control series (no serial work added) falling short of the ideal
+# speedup at the CPU count, which this job reaches within a few per cent on
+# CPUs of its own. Any one: say so.
 busy_note() {
     [ "$stat" = min ] || return 0
     cores=$usable
@@ -251,7 +265,11 @@ busy_note() {
                                 $1 == "mpi" ? "ranks" : "workers", $2, $4)
         }
         END { if (list != "") print list }')
-    [ -n "$short$spread$beaten" ] || return 0
+    slow=$(printf '%s\n' "$points_left" | awk -v serial="$serial" '
+        $3 == "slow" {
+            printf "1 worker with --serial-fraction %s throws %s times the darts of 1 worker without, but took %s times as long: the runs %s serial work were slowed", serial, $6, $5, $1 == "serial" ? "with" : "without"
+        }')
+    [ -n "$short$spread$beaten$slow" ] || return 0
     echo "speedup.sh: the machine was busy during this sweep (other programs took CPU time):"
     [ -z "$short" ] || echo "  $short;"
     if [ -n "$spread" ]; then
@@ -261,6 +279,9 @@ busy_note() {
     if [ -n "$beaten" ]; then
         echo "past the $usable CPUs: $beaten. More workers than CPUs cannot finish sooner than one per CPU, so the runs with one per CPU were slowed;" |
             fold -s -w 76 | sed 's/ *$//; s/^/  /'
+    fi
+    if [ -n "$slow" ]; then
+        echo "$slow;" | fold -s -w 76 | sed 's/ *$//; s/^/  /'
     fi
     echo "  the fitted p can be off by more than usual. Run it again when the machine is"
     echo "  quieter, or with more runs: REPEATS=15 sh 08_pi_montecarlo/speedup.sh"
