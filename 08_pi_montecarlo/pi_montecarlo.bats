@@ -175,6 +175,7 @@ csv_estimate() { printf '%s\n' "$1" | awk -F, 'NR == 2 { print $4 }'; }
 
 @test "speedup.sh: a tiny sweep writes a CSV for every worker count and a PNG" {
     local out=$BATS_TEST_TMPDIR/results
+    # one run per point (MAX_REPEATS=1: no point is measured again)
     run bounded 60 env BIN="$BIN" OUT="$out" DARTS=300K REPEATS=1 MAX_REPEATS=1 MAX_WORKERS=3 \
         sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
     assert_success

@@ -147,7 +147,8 @@ csv_estimate() { printf '%s\n' "$1" | awk -F, 'NR == 2 { print $4 }'; }
 @test "speedup.sh --mpi: chapter 08's sweep adds a series of MPI ranks with the same estimates" {
     need_mpi
     local out=$BATS_TEST_TMPDIR/results
-    run bounded 120 env BIN="$BIN" OUT="$out" DARTS=300K REPEATS=1 MAX_WORKERS=2 \
+    # one run per point (MAX_REPEATS=1: no point is measured again)
+    run bounded 120 env BIN="$BIN" OUT="$out" DARTS=300K REPEATS=1 MAX_REPEATS=1 MAX_WORKERS=2 \
         sh "$ROOT/08_pi_montecarlo/speedup.sh" --mpi 3>&-
     assert_success
     assert_line "== the same darts with MPI ranks instead of pool workers (09_mpi/mpi_pi) =="
