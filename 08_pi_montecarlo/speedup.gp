@@ -30,14 +30,15 @@ fit_plain(x) = amdahl(x, p)
 fit_serial(x) = amdahl(x, q)
 set fit quiet
 set fit logfile '/dev/null'
-if (usable > 1) {
+if (usable > 1 && wmax > 1) {
     fit fit_plain(x) plain using 1:4 via p
     fit fit_serial(x) with_serial using 1:4 via q
     print sprintf("fitted parallel fraction p: %.3f as it is; %.3f with --serial-fraction %g (set: %.3f)", \
                   p, q, serial, 1 - serial)
 } else {
     p = NaN; q = NaN
-    print "one usable CPU: no speedup to fit"
+    print usable > 1 ? "one worker count (MAX_WORKERS=1): no speedup to fit" \
+                     : "one usable CPU: no speedup to fit"
 }
 
 # With speedup.sh --mpi: a third series, MPI ranks (chapter 09) throwing the
@@ -50,7 +51,7 @@ mpi_speedup = ''
 mpi_efficiency = ''
 mpi_text = ''
 if (mpi) {
-    if (usable > 1) {
+    if (usable > 1 && wmax > 1) {
         m = 0.9
         fit fit_mpi(x) mpi_csv using 1:4 via m
         print sprintf("fitted parallel fraction p with MPI ranks: %.3f", m)
@@ -66,6 +67,22 @@ if (mpi) {
 median_marks = ''
 if (strstrt(kept, 'fastest') == 1) {
     median_marks = ", plain using 1:8 title 'from the median runs (hollow marks)' with points pt 6 ps 1.3 lc rgb '#1f77b4', with_serial using 1:8 notitle with points pt 4 ps 1.2 lc rgb '#d62728'"
+}
+
+# The efficiency panel's range: 0 to 1.25, widened to show every point. A
+# Karp-Flatt e below 0 (2 workers more than twice as fast as 1) is a
+# measurement to see, not to hide. Computed here, before any range is set:
+# stats leaves out what lies outside the ranges in force.
+efficiency_low = 0
+efficiency_high = 1.25
+if (wmax > 1) {
+    do for [i = 1 : (mpi ? 3 : 2)] {
+        file = i == 1 ? plain : i == 2 ? with_serial : mpi_csv
+        stats file using 6 nooutput
+        efficiency_low = STATS_min < efficiency_low ? STATS_min - 0.05 : efficiency_low
+        stats file using 5 nooutput
+        efficiency_high = STATS_max > efficiency_high - 0.05 ? STATS_max + 0.1 : efficiency_high
+    }
 }
 
 set title noenhanced
@@ -110,7 +127,7 @@ plot sample [1:wmax] x title 'ideal: S = W' with lines dt 2 lc rgb '#888888', \
 
 set title 'efficiency E = S / W and Karp-Flatt serial fraction e = (1/S - 1/W) / (1 - 1/W)'
 set ylabel 'fraction (1 = perfect efficiency; e = 0: no serial part)'
-set yrange [0 : 1.25]
+set yrange [efficiency_low : efficiency_high]
 set key top right
 plot 1 title '' with lines dt 2 lc rgb '#888888', \
      plain using 1:5 title 'efficiency, no serial work added' \

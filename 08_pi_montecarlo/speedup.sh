@@ -277,7 +277,7 @@ busy_note() {
             fold -s -w 76 | sed 's/ *$//; s/^/  /'
     fi
     if [ -n "$beaten" ]; then
-        echo "past the $usable CPUs: $beaten. More workers than CPUs cannot finish sooner than one per CPU, so the runs with one per CPU were slowed;" |
+        echo "past the $usable $cpus_word: $beaten. More workers than CPUs cannot finish sooner than one per CPU, so the runs with one per CPU were slowed;" |
             fold -s -w 76 | sed 's/ *$//; s/^/  /'
     fi
     if [ -n "$slow" ]; then
