@@ -13,8 +13,9 @@
 #   DARTS=N          darts per run (default 60M; FULL: 200M)
 #   REPEATS=N        runs per point (default 4; FULL: 8)
 #   MAX_REPEATS=N    a point whose fastest run is not matched within 3 % by
-#                    another (or, at the CPU count, is beaten by more workers)
-#                    is measured again, up to N runs (default 2 x REPEATS)
+#                    another (or, at the CPU count, is beaten by more workers;
+#                    or, at 1 worker, is out of step with its twin) is
+#                    measured again, up to N runs (default 2 x REPEATS)
 #   STAT=median      fit the median run of each point instead of the fastest
 #                    (both are in the table and the CSV; see "Why the fastest")
 #   MAX_WORKERS=N    sweep 1 .. N (default 2 x usable CPUs)
@@ -242,6 +243,9 @@ fi
 # the control series (no serial work added) falling short of the ideal
 # speedup at the CPU count, which this job reaches within a few per cent on
 # CPUs of its own. Any one: say so.
+indent() { # text: folded to 76 columns, each line indented by two spaces
+    echo "$1" | fold -s -w 76 | sed 's/ *$//; s/^/  /'
+}
 busy_note() {
     [ "$stat" = min ] || return 0
     cores=$usable
@@ -249,14 +253,13 @@ busy_note() {
     short=$(awk -F, -v w="$cores" 'NR > 1 && $1 == w && w > 1 && $5 < 0.9 {
                 printf "with no serial work, %d workers were only %.2f times as fast as 1 (efficiency %.2f)", w, $4, $5 }' \
                 "$out/speedup.csv")
-    # "2 workers with --serial-fraction", "3 ranks": a point, named
-    name='function name(series, w) {
-              return sprintf("%d %s%s%s", w, series == "mpi" ? "rank" : "worker", w == 1 ? "" : "s",
-                             series == "serial" ? " with --serial-fraction" : "")
-          }'
     points_left=$(unsettled)
-    spread=$(printf '%s\n' "$points_left" | awk "$name"'
-        $3 == "unmatched" { list = list sprintf("%s%s (%s%%)", list == "" ? "" : ", ", name($1, $2), $4) }
+    spread=$(printf '%s\n' "$points_left" | awk '
+        $3 == "unmatched" {
+            what = $1 == "mpi" ? "rank" : "worker"
+            list = list sprintf("%s%d %s%s%s (%s%%)", list == "" ? "" : ", ", $2, what,
+                                $2 == 1 ? "" : "s", $1 == "serial" ? " with --serial-fraction" : "", $4)
+        }
         END { if (list != "") print list }')
     beaten=$(printf '%s\n' "$points_left" | awk '
         $3 == "beaten" {
@@ -272,17 +275,11 @@ busy_note() {
     [ -n "$short$spread$beaten$slow" ] || return 0
     echo "speedup.sh: the machine was busy during this sweep (other programs took CPU time):"
     [ -z "$short" ] || echo "  $short;"
-    if [ -n "$spread" ]; then
-        echo "after up to $max_repeats runs, the two fastest runs still differ by more than 3% at $spread;" |
-            fold -s -w 76 | sed 's/ *$//; s/^/  /'
-    fi
-    if [ -n "$beaten" ]; then
-        echo "past the $usable $cpus_word: $beaten. More workers than CPUs cannot finish sooner than one per CPU, so the runs with one per CPU were slowed;" |
-            fold -s -w 76 | sed 's/ *$//; s/^/  /'
-    fi
-    if [ -n "$slow" ]; then
-        echo "$slow;" | fold -s -w 76 | sed 's/ *$//; s/^/  /'
-    fi
+    [ -z "$spread" ] ||
+        indent "after up to $max_repeats runs, the two fastest runs still differ by more than 3% at $spread;"
+    [ -z "$beaten" ] ||
+        indent "past the $usable $cpus_word: $beaten. More workers than CPUs cannot finish sooner than one per CPU, so the runs with one per CPU were slowed;"
+    [ -z "$slow" ] || indent "$slow;"
     echo "  the fitted p can be off by more than usual. Run it again when the machine is"
     echo "  quieter, or with more runs: REPEATS=15 sh 08_pi_montecarlo/speedup.sh"
 }
