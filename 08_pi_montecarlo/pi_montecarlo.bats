@@ -194,12 +194,13 @@ csv_estimate() { printf '%s\n' "$1" | awk -F, 'NR == 2 { print $4 }'; }
 # A stand-in for pi_montecarlo that speedup.sh runs instead (BIN=...), so the
 # script's statistics can be checked on times chosen in advance: 1 worker
 # always takes 0.200 s (0.250 s with --serial-fraction 0.2, which throws 1.25
-# times the darts; STUB_SERIAL_ONE sets another time); 2 workers take 0.100 s on their first run, 0.102 s
-# on their fifth, 0.180 s otherwise (with STUB_NEVER_AGAIN set: 0.180 s on
-# every run after the first, as when a busy machine gave one lucky run; with
-# STUB_NO_LUCK set: 0.180 s on every run, a machine that never gave 2 CPUs).
-# STUB_TIMES="2:0.110 3:0.100" fixes the time of every run of those worker
-# counts. The machine has 2 CPUs: a stand-in nproc says so.
+# times the darts; STUB_SERIAL_ONE sets another time); 2 workers take
+# 0.100 s on their first run, 0.102 s on their fifth, 0.180 s otherwise
+# (with STUB_NEVER_AGAIN set: 0.180 s on every run after the first, as when
+# a busy machine gave one lucky run; with STUB_NO_LUCK set: 0.180 s on every
+# run, a machine that never gave 2 CPUs). STUB_TIMES="2:0.110 3:0.100" fixes
+# the time of every run of those worker counts. The machine has 2 CPUs: a
+# stand-in nproc says so.
 make_stub() {
     mkdir -p "$BATS_TEST_TMPDIR/stub"
     printf '#!/bin/sh\necho 2\n' > "$BATS_TEST_TMPDIR/stub/nproc"
@@ -229,14 +230,22 @@ STUB
     chmod +x "$BATS_TEST_TMPDIR/stub/pi_montecarlo"
 }
 
+# speedup.sh on the stand-in, writing to $BATS_TEST_TMPDIR/results; the
+# arguments are more VAR=value settings (REPEATS=3, STUB_TIMES=..., ...).
+stub_sweep() {
+    run bounded 60 env PATH="$BATS_TEST_TMPDIR/stub:$PATH" BIN="$BATS_TEST_TMPDIR/stub" \
+        STUB_DIR="$BATS_TEST_TMPDIR/stub" OUT="$BATS_TEST_TMPDIR/results" DARTS=1000 "$@" \
+        sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
+}
+
 @test "speedup.sh: keeps the fastest run, measures an unmatched fastest run again, prints the median beside it" {
     make_stub
     local out=$BATS_TEST_TMPDIR/results
-    run bounded 60 env PATH="$BATS_TEST_TMPDIR/stub:$PATH" BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" \
-        OUT="$out" DARTS=1000 REPEATS=4 MAX_WORKERS=2 sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
+    stub_sweep REPEATS=4 MAX_WORKERS=2
     assert_success
-    # 0.100 was not matched within 5 % by the first 4 runs: a fifth run (0.102) matched it
+    # 0.100 was not matched within 3 % by the first 4 runs: a fifth run (0.102) matched it
     assert_line --partial "fastest of 4 to 5"
+    refute_output --partial "the machine was busy"
     run awk -F, '$1 == "plain" && $3 == 2 { n++ } END { print n }' "$out/runs.csv"
     assert_output 5
     run awk -F, '$1 == "plain" && $3 == 1 { n++ } END { print n }' "$out/runs.csv"
@@ -244,15 +253,12 @@ STUB
     # workers,darts,seconds,speedup,efficiency,karp_flatt,median_seconds,median_speedup
     run sed -n 3p "$out/speedup.csv"
     assert_output "2,1000,0.100000,2.0000,1.0000,0.0000,0.180000,1.1111"
-    refute_output --partial "the machine was busy"
 }
 
 @test "speedup.sh: a fastest run never matched again stops at MAX_REPEATS and is reported" {
     make_stub
     local out=$BATS_TEST_TMPDIR/results
-    run bounded 60 env PATH="$BATS_TEST_TMPDIR/stub:$PATH" BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" STUB_NEVER_AGAIN=1 \
-        OUT="$out" DARTS=1000 REPEATS=3 MAX_REPEATS=6 MAX_WORKERS=2 \
-        sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
+    stub_sweep STUB_NEVER_AGAIN=1 REPEATS=3 MAX_REPEATS=6 MAX_WORKERS=2
     assert_success
     assert_line --partial "fastest of 3 to 6"
     assert_line --partial "the machine was busy during this sweep"
@@ -265,8 +271,7 @@ STUB
 @test "speedup.sh: a control series short of the ideal speedup is reported as a busy machine" {
     make_stub
     local out=$BATS_TEST_TMPDIR/results
-    run bounded 60 env PATH="$BATS_TEST_TMPDIR/stub:$PATH" BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" STUB_NO_LUCK=1 \
-        OUT="$out" DARTS=1000 REPEATS=3 MAX_WORKERS=2 sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
+    stub_sweep STUB_NO_LUCK=1 REPEATS=3 MAX_WORKERS=2
     assert_success
     assert_line --partial "fastest of 3"
     assert_line --partial "the machine was busy during this sweep"
@@ -278,9 +283,7 @@ STUB
     make_stub
     local out=$BATS_TEST_TMPDIR/results
     # 3 workers on 2 CPUs 10 % faster than 2 workers: the 2-worker runs were slowed
-    run bounded 60 env PATH="$BATS_TEST_TMPDIR/stub:$PATH" BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" \
-        STUB_TIMES="2:0.110 3:0.100" OUT="$out" DARTS=1000 REPEATS=3 MAX_REPEATS=5 MAX_WORKERS=3 \
-        sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
+    stub_sweep STUB_TIMES="2:0.110 3:0.100" REPEATS=3 MAX_REPEATS=5 MAX_WORKERS=3
     assert_success
     assert_line --partial "fastest of 3 to 5, "
     assert_line --partial "2 usable CPUs"
@@ -297,9 +300,7 @@ STUB
 @test "speedup.sh: more workers than CPUs within 3 % of one per CPU: nothing to report" {
     make_stub
     local out=$BATS_TEST_TMPDIR/results
-    run bounded 60 env PATH="$BATS_TEST_TMPDIR/stub:$PATH" BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" \
-        STUB_TIMES="2:0.103 3:0.101" OUT="$out" DARTS=1000 REPEATS=3 MAX_WORKERS=3 \
-        sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
+    stub_sweep STUB_TIMES="2:0.103 3:0.101" REPEATS=3 MAX_WORKERS=3
     assert_success
     assert_line --partial "fastest of 3, "
     refute_output --partial "the machine was busy"
@@ -309,9 +310,7 @@ STUB
     make_stub
     local out=$BATS_TEST_TMPDIR/results
     # 1.25 times the darts, but 1.40 times as long: the serial runs were slowed
-    run bounded 60 env PATH="$BATS_TEST_TMPDIR/stub:$PATH" BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" \
-        STUB_SERIAL_ONE=0.280 OUT="$out" DARTS=1000 REPEATS=3 MAX_REPEATS=5 MAX_WORKERS=2 \
-        sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
+    stub_sweep STUB_SERIAL_ONE=0.280 REPEATS=3 MAX_REPEATS=5 MAX_WORKERS=2
     assert_success
     assert_line --partial "the machine was busy during this sweep"
     assert_line "  1 worker with --serial-fraction 0.2 throws 1.25 times the darts of 1 worker"
@@ -320,9 +319,7 @@ STUB
     assert_output 5
     # the other way round: the runs without serial work were the slow ones
     rm -f "$BATS_TEST_TMPDIR"/stub/runs-*
-    run bounded 60 env PATH="$BATS_TEST_TMPDIR/stub:$PATH" BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" \
-        STUB_SERIAL_ONE=0.230 OUT="$out" DARTS=1000 REPEATS=3 MAX_REPEATS=5 MAX_WORKERS=2 \
-        sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
+    stub_sweep STUB_SERIAL_ONE=0.230 REPEATS=3 MAX_REPEATS=5 MAX_WORKERS=2
     assert_success
     assert_line "  without, but took 1.15 times as long: the runs without serial work were"
     run awk -F, '$1 == "plain" && $3 == 1 { n++ } END { print n }' "$out/runs.csv"
@@ -332,8 +329,7 @@ STUB
 @test "speedup.sh: STAT=median keeps the median run, and no run is repeated" {
     make_stub
     local out=$BATS_TEST_TMPDIR/results
-    run bounded 60 env PATH="$BATS_TEST_TMPDIR/stub:$PATH" BIN="$BATS_TEST_TMPDIR/stub" STUB_DIR="$BATS_TEST_TMPDIR/stub" STAT=median \
-        OUT="$out" DARTS=1000 REPEATS=3 MAX_WORKERS=2 sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
+    stub_sweep STAT=median REPEATS=3 MAX_WORKERS=2
     assert_success
     assert_line --partial "median of 3"
     run sed -n 3p "$out/speedup.csv"
