@@ -238,6 +238,13 @@ stub_sweep() {
         sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
 }
 
+# How many runs of one point the stub sweep made: count_runs WORKERS [SERIES]
+# (SERIES plain or serial; both when left out), into $output.
+count_runs() {
+    run awk -F, -v w="$1" -v series="${2:-}" '$3 == w && (series == "" || $1 == series) { n++ }
+                                              END { print n + 0 }' "$BATS_TEST_TMPDIR/results/runs.csv"
+}
+
 @test "speedup.sh: keeps the fastest run, measures an unmatched fastest run again, prints the median beside it" {
     make_stub
     local out=$BATS_TEST_TMPDIR/results
@@ -246,9 +253,9 @@ stub_sweep() {
     # 0.100 was not matched within 3 % by the first 4 runs: a fifth run (0.102) matched it
     assert_line --partial "fastest of 4 to 5"
     refute_output --partial "the machine was busy"
-    run awk -F, '$1 == "plain" && $3 == 2 { n++ } END { print n }' "$out/runs.csv"
+    count_runs 2 plain
     assert_output 5
-    run awk -F, '$1 == "plain" && $3 == 1 { n++ } END { print n }' "$out/runs.csv"
+    count_runs 1 plain
     assert_output 4
     # workers,darts,seconds,speedup,efficiency,karp_flatt,median_seconds,median_speedup
     run sed -n 3p "$out/speedup.csv"
@@ -257,20 +264,18 @@ stub_sweep() {
 
 @test "speedup.sh: a fastest run never matched again stops at MAX_REPEATS and is reported" {
     make_stub
-    local out=$BATS_TEST_TMPDIR/results
     stub_sweep STUB_NEVER_AGAIN=1 REPEATS=3 MAX_REPEATS=6 MAX_WORKERS=2
     assert_success
     assert_line --partial "fastest of 3 to 6"
     assert_line --partial "the machine was busy during this sweep"
     assert_line "  after up to 6 runs, the two fastest runs still differ by more than 3% at 2"
     assert_line "  workers (80.0%), 2 workers with --serial-fraction (80.0%);"
-    run awk -F, '$3 == 2 { n++ } END { print n }' "$out/runs.csv"
+    count_runs 2
     assert_output 12
 }
 
 @test "speedup.sh: a control series short of the ideal speedup is reported as a busy machine" {
     make_stub
-    local out=$BATS_TEST_TMPDIR/results
     stub_sweep STUB_NO_LUCK=1 REPEATS=3 MAX_WORKERS=2
     assert_success
     assert_line --partial "fastest of 3"
@@ -281,7 +286,6 @@ stub_sweep() {
 
 @test "speedup.sh: more workers than CPUs beating one per CPU: measured again, then reported" {
     make_stub
-    local out=$BATS_TEST_TMPDIR/results
     # 3 workers on 2 CPUs 10 % faster than 2 workers: the 2-worker runs were slowed
     stub_sweep STUB_TIMES="2:0.110 3:0.100" REPEATS=3 MAX_REPEATS=5 MAX_WORKERS=3
     assert_success
@@ -291,15 +295,14 @@ stub_sweep() {
     assert_line "  past the 2 CPUs: 3 workers beat 2 by 10.0%; with --serial-fraction, 3"
     assert_line "  workers beat 2 by 10.0%. More workers than CPUs cannot finish sooner than"
     refute_line --partial "still differ by more than 3%"
-    run awk -F, '$3 == 2 { n++ } END { print n }' "$out/runs.csv"
+    count_runs 2
     assert_output 10
-    run awk -F, '$3 == 3 { n++ } END { print n }' "$out/runs.csv"
+    count_runs 3
     assert_output 6
 }
 
 @test "speedup.sh: more workers than CPUs within 3 % of one per CPU: nothing to report" {
     make_stub
-    local out=$BATS_TEST_TMPDIR/results
     stub_sweep STUB_TIMES="2:0.103 3:0.101" REPEATS=3 MAX_WORKERS=3
     assert_success
     assert_line --partial "fastest of 3, "
@@ -308,21 +311,20 @@ stub_sweep() {
 
 @test "speedup.sh: 1 worker with serial work out of step with 1 worker without: measured again, then reported" {
     make_stub
-    local out=$BATS_TEST_TMPDIR/results
     # 1.25 times the darts, but 1.40 times as long: the serial runs were slowed
     stub_sweep STUB_SERIAL_ONE=0.280 REPEATS=3 MAX_REPEATS=5 MAX_WORKERS=2
     assert_success
     assert_line --partial "the machine was busy during this sweep"
     assert_line "  1 worker with --serial-fraction 0.2 throws 1.25 times the darts of 1 worker"
     assert_line "  without, but took 1.40 times as long: the runs with serial work were slowed;"
-    run awk -F, '$1 == "serial" && $3 == 1 { n++ } END { print n }' "$out/runs.csv"
+    count_runs 1 serial
     assert_output 5
     # the other way round: the runs without serial work were the slow ones
     rm -f "$BATS_TEST_TMPDIR"/stub/runs-*
     stub_sweep STUB_SERIAL_ONE=0.230 REPEATS=3 MAX_REPEATS=5 MAX_WORKERS=2
     assert_success
     assert_line "  without, but took 1.15 times as long: the runs without serial work were"
-    run awk -F, '$1 == "plain" && $3 == 1 { n++ } END { print n }' "$out/runs.csv"
+    count_runs 1 plain
     assert_output 5
 }
 
@@ -334,7 +336,7 @@ stub_sweep() {
     assert_line --partial "median of 3"
     run sed -n 3p "$out/speedup.csv"
     assert_output "2,1000,0.180000,1.1111,0.5556,0.8000,0.180000,1.1111"
-    run awk -F, '$3 == 2 { n++ } END { print n }' "$out/runs.csv"
+    count_runs 2
     assert_output 6
 }
 
