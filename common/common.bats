@@ -70,6 +70,7 @@ for line in sys.stdin:
 @test "queue: 1 producer, 1 consumer, ring of 2: no lost wake-up" { queue no_lost_wakeups; }
 @test "queue: a process killed holding the lock does not wedge the queue" { queue killed_holding_the_lock; }
 @test "queue: a process killed while waiting does not wedge the queue" { queue killed_while_waiting; }
+@test "queue: Ctrl-C handled just before a wait forever: EINTR, not a hang" { queue interrupt_before_the_wait; }
 
 @test "rng: same seed, same numbers" { helpers rng_repeats_with_seed; }
 @test "rng: stream k is k jumps away, streams differ" { helpers rng_streams_differ; }

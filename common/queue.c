@@ -25,6 +25,8 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "interrupt.h"
+
 struct queue {
     pthread_mutex_t lock;     /* robust and process-shared */
     sem_t can_get;            /* rung when an item arrives or on close */
@@ -150,6 +152,30 @@ static struct timespec deadline_after(double timeout)
     return ts;
 }
 
+/* Waiting forever is done in naps this long. A Ctrl-C handled just before
+ * sem_wait went to sleep (in the spin, say) interrupts nothing, and if the
+ * same Ctrl-C killed the other side, no ring would ever come: between naps
+ * the flag of interrupt.h is looked at, so that case ends within a nap. */
+#define NAP_SECONDS 0.05
+
+/* Sleep until the doorbell rings; 0, ETIMEDOUT or EINTR. EINTR is passed
+ * on: a signal handler ran (Ctrl-C, say), and the caller should get the
+ * chance to act on it. */
+static int sleep_on(sem_t *bell, double timeout, const struct timespec *deadline)
+{
+    if (timeout >= 0)
+        return sem_timedwait(bell, deadline) == 0 ? 0 : errno;
+    for (;;) {
+        if (interrupt_requested())
+            return EINTR;
+        struct timespec nap = deadline_after(NAP_SECONDS);
+        if (sem_timedwait(bell, &nap) == 0)
+            return 0;
+        if (errno != ETIMEDOUT)
+            return errno;
+    }
+}
+
 /* Sleep on a doorbell, the lock released meanwhile. `waiting` is the
  * counter that tells the other side to ring. Returns 0, ETIMEDOUT or EINTR. */
 static int wait_for_doorbell(struct queue *q, sem_t *bell, unsigned *waiting, double timeout,
@@ -172,10 +198,7 @@ static int wait_for_doorbell(struct queue *q, sem_t *bell, unsigned *waiting, do
         ;
     (*waiting)++;
     unlock_queue(q);
-    /* EINTR is passed on: a signal handler ran (Ctrl-C, say), and the
-     * caller should get the chance to act on it. */
-    rc = timeout < 0 ? sem_wait(bell) : sem_timedwait(bell, deadline);
-    int err = rc == 0 ? 0 : errno;
+    int err = sleep_on(bell, timeout, deadline);
     lock_queue(q);
     (*waiting)--;
     return err;

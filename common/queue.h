@@ -48,14 +48,16 @@ struct queue *queue_create(size_t capacity, size_t max_message);
 /* Copy `size` bytes in at the tail; waits while the queue is full.
  * Returns 0, or -1 with errno ETIMEDOUT (still full when the timeout ran
  * out), EPIPE (the queue is closed), EMSGSIZE (size > max_message), EINTR
- * (a signal handler ran while it waited: nothing was put). */
+ * (a signal handler ran while it waited, or, waiting forever, interrupt.h's
+ * flag was set: nothing was put). */
 int queue_put(struct queue *q, const void *message, size_t size, double timeout);
 
 /* Copy the message at the head into buf; waits while the queue is empty.
  * Returns the message's size, or -1 with errno ETIMEDOUT (still empty when
  * the timeout ran out), EPIPE (closed and drained: end of queue), EMSGSIZE
  * (buf is smaller than the message, which stays in the queue), EINTR (a
- * signal handler ran while it waited: nothing was taken). */
+ * signal handler ran while it waited, or, waiting forever, interrupt.h's
+ * flag was set: nothing was taken). */
 ssize_t queue_get(struct queue *q, void *buf, size_t buf_size, double timeout);
 
 /* No more puts: waiting producers fail with EPIPE, consumers drain what is

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "interrupt.h"
 #include "queue.h"
 #include "rng.h"
 #include "timing.h"
@@ -339,6 +340,27 @@ static void killed_while_waiting(void)
     queue_destroy(q);
 }
 
+/* Ctrl-C handled before the wait began (the signal interrupts no sem_wait,
+ * and whoever would ring may have died of it): waiting forever still ends,
+ * with EINTR, because the queue looks at interrupt.h's flag. */
+static void interrupt_before_the_wait(void)
+{
+    interrupt_install();
+    CHECK_EQ(raise(SIGTERM), 0); /* handled now: only the flag is set */
+    CHECK(interrupt_requested());
+    struct queue *q = queue_create(1, sizeof(long));
+    CHECK(q != NULL);
+    long x = 1;
+    double t0 = timing_now();
+    CHECK_EQ(queue_get(q, &x, sizeof x, QUEUE_FOREVER), -1); /* empty, nobody puts */
+    CHECK_EQ(errno, EINTR);
+    CHECK_EQ(queue_put(q, &x, sizeof x, QUEUE_FOREVER), 0);  /* room: no wait */
+    CHECK_EQ(queue_put(q, &x, sizeof x, QUEUE_FOREVER), -1); /* full, nobody gets */
+    CHECK_EQ(errno, EINTR);
+    CHECK_FASTER_THAN(timing_now() - t0, 1.0);
+    queue_destroy(q);
+}
+
 CHECK_MAIN({"fifo_in_one_process", fifo_in_one_process}, {"variable_sizes", variable_sizes},
            {"message_size_limits", message_size_limits}, {"timeouts", timeouts},
            {"close_drains_then_ends", close_drains_then_ends},
@@ -346,4 +368,5 @@ CHECK_MAIN({"fifo_in_one_process", fifo_in_one_process}, {"variable_sizes", vari
            {"many_producers_many_consumers", many_producers_many_consumers},
            {"no_lost_wakeups", no_lost_wakeups},
            {"killed_holding_the_lock", killed_holding_the_lock},
-           {"killed_while_waiting", killed_while_waiting})
+           {"killed_while_waiting", killed_while_waiting},
+           {"interrupt_before_the_wait", interrupt_before_the_wait})
