@@ -20,6 +20,10 @@ CHAPTERS := $(sort $(patsubst %/,%,$(wildcard [0-9][0-9]_*/)))
 MPI_CHAPTER := 09_mpi
 PROGRAM_SOURCES := $(filter-out $(MPI_CHAPTER)/%,$(wildcard $(addsuffix /*.c,$(CHAPTERS))))
 PROGRAMS := $(patsubst %.c,$(BUILD)/bin/%,$(notdir $(PROGRAM_SOURCES)))
+# build/bin is one folder for every chapter: two programs may not share a name.
+ifneq ($(words $(PROGRAMS)),$(words $(sort $(PROGRAMS))))
+$(error two chapter programs have the same file name: $(shell printf '%s\n' $(notdir $(PROGRAM_SOURCES)) | sort | uniq -d))
+endif
 
 LIB_SOURCES := $(wildcard common/*.c)
 LIB_OBJECTS := $(patsubst common/%.c,$(BUILD)/obj/common/%.o,$(LIB_SOURCES))

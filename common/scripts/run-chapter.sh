@@ -3,8 +3,10 @@
 # run-chapter.sh - run one chapter's demo with a banner (make run-NN).
 #
 # Usage: run-chapter.sh NN|NN_name|plots BUILD_DIR
-# A chapter's demo is its run.sh if it has one, else its main program with
-# default arguments. "plots" runs every chapter's plots.sh.
+# A chapter's demo is its run.sh if it has one (most source
+# common/scripts/steps.sh and run their reading path step by step), else
+# every numbered program (N_name.c) in order, with a banner each.
+# "plots" runs every chapter's plots.sh.
 set -u
 which=$1
 build=$2
@@ -37,11 +39,23 @@ title=$(sed -n '1s/^# *//p' "$chapter/README.md" 2>/dev/null)
 printf '\n========================================================================\n'
 printf ' %s: %s\n' "$chapter" "${title:-}"
 printf '========================================================================\n'
-program=${chapter#*_}
 if [ -f "$chapter/run.sh" ]; then
-    sh "$chapter/run.sh"
-elif [ -x "$BIN/$program" ]; then
-    "$BIN/$program"
-else
-    echo "(this chapter is not written yet: see $chapter/README.md)"
+    exec sh "$chapter/run.sh"
+fi
+ran=0
+# The numbered sources in numeric order (2_ before 10_); names have no spaces.
+for source in $(cd "$chapter" && printf '%s\n' [0-9]*_*.c | sort -n); do
+    [ -f "$chapter/$source" ] || continue
+    program=${source%.c}
+    printf '\n-- step %s --\n' "$program"
+    "$BIN/$program" || exit 1
+    ran=1
+done
+if [ $ran = 0 ]; then
+    program=${chapter#*_}
+    if [ -x "$BIN/$program" ]; then
+        "$BIN/$program"
+    else
+        echo "(this chapter is not written yet: see $chapter/README.md)"
+    fi
 fi
