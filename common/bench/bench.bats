@@ -45,11 +45,11 @@ NUMBER='^ [0-9.]+[kM]? $'
     shared_run bench
     assert_success
     assert_line --index 0 "# make bench: forklore against the floors and Python"
-    assert_line --regexp "^CPU: .+, [0-9]+ cores\. .*median of [0-9]+ runs? per figure"
-    assert_line "| what | unit | forklore | baseline (floor) | Python | ratio vs baseline | ratio vs Python | target | met? |"
+    assert_line --regexp "^CPU: .+, [0-9]+ cores, load [0-9.]+\. .*[0-9]+ paired rounds?"
+    assert_line "| what | unit | forklore | baseline (floor) | forklore (Python size) | Python | vs baseline: median (min) | vs Python: median (min) | goal | met? |"
 }
 
-@test "bench: every measurement has its row, with 9 columns" {
+@test "bench: every measurement has its row, with 10 columns" {
     shared_run bench
     for what in "process start + join: pool_create(1)+close+join" \
         "process start + join, the child told to exit over a pipe" \
@@ -64,18 +64,30 @@ NUMBER='^ [0-9.]+[kM]? $'
         assert_line --partial "| pi, $w worker(s): darts/s per worker"
         assert_line --partial "| pi, $w worker(s): efficiency"
     done
-    [ -z "$(table_rows "$BENCH_MD" | awk -F'|' 'NF != 11')" ]
+    [ -z "$(table_rows "$BENCH_MD" | awk -F'|' 'NF != 12')" ]
 }
 
 @test "bench: every row with a target says whether it was met" {
     run bash -c "grep -c -- '| >= \\|| <= ' '$BENCH_MD'"
     [ "$output" -ge $((6 + $(nproc))) ]
-    [ -z "$(table_rows "$BENCH_MD" | grep -e '| >= ' -e '| <= ' | awk -F'|' '$10 !~ /^ (yes|no|not measured)/')" ]
+    [ -z "$(table_rows "$BENCH_MD" | grep -e '| >= ' -e '| <= ' | awk -F'|' '$11 !~ /^ (yes|no|not measured)/')" ]
 }
 
-@test "bench: the forklore column holds numbers, and the baselines where there are any" {
-    [ -z "$(rows_without "$BENCH_MD" 3 "$NUMBER")" ]
-    [ -z "$(rows_without "$BENCH_MD" 4 "$NUMBER" | grep -v -e '^| pool map' -e '^| shared counter: C11')" ]
+@test "bench: every row has a forklore number, and a baseline beside each one vs the floor" {
+    # a row compares forklore with the floor (columns 3 and 4), with Python
+    # (columns 5 and 6), or both: one of the forklore columns holds a number
+    [ -z "$(table_rows "$BENCH_MD" | awk -F'|' '$4 !~ /^ [0-9.]+[kM]? $/ && $6 !~ /^ [0-9.]+[kM]? $/')" ]
+    [ -z "$(table_rows "$BENCH_MD" | awk -F'|' '$4 ~ /^ [0-9.]+[kM]? $/ && $5 !~ /^ [0-9.]+[kM]? $/')" ]
+    # every ratio is a median with the smallest per-round ratio beside it
+    [ -z "$(table_rows "$BENCH_MD" | awk -F'|' '$8 !~ /^ (-|[0-9.]+ \([0-9.]+\)) $/ || $9 !~ /^ (-|[0-9.]+ \([0-9.]+\)) $/')" ]
+}
+
+@test "bench: C and Python run the same sizes, and Python's pi is random.random()" {
+    grep -q 'measure map1_c .*-n "$n_map1"' "$ROOT/common/bench/bench.sh"
+    grep -q 'measure map1_py .*-n "$n_map1"' "$ROOT/common/bench/bench.sh"
+    grep -q 'pi_rate "pi${w}_cp" .*-n "$pydarts"' "$ROOT/common/bench/bench.sh"
+    grep -q 'measure "pi${w}_py" py pi -j "$w" -n "$pydarts"' "$ROOT/common/bench/bench.sh"
+    grep -q 'draw = rng.random' "$ROOT/common/bench/bench.py"
 }
 
 @test "bench: nothing failed on the way" {
@@ -93,7 +105,7 @@ NUMBER='^ [0-9.]+[kM]? $'
 
 @test "bench: the Python column is filled" {
     if ! command -v python3 >/dev/null; then skip "python3 is not installed: the Python column stays empty"; fi
-    [ -z "$(rows_without "$BENCH_MD" 5 "$NUMBER")" ]
+    [ -z "$(rows_without "$BENCH_MD" 6 "$NUMBER" | grep -v -e '^| process start + join, the child told')" ]
 }
 
 @test "bench: without a build it says so and fails" {

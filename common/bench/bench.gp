@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: MIT
 # bench.gp - the chart of make bench: how many times faster forklore is than
-# the floor and than Python, per measurement, with each target as a mark.
+# the floor and than Python, per measurement, with each goal as a mark.
 # Usage: gnuplot -e "data='results/bench.dat'; out='results/bench.png'; machine='...'" common/bench/bench.gp
 set terminal pngcairo size 1000,560 font ",10"
 set output out
@@ -17,5 +17,5 @@ set xtics rotate by -20 nomirror
 set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lc rgb "gray40"
 plot data using ($0 - 0.2):2:xtic(1) with boxes lc rgb "#4477aa" title "vs baseline (bare C / OpenMP)", \
      data using ($0 + 0.2):3 with boxes lc rgb "#ee6677" title "vs Python", \
-     data using ($0 - 0.2):4 with points pt 9 ps 2 lc rgb "black" title "target (at least this)", \
+     data using ($0 - 0.2):4 with points pt 9 ps 2 lc rgb "black" title "goal (at least this)", \
      data using ($0 + 0.2):5 with points pt 9 ps 2 lc rgb "black" notitle

@@ -9,12 +9,14 @@ Usage: python3 bench.py start  [-n N] [--method fork|spawn]  us per start+join
        python3 bench.py map    [-j W] [-n N] [--chunksize C]   Pool.map items/s
        python3 bench.py apply  [-n N]          us per apply_async(...).get()
        python3 bench.py value  [-j W] [-n N]   Value increments/s with its lock
+       python3 bench.py pi     [-j W] [-n N]   darts/s per worker, random.random()
 
 Prints one number. -n is per process for queue, pipe (messages per
 producer) and value (increments per worker), in all for the others.
 """
 import argparse
 import multiprocessing as mp
+import random
 import time
 
 MESSAGE = bytes(64)
@@ -132,9 +134,32 @@ def value_rate(workers, n):
     return n * workers / elapsed
 
 
+def pi_darts(darts, seed):
+    """The Monte Carlo kernel as a Python user writes it: random.random()."""
+    rng = random.Random(seed)
+    draw = rng.random
+    inside = 0
+    for _ in range(darts):
+        x = draw()
+        y = draw()
+        if x * x + y * y < 1.0:
+            inside += 1
+    return inside
+
+
+def pi_rate(workers, n):
+    per = [n // workers + (w < n % workers) for w in range(workers)]
+    with mp.get_context("fork").Pool(workers) as pool:
+        t0 = time.perf_counter()
+        inside = sum(pool.starmap(pi_darts, [(d, 1 + w) for w, d in enumerate(per)]))
+        elapsed = time.perf_counter() - t0
+    assert 0 < inside <= n
+    return n / elapsed / workers
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["start", "queue", "pipe", "map", "apply", "value"])
+    parser.add_argument("mode", choices=["start", "queue", "pipe", "map", "apply", "value", "pi"])
     parser.add_argument("-p", "--producers", type=int, default=1)
     parser.add_argument("-j", "--workers", type=int, default=1)
     parser.add_argument("-n", type=int, default=0)
@@ -152,6 +177,8 @@ def main():
         print(f"{map_rate(args.workers, n or 100000, args.chunksize):.0f}")
     elif args.mode == "apply":
         print(f"{apply_round_trip(n or 2000):.2f}")
+    elif args.mode == "pi":
+        print(f"{pi_rate(args.workers, n or 1000000):.0f}")
     else:
         print(f"{value_rate(args.workers, n or 50000):.0f}")
 

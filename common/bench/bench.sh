@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: MIT
 # bench.sh - make bench: the common library against the floors the machine
 # allows (bare fork, bare pipes, OpenMP) and against Python's multiprocessing,
-# every figure the median of REPEATS runs, all measured in one run: each round
-# runs every measurement once, so a burst of load from elsewhere hits all of
-# them alike instead of spoiling one.
+# all measured in one run of REPEATS rounds: each round runs every
+# measurement once, the two sides of each comparison back to back, and every
+# ratio is taken round by round (median and smallest of the per-round
+# ratios), so a burst of load from elsewhere hits both sides of a ratio.
 #
 # Usage: bash common/bench/bench.sh
 #   BUILD=dir    the build folder (default build; make bench passes it)
-#   REPEATS=N    runs per figure, the median is kept (default 5, at least 3)
+#   REPEATS=N    rounds (default 5, at least 3); figures are medians
 #   QUICK=1      tiny sizes and one round, for the tests: checks that
 #                everything runs (the numbers then mean nothing)
 #   OUT=dir      where bench.md, bench.png and the raw data go (default results)
@@ -63,22 +64,26 @@ else
     echo "bench.sh: could not build pi_openmp with $CC -fopenmp (see $OUT/pi_openmp.log): OpenMP column empty" >&2
 fi
 
-# Sizes: each run takes a few tenths of a second on 2 cores.
+# Sizes. A comparison runs the same work on both sides: where Python is
+# compared, C runs Python's size (so C's own start-up weighs in, as it
+# would for a user who runs that much work); the C-only rows (floors,
+# OpenMP) use bigger sizes. Each run takes a few tenths of a second.
 if [ "$QUICK" = 1 ]; then
-    n_fork=20 n_pystart=3 n_spawn=1 n_queue=2000 n_pyqueue=500 n_map1=2000
-    n_map=20000 n_pymap1=200 n_pymap=2000 n_apply=200 n_pyapply=50
-    n_count=10000 n_pycount=500 darts=2M pydarts=20000
+    n_start=20 n_spawn=1 n_queue=2000 n_map1=2000 n_map=20000 n_apply=200
+    n_count=20000 darts=2M pydarts=20000
+    n_cqueue=2000 n_capply=200 n_ccount=10000
 else
-    n_fork=300 n_pystart=50 n_spawn=4 n_queue=200000 n_pyqueue=20000
-    n_map1=300000 n_map=4000000 n_pymap1=20000 n_pymap=1000000 n_apply=20000
-    n_pyapply=2000 n_count=10000000 n_pycount=50000 darts=100M pydarts=600000
+    n_start=100 n_spawn=4 n_queue=50000 n_map1=50000 n_map=1000000 n_apply=2000
+    n_count=200000 darts=100M pydarts=4000000
+    n_cqueue=200000 n_capply=20000 n_ccount=10000000
 fi
-half_queue=$((n_queue / 2)) half_pyqueue=$((n_pyqueue / 2))
+half_queue=$((n_queue / 2)) half_cqueue=$((n_cqueue / 2))
 
 raw=$OUT/bench.raw
 : > "$raw"
 failures=0
-# measure ID COMMAND...: run it once, append "ID value". A failure is
+round=0
+# measure ID COMMAND...: run it once, append "ROUND ID value". A failure is
 # reported and leaves a gap ("-" in the table), not a dead benchmark.
 measure() {
     local id=$1 value
@@ -88,7 +93,7 @@ measure() {
         failures=$((failures + 1))
         return 0
     fi
-    echo "$id $value" >> "$raw"
+    echo "$round $id $value" >> "$raw"
 }
 # pi_rate ID WORKERS COMMAND...: a --csv run's darts/s per worker.
 pi_rate() {
@@ -100,119 +105,142 @@ pi_rate() {
         failures=$((failures + 1))
         return 0
     fi
-    echo "$id $value" >> "$raw"
+    echo "$round $id $value" >> "$raw"
 }
 
-echo "bench.sh: measuring, $repeats run(s) per figure, on $cores cores ($cpu)" >&2
+echo "bench.sh: measuring, $repeats round(s), on $cores cores ($cpu)" >&2
 t_start=$(date +%s)
 for round in $(seq "$repeats"); do
     [ -t 2 ] && echo "  round $round of $repeats" >&2
-    measure start_c       "$bench/forklore_bench" start -n "$n_fork"
-    measure start_bare    "$bench/bare_fork" -n "$n_fork"
-    measure start_msg     "$bench/bare_fork" --message -n "$n_fork"
-    measure queue11_c     "$bench/forklore_bench" queue -p 1 -j 1 -n "$n_queue"
-    measure queue11_bare  "$bench/bare_pipe" -p 1 -j 1 -n "$n_queue"
-    measure queue22_c     "$bench/forklore_bench" queue -p 2 -j 2 -n "$half_queue"
-    measure queue22_bare  "$bench/bare_pipe" -p 2 -j 2 -n "$half_queue"
-    measure map1_c        "$bench/forklore_bench" map -j "$cores" -n "$n_map1" --chunksize 1
-    measure map_c         "$bench/forklore_bench" map -j "$cores" -n "$n_map"
-    measure apply_c       "$bench/forklore_bench" apply -n "$n_apply"
-    measure apply_bare    "$bench/bare_pipe" --ping-pong -n "$n_apply"
-    measure mutex_c       "$bench/forklore_bench" mutex -j "$cores" -n "$n_count"
-    measure atomic_c      "$bench/forklore_bench" atomic -j "$cores" -n "$n_count"
-    if [ $have_python = 1 ]; then
-        measure start_py      py start -n "$n_pystart" --method fork
-        measure spawn_py      py start -n "$n_spawn" --method spawn
-        measure queue11_py    py queue -p 1 -j 1 -n "$n_pyqueue"
-        measure queue22_py    py queue -p 2 -j 2 -n "$half_pyqueue"
-        measure pipe_py       py pipe -n "$n_pyqueue"
-        measure map1_py       py map -j "$cores" -n "$n_pymap1" --chunksize 1
-        measure map_py        py map -j "$cores" -n "$n_pymap"
-        measure apply_py      py apply -n "$n_pyapply"
-        measure value_py      py value -j "$cores" -n "$n_pycount"
-    fi
+    # Each comparison runs its two sides back to back in the same round, so
+    # a ratio is taken from two runs that saw the same machine.
+    measure start_c       "$bench/forklore_bench" start -n "$n_start"
+    measure start_bare    "$bench/bare_fork" -n "$n_start"
+    measure start_msg     "$bench/bare_fork" --message -n "$n_start"
+    measure queue11_c     "$bench/forklore_bench" queue -p 1 -j 1 -n "$n_cqueue"
+    measure queue11_bare  "$bench/bare_pipe" -p 1 -j 1 -n "$n_cqueue"
+    measure queue22_c     "$bench/forklore_bench" queue -p 2 -j 2 -n "$half_cqueue"
+    measure queue22_bare  "$bench/bare_pipe" -p 2 -j 2 -n "$half_cqueue"
+    measure apply_c       "$bench/forklore_bench" apply -n "$n_capply"
+    measure apply_bare    "$bench/bare_pipe" --ping-pong -n "$n_capply"
+    measure mutex_c       "$bench/forklore_bench" mutex -j "$cores" -n "$n_ccount"
+    measure atomic_c      "$bench/forklore_bench" atomic -j "$cores" -n "$n_ccount"
     for w in $(seq "$cores"); do
         pi_rate "pi${w}_c" "$w" "$bin/pi_montecarlo" --csv -j "$w" -n "$darts"
         if [ $have_omp = 1 ]; then
             pi_rate "pi${w}_omp" "$w" env OMP_NUM_THREADS="$w" "$omp" -n "$darts"
         fi
-        if [ $have_python = 1 ]; then
-            pi_rate "pi${w}_py" "$w" python3 "$top/08_pi_montecarlo/pi_montecarlo.py" --csv -j "$w" -n "$pydarts"
-        fi
+    done
+    [ $have_python = 1 ] || continue
+    measure start_cp      "$bench/forklore_bench" start -n "$n_start"
+    measure start_py      py start -n "$n_start" --method fork
+    measure spawn_cp      "$bench/forklore_bench" start -n "$n_spawn"
+    measure spawn_py      py start -n "$n_spawn" --method spawn
+    measure queue11_cp    "$bench/forklore_bench" queue -p 1 -j 1 -n "$n_queue"
+    measure queue11_py    py queue -p 1 -j 1 -n "$n_queue"
+    measure queue22_cp    "$bench/forklore_bench" queue -p 2 -j 2 -n "$half_queue"
+    measure queue22_py    py queue -p 2 -j 2 -n "$half_queue"
+    measure pipe_py       py pipe -n "$n_queue"
+    measure map1_c        "$bench/forklore_bench" map -j "$cores" -n "$n_map1" --chunksize 1
+    measure map1_py       py map -j "$cores" -n "$n_map1" --chunksize 1
+    measure map_c         "$bench/forklore_bench" map -j "$cores" -n "$n_map"
+    measure map_py        py map -j "$cores" -n "$n_map"
+    measure apply_cp      "$bench/forklore_bench" apply -n "$n_apply"
+    measure apply_py      py apply -n "$n_apply"
+    measure mutex_cp      "$bench/forklore_bench" mutex -j "$cores" -n "$n_count"
+    measure atomic_cp     "$bench/forklore_bench" atomic -j "$cores" -n "$n_count"
+    measure value_py      py value -j "$cores" -n "$n_count"
+    for w in $(seq "$cores"); do
+        pi_rate "pi${w}_cp" "$w" "$bin/pi_montecarlo" --csv -j "$w" -n "$pydarts"
+        measure "pi${w}_py" py pi -j "$w" -n "$pydarts"
     done
 done
 rm -f "$OUT/bench.err"
 elapsed=$(($(date +%s) - t_start))
 
-# The table: awk takes the medians and computes ratios and verdicts.
-# Each row: what | unit | forklore id | baseline id | Python id | target | label,
-# where target is "base>=X", "base<=X", "py>=X" (several joined by ","),
-# then the label in the chart for rows with a target.
+# The table: awk takes the medians and the per-round ratios.
+# Each row: what | unit | forklore id vs the floor | floor id |
+#           forklore id vs Python | Python id | goal | chart label,
+# where goal is "base>=X", "base<=X", "py>=X" (several joined by ",").
 rows=$(cat <<ROWS
-process start + join: pool_create(1)+close+join / fork+waitpid / Process fork|us|start_c|start_bare|start_py|base<=1.5|start + join
-process start + join, the child told to exit over a pipe (bare_fork --message)|us|start_c|start_msg|start_py|
-process start + join, Python with spawn|us|start_c|start_bare|spawn_py|
-queue 1P/1C, 64 B: queue / pipe / Queue|msg/s|queue11_c|queue11_bare|queue11_py|py>=10,base>=0.5|queue 1P/1C
-queue 2P/2C, 64 B: queue / pipe / Queue|msg/s|queue22_c|queue22_bare|queue22_py|py>=10,base>=0.5|queue 2P/2C
-queue 1P/1C, 64 B, Python with Pipe|msg/s|queue11_c|queue11_bare|pipe_py|
-pool map, chunksize 1, square|items/s|map1_c|-|map1_py|py>=10|map chunksize 1
-pool map, automatic chunksize, square|items/s|map_c|-|map_py|py>=20|map auto chunksize
-apply_async + get round trip / pipe ping-pong|us|apply_c|apply_bare|apply_py|base<=3|apply round trip
-shared counter: mutex / C11 atomic / Value + lock|incr/s|mutex_c|atomic_c|value_py|
-shared counter: C11 atomic / - / Value + lock|incr/s|atomic_c|-|value_py|
+process start + join: pool_create(1)+close+join / fork+waitpid / Process fork|us|start_c|start_bare|start_cp|start_py|base<=1.5|start + join
+process start + join, the child told to exit over a pipe (bare_fork --message)|us|start_c|start_msg|-|-|
+process start + join, Python with spawn|us|-|-|spawn_cp|spawn_py|
+queue 1P/1C, 64 B: queue / pipe / Queue|msg/s|queue11_c|queue11_bare|queue11_cp|queue11_py|py>=10,base>=0.5|queue 1P/1C
+queue 2P/2C, 64 B: queue / pipe / Queue|msg/s|queue22_c|queue22_bare|queue22_cp|queue22_py|py>=10,base>=0.5|queue 2P/2C
+queue 1P/1C, 64 B, Python with Pipe|msg/s|-|-|queue11_cp|pipe_py|
+pool map, chunksize 1, square|items/s|-|-|map1_c|map1_py|py>=10|map chunksize 1
+pool map, automatic chunksize, square|items/s|-|-|map_c|map_py|py>=20|map auto chunksize
+apply_async + get round trip / pipe ping-pong|us|apply_c|apply_bare|apply_cp|apply_py|base<=3|apply round trip
+shared counter: mutex / C11 atomic / Value + lock|incr/s|mutex_c|atomic_c|mutex_cp|value_py|
+shared counter: C11 atomic / - / Value + lock|incr/s|-|-|atomic_cp|value_py|
 ROWS
 )
 for w in $(seq "$cores"); do
     rows="$rows
-pi, $w worker(s): darts/s per worker, processes / OpenMP / Python|darts/s|pi${w}_c|pi${w}_omp|pi${w}_py|base>=0.9|pi, $w worker(s)
-pi, $w worker(s): efficiency vs 1 worker|%|eff${w}_c|eff${w}_omp|eff${w}_py|"
+pi, $w worker(s): darts/s per worker, processes / OpenMP / Python random.random()|darts/s|pi${w}_c|pi${w}_omp|pi${w}_cp|pi${w}_py|base>=0.9|pi, $w worker(s)
+pi, $w worker(s): efficiency vs 1 worker|%|eff${w}_c|eff${w}_omp|eff${w}_cp|eff${w}_py|"
 done
 
 md=$OUT/bench.md
 data=$OUT/bench.dat
 printf '%s\n' "$rows" | awk -F'|' -v raw="$raw" -v data="$data" \
     -v cpu="$cpu" -v cores="$cores" -v repeats="$repeats" -v quick="$QUICK" \
-    -v when="$(date -u '+%Y-%m-%d %H:%M UTC')" -v elapsed="$elapsed" '
-function median(id,    n, i, j, t, v) {
-    n = 0
-    for (i = 1; i <= cnt[id]; i++) v[++n] = val[id, i]
-    if (n == 0) return ""
+    -v when="$(date -u '+%Y-%m-%d %H:%M UTC')" -v elapsed="$elapsed" \
+    -v load="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null)" '
+function sort_list(v, n,    i, j, t) {
     for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
-    return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+}
+function median(v, n) { return n == 0 ? "" : (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2) }
+# the median of one measurement over the rounds
+function med(id,    n, r, v) {
+    n = 0
+    for (r = 1; r <= repeats; r++) if ((r, id) in val) v[++n] = val[r, id]
+    sort_list(v, n)
+    return median(v, n)
+}
+# a over b round by round (rounds where both ran); sets rmed and rmin
+function ratios(a, b,    n, r, v) {
+    n = 0; rmed = ""; rmin = ""
+    if (a == "-" || b == "-") return
+    for (r = 1; r <= repeats; r++)
+        if ((r, a) in val && (r, b) in val && val[r, b] > 0) v[++n] = val[r, a] / val[r, b]
+    sort_list(v, n)
+    rmed = median(v, n); rmin = n ? v[1] : ""
 }
 function fmt(x) {
-    if (x == "") return "-"
+    if (x == "" || x == "-") return "-"
     if (x >= 1e6) return sprintf("%.2fM", x / 1e6)
     if (x >= 1e4) return sprintf("%.0fk", x / 1e3)
     if (x >= 100) return sprintf("%.0f", x)
     return sprintf("%.1f", x)
 }
-function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "" : a / b }
+function fmt_ratio(m, lo) { return m == "" ? "-" : sprintf("%.2f (%.2f)", m, lo) }
 BEGIN {
     while ((getline line < raw) > 0) {
         split(line, f, " ")
-        val[f[1], ++cnt[f[1]]] = f[2]
+        val[f[1], f[2]] = f[3]
     }
-    for (id in cnt) med[id] = median(id)
-    # efficiency at w workers: per-worker rate / the 1-worker rate
-    for (w = 1; w <= cores; w++)
-        split("c omp py", kinds, " ")
-    for (w = 1; w <= cores; w++) for (k = 1; k <= 3; k++) {
-        a = med["pi" w "_" kinds[k]]; b = med["pi1_" kinds[k]]
-        med["eff" w "_" kinds[k]] = (a == "" || b == "") ? "" : 100 * a / b
-    }
+    # efficiency at w workers, round by round: per-worker rate / 1 worker
+    split("c omp cp py", kinds, " ")
+    for (r = 1; r <= repeats; r++) for (w = 1; w <= cores; w++) for (k = 1; k <= 4; k++)
+        if ((r, "pi" w "_" kinds[k]) in val && (r, "pi1_" kinds[k]) in val)
+            val[r, "eff" w "_" kinds[k]] = 100 * val[r, "pi" w "_" kinds[k]] / val[r, "pi1_" kinds[k]]
     printf "# make bench: forklore against the floors and Python\n\n"
-    printf "CPU: %s, %d cores. %s, median of %d runs per figure, measured in one run (%d s).%s\n\n", \
-        cpu, cores, when, repeats, elapsed, quick == 1 ? " QUICK=1: tiny sizes, the numbers mean nothing." : ""
-    printf "| what | unit | forklore | baseline (floor) | Python | ratio vs baseline | ratio vs Python | target | met? |\n"
-    printf "|---|---|---|---|---|---|---|---|---|\n"
+    printf "CPU: %s, %d cores, load %s. %s, %d paired rounds, measured in one run (%d s).%s\n\n", \
+        cpu, cores, load, when, repeats, elapsed, quick == 1 ? " QUICK=1: tiny sizes, the numbers mean nothing." : ""
+    printf "| what | unit | forklore | baseline (floor) | forklore (Python size) | Python | vs baseline: median (min) | vs Python: median (min) | goal | met? |\n"
+    printf "|---|---|---|---|---|---|---|---|---|---|\n"
     print "# label base_speedup py_speedup target_base target_py" > data
 }
 {
-    what = $1; unit = $2; c = med[$3]; b = ($4 == "-") ? "" : med[$4]; p = med[$5]; target = $6
-    rb = ratio(c, b); rp = ratio(c, p)
+    what = $1; unit = $2; goal = $7
+    c = ($3 == "-") ? "" : med($3); b = ($4 == "-") ? "" : med($4)
+    cp = ($5 == "-") ? "" : med($5); p = ($6 == "-") ? "" : med($6)
+    ratios($3, $4); rb = rmed; rb_min = rmin
+    ratios($5, $6); rp = rmed; rp_min = rmin
     verdict = ""; tb = "-"; tp = "-"; text = ""
-    nt = split(target, ts, ",")
+    nt = split(goal, ts, ",")
     for (i = 1; i <= nt; i++) {
         side = substr(ts[i], 1, index(ts[i], ">") + index(ts[i], "<") - 1)
         op = substr(ts[i], length(side) + 1, 2); x = substr(ts[i], length(side) + 3) + 0
@@ -228,18 +256,20 @@ BEGIN {
     }
     if (nt > 0 && verdict == "") verdict = "yes"
     if (nt == 0) { verdict = "-"; text = "-" }
-    printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", what, unit, fmt(c), fmt(b), fmt(p), \
-        rb == "" ? "-" : sprintf("%.2f", rb), rp == "" ? "-" : sprintf("%.2f", rp), text, verdict
+    printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", what, unit, fmt(c), fmt(b), fmt(cp), fmt(p), \
+        fmt_ratio(rb, rb_min), fmt_ratio(rp, rp_min), text, verdict
     if (nt > 0) {
-        label = $7
         sb = (rb == "") ? "NaN" : (unit == "us" ? 1 / rb : rb)
         sp = (rp == "") ? "NaN" : (unit == "us" ? 1 / rp : rp)
-        printf "\"%s\" %s %s %s %s\n", label, sb, sp, tb == "-" ? "NaN" : tb, tp == "-" ? "NaN" : tp > data
+        printf "\"%s\" %s %s %s %s\n", $8, sb, sp, tb == "-" ? "NaN" : tb, tp == "-" ? "NaN" : tp > data
     }
 }
 END {
-    printf "\nRatios are forklore / the other, in the row'"'"'s unit: for us (time) lower is better, for rates higher. "
-    printf "Efficiency: darts/s per worker at W workers / at 1 worker. The baseline of the mutex row is the C11 atomic (the floor for one shared counter). "
+    printf "\nRatios are forklore / the other, in the row'"'"'s unit (for us, a time, lower is better; for rates higher), "
+    printf "taken round by round from two runs made back to back, then the median and the smallest of those per-round ratios. "
+    printf "Against Python, C runs the same size as Python (the forklore (Python size) column), so its start-up counts as it would for that much work; "
+    printf "the floors and OpenMP run bigger sizes. The Python pi kernel is what a Python user writes (random.random(), two draws per dart); "
+    printf "the baseline of the mutex row is the C11 atomic (the floor for one shared counter). "
     printf "Python runs with the fork start method unless the row says spawn.\n"
 }' > "$md"
 cat "$md"
