@@ -15,8 +15,6 @@
 #include <string.h>
 
 #include "async_steps.h"
-#include "cli.h"
-#include "cpus.h"
 #include "timing.h"
 
 enum { TASKS = 8, RUNS = 3 };
@@ -89,36 +87,14 @@ static void print_row(const char *name, double t, const struct spin_result *r)
     say("%-12s %7.3f s  %6.1f ms   %d", name, t, sum / TASKS * 1000, most);
 }
 
-static void parse(int argc, char **argv, int *workers)
-{
-    static const struct option longopts[] = {{"workers", required_argument, NULL, 'j'},
-                                             {"quiet", no_argument, NULL, 'q'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    opterr = 0; /* bad options are reported here, on one line */
-    for (int opt; (opt = getopt_long(argc, argv, ":j:qh", longopts, NULL)) != -1;) {
-        switch (opt) {
-        case 'j': *workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
-        case 'q': quiet = true; break;
-        case 'h':
-            printf("Usage: %s [-j N] [-q]\napply against apply_async on 8 CPU-bound tasks.\n"
-                   "  -j, --workers N  pool size (default: usable CPUs, here %d)\n"
-                   "  -q, --quiet      print only the summary line\n"
-                   "  -h, --help       this text\n",
-                   report_program(), cpus_for_pool());
-            exit(0);
-        default: bad_option(opt, argv);
-        }
-    }
-    if (optind < argc)
-        usage_error("unexpected argument '%s'", argv[optind]);
-}
-
 int main(int argc, char **argv)
 {
     report_set_program(argv[0]);
-    int workers = cpus_for_pool();
-    parse(argc, argv, &workers);
+    struct step_options o = {.accepts = "jq",
+                             .about = "apply against apply_async on 8 CPU-bound tasks.",
+                             .workers = cpus_for_pool()};
+    parse_options(argc, argv, &o);
+    int workers = o.workers;
     interrupt_install(); /* Ctrl-C and kill set a flag; pool waits return EINTR */
     struct pool *pool = pool_create(&(struct pool_options){.workers = workers});
     if (pool == NULL)

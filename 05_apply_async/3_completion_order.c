@@ -13,8 +13,6 @@
 #include <string.h>
 
 #include "async_steps.h"
-#include "cli.h"
-#include "cpus.h"
 #include "timing.h"
 
 enum { TASKS = 6 };
@@ -40,27 +38,6 @@ static int nap(const void *arg, void *result, struct pool_task *task)
     return 0;
 }
 
-static void parse(int argc, char **argv, int *workers)
-{
-    static const struct option longopts[] = {
-        {"workers", required_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0}};
-    opterr = 0; /* bad options are reported here, on one line */
-    for (int opt; (opt = getopt_long(argc, argv, ":j:h", longopts, NULL)) != -1;) {
-        switch (opt) {
-        case 'j': *workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
-        case 'h':
-            printf("Usage: %s [-j N]\nsubmission order against completion order.\n"
-                   "  -j, --workers N  pool size (default: usable CPUs, here %d)\n"
-                   "  -h, --help       this text\n",
-                   report_program(), cpus_for_pool());
-            exit(0);
-        default: bad_option(opt, argv);
-        }
-    }
-    if (optind < argc)
-        usage_error("unexpected argument '%s'", argv[optind]);
-}
-
 /* The order in which the tasks finished, from the workers' time stamps. */
 static void print_completion_order(const struct nap_result *r)
 {
@@ -81,8 +58,11 @@ static void print_completion_order(const struct nap_result *r)
 int main(int argc, char **argv)
 {
     report_set_program(argv[0]);
-    int workers = cpus_for_pool();
-    parse(argc, argv, &workers);
+    struct step_options o = {.accepts = "j",
+                             .about = "submission order against completion order.",
+                             .workers = cpus_for_pool()};
+    parse_options(argc, argv, &o);
+    int workers = o.workers;
     interrupt_install();
     struct pool *pool = pool_create(&(struct pool_options){.workers = workers});
     if (pool == NULL)
