@@ -65,8 +65,9 @@ $(LIB): $(LIB_OBJECTS)
 	$(AR) rcs $@ $^
 
 # Every chapter program: one source file, linked with the common library.
+# A chapter may keep headers of its own beside its programs (05_apply_async).
 define program_rule
-$(BUILD)/bin/$(notdir $(basename $(1))): $(1) $(LIB) $(HEADERS)
+$(BUILD)/bin/$(notdir $(basename $(1))): $(1) $(LIB) $(HEADERS) $(wildcard $(dir $(1))*.h)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CPPFLAGS) $$(WARNINGS) $$(CFLAGS) $$< $(LIB) $$(LDFLAGS) $$(LDLIBS) -o $$@
 endef

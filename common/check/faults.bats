@@ -78,8 +78,8 @@ crash() {
 @test "faults: starmap --crash-task first, middle, last" {
     for k in 0 3 5; do crash starmap $k -j 2 -n 1000; done
 }
-@test "faults: apply_async --crash-task first, middle, last" {
-    for k in 0 4 7; do crash apply_async $k -j 2; done
+@test "faults: 7_errors_crash (05) --crash-task first, middle, last" {
+    for k in 0 4 7; do crash 7_errors_crash $k -j 2; done
 }
 @test "faults: callbacks --crash-task first, middle, last" {
     for k in 0 20 39; do crash callbacks $k -j 2 -q --callback-ms 0; done
@@ -151,7 +151,8 @@ interrupt_all_ways() {
 @test "signals: pipe (ping-pong)" { interrupt_all_ways pipe -n 100M; }
 @test "signals: pool_map (map-reduce word count)" { interrupt_all_ways pool_map -j 2 --files 2000; }
 @test "signals: starmap (parallel for)" { interrupt_all_ways starmap -j 2 -n 1e9 -q; }
-@test "signals: apply_async" { interrupt_all_ways apply_async -j 2 -n 5000; }
+@test "signals: 2_apply_vs_async (05)" { interrupt_all_ways 2_apply_vs_async -j 2; }
+@test "signals: 6_data_science (05)" { interrupt_all_ways 6_data_science -j 2 -n 10000; }
 @test "signals: callbacks (slow callbacks)" { interrupt_all_ways callbacks -j 2 -n 400 --callback-ms 50 -q; }
 @test "signals: shared_memory (race)" { interrupt_all_ways shared_memory --section race --race-n 1e9; }
 @test "signals: shared_memory (named segment held)" { interrupt_all_ways shared_memory --section named --hold-ms 5000; }
@@ -231,11 +232,20 @@ TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
     bad starmap --crash-task "${COUNTS[@]}" 6
     usage starmap -n
 }
-@test "bad input: apply_async" {
-    bad apply_async -j "${COUNTS[@]}" 0 $TOO_MANY
-    bad apply_async -n "${COUNTS[@]}" 0
-    bad apply_async --crash-task "${COUNTS[@]}" 8
-    usage apply_async -j
+@test "bad input: 05_apply_async steps" {
+    bad 2_apply_vs_async -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad 3_completion_order -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad 6_data_science -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad 6_data_science -n "${COUNTS[@]}" 0
+    bad 6_data_science --seed "" abc 12abc
+    bad 7_errors_crash -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad 7_errors_crash --crash-task "${COUNTS[@]}" 8
+    bad 8_round_trip -j "${COUNTS[@]}" 0 $TOO_MANY
+    usage 2_apply_vs_async -j
+    usage 3_completion_order -j
+    usage 6_data_science -n
+    usage 7_errors_crash -j
+    usage 8_round_trip -j
 }
 @test "bad input: callbacks" {
     bad callbacks -j "${COUNTS[@]}" 0 $TOO_MANY
