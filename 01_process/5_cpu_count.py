@@ -46,4 +46,9 @@ if __name__ == "__main__":
              process_cpus)]
     for label, value in rows:
         print(f"[parent {os.getpid()}] {label:<62} {value}")
-    print("  Size a pool by the CPUs you may use, not the CPUs the machine has.")
+    print("  Size a pool by the CPUs you may use, not the CPUs the machine has: "
+          "`taskset -c 0`\n  leaves 1 usable of all online, and a container's "
+          "quota caps CPU time without hiding\n  any CPU: neither of Python's "
+          "defaults looks at the quota. For work that also waits\n  (files, "
+          "pipes, the network) more workers than CPUs can fill the gaps; for "
+          "pure\n  computation, more workers than CPUs only add switching.")

@@ -31,7 +31,7 @@ setup() {
         t=$(sed -n 's/.*: *\([0-9.]*\) s (best of 3; .*/\1/p' <<<"$line")
         want=$(awk -v s="$serial" -v p="$t" 'BEGIN { if (p <= 0) p = 0.005; if (p < s * 0.95) print "faster"; else if (p > s * 1.05) print "slower"; else print "too close to call on this machine" }')
         [[ $line == *"x: $want)" ]] || fail "serial $serial s, this $t s, but: $line"
-    done < <(grep 'speedup' <<<"$output")
+    done < <(grep '(best of 3; speedup' <<<"$output")
     # a speedup above the CPUs is named for what it is
     ratio=$(grep -o 'speedup [0-9.]*' <<<"$output" | awk '{ if ($2 > m) m = $2 } END { print m + 0 }')
     if awk -v r="$ratio" -v c="$(nproc)" 'BEGIN { exit !(r > c * 1.1) }'; then
