@@ -27,18 +27,19 @@ def parent(handled, report_fd):
         signal.signal(signal.SIGTERM, stop)
     ctx = mp.get_context("fork")
     workers = [ctx.Process(target=time.sleep, args=(10,)) for _ in range(3)]
-    for w in workers:
-        w.start()
-    os.write(report_fd, struct.pack("3i", *(w.pid for w in workers)))
-    try:
+    try:  # the signal may come at any point from here on
+        for w in workers:
+            w.start()
+        os.write(report_fd, struct.pack("3i", *(w.pid for w in workers)))
         for w in workers:
             w.join()
     except SystemExit:  # the handler's: stop and reap, then die of it
         print(f"[parent {os.getpid()}] SIGTERM: stopping and reaping 3 "
               "children, then dying of SIGTERM", flush=True)
         for w in workers:
-            w.kill()  # SIGKILL, as the C does
-            w.join()
+            if w.pid is not None:
+                w.kill()  # SIGKILL, as the C does
+                w.join()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         os.kill(os.getpid(), signal.SIGTERM)
 
@@ -90,8 +91,9 @@ if __name__ == "__main__":
                  + os.strerror(ctypes.get_errno()))
     print("== a parent that dies of the signal at once (no handler) ==")
     orphans = round_trip(False)
-    print("\n== a parent with a handler: stop, reap, then die ==", flush=True)
+    print("\n== a parent with interrupt.h's handler: stop, reap, then die ==", flush=True)
     left = round_trip(True)
+    print("  (interrupt.h in C; here a handler that raises SystemExit)")
     print(f"\n[shell {os.getpid()}] done: {orphans} orphans without a "
           f"handler, {left} with; none left behind")
     sys.exit(0 if orphans == 3 and left == 0 else 1)
