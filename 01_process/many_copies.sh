@@ -81,10 +81,10 @@ for sig in INT TERM HUP; do
 done
 
 echo "== many copies from the shell =="
-# The inputs: numbers, one a line, about 1.3 MB per file, different per file.
+# The inputs: numbers, one a line, about 0.6 MB per file, different per file.
 i=1
 while [ $i -le "$files" ]; do
-    seq $i 200000 > "$tmp/input$i.txt" || exit 1
+    seq $i 100000 > "$tmp/input$i.txt" || exit 1
     i=$((i + 1))
 done
 size=$(du -k "$tmp/input1.txt" | awk '{ printf "%.1f", $1 / 1024 }')
