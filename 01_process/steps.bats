@@ -201,7 +201,7 @@ EOF2
     assert_line --partial "waitpid($pid) reaped it: exitcode 0 (exited normally)"
     assert_line --partial "/proc/$pid is gone: the pid and its exit status are freed"
     # in this order: exited, Z, reaped, gone
-    run grep -n -e 'has exited' -e 'state Z' -e 'reaped it' -e 'is gone' <<<"$output"
+    run grep -n -e 'child pid [0-9]* has exited' -e 'state Z' -e 'reaped it' -e 'is gone' <<<"$output"
     assert_equal "$(cut -d: -f1 <<<"$output" | tr '\n' ' ')" "1 2 3 4 "
 }
 
