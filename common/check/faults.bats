@@ -145,7 +145,7 @@ interrupt_all_ways() {
     done
 }
 
-@test "signals: process (fork vs spawn)" { interrupt_all_ways process -n 5000 --only spawn; }
+@test "signals: 7_fork_vs_spawn" { interrupt_all_ways 7_fork_vs_spawn -n 5000; }
 @test "signals: queue (producers and consumers)" { interrupt_all_ways queue -n 10M -q; }
 @test "signals: queue_cost" { interrupt_all_ways queue_cost -n 100M; }
 @test "signals: pipe (ping-pong)" { interrupt_all_ways pipe -n 100M; }
@@ -197,11 +197,12 @@ usage() {
 
 TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
 
-@test "bad input: process" {
-    bad process -j "${COUNTS[@]}" 0 $TOO_MANY
-    bad process -n "${COUNTS[@]}" 0
-    bad process -m "${COUNTS[@]}"
-    usage process -j
+@test "bad input: 2_start_join and 7_fork_vs_spawn" {
+    bad 2_start_join -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad 7_fork_vs_spawn -n "${COUNTS[@]}" 0
+    bad 7_fork_vs_spawn -m "${COUNTS[@]}"
+    usage 2_start_join -j
+    usage 7_fork_vs_spawn -n
 }
 @test "bad input: queue" {
     bad queue -p "${COUNTS[@]}" 0
