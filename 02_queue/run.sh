@@ -4,6 +4,7 @@
 # the pipe deadlock and its fix, ping-pong, a shared queue with producers and
 # consumers, a consumer killed mid-work, structs and results, the cost of a
 # queue call. BIN is set by the Makefile (the absolute path of build/bin).
+# shellcheck disable=SC1091 # steps.sh is sourced from the chapter folder
 . "$(dirname "$0")/../common/scripts/steps.sh"
 step 1_pipe_fifo
 step 2_pipe_deadlock
