@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-# interrupt.bash - loaded by queue.bats and pipe.bats: Ctrl-C on the parent.
+# interrupt.bash - loaded by pipes.bats and queues.bats: Ctrl-C on the parent.
 
 # sigint_parent_alone PROGRAM ARGS...: start PROGRAM, wait until its
 # children are at work, then send SIGINT to the parent alone (`kill -INT`,

@@ -1,10 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# run.sh - `make run-02`: producers and consumers, a consumer killed mid-work,
-# what a queue call costs, then pipes and the pipe deadlock. BIN is set by
-# the Makefile (the absolute path of build/bin).
-set -e
-"$BIN/queue"
-"$BIN/queue" --kill-consumer
-"$BIN/queue_cost"
-"$BIN/pipe"
+# run.sh - `make run-02`: the chapter's reading path, step by step: a pipe,
+# the pipe deadlock and its fix, ping-pong, a shared queue with producers and
+# consumers, a consumer killed mid-work, structs and results, the cost of a
+# queue call. BIN is set by the Makefile (the absolute path of build/bin).
+# shellcheck disable=SC1091 # steps.sh is sourced from the chapter folder
+. "$(dirname "$0")/../common/scripts/steps.sh"
+step 1_pipe_fifo
+step 2_pipe_deadlock
+step 3_pipe_drain
+step 4_ping_pong
+step 5_queue_workers
+step 6_queue_kill
+step 7_queue_results
+step 8_queue_cost

@@ -146,9 +146,11 @@ interrupt_all_ways() {
 }
 
 @test "signals: 7_fork_vs_spawn" { interrupt_all_ways 7_fork_vs_spawn -n 5000; }
-@test "signals: queue (producers and consumers)" { interrupt_all_ways queue -n 10M -q; }
-@test "signals: queue_cost" { interrupt_all_ways queue_cost -n 100M; }
-@test "signals: pipe (ping-pong)" { interrupt_all_ways pipe -n 100M; }
+@test "signals: 5_queue_workers (producers and consumers)" { interrupt_all_ways 5_queue_workers -n 10M -q; }
+@test "signals: 6_queue_kill (a consumer killed mid-work)" { interrupt_all_ways 6_queue_kill -n 10M -q; }
+@test "signals: 8_queue_cost" { interrupt_all_ways 8_queue_cost -n 100M; }
+@test "signals: 4_ping_pong" { interrupt_all_ways 4_ping_pong -n 100M; }
+@test "signals: 2_pipe_deadlock (during the deadlock)" { interrupt_all_ways 2_pipe_deadlock --timeout 20; }
 @test "signals: pool_map (map-reduce word count)" { interrupt_all_ways pool_map -j 2 --files 2000; }
 @test "signals: starmap (parallel for)" { interrupt_all_ways starmap -j 2 -n 1e9 -q; }
 @test "signals: 2_apply_vs_async (05)" { interrupt_all_ways 2_apply_vs_async -j 2; }
@@ -204,18 +206,25 @@ TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
     usage 2_start_join -j
     usage 7_fork_vs_spawn -n
 }
-@test "bad input: queue" {
-    bad queue -p "${COUNTS[@]}" 0
-    bad queue -j "${COUNTS[@]}" 0 $TOO_MANY
-    bad queue -n "${COUNTS[@]}" 0
-    usage queue -n
+@test "bad input: 5_queue_workers, 6_queue_kill, 7_queue_results" {
+    bad 5_queue_workers -p "${COUNTS[@]}" 0
+    bad 5_queue_workers -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad 5_queue_workers -n "${COUNTS[@]}" 0
+    usage 5_queue_workers -n
+    bad 6_queue_kill -p "${COUNTS[@]}" 0
+    bad 6_queue_kill -j "${COUNTS[@]}" 0 1 $TOO_MANY
+    bad 6_queue_kill -n "${COUNTS[@]}" 0
+    usage 6_queue_kill -j
+    bad 7_queue_results -j "${COUNTS[@]}" 0 $TOO_MANY
+    usage 7_queue_results -j
 }
-@test "bad input: queue_cost and pipe" {
-    bad queue_cost -n "${COUNTS[@]}" 0
-    bad pipe -n "${COUNTS[@]}" 0
-    bad pipe --timeout "" abc -1 1e400
-    usage queue_cost -n
-    usage pipe -n
+@test "bad input: 8_queue_cost, 4_ping_pong and 2_pipe_deadlock" {
+    bad 8_queue_cost -n "${COUNTS[@]}" 0
+    bad 4_ping_pong -n "${COUNTS[@]}" 0
+    bad 2_pipe_deadlock --timeout "" abc -1 1e400
+    usage 8_queue_cost -n
+    usage 4_ping_pong -n
+    usage 2_pipe_deadlock --timeout
 }
 @test "bad input: pool_map" {
     bad pool_map -j "${COUNTS[@]}" 0 $TOO_MANY

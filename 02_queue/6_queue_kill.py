@@ -1,21 +1,19 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
-"""queue_demo.py - the Python side of queue.c: multiprocessing.Queue between
-producers and consumers, a struct-like object through the queue, results
-returned through a queue, and (--kill-consumer) a consumer SIGKILLed mid-work.
+"""6_queue_kill.py - the Python side of 6_queue_kill.c: consumer 1 sends
+itself SIGKILL a quarter into its share, holding an item; the parent says
+what was lost. Python's Queue has no robust lock: a consumer killed while it
+holds the queue's read lock (inside get()) leaves every other consumer stuck;
+here it dies between get()s, so the others go on (get(timeout=5) bounds the
+wait either way).
 
-Usage: python3 queue_demo.py [-p PRODUCERS] [-j CONSUMERS] [-n ITEMS]
-                             [--kill-consumer] [-q]
+Usage: python3 6_queue_kill.py [-p PRODUCERS] [-j CONSUMERS] [-n ITEMS] [-q]
 
-Why not "queue.py" like the C program: Python puts the script's folder first
-on sys.path, so a file named queue.py here would be imported instead of the
-standard library's queue module, which multiprocessing itself imports
-(multiprocessing.queues does "import queue" for queue.Empty and queue.Full).
-The result is an ImportError or AttributeError deep inside multiprocessing.
-
-It prints the same deterministic results as build/bin/queue (the bats test
-compares them). The lines that differ say what Python does instead: a None
-sentinel per consumer where C calls queue_close().
+It prints the same deterministic results as build/bin/5_queue_workers (the
+bats test compares them). Where C calls queue_close(), Python puts one None
+sentinel per consumer. Why the files are not called queue.py: Python puts the
+script's folder first on sys.path, so a queue.py here would shadow the
+standard library's queue module, which multiprocessing.queues imports.
 """
 import argparse
 import multiprocessing as mp
@@ -100,7 +98,7 @@ def consumer(work, reports, done, holding, victim_busy, index, args):
         got += 1
         if args.kill_consumer:
             if index == 0 and got == busy_signal_at + 1:
-                victim_busy.release()
+                os.kill(os.getpid(), signal.SIGKILL)  # no chance to clean up
             time.sleep(0.0002)
         done[ident] += 1  # one writer per item, so no lock needed
         holding[index] = -1
@@ -132,21 +130,7 @@ def producers_and_consumers(args):
     for p in consumers + producers:
         p.start()
 
-    dead = None
-    if args.kill_consumer:
-        victim_busy.acquire(timeout=2)
-        os.kill(consumers[0].pid, signal.SIGKILL)
-        consumers[0].join()
-        dead = 0
-        print(f"[parent {me}] sent SIGKILL to consumer 1 (pid "
-              f"{consumers[0].pid}): {describe(consumers[0].exitcode)}")
-        held = holding[0]
-        if held >= 0:
-            print(f"[parent {me}] consumer 1 was holding item producer "
-                  f"{held // args.n + 1} seq {held % args.n} when it died")
-        else:
-            print(f"[parent {me}] consumer 1 was between items when it died")
-
+    dead = 0 if args.kill_consumer else None
     for i, p in enumerate(producers):
         p.join()
         if not args.quiet:
@@ -157,6 +141,14 @@ def producers_and_consumers(args):
           "then stop", flush=True)
     for _ in alive:
         work.put(None)
+    if args.kill_consumer:
+        consumers[0].join()
+        print(f"[parent {me}] consumer 1 (pid {consumers[0].pid}), SIGKILLed mid-work: "
+              f"{describe(consumers[0].exitcode)}")
+        held = holding[0]
+        if held >= 0:
+            print(f"[parent {me}] consumer 1 was holding item producer "
+                  f"{held // args.n + 1} seq {held % args.n} when it died")
 
     # Get the reports BEFORE joining the consumers (the pipe deadlock).
     reported = {}
@@ -205,94 +197,19 @@ def producers_and_consumers(args):
     return ok
 
 
-# --------------------------------------------------------- passing a struct
-
-@dataclass
-class Job:
-    name: str
-    id: int
-    weight: float
-
-
-def greeter(q, quiet):
-    while (job := q.get()) is not None:
-        if not quiet:
-            say(f"[worker pid {os.getpid()}] got job {job.id} {{name "
-                f"\"{job.name}\", weight {job.weight:.2f}}}: hello {job.name}, "
-                f"from process {os.getpid()} (parent {os.getppid()})")
-
-
-def passing_a_struct(args):
-    me = os.getpid()
-    print("\n== passing a struct ==")
-    q = mp.Queue(4)
-    worker = mp.Process(target=greeter, args=(q, args.quiet))
-    worker.start()
-    jobs = [Job("alice", 1, 0.5), Job("bob", 2, 2.5), Job("carol", 3, 1.25)]
-    print(f"[parent {me}] putting {len(jobs)} Job objects (pickled), then None",
-          flush=True)
-    for job in jobs:
-        q.put(job)
-    q.put(None)
-    worker.join()
-    print(f"[parent {me}] worker {worker.pid} {describe(worker.exitcode)}")
-    return worker.exitcode == 0
-
-
-# ------------------------------------------ returning results through a queue
-
-def sum_of_squares(results, w, workers, top):
-    lo, hi = top * w // workers + 1, top * (w + 1) // workers
-    results.put((w, os.getpid(), lo, hi, sum(k * k for k in range(lo, hi + 1))))
-
-
-def returning_results(args):
-    me = os.getpid()
-    top = 1_000_000
-    print("\n== returning results through a queue ==")
-    results = mp.Queue()
-    procs = [mp.Process(target=sum_of_squares, args=(results, w, args.workers, top))
-             for w in range(args.workers)]
-    for p in procs:
-        p.start()
-    got = {}
-    arrival = []
-    for _ in procs:  # get first ...
-        w, pid, lo, hi, total = results.get()
-        got[w] = (pid, lo, hi, total)
-        arrival.append(w + 1)
-    for p in procs:  # ... then join
-        p.join()
-    for w in range(args.workers):
-        pid, lo, hi, total = got[w]
-        print(f"[parent {me}] from worker {w + 1} (pid {pid}): sum of k*k for "
-              f"k = {lo}..{hi} is {total}")
-    print(f"[parent {me}] arrival order: {' '.join(map(str, arrival))} "
-          "(completion order: varies)")
-    total = sum(t for _, _, _, t in got.values())
-    formula = top * (top + 1) * (2 * top + 1) // 6
-    print(f"[parent {me}] total {total}, by the formula n(n+1)(2n+1)/6: "
-          f"{formula}: {'match' if total == formula else 'MISMATCH'}")
-    return total == formula and all(p.exitcode == 0 for p in procs)
-
-
 def main():
     parser = argparse.ArgumentParser(
         description="Producers and consumers over multiprocessing.Queue.")
     parser.add_argument("-p", "--producers", type=workers, default=2)
     parser.add_argument("-j", "--workers", type=workers, default=2)
     parser.add_argument("-n", type=count, default=1000)
-    parser.add_argument("--kill-consumer", action="store_true")
     parser.add_argument("-q", "--quiet", action="store_true")
     args = parser.parse_args()
-    if args.kill_consumer and args.workers < 2:
-        parser.error("--kill-consumer needs at least 2 consumers (-j 2)")
+    args.kill_consumer = True
+    if args.workers < 2:
+        parser.error("-j: needs at least 2 consumers")
     mp.set_start_method("fork")  # as in C; the default on Linux before 3.14
-
     ok = producers_and_consumers(args)
-    if not args.kill_consumer:
-        ok = passing_a_struct(args) and ok
-        ok = returning_results(args) and ok
     print(f"\n[parent {os.getpid()}] "
           f"{'summary: every check held' if ok else 'summary: A CHECK FAILED'}")
     return 0 if ok else 1
