@@ -101,7 +101,7 @@ int main(int argc, char **argv)
         pool_destroy(pool);
         die_msg("starmap failed: %s", why);
     }
-    pool_close(pool); /* the end of `with Pool(...) as pool:` */
+    pool_close(pool); /* pool.close(); pool.join() */
     if (pool_join(pool) != 0)
         die("pool_join");
     pool_destroy(pool);

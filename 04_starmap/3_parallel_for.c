@@ -6,7 +6,7 @@
  * worker runs the loop itself:  pool.starmap(do_range, chunks(n, processes))
  * Usage: 3_parallel_for [-j N] [-n N] [--seed S] [-q]
  * Look for: the ranges cover 0 .. n-1 once, each run by a worker, and give
- * the serial loop's checksum. -q: the chunked loop alone, one summary line.
+ * the serial loop's checksum (-q: the chunked loop alone, one summary line).
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -67,13 +67,13 @@ static size_t chunks(uint64_t n, long long processes, struct range *out)
 struct loop {
     struct pool *pool;
     long long n, workers;
-    size_t nranges;
+    size_t nranges; /* how many ranges chunks() made */
     struct range *ranges;
     struct range_result *parts;
     uint64_t checksum;
 };
 
-/* Ctrl-C or kill: stop and reap the workers, then die of that signal. */
+/* Ctrl-C or kill: stop and reap the workers, then die of the signal. */
 static void stop_if_interrupted(struct pool *pool)
 {
     if (interrupt_requested()) {
@@ -147,7 +147,6 @@ int main(int argc, char **argv)
     struct range_result parts[workers];
     struct loop l = {.n = n, .workers = workers, .ranges = ranges, .parts = parts};
     interrupt_install(); /* Ctrl-C, kill: the pool's waits return EINTR */
-    fflush(stdout);      /* before the fork: nothing buffered is printed twice */
     l.pool = pool_create(&(struct pool_options){.workers = (int)l.workers});
     if (l.pool == NULL)
         die("pool_create");
@@ -155,7 +154,7 @@ int main(int argc, char **argv)
         chunked(&l);
     else
         show(&l);
-    pool_close(l.pool); /* the end of `with Pool(...) as pool:` */
+    pool_close(l.pool); /* pool.close(); pool.join() */
     if (pool_join(l.pool) != 0)
         die("pool_join");
     pool_destroy(l.pool);

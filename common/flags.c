@@ -28,9 +28,12 @@ static void flags_help(const char *usage, const char *about, const struct flag *
     printf("Usage: %s %s\n%s\n\n", report_program(), usage, about);
     for (const struct flag *f = flags; f->letter || f->name; f++) {
         char left[64];
-        snprintf(left, sizeof left, "%s%c%s%s%s%s%s", f->letter ? "-" : "    ",
-                 f->letter ? f->letter : ' ', f->letter && f->name ? ", " : "", f->name ? "--" : "",
-                 f->name ? f->name : "", f->arg ? " " : "", f->arg ? f->arg : "");
+        snprintf(
+            left, sizeof left, "%c%c%s%s%s%s%s", f->letter ? '-' : ' ', f->letter ? f->letter : ' ',
+            f->letter && f->name ? ", "
+            : f->letter          ? ""
+                                 : "  ",
+            f->name ? "--" : "", f->name ? f->name : "", f->arg ? " " : "", f->arg ? f->arg : "");
         printf("  %-20s %s\n", left, f->help);
     }
     printf("  %-20s %s\n", "-h, --help", "this text");
