@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "cpus.h"
-#include "flags.h"
+#include "opts.h"
 #include "pool.h"
 #include "report.h"
 #include "timing.h"
@@ -80,7 +80,7 @@ int main(int argc, char **argv)
          pool_max_workers(), &workers},
         {0},
     };
-    flags_parse(argc, argv, "[-j N]", "Pool.starmap over six (x, y) pairs, in C.", flags);
+    opts_parse(argc, argv, "[-j N]", "Pool.starmap over six (x, y) pairs, in C.", flags);
     struct pair pairs[NPAIRS];
     for (size_t i = 0; i < NPAIRS; i++)
         pairs[i] = (struct pair){(long)i + 1, (long)i + 2};

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "cpus.h"
-#include "flags.h"
+#include "opts.h"
 #include "interrupt.h"
 #include "pool.h"
 #include "report.h"
@@ -141,7 +141,7 @@ int main(int argc, char **argv)
         {'q', "quiet", NULL, "the chunked loop alone, one summary line", FLAG_SWITCH, 0, 0, &quiet},
         {0},
     };
-    flags_parse(argc, argv, "[-j N] [-n N] [--seed S] [-q]",
+    opts_parse(argc, argv, "[-j N] [-n N] [--seed S] [-q]",
                 "The parallel-for pattern: starmap(do_range, chunks(n, processes)).", flags);
     struct range ranges[workers]; /* at most one range per worker */
     struct range_result parts[workers];

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "cpus.h"
-#include "flags.h"
+#include "opts.h"
 #include "pool.h"
 #include "report.h"
 #include "timing.h"
@@ -130,7 +130,7 @@ int main(int argc, char **argv)
          1000000000, &asked},
         {0},
     };
-    flags_parse(argc, argv, "[-j N] [-n N] [--chunksize C]",
+    opts_parse(argc, argv, "[-j N] [-n N] [--chunksize C]",
                 "What a task costs: one loop run four ways, each timed best of 3.", flags);
     if ((indices = malloc(2 * (size_t)n * sizeof *indices)) == NULL)
         die("malloc");

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "cpus.h"
-#include "flags.h"
+#include "opts.h"
 #include "pool.h"
 #include "report.h"
 
@@ -50,7 +50,7 @@ int main(int argc, char **argv)
         {'q', "quiet", NULL, "print only the error line", FLAG_SWITCH, 0, 0, &quiet},
         {0},
     };
-    flags_parse(argc, argv, "[-j N] [--crash-task K] [-q]",
+    opts_parse(argc, argv, "[-j N] [--crash-task K] [-q]",
                 "pool.starmap(add, pairs) when a task's worker is killed, in C.", flags);
     struct pair pairs[NPAIRS];
     long sums[NPAIRS];

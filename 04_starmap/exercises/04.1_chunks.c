@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "cpus.h"
-#include "flags.h"
+#include "opts.h"
 #include "pool.h"
 #include "report.h"
 
@@ -132,7 +132,7 @@ int main(int argc, char **argv)
         {'q', "quiet", NULL, "print only the summary line", FLAG_SWITCH, 0, 0, &quiet},
         {0},
     };
-    flags_parse(argc, argv, "[-j N] [-n N] [-r R] [-q]",
+    opts_parse(argc, argv, "[-j N] [-n N] [-r R] [-q]",
                 "Split range(n) into R ranges and sum it with starmap.", flags);
     int workers = (int)jobs;
     uint64_t n = (uint64_t)items;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * flags.h - a program's command line as a table: short and long flags, whole
+ * opts.h - a program's command line as a table: short and long flags, whole
  * numbers checked by cli.h, switches, and -h/--help, in one call.
  *
  *     long long workers = cpus_for_pool(), n = 1000;
@@ -11,15 +11,15 @@
  *         {'q', "quiet", NULL, "print only the summary line", FLAG_SWITCH, 0, 0, &quiet},
  *         {0},
  *     };
- *     flags_parse(argc, argv, "[-j N] [-n N] [-q]", "What the program shows.", flags);
+ *     opts_parse(argc, argv, "[-j N] [-n N] [-q]", "What the program shows.", flags);
  *
  * -h/--help prints "Usage: PROGRAM USAGE", the ABOUT line and one line per
  * flag on stdout and exits 0. A bad number, an unknown flag, a missing
  * value or a stray argument: one line on stderr and exit 2 (report.h's
  * usage_error), nothing on stdout.
  */
-#ifndef FORKLORE_FLAGS_H
-#define FORKLORE_FLAGS_H
+#ifndef FORKLORE_OPTS_H
+#define FORKLORE_OPTS_H
 
 #include <stdbool.h>
 
@@ -41,7 +41,7 @@ struct flag {
 
 /* Parse argv by the table `flags` (ended by an entry with neither letter
  * nor name); see above. The program's name comes from report.h. */
-void flags_parse(int argc, char **argv, const char *usage, const char *about,
+void opts_parse(int argc, char **argv, const char *usage, const char *about,
                  const struct flag *flags);
 
 #endif

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * flags.c - the command line as a table, on getopt_long; see flags.h.
+ * opts.c - the command line as a table, on getopt_long; see opts.h.
  */
-#include "flags.h"
+#include "opts.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -51,7 +51,7 @@ static void flag_set(const struct flag *f, const char *text)
         *(long long *)f->target = cli_parse_count(label, text, f->min, f->max);
 }
 
-void flags_parse(int argc, char **argv, const char *usage, const char *about,
+void opts_parse(int argc, char **argv, const char *usage, const char *about,
                  const struct flag *flags)
 {
     struct option longopts[FLAGS_MAX + 2] = {{"help", no_argument, NULL, 'h'}};
