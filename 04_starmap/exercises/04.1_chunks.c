@@ -2,7 +2,6 @@
 /*
  * 04.1_chunks.c - exercise: split range(n) into index ranges so that every
  * worker gets work, then run the loop with pool.starmap(sum_range, ranges).
- *
  * The chapter's chunks(n, processes) makes ranges of ceil(n / processes)
  * indices. That can leave workers idle: chunks(9, 6) gives 5 ranges,
  * [(0, 2), (2, 4), (4, 6), (6, 8), (8, 9)], so one of 6 workers gets nothing.
@@ -11,35 +10,27 @@
  *     chunks(9, 6)  = [(0, 2), (2, 4), (4, 6), (6, 7), (7, 8), (8, 9)]
  *     chunks(10, 3) = [(0, 4), (4, 7), (7, 10)]
  *     chunks(2, 5)  = [(0, 1), (1, 2)]
- *
  * Usage: 04.1_chunks [-j N] [-n N] [-r R] [-q]
- *
  * You will see the ranges, which worker looped over which indices, the sum
  * of range(n) checked against n(n-1)/2, and a summary line (-q: only that).
  */
-#include <getopt.h>
 #include <inttypes.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "cpus.h"
+#include "opts.h"
 #include "pool.h"
 #include "report.h"
 
-/* One task of the parallel-for: the indices [start, end). A struct of
- * values, Python's tuple (start, end). */
+/* One task: the indices [start, end), a struct for Python's (start, end). */
 struct range {
     uint64_t start, end;
 };
 
-/*
- * chunks(n, processes): write the ranges into out[] (room for `processes`
- * of them) and return how many there are. n >= 1 and processes >= 1.
- */
+/* chunks(n, processes): fill out[] (room for `processes` ranges), return how many
+ * there are. n >= 1 and processes >= 1. */
 static size_t chunks(uint64_t n, size_t processes, struct range *out)
 {
 #ifdef SOLUTION
@@ -59,18 +50,14 @@ static size_t chunks(uint64_t n, size_t processes, struct range *out)
      * together cover 0 .. n-1, each index exactly once, in order. Their
      * sizes must differ by at most one, the bigger ones first. Return how
      * many ranges you made. Work out the sizes with / and % first. */
-    (void)n;
-    (void)processes;
-    (void)out;
+    (void)n, (void)processes, (void)out;
     return 0;
 #endif
 }
 
-/* What a worker sends back for its range. */
-struct range_sum {
-    uint64_t sum;
-    uint64_t first, last, count; /* the indices it looped over */
-    long pid, worker;            /* long, not int: no padding bytes */
+struct range_sum {                    /* what a worker sends back for its range */
+    uint64_t sum, first, last, count; /* the indices it looped over */
+    long pid, worker;                 /* long, not int: no padding bytes */
 };
 
 /* sum_range(start, end), run in a worker: the loop over its own range. */
@@ -79,99 +66,35 @@ static int sum_range(const void *arg, void *result, struct pool_task *task)
     const struct range *r = arg;
     struct range_sum *out = result;
     *out = (struct range_sum){.first = r->start, .pid = (long)getpid(), .worker = task->worker};
-    for (uint64_t i = r->start; i < r->end; i++) {
+    for (uint64_t i = r->start; i < r->end; i++, out->count++)
         out->sum += i;
-        out->last = i;
-        out->count++;
-    }
+    out->last = r->start + out->count - 1;
     return 0;
 }
 
-static void usage(void)
+/* pool.starmap(sum_range, ranges, chunksize=1), on a pool of its own. */
+static void run_starmap(int workers, const struct range *ranges, size_t count,
+                        struct range_sum *parts)
 {
-    printf("Usage: %s [-j N] [-n N] [-r R] [-q]\n"
-           "Split range(n) into R ranges and sum it with starmap.\n"
-           "\n"
-           "  -j, --workers N   worker processes (default: usable CPUs, max %d)\n"
-           "  -n N              indices to loop over (default 1000000)\n"
-           "  -r, --ranges R    how many ranges to ask for (default: the "
-           "workers)\n"
-           "  -q, --quiet       print only the summary line\n"
-           "  -h, --help        this text\n",
-           report_program(), pool_max_workers());
-}
-
-int main(int argc, char **argv)
-{
-    report_set_program(argv[0]);
-    int workers = cpus_for_pool();
-    uint64_t n = 1000000;
-    size_t asked = 0; /* 0: as many ranges as workers */
-    bool quiet = false;
-    static const struct option longopts[] = {
-        {"workers", required_argument, NULL, 'j'},
-        {"ranges", required_argument, NULL, 'r'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    opterr = 0; /* we report bad options ourselves, on one line */
-    int c;
-    while ((c = getopt_long(argc, argv, ":j:n:r:qh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'j': workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
-        case 'n': n = (uint64_t)cli_parse_count("-n", optarg, 1, 1000000000); break;
-        case 'r': asked = (size_t)cli_parse_int("-r", optarg, 1, 1000); break;
-        case 'q': quiet = true; break;
-        case 'h': usage(); return 0;
-        case ':': usage_error("%s: missing value", argv[optind - 1]);
-        default:
-            if (optopt)
-                usage_error("unknown option '-%c'", optopt);
-            usage_error("unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        usage_error("unexpected argument '%s'", argv[optind]);
-    if (asked == 0)
-        asked = (size_t)workers;
-
-    struct range *ranges = calloc(asked, sizeof *ranges);
-    struct range_sum *parts = calloc(asked, sizeof *parts);
-    if (ranges == NULL || parts == NULL)
-        die("calloc");
-    size_t count = chunks(n, asked, ranges);
-    if (count > asked)
-        die_msg("chunks() returned %zu ranges, but out[] has room for %zu", count, asked);
-
-    pid_t me = getpid();
-    if (!quiet) {
-        printf("[parent %ld] chunks(%" PRIu64 ", %zu) = [", (long)me, n, asked);
-        for (size_t k = 0; k < count; k++)
-            printf("%s(%" PRIu64 ", %" PRIu64 ")", k ? ", " : "", ranges[k].start, ranges[k].end);
-        printf("]\n");
-    }
-
-    /* Workers are forked now: flush, so our stdio buffer is not copied. */
-    fflush(stdout);
+    fflush(stdout); /* before the fork: nothing buffered is printed twice */
     struct pool *pool = pool_create(&(struct pool_options){.workers = workers});
     if (pool == NULL)
         die("pool_create");
-    /* pool.starmap(sum_range, chunks(n, processes), chunksize=1) */
-    if (count > 0 &&
-        pool_starmap(pool, sum_range, ranges, count, sizeof ranges[0], parts, sizeof parts[0],
-                     &(struct pool_map_options){.chunksize = 1}) != 0) {
-        const char *why = pool_last_failure(pool)->message;
-        fprintf(stderr, "%s: starmap(sum_range, ranges) failed: %s\n", report_program(), why);
+    if (count > 0 && pool_starmap(pool, sum_range, ranges, count, sizeof ranges[0], parts,
+                                  sizeof parts[0], &(struct pool_map_options){.chunksize = 1})) {
+        char why[sizeof pool_last_failure(pool)->message];
+        snprintf(why, sizeof why, "%s", pool_last_failure(pool)->message);
         pool_destroy(pool);
-        exit(1);
+        die_msg("starmap(sum_range, ranges) failed: %s", why);
     }
-    pool_close(pool);
-    if (pool_join(pool) != 0)
-        die("pool_join");
-    pool_destroy(pool);
+    pool_destroy(pool); /* as `with Pool(...)` ends: all work is done */
+}
 
-    /* The serial reduce: a handful of partial sums. */
+/* The serial reduce of a handful of partial sums, and the report. */
+static bool reduce(uint64_t n, int workers, const struct range *ranges, size_t count,
+                   const struct range_sum *parts, bool quiet)
+{
+    long me = (long)getpid();
     uint64_t sum = 0, smallest = UINT64_MAX, largest = 0;
     for (size_t k = 0; k < count; k++) {
         sum += parts[k].sum;
@@ -181,20 +104,56 @@ int main(int argc, char **argv)
         if (!quiet)
             printf("[parent %ld] range %zu: worker %ld (pid %ld) looped over "
                    "indices %" PRIu64 " to %" PRIu64 " (count %" PRIu64 ")\n",
-                   (long)me, k, parts[k].worker, parts[k].pid, parts[k].first, parts[k].last,
+                   me, k, parts[k].worker, parts[k].pid, parts[k].first, parts[k].last,
                    parts[k].count);
     }
-    if (count == 0)
-        smallest = 0;
     uint64_t expected = n * (n - 1) / 2; /* 0 + 1 + ... + (n - 1) */
     bool right = sum == expected;
     if (!quiet)
         printf("[parent %ld] sum of range(%" PRIu64 ") = %" PRIu64 " (n(n-1)/2 = %" PRIu64
                "): %s\n",
-               (long)me, n, sum, expected, right ? "right" : "WRONG");
+               me, n, sum, expected, right ? "right" : "WRONG");
     printf("summary: n %" PRIu64 ", %zu ranges for %d workers, sizes %" PRIu64 " to %" PRIu64
            ", sum %s\n",
-           n, count, workers, smallest, largest, right ? "right" : "wrong");
+           n, count, workers, count ? smallest : 0, largest, right ? "right" : "wrong");
+    return right;
+}
+
+int main(int argc, char **argv)
+{
+    report_set_program(argv[0]);
+    long long jobs = cpus_for_pool(), items = 1000000, wanted = 0; /* 0: one range per worker */
+    bool quiet = false;
+    const struct flag flags[] = {
+        {'j', "workers", "N", "worker processes", FLAG_INT, 1, pool_max_workers(), &jobs},
+        {'n', NULL, "N", "indices (default 1000000)", FLAG_COUNT, 1, 1000000000, &items},
+        {'r', "ranges", "R", "ranges to ask for (default: the workers)", FLAG_INT, 1, 1000,
+         &wanted},
+        {'q', "quiet", NULL, "print only the summary line", FLAG_SWITCH, 0, 0, &quiet},
+        {0},
+    };
+    opts_parse(argc, argv, "[-j N] [-n N] [-r R] [-q]",
+                "Split range(n) into R ranges and sum it with starmap.", flags);
+    int workers = (int)jobs;
+    uint64_t n = (uint64_t)items;
+    size_t asked = wanted ? (size_t)wanted : (size_t)workers;
+    struct range *ranges = calloc(asked, sizeof *ranges);
+    struct range_sum *parts = calloc(asked, sizeof *parts);
+    if (ranges == NULL || parts == NULL)
+        die("calloc");
+    size_t count = chunks(n, asked, ranges);
+    if (count > asked)
+        die_msg("chunks() returned %zu ranges, but out[] has room for %zu", count, asked);
+
+    if (!quiet) {
+        printf("[parent %ld] chunks(%" PRIu64 ", %zu) = [", (long)getpid(), n, asked);
+        for (size_t k = 0; k < count; k++)
+            printf("%s(%" PRIu64 ", %" PRIu64 ")", k ? ", " : "", ranges[k].start, ranges[k].end);
+        printf("]\n");
+    }
+
+    run_starmap(workers, ranges, count, parts);
+    bool right = reduce(n, workers, ranges, count, parts, quiet);
     free(ranges);
     free(parts);
     return right ? 0 : 1;

@@ -75,8 +75,8 @@ crash() {
 @test "faults: pool_map --crash-task first, middle, last" {
     for k in 0 500 999; do crash pool_map $k -j 2 -n 1000; done
 }
-@test "faults: starmap --crash-task first, middle, last" {
-    for k in 0 3 5; do crash starmap $k -j 2 -n 1000; done
+@test "faults: 6_crashed_task --crash-task first, middle, last" {
+    for k in 0 3 5; do crash 6_crashed_task $k -j 2; done
 }
 @test "faults: 7_errors_crash (05) --crash-task first, middle, last" {
     for k in 0 4 7; do crash 7_errors_crash $k -j 2; done
@@ -152,7 +152,7 @@ interrupt_all_ways() {
 @test "signals: 4_ping_pong" { interrupt_all_ways 4_ping_pong -n 100M; }
 @test "signals: 2_pipe_deadlock (during the deadlock)" { interrupt_all_ways 2_pipe_deadlock --timeout 20; }
 @test "signals: pool_map (map-reduce word count)" { interrupt_all_ways pool_map -j 2 --files 2000; }
-@test "signals: starmap (parallel for)" { interrupt_all_ways starmap -j 2 -n 1e9 -q; }
+@test "signals: 3_parallel_for (parallel for)" { interrupt_all_ways 3_parallel_for -j 2 -n 1e9 -q; }
 @test "signals: 2_apply_vs_async (05)" { interrupt_all_ways 2_apply_vs_async -j 2; }
 @test "signals: 6_data_science (05)" { interrupt_all_ways 6_data_science -j 2 -n 10000; }
 @test "signals: callbacks (slow callbacks)" { interrupt_all_ways callbacks -j 2 -n 400 --callback-ms 50 -q; }
@@ -235,12 +235,20 @@ TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
     bad pool_map --seed "" abc 12abc
     usage pool_map -j
 }
-@test "bad input: starmap" {
-    bad starmap -j "${COUNTS[@]}" 0 $TOO_MANY
-    bad starmap -n "${COUNTS[@]}" 0
-    bad starmap --chunksize "${COUNTS[@]}" 0
-    bad starmap --crash-task "${COUNTS[@]}" 6
-    usage starmap -n
+@test "bad input: 04_starmap steps" {
+    bad 2_starmap_pairs -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad 3_parallel_for -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad 3_parallel_for -n "${COUNTS[@]}" 0
+    bad 3_parallel_for --seed "" abc 12abc -1
+    bad 4_task_cost -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad 4_task_cost -n "${COUNTS[@]}" 0
+    bad 4_task_cost --chunksize "${COUNTS[@]}" 0
+    bad 6_crashed_task -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad 6_crashed_task --crash-task "${COUNTS[@]}" 6
+    usage 2_starmap_pairs -j
+    usage 3_parallel_for -n
+    usage 4_task_cost --chunksize
+    usage 6_crashed_task --crash-task
 }
 @test "bad input: 05_apply_async steps" {
     bad 2_apply_vs_async -j "${COUNTS[@]}" 0 $TOO_MANY

@@ -48,7 +48,7 @@ rows=$(cat <<ROWS
 01_process|start + join, fork+exec vs spawn, per process|us|\\(Python's "spawn"\\)|Process, "spawn"|7_fork_vs_spawn -q -n $n_proc|01_process/7_fork_vs_spawn.py -q -n $n_proc
 02_queue|2 producers, 2 consumers, $n_queue items each|s wall|wall|wall|5_queue_workers -q -p 2 -j 2 -n $n_queue|02_queue/5_queue_workers.py -q -p 2 -j 2 -n $n_queue
 03_pool_map|map(square) over $n_map items (-q)|s wall|wall|wall|pool_map -q -j $cores -n $n_map|03_pool_map/pool_map.py -q -j $cores -n $n_map
-04_starmap|starmap + chunked parallel-for, n $n_star (-q)|s wall|wall|wall|starmap -q -j $cores -n $n_star|04_starmap/starmap.py -q -j $cores -n $n_star
+04_starmap|chunked parallel-for, n $n_star (-q)|s wall|wall|wall|3_parallel_for -q -j $cores -n $n_star|04_starmap/3_parallel_for.py -q -j $cores -n $n_star
 05_apply_async|apply_async + get round trip|us|round trip|round trip|8_round_trip -q -j $cores|05_apply_async/8_round_trip.py -q -j $cores
 06_callbacks|tiny tasks, result by callback|us/result|by callback:[^,]*,|by callback:[^,]*,|callbacks -q -j $cores -n $n_cb|06_callbacks/callbacks.py -q -j $cores -n $n_cb
 07_shared_memory|shared counter under a lock|M incr/s|mutex \\(Value's lock\\):.*exact,[^,]*,|mutex \\(Value's lock\\):.*exact,[^,]*,|shared_memory -q --section fixes -j $cores -n $n_sum|07_shared_memory/shared_memory.py -q --section fixes -j $cores -n $n_sum
