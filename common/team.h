@@ -28,7 +28,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define TEAM_MAX 512 /* workers, plus one extra process (team_add) */
+#define TEAM_MAX 512 /* processes in a team: workers and team_add's */
+
+/* The most workers a step may ask for with -j: pool_max_workers() (the
+ * fork-bomb guard, 8 x the CPUs), and room for one team_add. */
+int team_max_workers(void);
 
 typedef void team_fn(int worker, void *udata);
 
@@ -60,6 +64,24 @@ _Noreturn void team_die_of_signal(void) __attribute__((noreturn));
  * write after fork, and each process would count in its own copy. */
 void *team_map_shared(size_t size);
 void team_unmap(void *p, size_t size);
+
+/* A step's command line: each flag sets one number, or is a switch.
+ * name is "-j/--workers" (short and long), "-n" or "--ops"; max 0 makes
+ * it a switch (-q sets *value to 1). Numbers go through cli_parse_count
+ * (250K, 2M, 1e6 work). -h/--help prints `help` on stdout and exits 0;
+ * bad input is one line on stderr and exit 2 (usage_error).
+ *
+ *     long long n = 2000000, quiet = 0;
+ *     const struct team_flag flags[] = {{"-n", &n, 1, 1000000000},
+ *                                       {"-q/--quiet", &quiet, 0, 0}, {NULL}};
+ *     team_parse_flags(argc, argv, help_text, flags);
+ */
+struct team_flag {
+    const char *name;
+    long long *value;
+    long long min, max;
+};
+void team_parse_flags(int argc, char **argv, const char *help, const struct team_flag *flags);
 
 /* write() all of buf, retrying short writes and EINTR; dies on error. */
 void team_write_all(int fd, const void *buf, size_t size);
