@@ -95,9 +95,7 @@ int main(int argc, char **argv)
     printf("[parent %ld] with a lock: total %ld of %ld, %s, %.3f s, %.1f M increments/s\n", me,
            c->value, expected, c->value == expected ? "exact" : "WRONG", seconds,
            seconds > 0 ? (double)expected / seconds / 1e6 : 0);
-    char tag[32];
-    snprintf(tag, sizeof tag, "[parent %ld] ", me);
-    verdict_print_busy(stdout, tag); /* a busy machine makes any rate low */
+    team_print_busy(); /* a busy machine makes any timing unreliable */
     if (!quiet) {
         printf("[parent %ld]   each load-add-store now happens with the lock held: no other\n"
                "[parent %ld]   worker can load in between, so none is lost. The price: the\n"

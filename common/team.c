@@ -22,6 +22,7 @@
 #include "pool.h"
 #include "report.h"
 #include "timing.h"
+#include "verdict.h"
 #include "waitstatus.h"
 
 int team_max_workers(void)
@@ -78,6 +79,13 @@ static void pin_to_cpu(int worker)
             die("sched_setaffinity");
         return;
     }
+}
+
+void team_print_busy(void)
+{
+    char tag[32];
+    snprintf(tag, sizeof tag, "[parent %ld] ", (long)getpid());
+    verdict_print_busy(stdout, tag);
 }
 
 _Noreturn void team_die_of_signal(void)

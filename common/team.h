@@ -65,6 +65,10 @@ _Noreturn void team_die_of_signal(void) __attribute__((noreturn));
 void *team_map_shared(size_t size);
 void team_unmap(void *p, size_t size);
 
+/* verdict_print_busy with the "[parent PID] " tag: the note that the
+ * machine is busy (timings unreliable), or nothing. */
+void team_print_busy(void);
+
 /* A step's command line: each flag sets one number, or is a switch.
  * name is "-j/--workers" (short and long), "-n" or "--ops"; max 0 makes
  * it a switch (-q sets *value to 1). Numbers go through cli_parse_count
