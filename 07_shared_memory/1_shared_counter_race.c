@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* 1_shared_counter_race.c - two children add 1 to one counter in shared
- * memory 50 million times each, no lock. Python: Value('l', 0, lock=False),
+ * memory 200 million times each, no lock. Python: Value('l', 0, lock=False),
  * two Processes doing counter.value += 1 (mirror: 1_shared_counter_race.py)
- * Usage: 1_shared_counter_race      Look for: a total below 100000000. */
+ * Usage: 1_shared_counter_race      Look for: a total below 400000000. */
 #define _GNU_SOURCE /* sched_setaffinity, CPU_SET: Linux extensions */
 #include <sched.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define N 50000000L
+#define N 200000000L
 
 int main(void)
 {

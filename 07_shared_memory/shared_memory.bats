@@ -122,7 +122,7 @@ signal_during_named() {
     # The program runs under timeout(1): find it below $pid.
     local prog="" i
     for i in $(seq 100); do
-        prog=$(descendant_named "$pid" 6_named_segmen) # comm: 15 characters
+        prog=$(descendant_named "$pid" 6_named_segment)
         [ -n "$prog" ] && [ -e "/dev/shm/forklore-07-$prog" ] && break
         sleep 0.05
     done
@@ -168,7 +168,7 @@ signal_during_named() {
     bounded 30 "$BIN/2_shared_counter_lock" -n 1000M >"$BATS_TEST_TMPDIR/out" 3>&- &
     local pid=$! prog="" workers="" i
     for i in $(seq 100); do
-        prog=$(descendant_named "$pid" 2_shared_counte)
+        prog=$(descendant_named "$pid" 2_shared_counte) # comm: 15 characters
         [ -n "$prog" ] && workers=$(children_of "$prog")
         [ "$(wc -w <<<"$workers")" -ge 2 ] && break
         sleep 0.05
