@@ -332,3 +332,53 @@ readme_step() { # NAME PROGRAM ARGS...: the README block NAME is PROGRAM's outpu
     assert_failure 2
     [[ $stderr == *"--ops"* ]]
 }
+
+# ------------------------------------------------------- Python mirrors
+
+@test "python mirrors: the same deterministic results as the C steps" {
+    command -v python3 >/dev/null || skip "python3 is not installed"
+    # the lines that do not depend on timing or scheduling, without the pids
+    deterministic() {
+        grep -E 'workers each add|total [0-9]+ of|every counter reached|workers fill|elements correct|greeting|opened .* by name|answer in the segment|is gone|server owns|table:|replayed adds|answered|table equal' |
+            sed -E 's/^\[[a-z]+ [0-9]+\] //; s/pid [0-9]+/pid N/g; s/forklore-07-[0-9]+/forklore-07-N/g;
+                    s/, exact,.*/, exact/; s/ elements correct.*/ elements correct/;
+                    s/^server: .*(table [a-z]+)$/server: \1/; s/^shared memory \([^)]*\).*(table [a-z]+)$/shared memory: \1/;
+                    s/, [0-9] ways, best of [0-9] runs//'
+    }
+    local step args c py
+    for step in "2_shared_counter_lock -j 2 -n 20K" "3_shared_counter_atomic -j 2 -n 20K" \
+        "4_false_sharing -j 2 -n 20K" "5_zero_copy_array -j 2 --array-mib 2" "6_named_segment" \
+        "7_manager_server -j 2 --ops 500 --seed 11" "8_server_vs_shared_memory -j 2 --ops 300 --seed 11"; do
+        args=${step#* }
+        [ "$args" = "$step" ] && args=""
+        # shellcheck disable=SC2086
+        c=$(bounded 60 "$BIN/${step%% *}" $args 3>&- | grep -v 'C11 atomic' | deterministic)
+        # shellcheck disable=SC2086
+        py=$(bounded 120 python3 "$HERE/${step%% *}.py" $args 3>&- | deterministic)
+        [ -n "$c" ]
+        assert_equal "$py" "$c"
+    done
+}
+
+@test "python mirror: step 1 loses updates too" {
+    command -v python3 >/dev/null || skip "python3 is not installed"
+    run bounded 60 python3 "$HERE/1_shared_counter_race.py" 3>&-
+    assert_success
+    assert_line --regexp 'counter = [0-9]+, expected 400000: [0-9]+ updates lost$'
+}
+
+@test "python mirror: SIGTERM during the named step leaves nothing in /dev/shm" {
+    command -v python3 >/dev/null || skip "python3 is not installed"
+    python3 "$HERE/6_named_segment.py" --hold-ms 20000 >"$BATS_TEST_TMPDIR/out" 3>&- &
+    local pid=$! i
+    for i in $(seq 100); do
+        [ -e "/dev/shm/forklore-07-$pid" ] && break
+        sleep 0.05
+    done
+    [ -e "/dev/shm/forklore-07-$pid" ]
+    kill -TERM "$pid"
+    local status=0
+    wait "$pid" || status=$?
+    [ "$status" -eq 143 ]
+    [ -z "$(leftovers "$pid")" ]
+}
