@@ -156,8 +156,9 @@ interrupt_all_ways() {
 @test "signals: 2_apply_vs_async (05)" { interrupt_all_ways 2_apply_vs_async -j 2; }
 @test "signals: 6_data_science (05)" { interrupt_all_ways 6_data_science -j 2 -n 10000; }
 @test "signals: callbacks (slow callbacks)" { interrupt_all_ways callbacks -j 2 -n 400 --callback-ms 50 -q; }
-@test "signals: shared_memory (race)" { interrupt_all_ways shared_memory --section race --race-n 1e9; }
-@test "signals: shared_memory (named segment held)" { interrupt_all_ways shared_memory --section named --hold-ms 5000; }
+@test "signals: 2_shared_counter_lock (workers in their loop)" { interrupt_all_ways 2_shared_counter_lock -n 1e9; }
+@test "signals: 6_named_segment (named segment held)" { interrupt_all_ways 6_named_segment --hold-ms 5000; }
+@test "signals: 7_manager_server (clients and the server)" { interrupt_all_ways 7_manager_server --ops 100M; }
 @test "signals: pi_montecarlo" { interrupt_all_ways pi_montecarlo -j 2 -n 100G -q; }
 
 # ---------------------------------------------------------------- bad input
@@ -272,14 +273,24 @@ TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
     bad callbacks --crash-task "${COUNTS[@]}"
     usage callbacks -n
 }
-@test "bad input: shared_memory" {
-    bad shared_memory -j "${COUNTS[@]}" 0 $TOO_MANY
-    bad shared_memory -n "${COUNTS[@]}" 0
-    bad shared_memory --race-n "${COUNTS[@]}" 0
-    bad shared_memory --ops "${COUNTS[@]}" 0
-    bad shared_memory --array-mib "${COUNTS[@]}" 0
-    bad shared_memory --section "" nonsense
-    usage shared_memory -j
+@test "bad input: 07_shared_memory steps" {
+    local step
+    for step in 2_shared_counter_lock 3_shared_counter_atomic 4_false_sharing; do
+        bad $step -j "${COUNTS[@]}" 0 $TOO_MANY
+        bad $step -n "${COUNTS[@]}" 0
+        usage $step -j
+    done
+    bad 5_zero_copy_array -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad 5_zero_copy_array --array-mib "${COUNTS[@]}" 0
+    usage 5_zero_copy_array --array-mib
+    bad 6_named_segment --hold-ms "${COUNTS[@]}"
+    usage 6_named_segment --hold-ms
+    for step in 7_manager_server 8_server_vs_shared_memory; do
+        bad $step -j "${COUNTS[@]}" 0 $TOO_MANY
+        bad $step --ops "${COUNTS[@]}" 0
+        bad $step --seed "" abc 12abc -1
+        usage $step --ops
+    done
 }
 @test "bad input: pi_montecarlo" {
     bad pi_montecarlo -j "${COUNTS[@]}" 0 $TOO_MANY

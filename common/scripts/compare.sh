@@ -51,8 +51,8 @@ rows=$(cat <<ROWS
 04_starmap|chunked parallel-for, n $n_star (-q)|s wall|wall|wall|3_parallel_for -q -j $cores -n $n_star|04_starmap/3_parallel_for.py -q -j $cores -n $n_star
 05_apply_async|apply_async + get round trip|us|round trip|round trip|8_round_trip -q -j $cores|05_apply_async/8_round_trip.py -q -j $cores
 06_callbacks|tiny tasks, result by callback|us/result|by callback:[^,]*,|by callback:[^,]*,|callbacks -q -j $cores -n $n_cb|06_callbacks/callbacks.py -q -j $cores -n $n_cb
-07_shared_memory|shared counter under a lock|M incr/s|mutex \\(Value's lock\\):.*exact,[^,]*,|mutex \\(Value's lock\\):.*exact,[^,]*,|shared_memory -q --section fixes -j $cores -n $n_sum|07_shared_memory/shared_memory.py -q --section fixes -j $cores -n $n_sum
-07_shared_memory|server process, requests|ops/s|server: [0-9.]+ s,|server: [0-9.]+ s,|shared_memory -q --section server -j $cores --ops $n_ops|07_shared_memory/shared_memory.py -q --section server -j $cores --ops $n_ops
+07_shared_memory|shared counter under a lock|M incr/s|with a lock:.*exact,[^,]*,|with a lock:.*exact,[^,]*,|2_shared_counter_lock -q -j $cores -n $n_sum|07_shared_memory/2_shared_counter_lock.py -q -j $cores -n $n_sum
+07_shared_memory|server process, requests|ops/s|server: [0-9.]+ s,|server: [0-9.]+ s,|8_server_vs_shared_memory -q -j $cores --ops $n_ops|07_shared_memory/8_server_vs_shared_memory.py -q -j $cores --ops $n_ops
 08_pi_montecarlo|Monte Carlo pi, $darts darts, $cores workers|Mdarts/s|csv|csv|pi_montecarlo --csv -j $cores -n $darts|08_pi_montecarlo/pi_montecarlo.py --csv -j $cores -n $darts
 ROWS
 )
