@@ -99,6 +99,8 @@ struct worker {
     size_t head, count, bytes;
     unsigned tasks_sent; /* since this process started */
     unsigned tasks_done;
+    unsigned start_failures; /* processes in this slot that died before
+                                their first task, in a row */
     struct wire_buffer in, out;
 };
 
@@ -119,8 +121,9 @@ struct pool {
     } timing[TIMED_FUNCTIONS];
     unsigned next_timing; /* the timing slot to reuse next */
     bool closed, stopping, in_callback;
-    bool terminate_requested; /* by a callback: done after it */
-    unsigned startup_deaths;  /* in a row, before any task ran */
+    bool terminate_requested;       /* by a callback: done after it */
+    bool broken;                    /* every slot was given up: */
+    struct pool_failure why_broken; /* why, for every task left */
     struct pool_failure last_failure;
     struct pool_stats stats;
 };
@@ -268,20 +271,43 @@ static void describe_death(struct pool_failure *f, int status)
              wait_describe(status, how, sizeof how));
 }
 
-static void fail_all_running(struct pool *pool, const char *why, enum pool_failure_cause cause,
-                             bool callbacks)
+/* Fail every unfinished job the same way: `how` gives the cause and, in
+ * its message, the reason. */
+static void fail_all_running(struct pool *pool, const struct pool_failure *how, bool callbacks)
 {
     struct pool_async *next;
     for (struct pool_async *job = pool->first_job; job; job = next) {
         pin(job);
         if (job->state == JOB_RUNNING) {
-            struct pool_failure f = {.cause = cause, .index = job->base_index, .worker = -1};
-            snprintf(f.message, sizeof f.message, "task %zu failed: %s", job->base_index, why);
+            struct pool_failure f = *how;
+            f.index = job->base_index;
+            snprintf(f.message, sizeof f.message, "task %zu failed: %.*s", job->base_index,
+                     POOL_MESSAGE_MAX, how->message);
             fail_job(job, &f, callbacks);
         }
         next = job->next; /* after the callback, which may free others */
         unpin(job);
     }
+}
+
+/* Slot w's processes keep dying before their first task: leave it empty.
+ * When no slot is left, every task the pool cannot run fails, now and
+ * later, with the cause of the last death. */
+static void give_up_slot(struct pool *pool, int w, pid_t pid, int status)
+{
+    struct pool_failure *f = &pool->why_broken;
+    char how[64];
+    *f = (struct pool_failure){.worker = w, .pid = pid};
+    describe_death(f, status);
+    snprintf(f->message, sizeof f->message, "%s (worker %d, pid %ld, %s, %d times in a row)",
+             pool->options.initializer ? "the initializer keeps failing"
+                                       : "workers keep dying before their first task",
+             w, (long)pid, wait_describe(status, how, sizeof how), POOL_START_FAILURES);
+    for (int i = 0; i < pool->nworkers; i++)
+        if (pool->workers[i].pid != 0)
+            return; /* others carry on */
+    pool->broken = true;
+    fail_all_running(pool, f, true);
 }
 
 /* A worker's socket reached end of file: the process is gone. Reap it, fail
@@ -330,16 +356,16 @@ static void worker_gone(struct pool *pool, int w)
     if (pool->stopping)
         return;
     /* A worker that dies before running anything (a crashing initializer,
-     * say) would be replaced forever: stop after a few in a row. */
-    pool->startup_deaths =
-        (!died_in_task && wk->tasks_done == 0 && !retired) ? pool->startup_deaths + 1 : 0;
-    if (pool->startup_deaths > 2 * (unsigned)pool->nworkers + 2 || spawn_worker(pool, w) != 0) {
-        char how[64];
-        char why[128];
-        snprintf(why, sizeof why, "cannot keep workers running (last one %s)",
-                 wait_describe(status, how, sizeof how));
+     * say) would be replaced forever: a slot is given up after a few. */
+    bool died_starting = !died_in_task && wk->tasks_done == 0 && !retired;
+    wk->start_failures = died_starting ? wk->start_failures + 1 : 0;
+    if (wk->start_failures >= POOL_START_FAILURES) {
+        give_up_slot(pool, w, pid, status);
+    } else if (spawn_worker(pool, w) != 0) {
+        struct pool_failure f = {.cause = POOL_WORKER_EXITED, .worker = w};
+        snprintf(f.message, sizeof f.message, "cannot start a worker: %s", strerror(errno));
         pool->stopping = true; /* no more replacements */
-        fail_all_running(pool, why, POOL_WORKER_EXITED, true);
+        fail_all_running(pool, &f, true);
     }
 }
 
@@ -448,6 +474,7 @@ static void handle_result(struct pool *pool, int w, const struct wire_result *r,
     wk->count--;
     wk->bytes -= slot.bytes;
     wk->tasks_done++;
+    wk->start_failures = 0;
     pool->stats.tasks_done++;
     struct pool_async *job = slot.job;
     note_task_time(pool, job->fn, r);
@@ -705,7 +732,9 @@ static int pump(struct pool *pool, double timeout)
         }
     }
     if (n == 0) { /* no worker left to wait for */
-        fail_all_running(pool, "the pool has no workers", POOL_TERMINATED, true);
+        struct pool_failure gone = {.cause = POOL_TERMINATED, .worker = -1};
+        snprintf(gone.message, sizeof gone.message, "the pool has no workers");
+        fail_all_running(pool, pool->broken ? &pool->why_broken : &gone, true);
         pool->terminate_requested = false; /* nothing left to terminate */
         return 0;
     }
@@ -714,7 +743,8 @@ static int pump(struct pool *pool, double timeout)
     int watched = n;
     if (interrupt_fd() >= 0)
         fds[watched++] = (struct pollfd){.fd = interrupt_fd(), .events = POLLIN};
-    int ms = timeout < 0 ? -1 : (int)ceil(timeout * 1000);
+    /* poll() takes an int of milliseconds: a long wait is a loop of hours */
+    int ms = timeout < 0 ? -1 : timeout > 3600 ? 3600 * 1000 : (int)ceil(timeout * 1000);
     int ready = poll(fds, (nfds_t)watched, ms);
     if (ready < 0)
         return -1; /* EINTR: a signal handler ran; let the caller look */
@@ -835,6 +865,31 @@ static int reap_ended_workers(struct pool *pool)
     return alive;
 }
 
+static size_t chunks_in_flight(const struct pool *pool)
+{
+    size_t n = 0;
+    for (int w = 0; w < pool->nworkers; w++)
+        n += pool->workers[w].pid != 0 ? pool->workers[w].count : 0;
+    return n;
+}
+
+/* Read and drop what the worker still sends until it has exited: one
+ * blocked writing a result nobody reads would otherwise never exit. */
+static void drain_and_reap(struct worker *wk)
+{
+    unsigned char sink[4096];
+    struct pollfd ready = {.fd = wk->fd, .events = POLLIN};
+    pid_t ended;
+    while ((ended = waitpid(wk->pid, NULL, WNOHANG)) == 0 || (ended < 0 && errno == EINTR)) {
+        if (poll(&ready, 1, 10) > 0 && recv(wk->fd, sink, sizeof sink, MSG_DONTWAIT) == 0) {
+            forget_worker(wk); /* end of file: it has closed its end */
+            return;
+        }
+    }
+    close(wk->fd);
+    wk->pid = 0;
+}
+
 static void stop_workers(struct pool *pool)
 {
     pool->stopping = true;
@@ -848,7 +903,9 @@ static void stop_workers(struct pool *pool)
         if (wire_append(&wk->out, &bye, sizeof bye) != 0 || wire_flush(wk->fd, &wk->out) != 0)
             kill(wk->pid, SIGKILL);
     }
-    reap_all_workers(pool);
+    for (int w = 0; w < pool->nworkers; w++)
+        if (pool->workers[w].pid != 0)
+            drain_and_reap(&pool->workers[w]);
 }
 
 int pool_join(struct pool *pool)
@@ -857,7 +914,9 @@ int pool_join(struct pool *pool)
         errno = EINVAL;
         return -1;
     }
-    while (pool->running_jobs > 0) {
+    /* Wait for every job, and for the chunks of failed jobs still in the
+     * workers: a worker writing a result nobody reads would never exit. */
+    while (pool->running_jobs > 0 || chunks_in_flight(pool) > 0) {
         if (pump(pool, POOL_FOREVER) != 0)
             return -1;
     }
@@ -889,7 +948,9 @@ void pool_terminate(struct pool *pool)
             wk->sent[(wk->head + i) % PIPELINE_MAX].job->inflight--;
         wk->head = wk->count = wk->bytes = 0;
     }
-    fail_all_running(pool, "the pool was terminated", POOL_TERMINATED, false);
+    struct pool_failure f = {.cause = POOL_TERMINATED, .worker = -1};
+    snprintf(f.message, sizeof f.message, "the pool was terminated");
+    fail_all_running(pool, &f, false);
 }
 
 void pool_destroy(struct pool *pool)
@@ -918,10 +979,18 @@ void pool_destroy(struct pool *pool)
     free(pool);
 }
 
+/* n items of `size` bytes fit in an array, with room to spare for the
+ * headers and padding that travel with them. */
+static bool fits(size_t n, size_t size)
+{
+    return size <= POOL_BYTES_MAX / (n > 0 ? n : 1);
+}
+
 static struct pool_async *new_job(struct pool *pool, pool_task_fn fn, size_t items, size_t arg_size,
                                   size_t result_size)
 {
-    if (pool->closed || fn == NULL || arg_size == 0 || result_size == 0) {
+    if (pool->closed || fn == NULL || arg_size == 0 || result_size == 0 || !fits(items, arg_size) ||
+        !fits(items, result_size)) {
         errno = EINVAL;
         return NULL;
     }
@@ -976,7 +1045,9 @@ struct pool_async *pool_map_async(struct pool *pool, pool_task_fn fn, const void
     job->results = results;
     job->chunksize = options && options->chunksize ? options->chunksize
                                                    : pool_default_chunksize(items, pool->nworkers);
-    job->chunks = job->chunksize ? (items + job->chunksize - 1) / job->chunksize : 0;
+    if (job->chunksize > items) /* one chunk holds it all */
+        job->chunksize = items;
+    job->chunks = job->chunksize ? items / job->chunksize + (items % job->chunksize != 0) : 0;
     if (options) {
         job->on_chunk = options->on_chunk;
         job->chunk_udata = options->udata;
@@ -1064,21 +1135,28 @@ int pool_apply(struct pool *pool, pool_task_fn fn, const void *arg, size_t arg_s
     return wait_and_release(pool, job, result);
 }
 
+/* Done, and nothing of it still running in a worker. */
+static bool job_settled(const struct pool_async *job)
+{
+    return job->state != JOB_RUNNING && job->inflight == 0;
+}
+
 int pool_async_wait(struct pool_async *job, double timeout)
 {
     struct pool *pool = job->pool;
-    double deadline = timeout < 0 ? INFINITY : timing_now() + timeout;
-    while (job->state == JOB_RUNNING) {
+    bool forever = timeout == POOL_FOREVER;
+    if (!forever && !(timeout > 0))
+        timeout = 0; /* other negatives and NaN: look once, as Python does */
+    double deadline = timing_now() + timeout;
+    while (!job_settled(job)) {
         if (pool->in_callback) { /* waiting inside a callback would hang */
             errno = EDEADLK;
             return -1;
         }
-        double left = timeout < 0 ? POOL_FOREVER : deadline - timing_now();
-        if (timeout >= 0 && left < 0)
-            left = 0;
-        if (pump(pool, left) != 0)
+        double left = forever ? POOL_FOREVER : deadline - timing_now();
+        if (pump(pool, forever || left > 0 ? left : 0) != 0)
             return -1;
-        if (job->state == JOB_RUNNING && timeout >= 0 && timing_now() >= deadline) {
+        if (!job_settled(job) && !forever && timing_now() >= deadline) {
             errno = ETIMEDOUT;
             return -1;
         }
@@ -1101,9 +1179,9 @@ int pool_async_get(struct pool_async *job, void *result, double timeout)
 
 bool pool_async_ready(struct pool_async *job)
 {
-    if (job->state == JOB_RUNNING && !job->pool->in_callback)
+    if (!job_settled(job) && !job->pool->in_callback)
         pump(job->pool, 0); /* look, without waiting */
-    return job->state != JOB_RUNNING;
+    return job_settled(job);
 }
 
 bool pool_async_successful(struct pool_async *job)

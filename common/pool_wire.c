@@ -24,6 +24,10 @@ unsigned char *wire_reserve(struct wire_buffer *b, size_t n)
         if (b->capacity - b->end >= n)
             return b->data + b->end;
     }
+    if (n > SIZE_MAX / 4 - filled) { /* doubling would overflow */
+        errno = ENOMEM;
+        return NULL;
+    }
     size_t capacity = b->capacity ? b->capacity : WIRE_CHUNK;
     while (capacity - filled < n)
         capacity *= 2;
