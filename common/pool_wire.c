@@ -140,6 +140,14 @@ ssize_t wire_fill(int fd, struct wire_buffer *b, size_t want)
     }
 }
 
+int wire_await(int fd, struct wire_buffer *b, size_t n)
+{
+    while (wire_filled(b) < n)
+        if (wire_fill(fd, b, n - wire_filled(b)) <= 0)
+            return -1;
+    return 0;
+}
+
 void wire_free(struct wire_buffer *b)
 {
     free(b->data);
