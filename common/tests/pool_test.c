@@ -836,7 +836,7 @@ static void join_after_failed_map_with_big_result(void)
         unsigned char *out = malloc(2 * (size_t)BIG_RESULT);
         CHECK(out != NULL);
         struct pool_map_options opt = {.chunksize = 1};
-        alarm(10);      /* SIGALRM kills the test if anything hangs */
+        alarm((unsigned)(10 * check_time_scale())); /* SIGALRM: a hang fails */
         if (released) { /* map_async, never waited for: join must cope */
             struct pool_async *job =
                 pool_map_async(pool, big_result, in, 2, sizeof in[0], out, BIG_RESULT, &opt);
