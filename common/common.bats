@@ -37,6 +37,12 @@ helpers() { run bounded 30 "$TEST_BIN/helpers_test" "$1" 3>&-; assert_success; }
 @test "pool: workers die with their parent (no orphans)" { pool workers_die_with_parent; }
 @test "pool: an idle pool uses no CPU" { pool idle_pool_uses_no_cpu; }
 @test "pool: callbacks may submit more tasks" { pool callback_submits_more; }
+@test "pool: join returns after a failed map while a worker writes 1 MiB" { pool join_after_failed_map_with_big_result; }
+@test "pool: a failed map returns with nothing of it still running" { pool failed_map_leaves_nothing_running; }
+@test "pool: sizes that overflow are refused, nothing runs" { pool sizes_too_large_are_refused; }
+@test "pool: negative timeouts other than POOL_FOREVER do not wait" { pool negative_timeouts_do_not_wait; }
+@test "pool: an initializer failing in one slot: slot left empty, map goes on" { pool initializer_fails_in_one_slot; }
+@test "pool: an initializer failing everywhere: every task fails, says why" { pool initializer_fails_everywhere; }
 
 @test "pool: default chunksize is Python's rule, computed by Python itself" {
     command -v python3 >/dev/null || skip "python3 is not installed"

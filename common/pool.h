@@ -75,13 +75,27 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct pool;
 struct pool_async;
 
-/* Timeouts are in seconds; POOL_FOREVER waits as long as it takes. */
+/* Timeouts are in seconds; POOL_FOREVER (exactly -1.0) waits as long as it
+ * takes. Any other negative timeout, or NaN, is an expired one: the call
+ * looks once without waiting, like AsyncResult.get(timeout=-1) in Python
+ * (threading.Condition.wait does not block for a timeout <= 0). */
 #define POOL_FOREVER (-1.0)
+
+/* A worker slot whose process dies before its first task this many times
+ * in a row is left empty (see pool_options.initializer). */
+#define POOL_START_FAILURES 3
+
+/* The largest number of bytes any argument or result array may hold
+ * (items x arg_size, items x result_size; for apply, arg_size and
+ * result_size): larger sizes are refused with EINVAL before anything
+ * runs. No real array comes near it; a size this big is an overflow. */
+#define POOL_BYTES_MAX ((size_t)PTRDIFF_MAX / 4)
 
 /* Room for a task's error message, including the terminating NUL. */
 #define POOL_MESSAGE_MAX 200
@@ -134,7 +148,15 @@ struct pool_failure {
 struct pool_options {
     int workers; /* 0: cpus_for_pool(), the usable CPU count */
     /* Run once in every worker when it starts (also in replacement
-     * workers), like Pool(initializer=...). `worker` is 0 .. workers-1. */
+     * workers), like Pool(initializer=...). `worker` is 0 .. workers-1.
+     * If it kills or exits its process, the worker is replaced; after
+     * POOL_START_FAILURES deaths in a row before a first task, that slot
+     * is left empty and the other workers carry on. Once every slot is
+     * empty, every task the pool has not run, and every task submitted
+     * later, fails with the last worker's cause (POOL_WORKER_EXITED or
+     * POOL_WORKER_KILLED) and the message "the initializer keeps failing
+     * (...)". Python's Pool respawns such workers for ever instead, and
+     * its map never returns. */
     void (*initializer)(int worker, void *udata);
     void *initializer_udata;
     /* Replace a worker after it ran this many tasks (chunks), like
@@ -159,9 +181,11 @@ struct pool *pool_create(const struct pool_options *options);
 void pool_close(struct pool *pool);
 
 /* After pool_close(): wait for every submitted task to finish (running
- * callbacks), then let the workers exit and reap them all. Returns 0, or -1
- * with errno EINVAL (pool not closed) or EINTR (a signal handler ran; call
- * again to go on waiting). */
+ * callbacks), and for chunks of failed maps still in the workers (their
+ * results are dropped), then let the workers exit and reap them all. It
+ * always returns: a worker still writing a result is read to the end.
+ * Returns 0, or -1 with errno EINVAL (pool not closed) or EINTR (a signal
+ * handler ran; call again to go on waiting). */
 int pool_join(struct pool *pool);
 
 /* Stop now (Pool.terminate): SIGTERM every worker, wait a short grace
@@ -207,8 +231,15 @@ size_t pool_default_chunksize(size_t items, int workers);
  * chunks by the workers; results land in input order whatever order the
  * workers finish in. args holds items x arg_size bytes, results room for
  * items x result_size. `options` may be NULL. Returns 0, or -1 with errno:
- * ECANCELED (a task failed: see pool_last_failure(); remaining chunks are
- * not started), EINVAL (pool closed, or a size is 0), EINTR, ENOMEM.
+ * ECANCELED (a task failed: see pool_last_failure()), EINVAL (pool closed,
+ * a size is 0, or an array would exceed POOL_BYTES_MAX), EINTR, ENOMEM.
+ *
+ * Fail fast: at the first failed task, chunks not yet handed to a worker
+ * are never started, and pool_map returns as soon as the chunks already
+ * in the workers have come back (their results are dropped), so when it
+ * returns nothing of the map is running. CPython's map instead runs every
+ * chunk and raises the first error at the end (MapResult._set in
+ * Lib/multiprocessing/pool.py); here a lost cause costs no more CPU.
  */
 int pool_map(struct pool *pool, pool_task_fn fn, const void *args, size_t items, size_t arg_size,
              void *results, size_t result_size, const struct pool_map_options *options);
@@ -221,7 +252,9 @@ int pool_starmap(struct pool *pool, pool_task_fn fn, const void *args, size_t it
                  const struct pool_map_options *options);
 
 /* Pool.map_async: start a map and return at once. args and results must
- * stay valid until the handle is ready. NULL with errno on error. */
+ * stay valid until the handle is ready. NULL with errno on error. It fails
+ * fast like pool_map: error_callback runs at the first failure, and the
+ * handle is ready once no chunk of the map is left in a worker. */
 struct pool_async *pool_map_async(struct pool *pool, pool_task_fn fn, const void *args,
                                   size_t items, size_t arg_size, void *results, size_t result_size,
                                   const struct pool_map_options *options);
@@ -252,6 +285,8 @@ struct pool_apply_options {
  * Pool.apply_async: submit fn(arg) and return a handle at once. The
  * argument bytes are copied now. `options` may be NULL. The handle belongs
  * to the pool: pool_async_release() it when done (or let pool_destroy()).
+ * NULL with errno EINVAL (pool closed, a size 0 or over POOL_BYTES_MAX) or
+ * ENOMEM (no room for the copy of the argument and the result).
  */
 struct pool_async *pool_apply_async(struct pool *pool, pool_task_fn fn, const void *arg,
                                     size_t arg_size, size_t result_size,
@@ -265,12 +300,14 @@ int pool_apply(struct pool *pool, pool_task_fn fn, const void *arg, size_t arg_s
 
 /* AsyncResult.get(timeout): wait until the task is done and copy its
  * result (result_size bytes; may be NULL, and is unused for map_async).
- * Returns 0, or -1 with errno ETIMEDOUT (not done yet: call again later),
- * ECANCELED (the task failed), EINTR (a signal handler ran). */
+ * Returns 0, or -1 with errno ETIMEDOUT (not done yet: call again later;
+ * also at once for a negative timeout other than POOL_FOREVER), ECANCELED
+ * (the task failed), EINTR (a signal handler ran). */
 int pool_async_get(struct pool_async *job, void *result, double timeout);
 
 /* AsyncResult.wait(timeout): wait without taking the result. Returns 0 when
- * ready (successful or not), -1 with ETIMEDOUT or EINTR otherwise. */
+ * ready (successful or not), -1 with ETIMEDOUT or EINTR otherwise. Same
+ * timeouts as pool_async_get(). */
 int pool_async_wait(struct pool_async *job, double timeout);
 
 /* AsyncResult.ready(): done, successfully or not (checks without waiting). */

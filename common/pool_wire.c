@@ -24,6 +24,10 @@ unsigned char *wire_reserve(struct wire_buffer *b, size_t n)
         if (b->capacity - b->end >= n)
             return b->data + b->end;
     }
+    if (n > SIZE_MAX / 4 - filled) { /* doubling would overflow */
+        errno = ENOMEM;
+        return NULL;
+    }
     size_t capacity = b->capacity ? b->capacity : WIRE_CHUNK;
     while (capacity - filled < n)
         capacity *= 2;
@@ -134,6 +138,14 @@ ssize_t wire_fill(int fd, struct wire_buffer *b, size_t want)
             b->end += (size_t)got;
         return got;
     }
+}
+
+int wire_await(int fd, struct wire_buffer *b, size_t n)
+{
+    while (wire_filled(b) < n)
+        if (wire_fill(fd, b, n - wire_filled(b)) <= 0)
+            return -1;
+    return 0;
 }
 
 void wire_free(struct wire_buffer *b)

@@ -109,6 +109,10 @@ int wire_recv_exact(int fd, void *dest, size_t n);
  * -1 with errno. */
 ssize_t wire_fill(int fd, struct wire_buffer *b, size_t want);
 
+/* Fill until at least n bytes are filled: 0, or -1 (end of file or an
+ * error: the other end is gone). */
+int wire_await(int fd, struct wire_buffer *b, size_t n);
+
 void wire_free(struct wire_buffer *b);
 
 /*

@@ -8,7 +8,7 @@
  * atexit handlers and stdio buffers that belong to the parent's copy of the
  * program.
  */
-#include "pool_wire.h"
+#include "pool_internal.h"
 
 #include <signal.h>
 #include <stdarg.h>
@@ -136,10 +136,8 @@ _Noreturn void pool_worker_main(const struct worker_setup *setup)
             _exit(WORKER_EXIT_OK);
         }
         size_t size = sizeof task + wire_padded(task.count * task.arg_size);
-        while (wire_filled(&in) < size) {
-            if (wire_fill(setup->fd, &in, size - wire_filled(&in)) <= 0)
-                _exit(WORKER_EXIT_IO);
-        }
+        if (wire_await(setup->fd, &in, size) != 0)
+            _exit(WORKER_EXIT_IO);
         if (run_task(setup, &task, in.data + in.start + sizeof task, &out) != 0)
             _exit(WORKER_EXIT_IO);
         wire_consume(&in, size);
@@ -157,4 +155,27 @@ _Noreturn void pool_worker_main(const struct worker_setup *setup)
         if (setup->max_tasks > 0 && tasks_done >= setup->max_tasks)
             wire_consume(&in, wire_filled(&in)); /* nothing more is ours */
     }
+}
+
+/* In the new child, right after fork(): keep only our own end of our own
+ * socket (the others belong to the parent and its other workers), then
+ * live as a worker. */
+_Noreturn void pool_worker_start(const struct pool *pool, int w, int fd, pid_t parent,
+                                 const sigset_t *mask)
+{
+    for (int i = 0; i < pool->nworkers; i++)
+        if (i != w && pool->workers[i].pid != 0)
+            close(pool->workers[i].fd);
+    struct worker_setup setup = {
+        .index = w,
+        .fd = fd,
+        .parent = parent,
+        .max_tasks = pool->options.max_tasks_per_worker,
+        .board = pool->board,
+        .initializer = pool->options.initializer,
+        .initializer_udata = pool->options.initializer_udata,
+        .task_udata = pool->options.task_udata,
+        .signal_mask = *mask,
+    };
+    pool_worker_main(&setup);
 }

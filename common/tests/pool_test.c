@@ -4,10 +4,13 @@
  * Usage: pool_test CASE   (no argument: list the cases)
  */
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -783,6 +786,233 @@ static void callback_submits_more(void)
     CHECK_EQ(chained, 21); /* values 0 .. 20, one callback each */
 }
 
+/* ---------------------------------------------------------- issue 18 defects */
+
+/* Shared with the workers: how many tasks are running right now. */
+static volatile long *running_now;
+
+static void count_running_tasks(void)
+{
+    running_now =
+        mmap(NULL, sizeof *running_now, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    CHECK(running_now != MAP_FAILED);
+    *running_now = 0;
+}
+
+enum { BIG_RESULT = 1 << 20 }; /* far larger than a socket buffer */
+
+/* arg < 0: fail at once; else sleep arg ms and fill a 1 MiB result. */
+static int big_result(const void *arg, void *result, struct pool_task *task)
+{
+    long ms = *(const long *)arg;
+    if (ms < 0)
+        return pool_task_fail(task, "failing at once");
+    __atomic_add_fetch(running_now, 1, __ATOMIC_SEQ_CST);
+    timing_sleep((double)ms / 1000);
+    memset(result, 0xab, BIG_RESULT);
+    __atomic_sub_fetch(running_now, 1, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+/* Defect 1: a map fails while another worker is writing a result larger
+ * than the socket buffer; join used to wait for that worker forever, and
+ * the worker for the parent to read. alarm() bounds the hang. */
+static void join_within(struct pool *pool, double seconds)
+{
+    double t0 = timing_now();
+    pool_close(pool);
+    CHECK_EQ(pool_join(pool), 0);
+    CHECK_FASTER_THAN(timing_now() - t0, seconds);
+    alarm(0);
+    pool_destroy(pool);
+}
+
+static void join_after_failed_map_with_big_result(void)
+{
+    count_running_tasks();
+    for (int released = 0; released <= 1; released++) {
+        struct pool *pool = make_pool(2);
+        long in[2] = {-1, 100}; /* item 0 fails, item 1 answers 1 MiB later */
+        unsigned char *out = malloc(2 * (size_t)BIG_RESULT);
+        CHECK(out != NULL);
+        struct pool_map_options opt = {.chunksize = 1};
+        alarm((unsigned)(10 * check_time_scale())); /* SIGALRM: a hang fails */
+        if (released) { /* map_async, never waited for: join must cope */
+            struct pool_async *job =
+                pool_map_async(pool, big_result, in, 2, sizeof in[0], out, BIG_RESULT, &opt);
+            CHECK(job != NULL);
+            pool_async_release(job);
+        } else {
+            CHECK_EQ(pool_map(pool, big_result, in, 2, sizeof in[0], out, BIG_RESULT, &opt), -1);
+            CHECK_EQ(errno, ECANCELED);
+        }
+        join_within(pool, 3.0);
+        free(out);
+    }
+    check_no_children();
+}
+
+/* The fail-fast map returns with nothing of it running: the caller may
+ * free its arrays at once, and no CPU is burnt on the lost cause. */
+static void failed_map_leaves_nothing_running(void)
+{
+    count_running_tasks();
+    struct pool *pool = make_pool(2);
+    long in[6] = {-1, 200, 200, 200, 200, 200};
+    unsigned char *out = malloc(6 * (size_t)BIG_RESULT);
+    CHECK(out != NULL);
+    struct pool_map_options opt = {.chunksize = 1};
+    CHECK_EQ(pool_map(pool, big_result, in, 6, sizeof in[0], out, BIG_RESULT, &opt), -1);
+    CHECK_EQ(*running_now, 0);
+    free(out);
+    struct pool_stats stats;
+    pool_get_stats(pool, &stats);
+    CHECK(stats.tasks_done + stats.tasks_failed <= 3); /* the rest never started */
+    long x = 3, r;
+    CHECK_EQ(pool_apply(pool, cube, &x, sizeof x, &r, sizeof r), 0); /* still usable */
+    CHECK_EQ(r, 27);
+    finish(pool);
+    check_no_children();
+}
+
+static void check_refused(void *handle_or_null, int rc)
+{
+    CHECK(handle_or_null == NULL);
+    CHECK_EQ(rc, -1);
+    CHECK(errno == EINVAL || errno == ENOMEM);
+}
+
+/* Defect 2: sizes whose products overflow are refused, and nothing runs. */
+static void sizes_too_large_are_refused(void)
+{
+    struct pool *pool = make_pool(2);
+    long x = 2, r = 0, small[10] = {0}, out[10];
+    size_t huge = SIZE_MAX - 8, many = SIZE_MAX / sizeof(long) + 2;
+    errno = 0;
+    check_refused(pool_apply_async(pool, cube, &x, sizeof x, huge, NULL), -1);
+    check_refused(pool_apply_async(pool, cube, &x, SIZE_MAX, sizeof r, NULL), -1);
+    check_refused(NULL, pool_apply(pool, cube, &x, sizeof x, &r, SIZE_MAX / 2 + 1));
+    check_refused(NULL, pool_map(pool, cube, small, many, sizeof(long), out, sizeof(long), NULL));
+    check_refused(NULL, pool_map(pool, cube, small, 10, sizeof(long), out, SIZE_MAX / 4, NULL));
+    check_refused(NULL, pool_map(pool, cube, small, 10, SIZE_MAX / 4, out, sizeof(long), NULL));
+    check_refused(pool_map_async(pool, cube, small, many, sizeof(long), out, 8, NULL), -1);
+    struct pool_stats stats;
+    pool_get_stats(pool, &stats);
+    CHECK_EQ(stats.tasks_done + stats.tasks_failed, 0); /* nothing ran */
+    CHECK_EQ(stats.workers_started, 2);
+    /* a chunksize larger than any input is one chunk, not none */
+    long in[10];
+    for (long i = 0; i < 10; i++)
+        in[i] = i;
+    struct pool_map_options opt = {.chunksize = SIZE_MAX};
+    CHECK_EQ(pool_map(pool, cube, in, 10, sizeof(long), out, sizeof(long), &opt), 0);
+    for (long i = 0; i < 10; i++)
+        CHECK_EQ(out[i], i * i * i);
+    finish(pool);
+    check_no_children();
+}
+
+/* Defect 3: only POOL_FOREVER waits forever; any other negative timeout
+ * (and NaN) looks once and returns, as AsyncResult.get(timeout=-1) does. */
+static void negative_timeouts_do_not_wait(void)
+{
+    struct pool *pool = make_pool(1);
+    struct ending slow = {.how = END_SLEEP, .value = 1500};
+    struct pool_async *job =
+        pool_apply_async(pool, end_as_told, &slow, sizeof slow, sizeof(long), NULL);
+    double timeouts[] = {-0.5, -2.0, -1e300, -INFINITY, NAN};
+    long r = 0;
+    for (size_t i = 0; i < sizeof timeouts / sizeof timeouts[0]; i++) {
+        double t0 = timing_now();
+        errno = 0;
+        CHECK_EQ(pool_async_get(job, &r, timeouts[i]), -1);
+        CHECK_EQ(errno, ETIMEDOUT);
+        errno = 0;
+        CHECK_EQ(pool_async_wait(job, timeouts[i]), -1);
+        CHECK_EQ(errno, ETIMEDOUT);
+        CHECK_FASTER_THAN(timing_now() - t0, 0.3);
+    }
+    CHECK_EQ(pool_async_wait(job, 1e300), 0);   /* a huge timeout is a long one */
+    CHECK_EQ(pool_async_get(job, &r, -3.0), 0); /* ready: the result at once */
+    CHECK_EQ(r, 1500);
+    pool_async_release(job);
+    finish(pool);
+}
+
+/* An initializer that fails (here: exits) in worker slot 1 only, or in
+ * every slot. */
+static void exit_in_slot_one(int worker, void *udata)
+{
+    (void)udata;
+    if (worker == 1)
+        _exit(3);
+}
+
+static void exit_always(int worker, void *udata)
+{
+    (void)worker;
+    (void)udata;
+    _exit(3);
+}
+
+/* Policy 4: a slot whose initializer keeps failing is left empty after
+ * POOL_START_FAILURES tries; the other workers carry on. */
+static void initializer_fails_in_one_slot(void)
+{
+    struct pool *pool =
+        pool_create(&(struct pool_options){.workers = 2, .initializer = exit_in_slot_one});
+    CHECK(pool != NULL);
+    struct ending tasks[30];
+    for (int i = 0; i < 30; i++)
+        tasks[i] = (struct ending){.how = END_SLEEP, .value = 10};
+    long out[30];
+    struct pool_map_options opt = {.chunksize = 1};
+    CHECK_EQ(pool_map(pool, end_as_told, tasks, 30, sizeof tasks[0], out, sizeof(long), &opt), 0);
+    for (int i = 0; i < 30; i++)
+        CHECK_EQ(out[i], 10);
+    CHECK_EQ(pool_worker_pid(pool, 1), 0); /* given up */
+    CHECK(pool_worker_pid(pool, 0) != 0);
+    struct pool_stats stats;
+    pool_get_stats(pool, &stats);
+    CHECK_EQ(stats.workers_lost, POOL_START_FAILURES);
+    finish(pool);
+    check_no_children();
+}
+
+static int init_errors;
+
+static void count_init_error(struct pool_async *job, const struct pool_failure *f, void *udata)
+{
+    (void)job;
+    (void)udata;
+    CHECK_CONTAINS(f->message, "initializer keeps failing");
+    init_errors++;
+}
+
+/* ... and when every slot is empty, every task fails with that cause. */
+static void initializer_fails_everywhere(void)
+{
+    struct pool *pool =
+        pool_create(&(struct pool_options){.workers = 2, .initializer = exit_always});
+    CHECK(pool != NULL);
+    long in[4] = {1, 2, 3, 4}, out[4], r;
+    double t0 = timing_now();
+    CHECK_EQ(pool_map(pool, cube, in, 4, sizeof(long), out, sizeof(long), NULL), -1);
+    CHECK_EQ(errno, ECANCELED);
+    CHECK_FASTER_THAN(timing_now() - t0, 2.0);
+    CHECK_EQ(pool_last_failure(pool)->cause, POOL_WORKER_EXITED);
+    CHECK_EQ(pool_last_failure(pool)->exit_code, 3);
+    CHECK_CONTAINS(pool_last_failure(pool)->message, "initializer keeps failing");
+    CHECK_EQ(pool_apply(pool, cube, &in[0], sizeof in[0], &r, sizeof r), -1);
+    CHECK_EQ(errno, ECANCELED);
+    CHECK_CONTAINS(pool_last_failure(pool)->message, "initializer keeps failing");
+    struct pool_apply_options opt = {.error_callback = count_init_error};
+    CHECK(pool_apply_async(pool, cube, &in[0], sizeof in[0], sizeof r, &opt) != NULL);
+    finish(pool);
+    CHECK_EQ(init_errors, 1);
+    check_no_children();
+}
+
 CHECK_MAIN({"map_cube", map_cube}, {"map_keeps_order", map_keeps_order},
            {"map_edge_sizes", map_edge_sizes}, {"map_chunks_cover_input", map_chunks_cover_input},
            {"map_large", map_large}, {"default_chunksize", default_chunksize},
@@ -803,4 +1033,10 @@ CHECK_MAIN({"map_cube", map_cube}, {"map_keeps_order", map_keeps_order},
            {"interrupt_during_callback", interrupt_during_callback},
            {"workers_die_with_parent", workers_die_with_parent},
            {"idle_pool_uses_no_cpu", idle_pool_uses_no_cpu},
-           {"callback_submits_more", callback_submits_more})
+           {"callback_submits_more", callback_submits_more},
+           {"join_after_failed_map_with_big_result", join_after_failed_map_with_big_result},
+           {"failed_map_leaves_nothing_running", failed_map_leaves_nothing_running},
+           {"sizes_too_large_are_refused", sizes_too_large_are_refused},
+           {"negative_timeouts_do_not_wait", negative_timeouts_do_not_wait},
+           {"initializer_fails_in_one_slot", initializer_fails_in_one_slot},
+           {"initializer_fails_everywhere", initializer_fails_everywhere})
