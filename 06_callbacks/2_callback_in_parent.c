@@ -67,6 +67,7 @@ static void on_result(struct pool_async *job, const void *resultp, void *udata)
     if (!c->quiet)
         printf("[callback pid %ld] task %zu: %ld^2 = %ld (slept %ld ms in worker pid %ld)\n",
                (long)getpid(), r->index, r->x, r->square, r->sleep_ms, r->worker_pid);
+    fflush(stdout); /* each line out as it happens, even into a pipe */
 }
 
 /* apply_async(callback=) for every task, then close() and join(): join is

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * 3_error_callback.c - error_callback=: a task that fails reaches on_error(),
- * in the parent, with its number and its message; the others reach
- * on_result(). Each task gets exactly one of the two.
+ * in the parent, with its number and message; the others reach on_result().
  * Python: apply_async(square, (i, x), callback=on_result, error_callback=on_error)
  * Usage: 3_error_callback [-j N] [-n N] [--seed S] [-q]
  * Look for: the tasks whose x is a multiple of 7 (known in advance) are
@@ -24,8 +23,7 @@
 #include "timing.h"
 
 struct task_arg { /* copied as bytes into the worker: no pointers */
-    long x;
-    int sleep_ms;
+    long x, sleep_ms;
 };
 struct task_result {
     size_t index;
@@ -60,6 +58,7 @@ static void on_result(struct pool_async *job, const void *resultp, void *udata)
     if (!c->quiet)
         printf("[callback pid %ld] task %zu: %ld^2 = %ld (computed by worker pid %ld)\n",
                (long)getpid(), r->index, r->x, r->square, r->worker_pid);
+    fflush(stdout); /* each line out as it happens, even into a pipe */
 }
 
 /* error_callback=: a task failed, by its own error or its worker's death;

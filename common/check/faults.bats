@@ -81,8 +81,8 @@ crash() {
 @test "faults: apply_async --crash-task first, middle, last" {
     for k in 0 4 7; do crash apply_async $k -j 2; done
 }
-@test "faults: callbacks --crash-task first, middle, last" {
-    for k in 0 20 39; do crash callbacks $k -j 2 -q --callback-ms 0; done
+@test "faults: 4_worker_killed (06) --crash-task first, middle, last" {
+    for k in 0 20 39; do crash 4_worker_killed $k -j 2 -q; done
 }
 @test "faults: pi_montecarlo --crash-task first, middle, last" {
     for k in 0 10 19; do crash pi_montecarlo $k -j 2 -n 2M -q; done
@@ -152,7 +152,8 @@ interrupt_all_ways() {
 @test "signals: pool_map (map-reduce word count)" { interrupt_all_ways pool_map -j 2 --files 2000; }
 @test "signals: starmap (parallel for)" { interrupt_all_ways starmap -j 2 -n 1e9 -q; }
 @test "signals: apply_async" { interrupt_all_ways apply_async -j 2 -n 5000; }
-@test "signals: callbacks (slow callbacks)" { interrupt_all_ways callbacks -j 2 -n 400 --callback-ms 50 -q; }
+@test "signals: 6_slow_callback (06, slow callbacks)" { interrupt_all_ways 6_slow_callback -j 2 -n 400 --callback-ms 50 -q; }
+@test "signals: 2_callback_in_parent (06)" { interrupt_all_ways 2_callback_in_parent -j 2 -n 2000 -q; }
 @test "signals: shared_memory (race)" { interrupt_all_ways shared_memory --section race --race-n 1e9; }
 @test "signals: shared_memory (named segment held)" { interrupt_all_ways shared_memory --section named --hold-ms 5000; }
 @test "signals: pi_montecarlo" { interrupt_all_ways pi_montecarlo -j 2 -n 100G -q; }
@@ -237,12 +238,18 @@ TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
     bad apply_async --crash-task "${COUNTS[@]}" 8
     usage apply_async -j
 }
-@test "bad input: callbacks" {
-    bad callbacks -j "${COUNTS[@]}" 0 $TOO_MANY
-    bad callbacks -n "${COUNTS[@]}" 0
-    bad callbacks --callback-ms "${COUNTS[@]}"
-    bad callbacks --crash-task "${COUNTS[@]}"
-    usage callbacks -n
+@test "bad input: 06_callbacks steps" {
+    local step
+    for step in 2_callback_in_parent 3_error_callback 4_worker_killed 5_progress_line \
+        6_slow_callback 7_callback_or_queue; do
+        bad $step -j "${COUNTS[@]}" 0 $TOO_MANY
+        bad $step -n "${COUNTS[@]}" 0
+        usage $step -n
+    done
+    bad 2_callback_in_parent --seed "${COUNTS[@]}"
+    bad 3_error_callback --seed "${COUNTS[@]}"
+    bad 6_slow_callback --callback-ms "${COUNTS[@]}"
+    bad 4_worker_killed --crash-task "${COUNTS[@]}" 40
 }
 @test "bad input: shared_memory" {
     bad shared_memory -j "${COUNTS[@]}" 0 $TOO_MANY
