@@ -109,7 +109,7 @@ void cli_flags_parse(int argc, char **argv, const struct cli_flag *flags, const 
         if (f == NULL)
             usage_error("unknown option '%s'", argv[optind - 1]);
         flag_label(f, label, sizeof label);
-        *f->value = f->min == CLI_SWITCH ? 1 : cli_parse_int(label, optarg, f->min, f->max);
+        *f->value = f->min == CLI_SWITCH ? 1 : cli_parse_count(label, optarg, f->min, f->max);
     }
     if (optind < argc)
         usage_error("unexpected argument '%s'", argv[optind]);

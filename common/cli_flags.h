@@ -12,10 +12,10 @@
  *         {0}};
  *     cli_flags_parse(argc, argv, flags, "What the program shows.");
  *
- * Each value goes through cli_parse_int (cli.h): a whole number in
- * [min, max], else one line on stderr naming the option, exit 2. -h/--help
- * prints "Usage: ..." and one line per flag on stdout and exits 0. Unknown
- * options, a missing value or a stray argument: one line, exit 2.
+ * Each value goes through cli_parse_count (cli.h): a whole number in
+ * [min, max], which may be written short (250K, 1M, 1e6), else one line on stderr naming the
+ * option, exit 2. -h/--help prints "Usage: ..." and one line per flag on stdout and exits 0.
+ * Unknown options, a missing value or a stray argument: one line, exit 2.
  */
 #ifndef FORKLORE_CLI_FLAGS_H
 #define FORKLORE_CLI_FLAGS_H
