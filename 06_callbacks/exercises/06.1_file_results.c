@@ -17,7 +17,6 @@
  *                           error_callback=on_error)
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -25,7 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "cli_flags.h"
 #include "cpus.h"
 #include "pool.h"
 #include "report.h"
@@ -136,53 +135,66 @@ static void on_error(struct pool_async *job, const struct pool_failure *f, void 
 #endif
 }
 
-static void usage(void)
+/* apply_async(square, callback=on_result, error_callback=on_error) for every
+ * task, then close and join: the callbacks run inside pool_join. */
+static void run_tasks(int workers, const struct task_arg *args, size_t n, struct collector *c)
 {
-    printf("Usage: %s [-j N] [-n N] [--crash-task K]\n"
-           "Exercise 06.1: apply_async callbacks that file results by task "
-           "number.\n\n"
-           "  -j, --workers N    worker processes (default: usable CPUs; max "
-           "%d)\n"
-           "  -n N               tasks, x = 1..N (default 12, max 1000)\n"
-           "      --crash-task K task K kills its worker (exit status 1)\n"
-           "  -h, --help         this text\n",
-           report_program(), pool_max_workers());
+    setvbuf(stdout, NULL, _IONBF, 0); /* the pool forks: nothing buffered */
+    struct pool *pool = pool_create(&(struct pool_options){.workers = workers});
+    if (pool == NULL)
+        die("pool_create");
+    for (size_t i = 0; i < n; i++) {
+        struct pool_apply_options o = {
+            .callback = on_result, .error_callback = on_error, .udata = c, .index = i};
+        struct pool_async *job = pool_apply_async(pool, square, &args[i], sizeof args[i],
+                                                  sizeof(struct task_result), &o);
+        if (job == NULL)
+            die("pool_apply_async");
+        pool_async_release(job); /* the callbacks get the result */
+    }
+    pool_close(pool);
+    if (pool_join(pool) != 0)
+        die("pool_join");
+    pool_destroy(pool);
+}
+
+/* The array in task order, the failures and the totals, from what the
+ * callbacks stored. */
+static void report(const struct collector *c, size_t n)
+{
+    long parent = (long)getpid(), sum = 0;
+    printf("[parent %ld] results[] in task order (- = failed):", parent);
+    for (size_t i = 0; i < n; i++) {
+        if (c->failed[i])
+            printf(" -");
+        else
+            printf(" %ld", c->results[i]);
+        sum += c->failed[i] ? 0 : c->results[i];
+    }
+    printf("\n");
+    for (size_t i = 0; i < n; i++)
+        if (c->failed[i])
+            printf("[parent %ld] failed: %s\n", parent, c->message[i]);
+    printf("[parent %ld] totals: %zu results + %zu errors = %zu of %zu tasks, %zu worker(s) "
+           "killed\n",
+           parent, c->ok, c->errors, c->ok + c->errors, n, c->killed);
+    printf("[parent %ld] sum of the squares: %ld\n", parent, sum);
 }
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
-    int workers = cpus_for_pool();
-    long long tasks = 12, crash_task = -1;
-    enum { OPT_CRASH_TASK = 256 };
-    static const struct option longopts[] = {
-        {"workers", required_argument, NULL, 'j'},
-        {"crash-task", required_argument, NULL, OPT_CRASH_TASK},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    opterr = 0; /* getopt's complaints are reported on one line, below */
-    int opt;
-    while ((opt = getopt_long(argc, argv, ":j:n:h", longopts, NULL)) != -1) {
-        switch (opt) {
-        case 'j': workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
-        case 'n': tasks = cli_parse_int("-n", optarg, 1, 1000); break;
-        case OPT_CRASH_TASK: crash_task = cli_parse_int("--crash-task", optarg, 0, 999); break;
-        case 'h': usage(); return 0;
-        case ':': usage_error("%s: missing value", argv[optind - 1]);
-        default:
-            if (optopt != 0)
-                usage_error("unknown option '-%c'", optopt);
-            usage_error("unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        usage_error("unexpected argument '%s'", argv[optind]);
-    if (crash_task >= tasks)
-        usage_error("--crash-task: %lld is out of range (0 to %lld)", crash_task, tasks - 1);
-
+    long long workers = cpus_for_pool(), tasks = 12, crash = -1;
+    const struct cli_flag flags[] = {
+        {"workers", 'j', "worker processes (default: usable CPUs)", 1, pool_max_workers(),
+         &workers},
+        {NULL, 'n', "tasks, x = 1..N (default 12, max 1000)", 1, 1000, &tasks},
+        {"crash-task", 0, "task N kills its worker (exit status 1)", 0, 999, &crash},
+        {0}};
+    cli_flags_parse(argc, argv, flags,
+                    "Exercise 06.1: apply_async callbacks that file results by task number.");
+    if (crash >= tasks)
+        usage_error("--crash-task: %lld is out of range (0 to %lld)", crash, tasks - 1);
     size_t n = (size_t)tasks;
-    long parent = (long)getpid();
     struct task_arg *args = calloc(n, sizeof *args);
     struct collector c = {.tasks = n};
     c.results = calloc(n, sizeof *c.results);
@@ -193,52 +205,15 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         args[i].x = (long)i + 1;
         args[i].sleep_ms = i % 3 == 0 ? 35 : 5; /* so they finish out of order */
-        args[i].crash = crash_task == (long long)i;
+        args[i].crash = crash == (long long)i;
     }
-    printf("[parent %ld] %zu tasks (x^2 for x = 1..%zu; a multiple of 5 "
-           "fails) on %d workers\n",
-           parent, n, n, workers);
-
-    setvbuf(stdout, NULL, _IONBF, 0); /* the pool forks: nothing buffered */
-    struct pool *pool = pool_create(&(struct pool_options){.workers = workers});
-    if (pool == NULL)
-        die("pool_create");
-    for (size_t i = 0; i < n; i++) {
-        struct pool_apply_options o = {
-            .callback = on_result, .error_callback = on_error, .udata = &c, .index = i};
-        struct pool_async *job = pool_apply_async(pool, square, &args[i], sizeof args[i],
-                                                  sizeof(struct task_result), &o);
-        if (job == NULL)
-            die("pool_apply_async");
-        pool_async_release(job); /* the callbacks get the result */
-    }
-    pool_close(pool);
-    if (pool_join(pool) != 0) /* the callbacks run in here */
-        die("pool_join");
-    pool_destroy(pool);
-
-    printf("[parent %ld] results[] in task order (- = failed):", parent);
-    long sum = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (c.failed[i]) {
-            printf(" -");
-        } else {
-            printf(" %ld", c.results[i]);
-            sum += c.results[i];
-        }
-    }
-    printf("\n");
-    for (size_t i = 0; i < n; i++)
-        if (c.failed[i])
-            printf("[parent %ld] failed: %s\n", parent, c.message[i]);
-    printf("[parent %ld] totals: %zu results + %zu errors = %zu of %zu "
-           "tasks, %zu worker(s) killed\n",
-           parent, c.ok, c.errors, c.ok + c.errors, n, c.killed);
-    printf("[parent %ld] sum of the squares: %ld\n", parent, sum);
-    int status = c.killed > 0 ? 1 : 0;
+    printf("[parent %ld] %zu tasks (x^2 for x = 1..%zu; a multiple of 5 fails) on %lld workers\n",
+           (long)getpid(), n, n, workers);
+    run_tasks((int)workers, args, n, &c);
+    report(&c, n);
     free(args);
     free(c.results);
     free(c.failed);
     free(c.message);
-    return status;
+    return c.killed > 0 ? 1 : 0;
 }

@@ -81,8 +81,8 @@ crash() {
 @test "faults: 7_errors_crash (05) --crash-task first, middle, last" {
     for k in 0 4 7; do crash 7_errors_crash $k -j 2; done
 }
-@test "faults: callbacks --crash-task first, middle, last" {
-    for k in 0 20 39; do crash callbacks $k -j 2 -q --callback-ms 0; done
+@test "faults: 4_worker_killed (06) --crash-task first, middle, last" {
+    for k in 0 20 39; do crash 4_worker_killed $k -j 2 -q; done
 }
 @test "faults: pi_montecarlo --crash-task first, middle, last" {
     for k in 0 10 19; do crash pi_montecarlo $k -j 2 -n 2M -q; done
@@ -155,7 +155,8 @@ interrupt_all_ways() {
 @test "signals: 3_parallel_for (parallel for)" { interrupt_all_ways 3_parallel_for -j 2 -n 1e9 -q; }
 @test "signals: 2_apply_vs_async (05)" { interrupt_all_ways 2_apply_vs_async -j 2; }
 @test "signals: 6_data_science (05)" { interrupt_all_ways 6_data_science -j 2 -n 10000; }
-@test "signals: callbacks (slow callbacks)" { interrupt_all_ways callbacks -j 2 -n 400 --callback-ms 50 -q; }
+@test "signals: 6_slow_callback (06, slow callbacks)" { interrupt_all_ways 6_slow_callback -j 2 -n 400 --callback-ms 50 -q; }
+@test "signals: 2_callback_in_parent (06)" { interrupt_all_ways 2_callback_in_parent -j 2 -n 2000 -q; }
 @test "signals: 2_shared_counter_lock (workers in their loop)" { interrupt_all_ways 2_shared_counter_lock -n 1e9; }
 @test "signals: 6_named_segment (named segment held)" { interrupt_all_ways 6_named_segment --hold-ms 5000; }
 @test "signals: 7_manager_server (clients and the server)" { interrupt_all_ways 7_manager_server --ops 100M; }
@@ -266,12 +267,18 @@ TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
     usage 7_errors_crash -j
     usage 8_round_trip -j
 }
-@test "bad input: callbacks" {
-    bad callbacks -j "${COUNTS[@]}" 0 $TOO_MANY
-    bad callbacks -n "${COUNTS[@]}" 0
-    bad callbacks --callback-ms "${COUNTS[@]}"
-    bad callbacks --crash-task "${COUNTS[@]}"
-    usage callbacks -n
+@test "bad input: 06_callbacks steps" {
+    local step
+    for step in 2_callback_in_parent 3_error_callback 4_worker_killed 5_progress_line \
+        6_slow_callback 7_callback_or_queue; do
+        bad $step -j "${COUNTS[@]}" 0 $TOO_MANY
+        bad $step -n "${COUNTS[@]}" 0
+        usage $step -n
+    done
+    bad 2_callback_in_parent --seed "${COUNTS[@]}"
+    bad 3_error_callback --seed "${COUNTS[@]}"
+    bad 6_slow_callback --callback-ms "${COUNTS[@]}"
+    bad 4_worker_killed --crash-task "${COUNTS[@]}" 40
 }
 @test "bad input: 07_shared_memory steps" {
     local step

@@ -35,9 +35,9 @@ fi
 cores=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
 
 if [ "$QUICK" = 1 ]; then
-    n_proc=2 n_queue=200 n_map=2000 n_star=2000 n_cb=1 n_sum=10K n_ops=100 darts=20000
+    n_proc=2 n_queue=200 n_map=2000 n_star=2000 n_cb=500 n_sum=10K n_ops=100 darts=20000
 else
-    n_proc=20 n_queue=20000 n_map=200000 n_star=20000 n_cb=4 n_sum=100K n_ops=1000 darts=2M
+    n_proc=20 n_queue=20000 n_map=200000 n_star=20000 n_cb=2000 n_sum=100K n_ops=1000 darts=2M
 fi
 
 # Each row: chapter | what | unit | how | C command | Python command
@@ -50,7 +50,7 @@ rows=$(cat <<ROWS
 03_pool_map|map(square) over $n_map items (-q)|s wall|wall|wall|pool_map -q -j $cores -n $n_map|03_pool_map/pool_map.py -q -j $cores -n $n_map
 04_starmap|chunked parallel-for, n $n_star (-q)|s wall|wall|wall|3_parallel_for -q -j $cores -n $n_star|04_starmap/3_parallel_for.py -q -j $cores -n $n_star
 05_apply_async|apply_async + get round trip|us|round trip|round trip|8_round_trip -q -j $cores|05_apply_async/8_round_trip.py -q -j $cores
-06_callbacks|tiny tasks, result by callback|us/result|by callback:[^,]*,|by callback:[^,]*,|callbacks -q -j $cores -n $n_cb|06_callbacks/callbacks.py -q -j $cores -n $n_cb
+06_callbacks|$n_cb tiny tasks, result by callback|us/result|by callback:[^,]*,|by callback:[^,]*,|7_callback_or_queue -q -j $cores -n $n_cb|06_callbacks/7_callback_or_queue.py -q -j $cores -n $n_cb
 07_shared_memory|shared counter under a lock|M incr/s|with a lock:.*exact,[^,]*,|with a lock:.*exact,[^,]*,|2_shared_counter_lock -q -j $cores -n $n_sum|07_shared_memory/2_shared_counter_lock.py -q -j $cores -n $n_sum
 07_shared_memory|server process, requests|ops/s|server: [0-9.]+ s,|server: [0-9.]+ s,|8_server_vs_shared_memory -q -j $cores --ops $n_ops|07_shared_memory/8_server_vs_shared_memory.py -q -j $cores --ops $n_ops
 08_pi_montecarlo|Monte Carlo pi, $darts darts, $cores workers|Mdarts/s|csv|csv|pi_montecarlo --csv -j $cores -n $darts|08_pi_montecarlo/pi_montecarlo.py --csv -j $cores -n $darts

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * 5_progress_line.c - what callbacks are for: they run in the parent, so
+ * they may update the parent's state; here a live "12/40 done" line.
+ * Python: apply_async(..., callback=on_result), on_result redraws the line
+ *         when sys.stderr.isatty()
+ * Usage: 5_progress_line [-j N] [-n N] [-q]
+ * Look for: on a terminal, a line at the bottom counting up in place (\r and
+ * "erase line"), giving way to each normal line; in a pipe or a file, no
+ * control characters at all, only the final "progress: N/N done".
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli_flags.h"
+#include "cpus.h"
+#include "interrupt.h"
+#include "pool.h"
+#include "report.h"
+#include "timing.h"
+
+/* In a worker: sleep 1..20 ms ("work"), send back the task's number. */
+static int work(const void *argp, void *resultp, struct pool_task *task)
+{
+    timing_sleep((1 + (long)task->index * 7 % 20) / 1000.0);
+    *(long *)resultp = (long)task->index;
+    (void)argp;
+    return 0;
+}
+
+struct progress {
+    size_t done, tasks;
+    bool live, quiet; /* live: stderr is a terminal */
+};
+
+/* "\r" goes back to the start of the line, "\033[K" erases to its end. */
+static void progress_erase(const struct progress *p)
+{
+    if (p->live)
+        fputs("\r\033[K", stderr);
+}
+
+static void on_result(struct pool_async *job, const void *resultp, void *udata)
+{
+    struct progress *p = udata;
+    p->done++;
+    if (!p->quiet) {
+        progress_erase(p); /* a normal line must not land on the live one */
+        printf("[callback pid %ld] task %ld done\n", (long)getpid(), *(const long *)resultp);
+        fflush(stdout);
+    }
+    if (p->live)
+        fprintf(stderr, "\r\033[K[parent %ld] %zu/%zu done", (long)getpid(), p->done, p->tasks);
+    (void)job;
+}
+
+int main(int argc, char **argv)
+{
+    long long workers = cpus_for_pool(), tasks = 40, quiet = 0;
+    const struct cli_flag flags[] = {
+        {"workers", 'j', "workers (default: usable CPUs)", 1, pool_max_workers(), &workers},
+        {NULL, 'n', "tasks (default 40)", 1, 10000, &tasks},
+        {"quiet", 'q', "no line per callback (only the progress)", CLI_SWITCH, 0, &quiet},
+        {0}};
+    cli_flags_parse(argc, argv, flags, "A callback that keeps a live progress line.");
+    struct progress p = {.tasks = (size_t)tasks, .live = isatty(STDERR_FILENO), .quiet = quiet};
+    printf("[parent %ld] %zu tasks of 1-20 ms on %lld workers; stderr is %s\n", (long)getpid(),
+           p.tasks, workers, p.live ? "a terminal: a live progress line" : "not a terminal");
+    interrupt_install(); /* Ctrl-C, kill: reap the workers, then go */
+    fflush(stdout);      /* pool_create forks: nothing buffered to copy */
+    struct pool *pool = pool_create(&(struct pool_options){.workers = (int)workers});
+    if (pool == NULL)
+        die("pool_create");
+    for (size_t i = 0; i < p.tasks; i++) {
+        struct pool_apply_options opt = {.callback = on_result, .udata = &p, .index = i};
+        struct pool_async *job = pool_apply_async(pool, work, &i, sizeof i, sizeof(long), &opt);
+        if (job == NULL)
+            die("pool_apply_async");
+        pool_async_release(job);
+    }
+    pool_close(pool);
+    while (pool_join(pool) != 0 && !interrupt_requested())
+        if (errno != EINTR)
+            die("pool_join");
+    pool_destroy(pool); /* after Ctrl-C: every worker stopped and reaped */
+    progress_erase(&p);
+    if (interrupt_requested())
+        interrupt_exit();
+    /* printed either way, so that a log file gets the count too */
+    printf("[parent %ld] progress: %zu/%zu done\n", (long)getpid(), p.done, p.tasks);
+    return p.done == p.tasks ? 0 : 1;
+}

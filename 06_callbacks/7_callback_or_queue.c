@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * 7_callback_or_queue.c - two ways to collect results: by callback (the
+ * result rides back on the pool's own channel), or through a queue (queue.h,
+ * Python's multiprocessing.Queue) the tasks put on and the parent drains.
+ * Python: apply_async(f, (i,), callback=store)  against
+ *         Pool(initializer=remember, initargs=(queue,)) + queue.put/get
+ * Usage: 7_callback_or_queue [-j N] [-n N] [-q]
+ * Look for: both sums right, the cost per result of each way (best of 3,
+ * alternating), and whether the difference is larger than the noise.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_flags.h"
+#include "cpus.h"
+#include "interrupt.h"
+#include "pool.h"
+#include "queue.h"
+#include "report.h"
+#include "timing.h"
+#include "verdict.h"
+
+struct run {
+    int workers;
+    size_t tasks;
+    long sum; /* the sum of the squares collected */
+};
+
+static int square(const void *argp, void *resultp, struct pool_task *task)
+{
+    long x = *(const long *)argp;
+    *(long *)resultp = x * x;
+    (void)task;
+    return 0;
+}
+
+/* A task gets no udata, and a queue cannot be an argument (arguments are
+ * copied bytes). As in Python, where a Queue reaches pool workers only
+ * through Pool(initializer=, initargs=), the initializer stores it in the
+ * worker's own copy of this variable. */
+static struct queue *worker_queue;
+
+static void remember_queue(int worker, void *udata)
+{
+    worker_queue = udata;
+    (void)worker;
+}
+
+static int square_onto_queue(const void *argp, void *resultp, struct pool_task *task)
+{
+    long x = *(const long *)argp, square = x * x;
+    if (queue_put(worker_queue, &square, sizeof square, QUEUE_FOREVER) != 0)
+        return pool_task_fail(task, "queue_put: %s", strerror(errno));
+    *(long *)resultp = 0; /* the pool still sends back a (tiny) result */
+    return 0;
+}
+
+static void add_up(struct pool_async *job, const void *resultp, void *udata)
+{
+    ((struct run *)udata)->sum += *(const long *)resultp; /* callback=: in the parent */
+    (void)job;
+}
+
+/* apply_async every task, close, join; with a queue, drain it after join
+ * (every worker has exited: what is queued is all there is). Returns the
+ * seconds from the first apply_async to the last result collected. */
+static double run_pool(struct run *r, struct queue *q)
+{
+    fflush(stdout); /* pool_create forks: nothing buffered to copy */
+    struct pool *pool = pool_create(&(struct pool_options){
+        .workers = r->workers, .initializer = q ? remember_queue : NULL, .initializer_udata = q});
+    if (pool == NULL)
+        die("pool_create");
+    double t0 = timing_now();
+    r->sum = 0;
+    for (size_t i = 0; i < r->tasks; i++) {
+        long x = (long)(i % 1000);
+        struct pool_apply_options opt = {.callback = q ? NULL : add_up, .udata = r};
+        struct pool_async *job = pool_apply_async(pool, q ? square_onto_queue : square, &x,
+                                                  sizeof x, sizeof(long), &opt);
+        if (job == NULL)
+            die("pool_apply_async");
+        pool_async_release(job);
+    }
+    pool_close(pool);
+    while (pool_join(pool) != 0 && !interrupt_requested())
+        if (errno != EINTR)
+            die("pool_join");
+    for (long square; q && queue_get(q, &square, sizeof square, 0) == (ssize_t)sizeof square;)
+        r->sum += square;
+    double seconds = timing_now() - t0;
+    pool_destroy(pool); /* after Ctrl-C: every worker stopped and reaped */
+    if (interrupt_requested())
+        interrupt_exit();
+    return seconds;
+}
+
+static double by_callback(void *udata)
+{
+    return run_pool(udata, NULL);
+}
+
+/* The queue is made before the pool, so the workers inherit it. It must
+ * hold every result: the parent drains it only after join, and a worker
+ * blocked in put() on a full queue would never finish its task. */
+static double by_queue(void *udata)
+{
+    struct run *r = udata;
+    struct queue *q = queue_create(r->tasks, sizeof(long));
+    if (q == NULL)
+        die("queue_create");
+    double seconds = run_pool(r, q);
+    queue_destroy(q);
+    return seconds;
+}
+
+int main(int argc, char **argv)
+{
+    long long workers = cpus_for_pool(), tasks = 20000, quiet = 0;
+    const struct cli_flag flags[] = {
+        {"workers", 'j', "workers (default: usable CPUs)", 1, pool_max_workers(), &workers},
+        {NULL, 'n', "tiny tasks (default 20000)", 1, 10000000, &tasks},
+        {"quiet", 'q', "no line per round (the best times only)", CLI_SWITCH, 0, &quiet},
+        {0}};
+    cli_flags_parse(argc, argv, flags, "Results by callback or through a queue, timed.");
+    enum { ROUNDS = 3 };
+    long parent = (long)getpid(), expected = 0;
+    for (long long i = 0; i < tasks; i++)
+        expected += (i % 1000) * (i % 1000);
+    printf("[parent %ld] %lld tiny tasks (x^2) on %lld workers, results collected two ways, best "
+           "of %d runs each\n",
+           parent, tasks, workers, ROUNDS);
+    interrupt_install(); /* Ctrl-C, kill: reap the workers, then go */
+    struct run run = {(int)workers, (size_t)tasks, 0};
+    double (*way[2])(void *) = {by_callback, by_queue}, best[2] = {1e30, 1e30};
+    bool right[2] = {true, true};
+    for (int round = 1; round <= ROUNDS; round++) /* alternate: load hits both alike */
+        for (int k = 0; k < 2; k++) {
+            double t = way[k](&run);
+            best[k] = t < best[k] ? t : best[k];
+            right[k] = right[k] && run.sum == expected;
+            if (!quiet)
+                printf("[parent %ld] round %d: %s %.3f s\n", parent, round,
+                       k ? "by queue" : "by callback", t);
+        }
+    const char *how[2] = {"by callback:", "by queue:   "};
+    for (int k = 0; k < 2; k++)
+        printf("[parent %ld] %s %.3f s, %.2f us per result, sum of squares %s\n", parent, how[k],
+               best[k], best[k] / (double)tasks * 1e6, right[k] ? "right" : "WRONG");
+    printf("[parent %ld] the queue way took %.2fx the time of the callback way: %s\n", parent,
+           best[1] / best[0],
+           verdict_compare(best[0], best[1], "the queue is faster", "the callback is faster"));
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "[parent %ld] ", parent);
+    verdict_print_busy(stdout, prefix);
+    return right[0] && right[1] ? 0 : 1;
+}
