@@ -64,6 +64,7 @@ for line in sys.stdin:
 @test "queue: variable-size messages come out intact" { queue variable_sizes; }
 @test "queue: oversize put and undersize get fail with EMSGSIZE" { queue message_size_limits; }
 @test "queue: get and put time out" { queue timeouts; }
+@test "queue: a negative timeout other than QUEUE_FOREVER does not wait" { queue negative_timeouts_do_not_wait; }
 @test "queue: close lets consumers drain, then end" { queue close_drains_then_ends; }
 @test "queue: close wakes every sleeping consumer" { queue close_wakes_sleepers; }
 @test "queue: 4 producers, 4 consumers: FIFO per producer, every item once" { queue many_producers_many_consumers; }

@@ -133,6 +133,14 @@ static void unlock_queue(struct queue *q)
     pthread_mutex_unlock(&q->lock);
 }
 
+/* Only QUEUE_FOREVER waits forever. Any other timeout that is not positive
+ * (negative, or NaN) has run out already: only try, as Python's
+ * SemLock.acquire does, which makes a negative timeout 0. */
+static double effective_timeout(double timeout)
+{
+    return timeout == QUEUE_FOREVER || timeout > 0 ? timeout : 0;
+}
+
 /* sem_timedwait takes an absolute CLOCK_REALTIME deadline. Only a positive
  * timeout needs one: for the others (wait forever, only try) there is no
  * clock call, which would otherwise cost every put and get. */
@@ -267,6 +275,7 @@ int queue_put(struct queue *q, const void *message, size_t size, double timeout)
         errno = EMSGSIZE;
         return -1;
     }
+    timeout = effective_timeout(timeout);
     struct timespec deadline = deadline_after(timeout);
     int rc = lock_queue(q);
     while (rc == 0 && !q->closed && count_of(q) == q->capacity)
@@ -294,6 +303,7 @@ int queue_put(struct queue *q, const void *message, size_t size, double timeout)
 
 ssize_t queue_get(struct queue *q, void *buf, size_t buf_size, double timeout)
 {
+    timeout = effective_timeout(timeout);
     struct timespec deadline = deadline_after(timeout);
     size_t size = 0;
     int rc = lock_queue(q);

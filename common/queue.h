@@ -37,7 +37,10 @@
 
 struct queue;
 
-/* Timeouts are in seconds: QUEUE_FOREVER blocks, 0 only tries. */
+/* Timeouts are in seconds: QUEUE_FOREVER blocks, 0 only tries. Only
+ * QUEUE_FOREVER waits forever: any other negative timeout (or NaN) has run
+ * out already and acts as 0, as a negative timeout does in Python's
+ * multiprocessing (a wait that would block fails at once with ETIMEDOUT). */
 #define QUEUE_FOREVER (-1.0)
 
 /* A queue holding at most `capacity` messages of at most `max_message` bytes

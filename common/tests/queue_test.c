@@ -4,6 +4,7 @@
  * Usage: queue_test CASE   (no argument: list the cases)
  */
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -118,6 +119,44 @@ static void timeouts(void)
     CHECK_FASTER_THAN(waited, 1.0);
     CHECK_EQ(queue_put(q, &x, sizeof x, 0), -1); /* 0: only try */
     CHECK_EQ(errno, ETIMEDOUT);
+    queue_destroy(q);
+}
+
+/* A case that may hang before its fix fails after `seconds` instead. */
+static void on_alarm(int sig)
+{
+    (void)sig;
+    static const char msg[] = "check failed: still waiting when the case's alarm rang (a hang)\n";
+    if (write(2, msg, sizeof msg - 1) < 0) {
+    }
+    _exit(1);
+}
+
+static void fail_after(unsigned seconds)
+{
+    signal(SIGALRM, on_alarm);
+    alarm(seconds * (unsigned)check_time_scale());
+}
+
+/* Only QUEUE_FOREVER waits forever: any other negative timeout has run out
+ * already, as in Python (SemLock.acquire makes a negative timeout 0). */
+static void negative_timeouts_do_not_wait(void)
+{
+    fail_after(10);
+    struct queue *q = make_queue(1, sizeof(long));
+    const double expired[] = {-0.5, -2.0, -1.0000001, -0.9999999, -1e300, -INFINITY, NAN};
+    long x = 5;
+    for (size_t i = 0; i < sizeof expired / sizeof expired[0]; i++) {
+        double t0 = timing_now();
+        errno = 0;
+        CHECK_EQ(queue_get(q, &x, sizeof x, expired[i]), -1); /* empty */
+        CHECK_EQ(errno, ETIMEDOUT);
+        CHECK_EQ(queue_put(q, &x, sizeof x, expired[i]), 0); /* room: no wait */
+        CHECK_EQ(queue_put(q, &x, sizeof x, expired[i]), -1); /* full */
+        CHECK_EQ(errno, ETIMEDOUT);
+        CHECK_EQ(queue_get(q, &x, sizeof x, expired[i]), sizeof x); /* an item: no wait */
+        CHECK_FASTER_THAN(timing_now() - t0, 1.0);
+    }
     queue_destroy(q);
 }
 
@@ -363,6 +402,7 @@ static void interrupt_before_the_wait(void)
 
 CHECK_MAIN({"fifo_in_one_process", fifo_in_one_process}, {"variable_sizes", variable_sizes},
            {"message_size_limits", message_size_limits}, {"timeouts", timeouts},
+           {"negative_timeouts_do_not_wait", negative_timeouts_do_not_wait},
            {"close_drains_then_ends", close_drains_then_ends},
            {"close_wakes_sleepers", close_wakes_sleepers},
            {"many_producers_many_consumers", many_producers_many_consumers},
