@@ -63,6 +63,7 @@ for line in sys.stdin:
 @test "queue: FIFO in one process, size, empty, full" { queue fifo_in_one_process; }
 @test "queue: variable-size messages come out intact" { queue variable_sizes; }
 @test "queue: oversize put and undersize get fail with EMSGSIZE" { queue message_size_limits; }
+@test "queue: sizes that overflow are refused (EINVAL/ENOMEM), nothing mapped" { queue sizes_that_overflow_are_refused; }
 @test "queue: get and put time out" { queue timeouts; }
 @test "queue: a negative timeout other than QUEUE_FOREVER does not wait" { queue negative_timeouts_do_not_wait; }
 @test "queue: close lets consumers drain, then end" { queue close_drains_then_ends; }

@@ -212,22 +212,61 @@ static int wait_for_doorbell(struct queue *q, sem_t *bell, unsigned *waiting, do
     return err;
 }
 
+/* The bytes of one slot and of the whole mapping, or 0 when a size is zero
+ * or a product would overflow size_t (checked before it is computed). */
+static size_t mapping_size_for(size_t capacity, size_t max_message, size_t *slot_size)
+{
+    const size_t align = sizeof(size_t);
+    if (capacity == 0 || max_message == 0 || max_message > SIZE_MAX - 2 * align)
+        return 0;
+    *slot_size = (sizeof(size_t) + max_message + align - 1) / align * align;
+    if (capacity > (SIZE_MAX - sizeof(struct queue)) / *slot_size)
+        return 0;
+    return sizeof(struct queue) + capacity * *slot_size;
+}
+
+/* The robust process-shared lock and the two doorbells; 0 or an error
+ * code, with nothing left initialised on failure. */
+static int init_sync(struct queue *q)
+{
+    pthread_mutexattr_t attr;
+    int rc = pthread_mutexattr_init(&attr);
+    if (rc != 0)
+        return rc;
+    rc = pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+    if (rc == 0)
+        rc = pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+    if (rc == 0)
+        rc = pthread_mutex_init(&q->lock, &attr);
+    pthread_mutexattr_destroy(&attr);
+    if (rc != 0)
+        return rc;
+    /* sem_init's second argument 1 means "shared between processes". */
+    if (sem_init(&q->can_get, 1, 0) != 0) {
+        rc = errno;
+    } else if (sem_init(&q->can_put, 1, 0) != 0) {
+        rc = errno;
+        sem_destroy(&q->can_get);
+    }
+    if (rc != 0)
+        pthread_mutex_destroy(&q->lock);
+    return rc;
+}
+
 struct queue *queue_create(size_t capacity, size_t max_message)
 {
-    if (capacity == 0 || max_message == 0 || max_message > SIZE_MAX / 2 / capacity) {
+    size_t slot_size = 0;
+    size_t mapping_size = mapping_size_for(capacity, max_message, &slot_size);
+    if (mapping_size == 0) {
         errno = EINVAL;
         return NULL;
     }
-    size_t align = sizeof(size_t);
-    size_t slot_size = (sizeof(size_t) + max_message + align - 1) / align * align;
-    size_t mapping_size = sizeof(struct queue) + capacity * slot_size;
-
     /* MAP_SHARED | MAP_ANONYMOUS: memory that fork() shares instead of
      * copying; every child sees the same queue at the same address. */
     struct queue *q =
         mmap(NULL, mapping_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (q == MAP_FAILED)
-        return NULL;
+        return NULL; /* errno ENOMEM for a size too large to map */
     /* A fresh anonymous mapping is all zeros; the atomics are set properly. */
     atomic_init(&q->head, 0);
     atomic_init(&q->tail, 0);
@@ -236,37 +275,13 @@ struct queue *queue_create(size_t capacity, size_t max_message)
     q->max_message = max_message;
     q->slot_size = slot_size;
     q->mapping_size = mapping_size;
-
-    pthread_mutexattr_t attr;
-    int rc = pthread_mutexattr_init(&attr);
-    if (rc == 0)
-        rc = pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-    if (rc == 0)
-        rc = pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-    if (rc == 0)
-        rc = pthread_mutex_init(&q->lock, &attr);
-    pthread_mutexattr_destroy(&attr);
-    if (rc != 0)
-        goto fail_unmap;
-    /* sem_init's second argument 1 means "shared between processes". */
-    if (sem_init(&q->can_get, 1, 0) != 0) {
-        rc = errno;
-        goto fail_mutex;
-    }
-    if (sem_init(&q->can_put, 1, 0) != 0) {
-        rc = errno;
-        goto fail_can_get;
+    int rc = init_sync(q);
+    if (rc != 0) {
+        munmap(q, mapping_size);
+        errno = rc;
+        return NULL;
     }
     return q;
-
-fail_can_get:
-    sem_destroy(&q->can_get);
-fail_mutex:
-    pthread_mutex_destroy(&q->lock);
-fail_unmap:
-    munmap(q, mapping_size);
-    errno = rc;
-    return NULL;
 }
 
 int queue_put(struct queue *q, const void *message, size_t size, double timeout)

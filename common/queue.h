@@ -44,18 +44,21 @@ struct queue;
 #define QUEUE_FOREVER (-1.0)
 
 /* A queue holding at most `capacity` messages of at most `max_message` bytes
- * each. Returns NULL with errno set (EINVAL for a zero size, ENOMEM, or the
- * error of mmap, pthread_mutex_init, sem_init). */
+ * each. Returns NULL with errno set, and nothing created: EINVAL for a zero
+ * size or sizes whose product (capacity x slot) does not fit in size_t,
+ * ENOMEM for a queue too large to map, or the error of mmap,
+ * pthread_mutex_init, sem_init. */
 struct queue *queue_create(size_t capacity, size_t max_message);
 
 /* Copy `size` bytes in at the tail; waits while the queue is full.
  * Returns 0, or -1 with errno ETIMEDOUT (still full when the timeout ran
- * out), EPIPE (the queue is closed), EMSGSIZE (size > max_message), EINTR
- * (a signal handler ran while it waited, or, waiting forever, interrupt.h's
- * flag was set: nothing was put). */
+ * out), EPIPE (the queue is closed), EMSGSIZE (size > max_message: any
+ * size_t is checked before use), EINTR (a signal handler ran while it
+ * waited, or, waiting forever, interrupt.h's flag was set: nothing was put). */
 int queue_put(struct queue *q, const void *message, size_t size, double timeout);
 
 /* Copy the message at the head into buf; waits while the queue is empty.
+ * buf_size may be any size_t (only the message's own size is copied).
  * Returns the message's size, or -1 with errno ETIMEDOUT (still empty when
  * the timeout ran out), EPIPE (closed and drained: end of queue), EMSGSIZE
  * (buf is smaller than the message, which stays in the queue), EINTR (a

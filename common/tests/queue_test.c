@@ -99,6 +99,53 @@ static void message_size_limits(void)
     queue_destroy(q);
 }
 
+/* How many mappings this process has: a refused create must leave none. */
+static int mapping_count(void)
+{
+    FILE *f = fopen("/proc/self/maps", "r");
+    CHECK(f != NULL);
+    int lines = 0;
+    for (int c; (c = fgetc(f)) != EOF;)
+        lines += c == '\n';
+    fclose(f);
+    return lines;
+}
+
+/* capacity x slot size, and every other size, is checked before use: one
+ * that cannot be computed or mapped is refused (EINVAL or ENOMEM) and
+ * nothing is left behind. */
+static void sizes_that_overflow_are_refused(void)
+{
+    const size_t huge[][2] = {
+        {(size_t)1 << 60, 1},
+        {SIZE_MAX, 1},
+        {1, SIZE_MAX},
+        {1, SIZE_MAX - 8},
+        {2, SIZE_MAX / 2},
+        {SIZE_MAX / 2, 2},
+        {(size_t)1 << 32, (size_t)1 << 32},
+        {3, SIZE_MAX / 3},
+        {SIZE_MAX / 16, 8},
+    };
+    int before = mapping_count();
+    for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
+        errno = 0;
+        struct queue *q = queue_create(huge[i][0], huge[i][1]);
+        if (q != NULL)
+            fprintf(stderr, "queue_create(%zu, %zu) was accepted\n", huge[i][0], huge[i][1]);
+        CHECK(q == NULL);
+        CHECK(errno == EINVAL || errno == ENOMEM);
+    }
+    CHECK_EQ(mapping_count(), before);
+    struct queue *q = make_queue(2, 8);
+    long x = 1;
+    CHECK_EQ(queue_put(q, &x, SIZE_MAX, 0), -1); /* larger than a slot */
+    CHECK_EQ(errno, EMSGSIZE);
+    CHECK_EQ(queue_put(q, &x, sizeof x, 0), 0);
+    CHECK_EQ(queue_get(q, &x, SIZE_MAX, 0), sizeof x); /* any buffer size */
+    queue_destroy(q);
+}
+
 static void timeouts(void)
 {
     struct queue *q = make_queue(2, 8);
@@ -151,7 +198,7 @@ static void negative_timeouts_do_not_wait(void)
         errno = 0;
         CHECK_EQ(queue_get(q, &x, sizeof x, expired[i]), -1); /* empty */
         CHECK_EQ(errno, ETIMEDOUT);
-        CHECK_EQ(queue_put(q, &x, sizeof x, expired[i]), 0); /* room: no wait */
+        CHECK_EQ(queue_put(q, &x, sizeof x, expired[i]), 0);  /* room: no wait */
         CHECK_EQ(queue_put(q, &x, sizeof x, expired[i]), -1); /* full */
         CHECK_EQ(errno, ETIMEDOUT);
         CHECK_EQ(queue_get(q, &x, sizeof x, expired[i]), sizeof x); /* an item: no wait */
@@ -401,8 +448,9 @@ static void interrupt_before_the_wait(void)
 }
 
 CHECK_MAIN({"fifo_in_one_process", fifo_in_one_process}, {"variable_sizes", variable_sizes},
-           {"message_size_limits", message_size_limits}, {"timeouts", timeouts},
-           {"negative_timeouts_do_not_wait", negative_timeouts_do_not_wait},
+           {"message_size_limits", message_size_limits},
+           {"sizes_that_overflow_are_refused", sizes_that_overflow_are_refused},
+           {"timeouts", timeouts}, {"negative_timeouts_do_not_wait", negative_timeouts_do_not_wait},
            {"close_drains_then_ends", close_drains_then_ends},
            {"close_wakes_sleepers", close_wakes_sleepers},
            {"many_producers_many_consumers", many_producers_many_consumers},
