@@ -70,6 +70,10 @@ for line in sys.stdin:
 @test "queue: close wakes every sleeping consumer" { queue close_wakes_sleepers; }
 @test "queue: 4 producers, 4 consumers: FIFO per producer, every item once" { queue many_producers_many_consumers; }
 @test "queue: 1 producer, 1 consumer, ring of 2: no lost wake-up" { queue no_lost_wakeups; }
+@test "queue: consumer killed right after its wake-up: the other one gets the item" { queue consumer_killed_after_wakeup; }
+@test "queue: consumer killed mid-copy holding the lock: the other one gets the item" { queue consumer_killed_mid_copy; }
+@test "queue: producer killed right after its wake-up: the other one puts" { queue producer_killed_after_wakeup; }
+@test "queue: producer killed mid-copy holding the lock: the other one puts" { queue producer_killed_mid_copy; }
 @test "queue: a process killed holding the lock does not wedge the queue" { queue killed_holding_the_lock; }
 @test "queue: a process killed while waiting does not wedge the queue" { queue killed_while_waiting; }
 @test "queue: Ctrl-C handled just before a wait forever: EINTR, not a hang" { queue interrupt_before_the_wait; }

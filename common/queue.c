@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "interrupt.h"
+#include "queue_hook.h"
 
 struct queue {
     pthread_mutex_t lock;     /* robust and process-shared */
@@ -48,6 +49,14 @@ struct queue {
     size_t mapping_size;
     unsigned char slots[]; /* capacity * slot_size bytes */
 };
+
+void (*queue_test_hook)(enum queue_point point); /* tests only: queue_hook.h */
+
+static void reached(enum queue_point point)
+{
+    if (queue_test_hook != NULL)
+        queue_test_hook(point);
+}
 
 static unsigned char *slot_at(struct queue *q, size_t position)
 {
@@ -87,14 +96,18 @@ static void ring_once(sem_t *bell, unsigned waiting)
  * still ends up asleep and costs no CPU. */
 enum { SPIN_LOOKS = 4000 };
 
+/* Is what the caller waits for there (an item, a free slot), or closed? */
+static bool ready(struct queue *q, bool want_item)
+{
+    size_t count = count_of(q);
+    return atomic_load_explicit(&q->closed, memory_order_relaxed) ||
+           (want_item ? count > 0 : count < q->capacity);
+}
+
 static void spin_until_ready(struct queue *q, bool want_item)
 {
-    for (int i = 0; i < SPIN_LOOKS; i++) {
-        size_t count = count_of(q);
-        if (atomic_load_explicit(&q->closed, memory_order_relaxed) ||
-            (want_item ? count > 0 : count < q->capacity))
-            return;
-    }
+    for (int i = 0; i < SPIN_LOOKS && !ready(q, want_item); i++)
+        ;
 }
 
 /* The previous owner died holding the lock. Every operation commits in its
@@ -160,32 +173,41 @@ static struct timespec deadline_after(double timeout)
     return ts;
 }
 
-/* Waiting forever is done in naps this long. A Ctrl-C handled just before
- * sem_wait went to sleep (in the spin, say) interrupts nothing, and if the
- * same Ctrl-C killed the other side, no ring would ever come: between naps
- * the flag of interrupt.h is looked at, so that case ends within a nap. */
+/* Every wait is done in naps this long, and after each nap the waiter looks
+ * at the queue again, under the lock. A ring is only a hint: the process
+ * that took it may be killed before it takes the item (or the slot) the ring
+ * was for, or while it holds the lock, which no one recovers until someone
+ * locks it again. Without the look after a nap, another waiter would sleep
+ * forever beside that item. The look also notices interrupt.h's flag: a
+ * Ctrl-C handled just before sem_wait went to sleep interrupts nothing. */
 #define NAP_SECONDS 0.05
 
-/* Sleep until the doorbell rings; 0, ETIMEDOUT or EINTR. EINTR is passed
- * on: a signal handler ran (Ctrl-C, say), and the caller should get the
- * chance to act on it. */
-static int sleep_on(sem_t *bell, double timeout, const struct timespec *deadline)
+static bool earlier(const struct timespec *a, const struct timespec *b)
 {
-    if (timeout >= 0)
-        return sem_timedwait(bell, deadline) == 0 ? 0 : errno;
-    for (;;) {
-        if (interrupt_requested())
-            return EINTR;
-        struct timespec nap = deadline_after(NAP_SECONDS);
-        if (sem_timedwait(bell, &nap) == 0)
-            return 0;
-        if (errno != ETIMEDOUT)
-            return errno;
-    }
+    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
-/* Sleep on a doorbell, the lock released meanwhile. `waiting` is the
- * counter that tells the other side to ring. Returns 0, ETIMEDOUT or EINTR. */
+/* Sleep until the doorbell rings or a nap has passed. Returns 0 (look
+ * again), ETIMEDOUT (the caller's deadline has passed) or EINTR: a signal
+ * handler ran (Ctrl-C, say), and the caller should get the chance to act. */
+static int nap_on(sem_t *bell, double timeout, const struct timespec *deadline)
+{
+    if (timeout == QUEUE_FOREVER && interrupt_requested())
+        return EINTR;
+    struct timespec nap = deadline_after(NAP_SECONDS);
+    bool last_nap = timeout != QUEUE_FOREVER && !earlier(&nap, deadline);
+    if (sem_timedwait(bell, last_nap ? deadline : &nap) == 0) {
+        reached(QUEUE_WOKEN);
+        return 0;
+    }
+    if (errno != ETIMEDOUT)
+        return errno;
+    return last_nap ? ETIMEDOUT : 0;
+}
+
+/* Sleep on a doorbell for one nap, the lock released meanwhile. `waiting`
+ * is the counter that tells the other side to ring. Returns 0 (the caller
+ * looks again, under the lock), ETIMEDOUT or EINTR. */
 static int wait_for_doorbell(struct queue *q, sem_t *bell, unsigned *waiting, double timeout,
                              const struct timespec *deadline)
 {
@@ -197,8 +219,7 @@ static int wait_for_doorbell(struct queue *q, sem_t *bell, unsigned *waiting, do
     int rc = lock_queue(q);
     /* Look again under the lock: what arrived after the last look of the
      * spin rang no doorbell (nobody was registered as waiting yet). */
-    size_t count = count_of(q);
-    if (rc != 0 || q->closed || (want_item ? count > 0 : count < q->capacity))
+    if (rc != 0 || ready(q, want_item))
         return rc; /* the caller looks again, under the lock */
     /* The condition we wait for is false right now and we hold the lock, so
      * any ring still pending is stale: clear it, or we would wake for it. */
@@ -206,10 +227,13 @@ static int wait_for_doorbell(struct queue *q, sem_t *bell, unsigned *waiting, do
         ;
     (*waiting)++;
     unlock_queue(q);
-    int err = sleep_on(bell, timeout, deadline);
-    lock_queue(q);
+    reached(QUEUE_ASLEEP);
+    int err = nap_on(bell, timeout, deadline);
+    rc = lock_queue(q);
     (*waiting)--;
-    return err;
+    if (err == ETIMEDOUT && ready(q, want_item))
+        err = 0; /* it came as the time ran out: take it */
+    return rc != 0 ? rc : err;
 }
 
 /* The bytes of one slot and of the whole mapping, or 0 when a size is zero
@@ -300,6 +324,7 @@ int queue_put(struct queue *q, const void *message, size_t size, double timeout)
     if (rc == 0) {
         unsigned char *slot = slot_at(q, atomic_load(&q->tail));
         memcpy(slot, &size, sizeof size);
+        reached(QUEUE_COPYING_IN);
         memcpy(slot + sizeof size, message, size);
         /* The commit, one release store: until here the put left no trace,
          * and a process killed before it leaves the ring as it was. */
@@ -334,6 +359,7 @@ ssize_t queue_get(struct queue *q, void *buf, size_t buf_size, double timeout)
         if (size > buf_size) {
             rc = EMSGSIZE;
         } else {
+            reached(QUEUE_COPYING_OUT);
             memcpy(buf, slot + sizeof size, size);
             advance(&q->head); /* the commit: until here, no trace */
             ring_once(&q->can_put, q->waiting_putters);

@@ -25,8 +25,12 @@
  * next process to lock it learns that its owner died and takes over), every
  * operation changes the ring only in its last step (so a half-done put or
  * get leaves no trace), and waiting uses semaphores, which a dead waiter
- * cannot block. What a process killed mid-get had already taken is lost with
- * it, exactly as with any consumer that dies holding an item.
+ * cannot block. A waiter also looks at the queue again after every nap of
+ * 50 ms: if the process that took a wake-up is killed before it takes the
+ * item (or the free slot), or while it holds the lock, the others find the
+ * item within a nap instead of sleeping beside it. What a process killed
+ * mid-get had already taken is lost with it, exactly as with any consumer
+ * that dies holding an item.
  */
 #ifndef FORKLORE_QUEUE_H
 #define FORKLORE_QUEUE_H

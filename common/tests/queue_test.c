@@ -4,18 +4,22 @@
  * Usage: queue_test CASE   (no argument: list the cases)
  */
 #include <errno.h>
+#include <poll.h>
+#include <stdatomic.h>
 #include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "check.h"
 #include "interrupt.h"
 #include "queue.h"
+#include "queue_hook.h"
 #include "rng.h"
 #include "timing.h"
 
@@ -352,6 +356,232 @@ static void no_lost_wakeups(void)
     queue_destroy(q);
 }
 
+/* ---- events: a child tells the parent where it is, through a pipe
+ *
+ * Waiting for an event, not for a fixed sleep: a child announces, from
+ * inside the queue (queue_hook.h), that it is asleep or that it has reached
+ * the point where the test kills it, and then waits there to be killed. */
+
+enum { ASLEEP = 's', AT_KILL_POINT = 'k' };
+
+struct event {
+    char what;
+    pid_t pid;
+};
+
+struct hook_setup {
+    int fd;                   /* the write end of the events pipe */
+    enum queue_point kill_at; /* where the first child to get there stops */
+    atomic_int *fired;        /* shared: only one child stops there */
+    bool told_asleep;         /* ASLEEP is announced once per process */
+};
+
+static struct hook_setup hook_setup = {.fd = -1};
+static int events_read_fd = -1;
+
+static void tell(char what)
+{
+    struct event e = {.what = what, .pid = getpid()};
+    if (write(hook_setup.fd, &e, sizeof e) != (ssize_t)sizeof e)
+        _exit(5);
+}
+
+static void announcing_hook(enum queue_point point)
+{
+    if (point == QUEUE_ASLEEP && !hook_setup.told_asleep) {
+        hook_setup.told_asleep = true;
+        tell(ASLEEP);
+    }
+    if (point == hook_setup.kill_at && atomic_exchange(hook_setup.fired, 1) == 0) {
+        tell(AT_KILL_POINT);
+        for (;;)
+            pause(); /* here, at this exact point, until SIGKILL */
+    }
+}
+
+/* Children started after this announce themselves; kill_at is where the
+ * first of them to get there stops (QUEUE_ASLEEP: none stops). */
+static void expect_events(enum queue_point kill_at)
+{
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    if (hook_setup.fired == NULL) {
+        hook_setup.fired = mmap(NULL, sizeof(atomic_int), PROT_READ | PROT_WRITE,
+                                MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        CHECK(hook_setup.fired != MAP_FAILED);
+    }
+    atomic_store(hook_setup.fired, 0);
+    if (hook_setup.fd >= 0) {
+        close(hook_setup.fd);
+        close(events_read_fd);
+    }
+    hook_setup.fd = fds[1];
+    hook_setup.kill_at = kill_at;
+    events_read_fd = fds[0];
+}
+
+/* start_child, with the announcing hook set in the child. */
+static pid_t start_announcing_child(void (*body)(struct queue *, long), struct queue *q, long arg)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        close(events_read_fd);
+        queue_test_hook = announcing_hook;
+        body(q, arg);
+        _exit(0);
+    }
+    return pid;
+}
+
+/* The next event, waited for up to a generous bound (a hang fails). */
+static struct event next_event(char what)
+{
+    struct pollfd p = {.fd = events_read_fd, .events = POLLIN};
+    int ready = poll(&p, 1, (int)(30000 * check_time_scale()));
+    CHECK(ready == 1);
+    struct event e;
+    CHECK_EQ(read(events_read_fd, &e, sizeof e), sizeof e);
+    CHECK_EQ(e.what, what);
+    return e;
+}
+
+/* The child's status once it exits, or -1 if it is still running after
+ * `seconds` (then it is killed and reaped): a bounded wait for the event. */
+static int exit_within(pid_t pid, double seconds)
+{
+    double deadline = timing_now() + seconds * check_time_scale();
+    int status;
+    while (timing_now() < deadline) {
+        pid_t got = waitpid(pid, &status, WNOHANG);
+        CHECK(got >= 0);
+        if (got == pid)
+            return status;
+        timing_sleep(0.005);
+    }
+    kill(pid, SIGKILL);
+    join_child(pid);
+    return -1;
+}
+
+static bool exited_zero(int status)
+{
+    return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* ---- a waiter never sleeps beside an item it could take
+ *
+ * Two consumers (or producers) sleep in a wait forever; one item (or one
+ * free slot) arrives, its doorbell rings once; the process that took the
+ * ring is SIGKILLed right after waking, or while it holds the lock in the
+ * middle of the copy. The other one must still get the item (the slot). */
+
+enum { COPY_SIZE = 1 << 20 };
+
+static void get_one(struct queue *q, long arg)
+{
+    (void)arg;
+    unsigned char *buf = malloc(COPY_SIZE);
+    if (buf == NULL)
+        _exit(1);
+    ssize_t n = queue_get(q, buf, COPY_SIZE, QUEUE_FOREVER);
+    _exit(n == COPY_SIZE && buf[0] == 42 && buf[COPY_SIZE - 1] == 42 ? 0 : 1);
+}
+
+static void put_one(struct queue *q, long value)
+{
+    unsigned char *buf = malloc(COPY_SIZE);
+    if (buf == NULL)
+        _exit(1);
+    memset(buf, (int)value, COPY_SIZE);
+    _exit(queue_put(q, buf, COPY_SIZE, QUEUE_FOREVER) == 0 ? 0 : 1);
+}
+
+/* Starts two sleepers, lets `release` free what they wait for, kills the
+ * one that stops at kill_at; returns the survivor's pid. */
+static pid_t kill_the_woken_one(struct queue *q, void (*sleeper)(struct queue *, long),
+                                enum queue_point kill_at, void (*release)(struct queue *))
+{
+    expect_events(kill_at);
+    pid_t kids[2];
+    for (int i = 0; i < 2; i++)
+        kids[i] = start_announcing_child(sleeper, q, 7 + i);
+    for (int i = 0; i < 2; i++)
+        next_event(ASLEEP); /* both are counted as waiters now */
+    release(q);
+    pid_t victim = next_event(AT_KILL_POINT).pid;
+    CHECK(victim == kids[0] || victim == kids[1]);
+    CHECK(kill(victim, SIGKILL) == 0);
+    int status = join_child(victim);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    return victim == kids[0] ? kids[1] : kids[0];
+}
+
+static void put_an_item(struct queue *q)
+{
+    unsigned char *buf = malloc(COPY_SIZE);
+    CHECK(buf != NULL);
+    memset(buf, 42, COPY_SIZE);
+    CHECK_EQ(queue_put(q, buf, COPY_SIZE, 0), 0);
+    free(buf);
+}
+
+static void take_an_item(struct queue *q)
+{
+    unsigned char *buf = malloc(COPY_SIZE);
+    CHECK(buf != NULL);
+    CHECK_EQ(queue_get(q, buf, COPY_SIZE, 0), COPY_SIZE);
+    CHECK_EQ(buf[0], 1); /* the item put before the producers started */
+    free(buf);
+}
+
+/* The parent does not touch the queue until the survivor is done: a lock
+ * it took would recover the queue and ring for the survivor. */
+static void consumer_killed(enum queue_point kill_at)
+{
+    struct queue *q = make_queue(1, COPY_SIZE);
+    pid_t survivor = kill_the_woken_one(q, get_one, kill_at, put_an_item);
+    CHECK(exited_zero(exit_within(survivor, 5.0))); /* it got the item */
+    CHECK(queue_empty(q));
+    queue_destroy(q);
+}
+
+static void producer_killed(enum queue_point kill_at)
+{
+    struct queue *q = make_queue(1, COPY_SIZE);
+    unsigned char *buf = malloc(COPY_SIZE);
+    CHECK(buf != NULL);
+    memset(buf, 1, COPY_SIZE);
+    CHECK_EQ(queue_put(q, buf, COPY_SIZE, 0), 0); /* full */
+    pid_t survivor = kill_the_woken_one(q, put_one, kill_at, take_an_item);
+    CHECK(exited_zero(exit_within(survivor, 5.0))); /* it put its item */
+    CHECK_EQ(queue_get(q, buf, COPY_SIZE, 0), COPY_SIZE);
+    CHECK(buf[0] == 7 || buf[0] == 8);
+    free(buf);
+    queue_destroy(q);
+}
+
+static void consumer_killed_after_wakeup(void)
+{
+    consumer_killed(QUEUE_WOKEN);
+}
+
+static void consumer_killed_mid_copy(void)
+{
+    consumer_killed(QUEUE_COPYING_OUT);
+}
+
+static void producer_killed_after_wakeup(void)
+{
+    producer_killed(QUEUE_WOKEN);
+}
+
+static void producer_killed_mid_copy(void)
+{
+    producer_killed(QUEUE_COPYING_IN);
+}
+
 /* ---- killed processes */
 
 /* Big messages: most of the time is spent copying with the lock held. */
@@ -455,6 +685,10 @@ CHECK_MAIN({"fifo_in_one_process", fifo_in_one_process}, {"variable_sizes", vari
            {"close_wakes_sleepers", close_wakes_sleepers},
            {"many_producers_many_consumers", many_producers_many_consumers},
            {"no_lost_wakeups", no_lost_wakeups},
+           {"consumer_killed_after_wakeup", consumer_killed_after_wakeup},
+           {"consumer_killed_mid_copy", consumer_killed_mid_copy},
+           {"producer_killed_after_wakeup", producer_killed_after_wakeup},
+           {"producer_killed_mid_copy", producer_killed_mid_copy},
            {"killed_holding_the_lock", killed_holding_the_lock},
            {"killed_while_waiting", killed_while_waiting},
            {"interrupt_before_the_wait", interrupt_before_the_wait})
