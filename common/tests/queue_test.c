@@ -20,7 +20,6 @@
 #include "interrupt.h"
 #include "queue.h"
 #include "queue_hook.h"
-#include "rng.h"
 #include "timing.h"
 
 static struct queue *make_queue(size_t capacity, size_t max_message)
@@ -584,45 +583,48 @@ static void producer_killed_mid_copy(void)
 
 /* ---- killed processes */
 
-/* Big messages: most of the time is spent copying with the lock held. */
-enum { BIG = 8 << 20 };
+/* Each round a child puts a message and takes one back, and stops where
+ * the round says, holding the lock: mid-put (even rounds) or mid-get (odd
+ * rounds, after its put committed). It waits there until it is killed, so
+ * every round kills a lock holder, and every next lock recovers the queue. */
+enum { ROUNDS = 20, MESSAGE = 64 << 10 };
 
-static void churn(struct queue *q, long seed)
+static void put_then_get(struct queue *q, long round)
 {
-    unsigned char *buf = malloc(BIG);
+    unsigned char *buf = malloc(MESSAGE);
     if (buf == NULL)
         _exit(1);
-    memset(buf, (int)seed, BIG);
-    for (;;) {
-        if (queue_put(q, buf, BIG, QUEUE_FOREVER) != 0)
-            _exit(1);
-        if (queue_get(q, buf, BIG, QUEUE_FOREVER) < 0)
-            _exit(1);
-    }
+    memset(buf, (int)round, MESSAGE);
+    if (queue_put(q, buf, MESSAGE, QUEUE_FOREVER) != 0)
+        _exit(1);
+    queue_get(q, buf, MESSAGE, QUEUE_FOREVER);
+    _exit(1); /* never here: stopped in the put or the get */
 }
 
 static void killed_holding_the_lock(void)
 {
-    struct queue *q = make_queue(2, BIG);
-    struct rng r;
-    rng_seed(&r, 1);
-    for (int round = 0; round < 20; round++) {
-        pid_t pid = start_child(churn, q, round);
-        timing_sleep(0.02 + 0.03 * rng_uniform(&r));
+    struct queue *q = make_queue(ROUNDS, MESSAGE);
+    for (int round = 0; round < ROUNDS; round++) {
+        expect_events(round % 2 == 0 ? QUEUE_COPYING_IN : QUEUE_COPYING_OUT);
+        pid_t pid = start_announcing_child(put_then_get, q, round);
+        CHECK_EQ(next_event(AT_KILL_POINT).pid, pid); /* it holds the lock */
         CHECK(kill(pid, SIGKILL) == 0);
         join_child(pid);
     }
-    /* Still works: drain what the victims left, then a put and a get. */
-    static unsigned char buf[BIG];
-    while (queue_get(q, buf, sizeof buf, 0) >= 0)
-        ;
+    /* Still works: what the victims committed is there, nothing else. */
+    static unsigned char buf[MESSAGE];
+    for (int round = 1; round < ROUNDS; round += 2) { /* odd rounds' puts */
+        CHECK_EQ(queue_get(q, buf, sizeof buf, 0), MESSAGE);
+        CHECK(buf[0] == round && buf[MESSAGE - 1] == round);
+    }
+    CHECK_EQ(queue_get(q, buf, sizeof buf, 0), -1);
     CHECK_EQ(errno, ETIMEDOUT);
     long x = 77, y = 0;
     CHECK_EQ(queue_put(q, &x, sizeof x, 1.0), 0);
     CHECK_EQ(queue_get(q, &y, sizeof y, 1.0), sizeof y);
     CHECK_EQ(y, 77);
     printf("recovered from %lu dead lock holders\n", queue_recoveries(q));
-    CHECK(queue_recoveries(q) >= 1); /* the test did hit the lock */
+    CHECK_EQ(queue_recoveries(q), ROUNDS); /* every round killed a holder */
     queue_destroy(q);
 }
 
