@@ -7,7 +7,7 @@ setup() {
 }
 
 pool() { run bounded 60 "$TEST_BIN/pool_test" "$1" 3>&-; assert_success; }
-queue() { run bounded 60 "$TEST_BIN/queue_test" "$1" 3>&-; assert_success; }
+queue() { run bounded 100 "$TEST_BIN/queue_test" "$1" 3>&-; assert_success; }
 helpers() { run bounded 30 "$TEST_BIN/helpers_test" "$1" 3>&-; assert_success; }
 
 @test "pool: map of cube over 1..6 gives 1 8 27 64 125 216" { pool map_cube; }

@@ -187,9 +187,9 @@ static bool earlier(const struct timespec *a, const struct timespec *b)
     return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
-/* Sleep until the doorbell rings or a nap has passed. Returns 0 (look
- * again), ETIMEDOUT (the caller's deadline has passed) or EINTR: a signal
- * handler ran (Ctrl-C, say), and the caller should get the chance to act. */
+/* Sleep until the doorbell rings or a nap has passed. Returns 0 (rung),
+ * EAGAIN (a nap passed: look again), ETIMEDOUT (the caller's deadline has passed) or EINTR: a
+ * signal handler ran (Ctrl-C, say), and the caller should get the chance to act. */
 static int nap_on(sem_t *bell, double timeout, const struct timespec *deadline)
 {
     if (timeout == QUEUE_FOREVER && interrupt_requested())
@@ -202,7 +202,17 @@ static int nap_on(sem_t *bell, double timeout, const struct timespec *deadline)
     }
     if (errno != ETIMEDOUT)
         return errno;
-    return last_nap ? ETIMEDOUT : 0;
+    return last_nap ? ETIMEDOUT : EAGAIN;
+}
+
+/* A nap ended without a ring, yet what the waiter waits for is there and no
+ * ring is pending: the ring was taken by a process that died, or lost. The
+ * look after the nap rescued the waiter; tests count these. */
+static void note_rescue(struct queue *q, sem_t *bell, bool want_item)
+{
+    int pending;
+    if (ready(q, want_item) && sem_getvalue(bell, &pending) == 0 && pending <= 0)
+        reached(QUEUE_RESCUED);
 }
 
 /* Sleep on a doorbell for one nap, the lock released meanwhile. `waiting`
@@ -231,6 +241,10 @@ static int wait_for_doorbell(struct queue *q, sem_t *bell, unsigned *waiting, do
     int err = nap_on(bell, timeout, deadline);
     rc = lock_queue(q);
     (*waiting)--;
+    if (err == EAGAIN) {
+        note_rescue(q, bell, want_item);
+        err = 0;
+    }
     if (err == ETIMEDOUT && ready(q, want_item))
         err = 0; /* it came as the time ran out: take it */
     return rc != 0 ? rc : err;

@@ -13,6 +13,7 @@ enum queue_point {
     QUEUE_WOKEN,       /* a doorbell ring was taken; the lock is not held */
     QUEUE_COPYING_IN,  /* queue_put holds the lock, the copy under way */
     QUEUE_COPYING_OUT, /* queue_get holds the lock, about to copy out */
+    QUEUE_RESCUED,     /* a nap, not a ring, found what a waiter waits for */
 };
 
 extern void (*queue_test_hook)(enum queue_point point);

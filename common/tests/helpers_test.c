@@ -116,7 +116,8 @@ static void clock_moves(void)
     double t0 = timing_now();
     timing_sleep(0.05);
     double slept = timing_now() - t0;
-    CHECK(slept >= 0.049 && slept < 0.5);
+    CHECK(slept >= 0.049);
+    CHECK_FASTER_THAN(slept, 10.0); /* only: it ended (a busy machine is slow) */
     t0 = timing_now();
     timing_spin(0.05);
     CHECK(timing_now() - t0 >= 0.049);
