@@ -89,6 +89,9 @@ for line in sys.stdin:
     assert_success
     assert_output --partial "usable 1 "
 }
+@test "cpus: cgroup v2: the tightest quota from the own cgroup up to the root" { helpers cgroup_v2_tightest_on_the_way_up; }
+@test "cpus: cgroup v1 (cpu,cpuacct): the tightest quota on the way up" { helpers cgroup_v1_tightest_on_the_way_up; }
+@test "cpus: an own cgroup not mounted in a container: the folders that are" { helpers cgroup_path_not_mounted; }
 @test "timing: sleep and spin take the time asked" { helpers clock_moves; }
 
 @test "cli: good numbers are accepted" {
