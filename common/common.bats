@@ -9,6 +9,7 @@ setup() {
 pool() { run bounded 60 "$TEST_BIN/pool_test" "$1" 3>&-; assert_success; }
 queue() { run bounded 100 "$TEST_BIN/queue_test" "$1" 3>&-; assert_success; }
 helpers() { run bounded 30 "$TEST_BIN/helpers_test" "$1" 3>&-; assert_success; }
+tracker() { run bounded 60 "$TEST_BIN/shm_tracker_test" "$1" 3>&-; assert_success; }
 
 @test "pool: map of cube over 1..6 gives 1 8 27 64 125 216" { pool map_cube; }
 @test "pool: map keeps input order when tasks finish in reverse" { pool map_keeps_order; }
@@ -77,6 +78,10 @@ for line in sys.stdin:
 @test "queue: a process killed holding the lock does not wedge the queue" { queue killed_holding_the_lock; }
 @test "queue: a process killed while waiting does not wedge the queue" { queue killed_while_waiting; }
 @test "queue: Ctrl-C handled just before a wait forever: EINTR, not a hang" { queue interrupt_before_the_wait; }
+
+@test "shm_tracker: a SIGKILLed owner's named segment is unlinked" { tracker owner_sigkilled_leaves_nothing; }
+@test "shm_tracker: unregistered names are left alone, registered ones unlinked" { tracker unregistered_names_are_kept; }
+@test "shm_tracker: a name longer than NAME_MAX is refused" { tracker overlong_names_are_refused; }
 
 @test "rng: same seed, same numbers" { helpers rng_repeats_with_seed; }
 @test "rng: stream k is k jumps away, streams differ" { helpers rng_streams_differ; }
