@@ -7,8 +7,9 @@ setup() {
 }
 
 pool() { run bounded 60 "$TEST_BIN/pool_test" "$1" 3>&-; assert_success; }
-queue() { run bounded 60 "$TEST_BIN/queue_test" "$1" 3>&-; assert_success; }
+queue() { run bounded 100 "$TEST_BIN/queue_test" "$1" 3>&-; assert_success; }
 helpers() { run bounded 30 "$TEST_BIN/helpers_test" "$1" 3>&-; assert_success; }
+tracker() { run bounded 60 "$TEST_BIN/shm_tracker_test" "$1" 3>&-; assert_success; }
 
 @test "pool: map of cube over 1..6 gives 1 8 27 64 125 216" { pool map_cube; }
 @test "pool: map keeps input order when tasks finish in reverse" { pool map_keeps_order; }
@@ -69,14 +70,24 @@ for line in sys.stdin:
 @test "queue: FIFO in one process, size, empty, full" { queue fifo_in_one_process; }
 @test "queue: variable-size messages come out intact" { queue variable_sizes; }
 @test "queue: oversize put and undersize get fail with EMSGSIZE" { queue message_size_limits; }
+@test "queue: sizes that overflow are refused (EINVAL/ENOMEM), nothing mapped" { queue sizes_that_overflow_are_refused; }
 @test "queue: get and put time out" { queue timeouts; }
+@test "queue: a negative timeout other than QUEUE_FOREVER does not wait" { queue negative_timeouts_do_not_wait; }
 @test "queue: close lets consumers drain, then end" { queue close_drains_then_ends; }
 @test "queue: close wakes every sleeping consumer" { queue close_wakes_sleepers; }
 @test "queue: 4 producers, 4 consumers: FIFO per producer, every item once" { queue many_producers_many_consumers; }
 @test "queue: 1 producer, 1 consumer, ring of 2: no lost wake-up" { queue no_lost_wakeups; }
+@test "queue: consumer killed right after its wake-up: the other one gets the item" { queue consumer_killed_after_wakeup; }
+@test "queue: consumer killed mid-copy holding the lock: the other one gets the item" { queue consumer_killed_mid_copy; }
+@test "queue: producer killed right after its wake-up: the other one puts" { queue producer_killed_after_wakeup; }
+@test "queue: producer killed mid-copy holding the lock: the other one puts" { queue producer_killed_mid_copy; }
 @test "queue: a process killed holding the lock does not wedge the queue" { queue killed_holding_the_lock; }
 @test "queue: a process killed while waiting does not wedge the queue" { queue killed_while_waiting; }
 @test "queue: Ctrl-C handled just before a wait forever: EINTR, not a hang" { queue interrupt_before_the_wait; }
+
+@test "shm_tracker: a SIGKILLed owner's named segment is unlinked" { tracker owner_sigkilled_leaves_nothing; }
+@test "shm_tracker: unregistered names are left alone, registered ones unlinked" { tracker unregistered_names_are_kept; }
+@test "shm_tracker: a name longer than NAME_MAX is refused" { tracker overlong_names_are_refused; }
 
 @test "rng: same seed, same numbers" { helpers rng_repeats_with_seed; }
 @test "rng: stream k is k jumps away, streams differ" { helpers rng_streams_differ; }
@@ -89,6 +100,9 @@ for line in sys.stdin:
     assert_success
     assert_output --partial "usable 1 "
 }
+@test "cpus: cgroup v2: the tightest quota from the own cgroup up to the root" { helpers cgroup_v2_tightest_on_the_way_up; }
+@test "cpus: cgroup v1 (cpu,cpuacct): the tightest quota on the way up" { helpers cgroup_v1_tightest_on_the_way_up; }
+@test "cpus: an own cgroup not mounted in a container: the folders that are" { helpers cgroup_path_not_mounted; }
 @test "timing: sleep and spin take the time asked" { helpers clock_moves; }
 
 @test "cli: good numbers are accepted" {

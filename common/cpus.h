@@ -7,7 +7,9 @@
  *   cpus_usable()  CPUs this process may run on: its affinity mask, which
  *                  `taskset -c 0 prog` shrinks (os.sched_getaffinity(0));
  *   cpus_quota()   a container's CPU limit from cgroups ("cpu.max"), which
- *                  caps CPU *time* without hiding any CPU.
+ *                  caps CPU *time* without hiding any CPU: the tightest
+ *                  limit on this process's own cgroup (/proc/self/cgroup,
+ *                  v1 or v2) or any cgroup above it.
  *
  *     int workers = cpus_for_pool();   // min(usable, ceil(quota))
  */
@@ -20,7 +22,11 @@ int cpus_online(void);
 /* CPUs in this process's affinity mask; at least 1. */
 int cpus_usable(void);
 
-/* The cgroup CPU limit in CPUs (e.g. 1.5), or 0 when none is set. */
+/* The cgroup CPU limit in CPUs (e.g. 1.5), or 0 when none is set: the
+ * smallest limit found from this process's own cgroup up to the root, in
+ * the v2 hierarchy and in v1's cpu hierarchy. Tests only: the environment
+ * variables FORKLORE_CGROUP_ROOT (instead of /sys/fs/cgroup) and
+ * FORKLORE_PROC_CGROUP (instead of /proc/self/cgroup) point at a fake tree. */
 double cpus_quota(void);
 
 /* The worker count a pool should default to: usable CPUs, lowered to the

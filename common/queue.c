@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "interrupt.h"
+#include "queue_hook.h"
 
 struct queue {
     pthread_mutex_t lock;     /* robust and process-shared */
@@ -48,6 +49,14 @@ struct queue {
     size_t mapping_size;
     unsigned char slots[]; /* capacity * slot_size bytes */
 };
+
+void (*queue_test_hook)(enum queue_point point); /* tests only: queue_hook.h */
+
+static void reached(enum queue_point point)
+{
+    if (queue_test_hook != NULL)
+        queue_test_hook(point);
+}
 
 static unsigned char *slot_at(struct queue *q, size_t position)
 {
@@ -87,14 +96,18 @@ static void ring_once(sem_t *bell, unsigned waiting)
  * still ends up asleep and costs no CPU. */
 enum { SPIN_LOOKS = 4000 };
 
+/* Is what the caller waits for there (an item, a free slot), or closed? */
+static bool ready(struct queue *q, bool want_item)
+{
+    size_t count = count_of(q);
+    return atomic_load_explicit(&q->closed, memory_order_relaxed) ||
+           (want_item ? count > 0 : count < q->capacity);
+}
+
 static void spin_until_ready(struct queue *q, bool want_item)
 {
-    for (int i = 0; i < SPIN_LOOKS; i++) {
-        size_t count = count_of(q);
-        if (atomic_load_explicit(&q->closed, memory_order_relaxed) ||
-            (want_item ? count > 0 : count < q->capacity))
-            return;
-    }
+    for (int i = 0; i < SPIN_LOOKS && !ready(q, want_item); i++)
+        ;
 }
 
 /* The previous owner died holding the lock. Every operation commits in its
@@ -133,6 +146,14 @@ static void unlock_queue(struct queue *q)
     pthread_mutex_unlock(&q->lock);
 }
 
+/* Only QUEUE_FOREVER waits forever. Any other timeout that is not positive
+ * (negative, or NaN) has run out already: only try, as Python's
+ * SemLock.acquire does, which makes a negative timeout 0. */
+static double effective_timeout(double timeout)
+{
+    return timeout == QUEUE_FOREVER || timeout > 0 ? timeout : 0;
+}
+
 /* sem_timedwait takes an absolute CLOCK_REALTIME deadline. Only a positive
  * timeout needs one: for the others (wait forever, only try) there is no
  * clock call, which would otherwise cost every put and get. */
@@ -152,32 +173,51 @@ static struct timespec deadline_after(double timeout)
     return ts;
 }
 
-/* Waiting forever is done in naps this long. A Ctrl-C handled just before
- * sem_wait went to sleep (in the spin, say) interrupts nothing, and if the
- * same Ctrl-C killed the other side, no ring would ever come: between naps
- * the flag of interrupt.h is looked at, so that case ends within a nap. */
+/* Every wait is done in naps this long, and after each nap the waiter looks
+ * at the queue again, under the lock. A ring is only a hint: the process
+ * that took it may be killed before it takes the item (or the slot) the ring
+ * was for, or while it holds the lock, which no one recovers until someone
+ * locks it again. Without the look after a nap, another waiter would sleep
+ * forever beside that item. The look also notices interrupt.h's flag: a
+ * Ctrl-C handled just before sem_wait went to sleep interrupts nothing. */
 #define NAP_SECONDS 0.05
 
-/* Sleep until the doorbell rings; 0, ETIMEDOUT or EINTR. EINTR is passed
- * on: a signal handler ran (Ctrl-C, say), and the caller should get the
- * chance to act on it. */
-static int sleep_on(sem_t *bell, double timeout, const struct timespec *deadline)
+static bool earlier(const struct timespec *a, const struct timespec *b)
 {
-    if (timeout >= 0)
-        return sem_timedwait(bell, deadline) == 0 ? 0 : errno;
-    for (;;) {
-        if (interrupt_requested())
-            return EINTR;
-        struct timespec nap = deadline_after(NAP_SECONDS);
-        if (sem_timedwait(bell, &nap) == 0)
-            return 0;
-        if (errno != ETIMEDOUT)
-            return errno;
-    }
+    return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
 }
 
-/* Sleep on a doorbell, the lock released meanwhile. `waiting` is the
- * counter that tells the other side to ring. Returns 0, ETIMEDOUT or EINTR. */
+/* Sleep until the doorbell rings or a nap has passed. Returns 0 (rung),
+ * EAGAIN (a nap passed: look again), ETIMEDOUT (the caller's deadline has passed) or EINTR: a
+ * signal handler ran (Ctrl-C, say), and the caller should get the chance to act. */
+static int nap_on(sem_t *bell, double timeout, const struct timespec *deadline)
+{
+    if (timeout == QUEUE_FOREVER && interrupt_requested())
+        return EINTR;
+    struct timespec nap = deadline_after(NAP_SECONDS);
+    bool last_nap = timeout != QUEUE_FOREVER && !earlier(&nap, deadline);
+    if (sem_timedwait(bell, last_nap ? deadline : &nap) == 0) {
+        reached(QUEUE_WOKEN);
+        return 0;
+    }
+    if (errno != ETIMEDOUT)
+        return errno;
+    return last_nap ? ETIMEDOUT : EAGAIN;
+}
+
+/* A nap ended without a ring, yet what the waiter waits for is there and no
+ * ring is pending: the ring was taken by a process that died, or lost. The
+ * look after the nap rescued the waiter; tests count these. */
+static void note_rescue(struct queue *q, sem_t *bell, bool want_item)
+{
+    int pending;
+    if (ready(q, want_item) && sem_getvalue(bell, &pending) == 0 && pending <= 0)
+        reached(QUEUE_RESCUED);
+}
+
+/* Sleep on a doorbell for one nap, the lock released meanwhile. `waiting`
+ * is the counter that tells the other side to ring. Returns 0 (the caller
+ * looks again, under the lock), ETIMEDOUT or EINTR. */
 static int wait_for_doorbell(struct queue *q, sem_t *bell, unsigned *waiting, double timeout,
                              const struct timespec *deadline)
 {
@@ -189,8 +229,7 @@ static int wait_for_doorbell(struct queue *q, sem_t *bell, unsigned *waiting, do
     int rc = lock_queue(q);
     /* Look again under the lock: what arrived after the last look of the
      * spin rang no doorbell (nobody was registered as waiting yet). */
-    size_t count = count_of(q);
-    if (rc != 0 || q->closed || (want_item ? count > 0 : count < q->capacity))
+    if (rc != 0 || ready(q, want_item))
         return rc; /* the caller looks again, under the lock */
     /* The condition we wait for is false right now and we hold the lock, so
      * any ring still pending is stale: clear it, or we would wake for it. */
@@ -198,28 +237,74 @@ static int wait_for_doorbell(struct queue *q, sem_t *bell, unsigned *waiting, do
         ;
     (*waiting)++;
     unlock_queue(q);
-    int err = sleep_on(bell, timeout, deadline);
-    lock_queue(q);
+    reached(QUEUE_ASLEEP);
+    int err = nap_on(bell, timeout, deadline);
+    rc = lock_queue(q);
     (*waiting)--;
-    return err;
+    if (err == EAGAIN) {
+        note_rescue(q, bell, want_item);
+        err = 0;
+    }
+    if (err == ETIMEDOUT && ready(q, want_item))
+        err = 0; /* it came as the time ran out: take it */
+    return rc != 0 ? rc : err;
+}
+
+/* The bytes of one slot and of the whole mapping, or 0 when a size is zero
+ * or a product would overflow size_t (checked before it is computed). */
+static size_t mapping_size_for(size_t capacity, size_t max_message, size_t *slot_size)
+{
+    const size_t align = sizeof(size_t);
+    if (capacity == 0 || max_message == 0 || max_message > SIZE_MAX - 2 * align)
+        return 0;
+    *slot_size = (sizeof(size_t) + max_message + align - 1) / align * align;
+    if (capacity > (SIZE_MAX - sizeof(struct queue)) / *slot_size)
+        return 0;
+    return sizeof(struct queue) + capacity * *slot_size;
+}
+
+/* The robust process-shared lock and the two doorbells; 0 or an error
+ * code, with nothing left initialised on failure. */
+static int init_sync(struct queue *q)
+{
+    pthread_mutexattr_t attr;
+    int rc = pthread_mutexattr_init(&attr);
+    if (rc != 0)
+        return rc;
+    rc = pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+    if (rc == 0)
+        rc = pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+    if (rc == 0)
+        rc = pthread_mutex_init(&q->lock, &attr);
+    pthread_mutexattr_destroy(&attr);
+    if (rc != 0)
+        return rc;
+    /* sem_init's second argument 1 means "shared between processes". */
+    if (sem_init(&q->can_get, 1, 0) != 0) {
+        rc = errno;
+    } else if (sem_init(&q->can_put, 1, 0) != 0) {
+        rc = errno;
+        sem_destroy(&q->can_get);
+    }
+    if (rc != 0)
+        pthread_mutex_destroy(&q->lock);
+    return rc;
 }
 
 struct queue *queue_create(size_t capacity, size_t max_message)
 {
-    if (capacity == 0 || max_message == 0 || max_message > SIZE_MAX / 2 / capacity) {
+    size_t slot_size = 0;
+    size_t mapping_size = mapping_size_for(capacity, max_message, &slot_size);
+    if (mapping_size == 0) {
         errno = EINVAL;
         return NULL;
     }
-    size_t align = sizeof(size_t);
-    size_t slot_size = (sizeof(size_t) + max_message + align - 1) / align * align;
-    size_t mapping_size = sizeof(struct queue) + capacity * slot_size;
-
     /* MAP_SHARED | MAP_ANONYMOUS: memory that fork() shares instead of
      * copying; every child sees the same queue at the same address. */
     struct queue *q =
         mmap(NULL, mapping_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (q == MAP_FAILED)
-        return NULL;
+        return NULL; /* errno ENOMEM for a size too large to map */
     /* A fresh anonymous mapping is all zeros; the atomics are set properly. */
     atomic_init(&q->head, 0);
     atomic_init(&q->tail, 0);
@@ -228,37 +313,13 @@ struct queue *queue_create(size_t capacity, size_t max_message)
     q->max_message = max_message;
     q->slot_size = slot_size;
     q->mapping_size = mapping_size;
-
-    pthread_mutexattr_t attr;
-    int rc = pthread_mutexattr_init(&attr);
-    if (rc == 0)
-        rc = pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-    if (rc == 0)
-        rc = pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
-    if (rc == 0)
-        rc = pthread_mutex_init(&q->lock, &attr);
-    pthread_mutexattr_destroy(&attr);
-    if (rc != 0)
-        goto fail_unmap;
-    /* sem_init's second argument 1 means "shared between processes". */
-    if (sem_init(&q->can_get, 1, 0) != 0) {
-        rc = errno;
-        goto fail_mutex;
-    }
-    if (sem_init(&q->can_put, 1, 0) != 0) {
-        rc = errno;
-        goto fail_can_get;
+    int rc = init_sync(q);
+    if (rc != 0) {
+        munmap(q, mapping_size);
+        errno = rc;
+        return NULL;
     }
     return q;
-
-fail_can_get:
-    sem_destroy(&q->can_get);
-fail_mutex:
-    pthread_mutex_destroy(&q->lock);
-fail_unmap:
-    munmap(q, mapping_size);
-    errno = rc;
-    return NULL;
 }
 
 int queue_put(struct queue *q, const void *message, size_t size, double timeout)
@@ -267,6 +328,7 @@ int queue_put(struct queue *q, const void *message, size_t size, double timeout)
         errno = EMSGSIZE;
         return -1;
     }
+    timeout = effective_timeout(timeout);
     struct timespec deadline = deadline_after(timeout);
     int rc = lock_queue(q);
     while (rc == 0 && !q->closed && count_of(q) == q->capacity)
@@ -276,6 +338,7 @@ int queue_put(struct queue *q, const void *message, size_t size, double timeout)
     if (rc == 0) {
         unsigned char *slot = slot_at(q, atomic_load(&q->tail));
         memcpy(slot, &size, sizeof size);
+        reached(QUEUE_COPYING_IN);
         memcpy(slot + sizeof size, message, size);
         /* The commit, one release store: until here the put left no trace,
          * and a process killed before it leaves the ring as it was. */
@@ -294,6 +357,7 @@ int queue_put(struct queue *q, const void *message, size_t size, double timeout)
 
 ssize_t queue_get(struct queue *q, void *buf, size_t buf_size, double timeout)
 {
+    timeout = effective_timeout(timeout);
     struct timespec deadline = deadline_after(timeout);
     size_t size = 0;
     int rc = lock_queue(q);
@@ -309,6 +373,7 @@ ssize_t queue_get(struct queue *q, void *buf, size_t buf_size, double timeout)
         if (size > buf_size) {
             rc = EMSGSIZE;
         } else {
+            reached(QUEUE_COPYING_OUT);
             memcpy(buf, slot + sizeof size, size);
             advance(&q->head); /* the commit: until here, no trace */
             ring_once(&q->can_put, q->waiting_putters);

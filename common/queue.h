@@ -25,8 +25,12 @@
  * next process to lock it learns that its owner died and takes over), every
  * operation changes the ring only in its last step (so a half-done put or
  * get leaves no trace), and waiting uses semaphores, which a dead waiter
- * cannot block. What a process killed mid-get had already taken is lost with
- * it, exactly as with any consumer that dies holding an item.
+ * cannot block. A waiter also looks at the queue again after every nap of
+ * 50 ms: if the process that took a wake-up is killed before it takes the
+ * item (or the free slot), or while it holds the lock, the others find the
+ * item within a nap instead of sleeping beside it. What a process killed
+ * mid-get had already taken is lost with it, exactly as with any consumer
+ * that dies holding an item.
  */
 #ifndef FORKLORE_QUEUE_H
 #define FORKLORE_QUEUE_H
@@ -37,22 +41,28 @@
 
 struct queue;
 
-/* Timeouts are in seconds: QUEUE_FOREVER blocks, 0 only tries. */
+/* Timeouts are in seconds: QUEUE_FOREVER blocks, 0 only tries. Only
+ * QUEUE_FOREVER waits forever: any other negative timeout (or NaN) has run
+ * out already and acts as 0, as a negative timeout does in Python's
+ * multiprocessing (a wait that would block fails at once with ETIMEDOUT). */
 #define QUEUE_FOREVER (-1.0)
 
 /* A queue holding at most `capacity` messages of at most `max_message` bytes
- * each. Returns NULL with errno set (EINVAL for a zero size, ENOMEM, or the
- * error of mmap, pthread_mutex_init, sem_init). */
+ * each. Returns NULL with errno set, and nothing created: EINVAL for a zero
+ * size or sizes whose product (capacity x slot) does not fit in size_t,
+ * ENOMEM for a queue too large to map, or the error of mmap,
+ * pthread_mutex_init, sem_init. */
 struct queue *queue_create(size_t capacity, size_t max_message);
 
 /* Copy `size` bytes in at the tail; waits while the queue is full.
  * Returns 0, or -1 with errno ETIMEDOUT (still full when the timeout ran
- * out), EPIPE (the queue is closed), EMSGSIZE (size > max_message), EINTR
- * (a signal handler ran while it waited, or, waiting forever, interrupt.h's
- * flag was set: nothing was put). */
+ * out), EPIPE (the queue is closed), EMSGSIZE (size > max_message: any
+ * size_t is checked before use), EINTR (a signal handler ran while it
+ * waited, or, waiting forever, interrupt.h's flag was set: nothing was put). */
 int queue_put(struct queue *q, const void *message, size_t size, double timeout);
 
 /* Copy the message at the head into buf; waits while the queue is empty.
+ * buf_size may be any size_t (only the message's own size is copied).
  * Returns the message's size, or -1 with errno ETIMEDOUT (still empty when
  * the timeout ran out), EPIPE (closed and drained: end of queue), EMSGSIZE
  * (buf is smaller than the message, which stays in the queue), EINTR (a

@@ -3,6 +3,11 @@
 # run-tests.sh - run every .bats file under the given folders and end with
 # one summary line: "N passed, N failed, N skipped".
 #
+# Every planned test is accounted for: bats runs each file on its own, and
+# the file's plan (1..N) is compared with the results it printed. A test that
+# never reported (bats can lose one, e.g. when its own timeout fires while
+# the test runs bats inside bats) counts as failed and is named.
+#
 # Usage: run-tests.sh DIR...   (BUILD names the build folder)
 set -u
 files=()
@@ -19,23 +24,63 @@ fi
 export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
 export BUILD=${BUILD:-$PWD/build}
 
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 passed=0 failed=0 skipped=0
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-bats --tap "${files[@]}" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
-while IFS= read -r line; do
-    case $line in
-        "not ok "*) failed=$((failed + 1)) ;;
-        "ok "*"# skip"*) skipped=$((skipped + 1)) ;;
-        "ok "*) passed=$((passed + 1)) ;;
-    esac
-done < "$log"
-# bats itself failing (a syntax error, say) must fail the run too.
-if [ "$status" -ne 0 ] && [ $failed -eq 0 ]; then
-    failed=1
-fi
+lost=()
+
+# The descriptions of a file's @test blocks, in order (for naming a test
+# that never reported; bats numbers them in the same order).
+test_names() {
+    sed -n -e "s/^[[:space:]]*@test[[:space:]]*\"\(.*\)\"[[:space:]]*{.*$/\1/p" \
+        -e "s/^[[:space:]]*@test[[:space:]]*'\(.*\)'[[:space:]]*{.*$/\1/p" "$1"
+}
+
+# Add one file's TAP ($1) to the totals; $2 is the file, $3 bats's status.
+account() {
+    local tap=$1 file=$2 status=$3 plan="" line n file_failed=0
+    local -A seen=()
+    while IFS= read -r line; do
+        case $line in
+            1..*) [ -z "$plan" ] && plan=${line#1..} ;;
+            "not ok "*) failed=$((failed + 1)) file_failed=1 n=${line#not ok } ;;
+            "ok "*"# skip"*) skipped=$((skipped + 1)) n=${line#ok } ;;
+            "ok "*) passed=$((passed + 1)) n=${line#ok } ;;
+            *) continue ;;
+        esac
+        case $line in 1..*) ;; *) seen[${n%% *}]=1 ;; esac
+    done <"$tap"
+    # No plan at all (bats stopped before it): the count bats would have run.
+    [ -n "$plan" ] || plan=$(bats --count "$file" 2>/dev/null) || plan=""
+    [[ $plan =~ ^[0-9]+$ ]] || plan=0
+    local names=()
+    mapfile -t names < <(test_names "$file")
+    for ((n = 1; n <= plan; n++)); do
+        [ -n "${seen[$n]:-}" ] && continue
+        local name="test $n"
+        [ ${#names[@]} -eq "$plan" ] && name="test $n, ${names[n - 1]}"
+        lost+=("$file: $name: never reported")
+        failed=$((failed + 1)) file_failed=1
+    done
+    # bats failing without a failed or lost test (a syntax error, say)
+    # fails the run too.
+    if [ "$status" -ne 0 ] && [ $file_failed -eq 0 ]; then
+        lost+=("$file: bats exited with status $status")
+        failed=$((failed + 1))
+    fi
+}
+
+for i in "${!files[@]}"; do
+    file=${files[$i]}
+    echo "# $file"
+    bats --tap "$file" 2>&1 | tee "$work/$i.tap"
+    account "$work/$i.tap" "$file" "${PIPESTATUS[0]}"
+done
+
 echo
+for entry in "${lost[@]}"; do
+    echo "not counted by bats, counted as failed: $entry"
+done
 if [ $skipped -gt 0 ]; then
     echo "$passed passed, $failed failed, $skipped skipped"
 else

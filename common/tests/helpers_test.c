@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * helpers_test.c - unit tests of the small common/ modules: rng, cli,
- * waitstatus, cpus, timing.
+ * waitstatus, cpus (cgroup quotas from a fake tree), timing.
  * Usage: helpers_test CASE            (no argument: list the cases)
  *        helpers_test parse KIND TEXT (KIND: int, count, real; prints the
  *                                      value, or fails as a program would)
@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,12 +112,105 @@ static void cpu_counts(void)
     CHECK(cpus_for_pool() >= 1 && cpus_for_pool() <= usable);
 }
 
+/* ---- cgroup quotas, read from a fake tree (cpus.h's test-only settings) */
+
+static char fake_root[64];
+
+/* Write `text` to fake_root/rel, creating the folders on the way. */
+static void put_file(const char *rel, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", fake_root, rel);
+    for (char *slash = strchr(path + strlen(fake_root) + 1, '/'); slash != NULL;
+         slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        mkdir(path, 0755);
+        *slash = '/';
+    }
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    fputs(text, f);
+    CHECK(fclose(f) == 0);
+}
+
+/* A fake tree whose /proc/self/cgroup is `proc_cgroup`. */
+static void fake_cgroups(const char *proc_cgroup)
+{
+    snprintf(fake_root, sizeof fake_root, "/tmp/forklore-cgroup-XXXXXX");
+    CHECK(mkdtemp(fake_root) != NULL);
+    put_file("proc-self-cgroup", proc_cgroup);
+    char path[128];
+    snprintf(path, sizeof path, "%s/proc-self-cgroup", fake_root);
+    CHECK(setenv("FORKLORE_PROC_CGROUP", path, 1) == 0);
+    snprintf(path, sizeof path, "%s/sys", fake_root);
+    CHECK(setenv("FORKLORE_CGROUP_ROOT", path, 1) == 0);
+}
+
+static void remove_fake_cgroups(void)
+{
+    char command[128];
+    snprintf(command, sizeof command, "rm -rf '%s'", fake_root);
+    CHECK(system(command) == 0);
+}
+
+#define CHECK_QUOTA(expected) CHECK(fabs(cpus_quota() - (expected)) < 1e-9)
+
+/* v2: the process's own cgroup is a/b/c; the tightest limit on the way up
+ * counts, wherever it is. */
+static void cgroup_v2_tightest_on_the_way_up(void)
+{
+    fake_cgroups("0::/a/b/c\n");
+    put_file("sys/cpu.max", "max 100000\n");
+    put_file("sys/a/cpu.max", "300000 100000\n");
+    put_file("sys/a/b/cpu.max", "150000 100000\n");
+    put_file("sys/a/b/c/cpu.max", "max 100000\n");
+    CHECK_QUOTA(1.5); /* b's, below a's 3 */
+    put_file("sys/a/b/cpu.max", "max 100000\n");
+    CHECK_QUOTA(3.0); /* a's, the only one left */
+    put_file("sys/a/b/c/cpu.max", "50000 100000\n");
+    CHECK_QUOTA(0.5); /* its own */
+    CHECK_EQ(cpus_for_pool(), 1);
+    put_file("sys/a/cpu.max", "max 100000\n");
+    put_file("sys/a/b/c/cpu.max", "max 100000\n");
+    CHECK_QUOTA(0); /* no limit anywhere */
+    remove_fake_cgroups();
+}
+
+/* v1 (hybrid, as on many hosts): the cpu hierarchy is mounted as
+ * "cpu,cpuacct"; a quota of -1 is no limit. */
+static void cgroup_v1_tightest_on_the_way_up(void)
+{
+    fake_cgroups("5:memory:/elsewhere\n3:cpu,cpuacct:/j/k\n0::/\n");
+    put_file("sys/cpu,cpuacct/cpu.cfs_quota_us", "-1\n");
+    put_file("sys/cpu,cpuacct/cpu.cfs_period_us", "100000\n");
+    put_file("sys/cpu,cpuacct/j/cpu.cfs_quota_us", "200000\n");
+    put_file("sys/cpu,cpuacct/j/cpu.cfs_period_us", "100000\n");
+    put_file("sys/cpu,cpuacct/j/k/cpu.cfs_quota_us", "-1\n");
+    put_file("sys/cpu,cpuacct/j/k/cpu.cfs_period_us", "100000\n");
+    put_file("sys/elsewhere/cpu.max", "10000 100000\n"); /* not ours */
+    CHECK_QUOTA(2.0);
+    put_file("sys/cpu,cpuacct/j/k/cpu.cfs_quota_us", "25000\n");
+    CHECK_QUOTA(0.25);
+    remove_fake_cgroups();
+}
+
+/* In a container the cgroup named in /proc/self/cgroup may not exist in
+ * the container's view of the tree: the folders that are there count. */
+static void cgroup_path_not_mounted(void)
+{
+    fake_cgroups("0::/docker/0123abcd\n");
+    put_file("sys/cpu.max", "250000 100000\n");
+    CHECK_QUOTA(2.5);
+    remove_fake_cgroups();
+}
+
 static void clock_moves(void)
 {
     double t0 = timing_now();
     timing_sleep(0.05);
     double slept = timing_now() - t0;
-    CHECK(slept >= 0.049 && slept < 0.5);
+    CHECK(slept >= 0.049);
+    CHECK_FASTER_THAN(slept, 10.0); /* only: it ended (a busy machine is slow) */
     t0 = timing_now();
     timing_spin(0.05);
     CHECK(timing_now() - t0 >= 0.049);
@@ -144,6 +238,9 @@ static const struct check_case cases[] = {
     {"rng_uniform_is_uniform", rng_uniform_is_uniform},
     {"describe_statuses", describe_statuses},
     {"cpu_counts", cpu_counts},
+    {"cgroup_v2_tightest_on_the_way_up", cgroup_v2_tightest_on_the_way_up},
+    {"cgroup_v1_tightest_on_the_way_up", cgroup_v1_tightest_on_the_way_up},
+    {"cgroup_path_not_mounted", cgroup_path_not_mounted},
     {"clock_moves", clock_moves},
 };
 
