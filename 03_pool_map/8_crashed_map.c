@@ -44,6 +44,16 @@ static void count_chunk(const struct pool_chunk *chunk, void *udata)
     ++*(size_t *)udata;
 }
 
+/* errno ECANCELED: pool_last_failure() says which task failed, and why. */
+static void report_failure(const struct pool *pool, bool quiet, size_t done, size_t chunks)
+{
+    if (!quiet)
+        printf("[parent %ld] chunks completed before the map failed: %zu of %zu\n", (long)getpid(),
+               done, chunks);
+    fflush(stdout);
+    fprintf(stderr, "%s: map failed: %s\n", report_program(), pool_last_failure(pool)->message);
+}
+
 int main(int argc, char **argv)
 {
     report_set_program(argv[0]);
@@ -82,12 +92,8 @@ int main(int argc, char **argv)
     int rc = pool_map(
         pool, square, in, items, sizeof *in, out, sizeof *out,
         &(struct pool_map_options){.chunksize = cs, .on_chunk = count_chunk, .udata = &chunks});
-    if (rc != 0 && !quiet)
-        printf("[parent %ld] chunks completed before the map failed: %zu of %zu\n", (long)getpid(),
-               chunks, (items + cs - 1) / cs);
-    fflush(stdout);
-    if (rc != 0) /* errno ECANCELED: pool_last_failure() says which task and why */
-        fprintf(stderr, "%s: map failed: %s\n", report_program(), pool_last_failure(pool)->message);
+    if (rc != 0)
+        report_failure(pool, quiet, chunks, (items + cs - 1) / cs);
     pool_destroy(pool); /* the with block's end: terminate() */
     free(in);
     free(out);
