@@ -29,7 +29,7 @@
 
 struct wc_result {
     struct counts c;
-    int worker; /* who counted this file */
+    long worker; /* who counted this file (a long: no padding bytes to send) */
 };
 
 /* The map's task, in a worker: count one file. */
@@ -39,7 +39,7 @@ static int count_task(const void *arg, void *result, struct pool_task *task)
     struct wc_result *r = result;
     if (texts_count(p->name, &r->c) != 0)
         return pool_task_fail(task, "%s: %s", p->name, strerror(errno));
-    r->worker = task->worker;
+    r->worker = (long)task->worker;
     return 0;
 }
 
@@ -134,7 +134,7 @@ int main(int argc, char **argv)
     map_files((int)workers, results);
     struct counts total = {0}, serial = {0}, one;
     for (int i = 0; i < texts.files; i++) {
-        printf("  %s: %5ld lines %6ld words %7ld bytes  (worker %d)\n",
+        printf("  %s: %5ld lines %6ld words %7ld bytes  (worker %ld)\n",
                strrchr(texts.paths[i].name, '/') + 1, results[i].c.lines, results[i].c.words,
                results[i].c.bytes, results[i].worker);
         add_counts(&total, &results[i].c); /* the reduce */
