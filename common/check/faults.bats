@@ -72,8 +72,8 @@ crash() {
     session_ends "$pid" 1 || fail "$program --crash-task $k left processes behind"
 }
 
-@test "faults: pool_map --crash-task first, middle, last" {
-    for k in 0 500 999; do crash pool_map $k -j 2 -n 1000; done
+@test "faults: 8_crashed_map (03) --crash-task first, middle, last" {
+    for k in 0 500 999; do crash 8_crashed_map $k -j 2 -n 1000; done
 }
 @test "faults: 6_crashed_task --crash-task first, middle, last" {
     for k in 0 3 5; do crash 6_crashed_task $k -j 2; done
@@ -151,7 +151,7 @@ interrupt_all_ways() {
 @test "signals: 8_queue_cost" { interrupt_all_ways 8_queue_cost -n 100M; }
 @test "signals: 4_ping_pong" { interrupt_all_ways 4_ping_pong -n 100M; }
 @test "signals: 2_pipe_deadlock (during the deadlock)" { interrupt_all_ways 2_pipe_deadlock --timeout 20; }
-@test "signals: pool_map (map-reduce word count)" { interrupt_all_ways pool_map -j 2 --files 2000; }
+@test "signals: 6_word_count (03, map-reduce word count)" { interrupt_all_ways 6_word_count -j 2 --files 2000; }
 @test "signals: 3_parallel_for (parallel for)" { interrupt_all_ways 3_parallel_for -j 2 -n 1e9 -q; }
 @test "signals: 2_apply_vs_async (05)" { interrupt_all_ways 2_apply_vs_async -j 2; }
 @test "signals: 6_data_science (05)" { interrupt_all_ways 6_data_science -j 2 -n 10000; }
@@ -228,14 +228,23 @@ TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
     usage 4_ping_pong -n
     usage 2_pipe_deadlock --timeout
 }
-@test "bad input: pool_map" {
-    bad pool_map -j "${COUNTS[@]}" 0 $TOO_MANY
-    bad pool_map -n "${COUNTS[@]}" 0
-    bad pool_map --chunksize "${COUNTS[@]}" 0
-    bad pool_map --files "${COUNTS[@]}" 0
-    bad pool_map --crash-task "${COUNTS[@]}"
-    bad pool_map --seed "" abc 12abc
-    usage pool_map -j
+@test "bad input: 03_pool_map steps" {
+    local step
+    for step in 2_map_cube 3_chunk_trace 4_chunksize_sweep 5_uneven_schedule 6_word_count \
+        7_map_speedup 8_crashed_map; do
+        bad $step -j "${COUNTS[@]}" 0 $TOO_MANY
+        usage $step -j
+    done
+    bad 4_chunksize_sweep -n "${COUNTS[@]}" 0
+    bad 8_crashed_map -n "${COUNTS[@]}" 0
+    bad 3_chunk_trace --chunksize "${COUNTS[@]}" 0
+    bad 4_chunksize_sweep --chunksize "${COUNTS[@]}" 0
+    bad 8_crashed_map --chunksize "${COUNTS[@]}" 0
+    bad 6_word_count --files "${COUNTS[@]}" 0
+    bad 8_crashed_map --crash-task "${COUNTS[@]}"
+    bad 5_uneven_schedule --seed "" abc 12abc
+    bad 6_word_count --seed "" abc 12abc
+    bad 5_uneven_schedule --timeline "" /no/such/directory/timeline.dat
 }
 @test "bad input: 04_starmap steps" {
     bad 2_starmap_pairs -j "${COUNTS[@]}" 0 $TOO_MANY

@@ -23,8 +23,8 @@ bin=$BUILD/bin
 OUT=${OUT:-$top/results}
 QUICK=${QUICK:-0}
 if [ "$QUICK" = 1 ]; then repeats=${REPEATS:-1}; else repeats=${REPEATS:-3}; fi
-if [ ! -x "$bin/pool_map" ]; then
-    echo "compare.sh: $bin/pool_map is missing: build first (make BUILD=$BUILD)" >&2
+if [ ! -x "$bin/4_chunksize_sweep" ]; then
+    echo "compare.sh: $bin/4_chunksize_sweep is missing: build first (make BUILD=$BUILD)" >&2
     exit 1
 fi
 have_python=1
@@ -47,7 +47,7 @@ rows=$(cat <<ROWS
 01_process|start + join, fork, per process|us|\\(Python's "fork"\\)|Process, "fork"|7_fork_vs_spawn -q -n $n_proc|01_process/7_fork_vs_spawn.py -q -n $n_proc
 01_process|start + join, fork+exec vs spawn, per process|us|\\(Python's "spawn"\\)|Process, "spawn"|7_fork_vs_spawn -q -n $n_proc|01_process/7_fork_vs_spawn.py -q -n $n_proc
 02_queue|2 producers, 2 consumers, $n_queue items each|s wall|wall|wall|5_queue_workers -q -p 2 -j 2 -n $n_queue|02_queue/5_queue_workers.py -q -p 2 -j 2 -n $n_queue
-03_pool_map|map(square) over $n_map items (-q)|s wall|wall|wall|pool_map -q -j $cores -n $n_map|03_pool_map/pool_map.py -q -j $cores -n $n_map
+03_pool_map|map(square) over $n_map items (-q)|s wall|wall|wall|4_chunksize_sweep -q -j $cores -n $n_map|03_pool_map/4_chunksize_sweep.py -q -j $cores -n $n_map
 04_starmap|chunked parallel-for, n $n_star (-q)|s wall|wall|wall|3_parallel_for -q -j $cores -n $n_star|04_starmap/3_parallel_for.py -q -j $cores -n $n_star
 05_apply_async|apply_async + get round trip|us|round trip|round trip|8_round_trip -q -j $cores|05_apply_async/8_round_trip.py -q -j $cores
 06_callbacks|$n_cb tiny tasks, result by callback|us/result|by callback:[^,]*,|by callback:[^,]*,|7_callback_or_queue -q -j $cores -n $n_cb|06_callbacks/7_callback_or_queue.py -q -j $cores -n $n_cb
