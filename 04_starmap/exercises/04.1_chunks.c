@@ -133,7 +133,7 @@ int main(int argc, char **argv)
         {0},
     };
     opts_parse(argc, argv, "[-j N] [-n N] [-r R] [-q]",
-                "Split range(n) into R ranges and sum it with starmap.", flags);
+               "Split range(n) into R ranges and sum it with starmap.", flags);
     int workers = (int)jobs;
     uint64_t n = (uint64_t)items;
     size_t asked = wanted ? (size_t)wanted : (size_t)workers;

@@ -3,30 +3,24 @@
  * 07.1_shared_counter.c - exercise: a counter that several processes add to,
  * which the parent reads exactly: shared memory plus an atomic increment.
  *
- * Usage: 07.1_shared_counter [-j N] [-n N]
- *
- * The parent creates a counter, forks N workers that each add 1 to it
- * -n times, reaps them by pid, and prints the total against the expected
- * workers x n. Exit status 0 when exact, 1 when not.
- *
  * Python:  counter = Value('l', 0, lock=False) ... plus a Lock, because
  *          v.value += 1 is not atomic. C11 has atomics: one step, no lock.
+ *
+ * Usage: 07.1_shared_counter [-j N] [-n N]
+ *
+ * You will see what each worker added and read, then the parent's total
+ * against workers x n (exit status 0 when exact, 1 when not).
  */
-#include <errno.h>
-#include <getopt.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
-#include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "cpus.h"
-#include "pool.h"
+#include "interrupt.h"
 #include "report.h"
-#include "waitstatus.h"
+#include "team.h"
 
 /* ---------------------------------------------------- your counter */
 
@@ -97,103 +91,55 @@ static void counter_destroy(counter_t *c)
 #endif
 }
 
-/* ---------------------------------------------------------- the run */
+struct job { /* what every worker is given */
+    counter_t *counter;
+    long long n; /* increments per worker */
+};
 
-static void usage(void)
+/* Process(target=add): add 1, n times, then say what this worker sees. */
+static void add_n(int worker, void *udata)
 {
-    printf("Usage: %s [-j N] [-n N]\n"
-           "Exercise 07.1: a counter in shared memory, incremented "
-           "atomically by N processes.\n\n"
-           "  -j, --workers N  worker processes (default: usable CPUs, at "
-           "least 2; max %d)\n"
-           "  -n N             increments per worker (default 10M; K, M "
-           "accepted)\n"
-           "  -h, --help       this text\n",
-           report_program(), pool_max_workers());
+    struct job *job = udata;
+    for (long long i = 0; i < job->n; i++)
+        counter_add(job->counter);
+    printf("[worker %d pid %ld] added %lld; the counter reads %ld here\n", worker, (long)getpid(),
+           job->n, counter_read(job->counter));
 }
+
+static const char help[] =
+    "Usage: 07.1_shared_counter [-j N] [-n N]\n"
+    "Exercise 07.1: a counter in shared memory, incremented atomically by N processes.\n\n"
+    "  -j, --workers N  worker processes (default: usable CPUs, at least 2)\n"
+    "  -n N             increments per worker (default 10M; K, M accepted)\n"
+    "  -h, --help       this text\n";
 
 int main(int argc, char **argv)
 {
     report_set_program(argv[0]);
-    int workers = cpus_usable() < 2 ? 2 : cpus_usable();
-    long long n = 10000000;
-    static const struct option longopts[] = {
-        {"workers", required_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    opterr = 0; /* getopt's complaints are reported on one line, below */
-    int opt;
-    while ((opt = getopt_long(argc, argv, ":j:n:h", longopts, NULL)) != -1) {
-        switch (opt) {
-        case 'j': workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
-        case 'n': n = cli_parse_count("-n", optarg, 1, 100000000); break;
-        case 'h': usage(); return 0;
-        case ':': usage_error("%s: missing value", argv[optind - 1]);
-        default:
-            if (optopt != 0)
-                usage_error("unknown option '-%c'", optopt);
-            usage_error("unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        usage_error("unexpected argument '%s'", argv[optind]);
+    long long workers = cpus_usable() < 2 ? 2 : cpus_usable(), n = 10000000;
+    const struct team_flag flags[] = {{"-j/--workers", &workers, 1, team_max_workers()},
+                                      {"-n", &n, 1, 100000000},
+                                      {NULL, NULL, 0, 0}};
+    team_parse_flags(argc, argv, help, flags);
+    interrupt_install(); /* Ctrl-C: stop and reap the workers, then die of it */
 
     long parent = (long)getpid();
-    printf("[parent %ld] %d workers each add 1 to one counter %lld times\n", parent, workers, n);
-    counter_t *counter = counter_create(); /* before fork: inherited */
-    pid_t *pids = calloc((size_t)workers, sizeof *pids);
-    if (pids == NULL)
-        die("calloc");
-    /* A gate: the workers wait for end-of-file on this pipe, which comes
-     * when the parent closes the write end after the last fork. Without it
-     * worker 0 could be done before worker 1 exists, and no update would
-     * ever collide. */
-    int gate[2];
-    if (pipe(gate) != 0)
-        die("pipe");
-    for (int w = 0; w < workers; w++) {
-        fflush(stdout);     /* or the child would print our buffer again */
-        pid_t pid = fork(); /* Process(target=add).start() */
-        if (pid < 0)
-            die("fork");
-        if (pid == 0) {
-            char byte;
-            free(pids);              /* the child's copy of the list: not needed here */
-            if (close(gate[1]) != 0) /* our copy would keep the gate shut */
-                die("close");
-            if (read(gate[0], &byte, 1) < 0)
-                die("read");
-            for (long long i = 0; i < n; i++)
-                counter_add(counter);
-            printf("[worker %d pid %ld] added %lld; the counter reads %ld "
-                   "here\n",
-                   w, (long)getpid(), n, counter_read(counter));
-            fflush(stdout);
-            _exit(0); /* no atexit handlers, no second stdio flush */
-        }
-        pids[w] = pid;
-    }
-    if (close(gate[0]) != 0 || close(gate[1]) != 0) /* open the gate */
-        die("close");
-    int reaped = 0;
-    for (int w = 0; w < workers; w++) { /* Process.join(), by pid */
-        int status;
-        while (waitpid(pids[w], &status, 0) < 0)
-            if (errno != EINTR)
-                die("waitpid");
-        reaped += wait_exitcode(status) == 0;
-    }
-    long total = counter_read(counter);
-    long long expected = (long long)workers * n;
-    printf("[parent %ld] reaped %d of %d workers, each exited normally\n", parent, reaped, workers);
+    printf("[parent %ld] %lld workers each add 1 to one counter %lld times\n", parent, workers, n);
+    struct job job = {counter_create(), n}; /* before fork: inherited */
+    /* The workers start together, at a gate (team.h): without it worker 0
+     * could be done before worker 1 exists, and no update would collide. */
+    struct team team;
+    team_start(&team, (int)workers, add_n, &job, true); /* worker w on the w-th usable CPU */
+    team_join(&team); /* Process.join(), by pid: a worker that failed ends the program */
+    long total = counter_read(job.counter);
+    long long expected = workers * n;
+    printf("[parent %ld] reaped %d of %lld workers, each exited normally\n", parent, team.count,
+           workers);
     if (total == expected)
         printf("[parent %ld] counter = %ld, expected %lld: exact\n", parent, total, expected);
     else
-        printf("[parent %ld] counter = %ld, expected %lld: WRONG, %lld "
-               "updates missing\n",
-               parent, total, expected, expected - total);
-    counter_destroy(counter);
-    free(pids);
-    return total == expected && reaped == workers ? 0 : 1;
+        printf("[parent %ld] counter = %ld, expected %lld: WRONG, %lld updates missing\n", parent,
+               total, expected, expected - total);
+    counter_destroy(job.counter);
+    return total == expected ? 0 : 1;
 }
