@@ -12,6 +12,7 @@
  * apply_async; the speedup next to its ideal; a verdict that says only what
  * the times show (and a note when the machine is busy).
  */
+#include <math.h>
 #include <string.h>
 
 #include "async_steps.h"
@@ -50,7 +51,7 @@ struct way {
     struct spin_result r[TASKS], run[TASKS];
 };
 
-/* verdict_best_of calls this RUNS times: the 8 tasks, one way. */
+/* verdict_time_pair calls this RUNS times: the 8 tasks, one way. */
 static double run_tasks(void *udata)
 {
     struct way *w = udata;
@@ -100,12 +101,13 @@ int main(int argc, char **argv)
     if (pool == NULL)
         die("pool_create");
     struct way apply = {.pool = pool}, async = {.pool = pool, .async = true};
-    double t_apply = verdict_best_of(RUNS, run_tasks, &apply);
-    double t_async = verdict_best_of(RUNS, run_tasks, &async);
+    struct verdict_pair times; /* apply, apply_async, apply, ...: both see the same load */
+    verdict_time_pair(RUNS, run_tasks, &apply, run_tasks, &async, &times);
+    double t_apply = times.a_best, t_async = times.b_best;
     int ideal = workers < cpus_usable() ? workers : cpus_usable();
     ideal = ideal < TASKS ? ideal : TASKS;
     const char *verdict =
-        verdict_compare(t_apply, t_async, "apply_async is faster", "apply_async is slower");
+        verdict_compare_pair(&times, "apply_async is faster", "apply_async is slower");
     bool same = true;
     for (int i = 0; i < TASKS; i++)
         same = same && apply.r[i].index == i && async.r[i].index == i &&
@@ -116,6 +118,8 @@ int main(int argc, char **argv)
     print_row("apply_async", t_async, async.r);
     say("speedup %.2fx (ideal %dx: %d workers, %d usable CPUs): %s", t_apply / t_async, ideal,
         workers, cpus_usable(), verdict);
+    say("the runs varied by up to %.0f %% (worst over best): a smaller difference is noise",
+        100 * fmax(times.a_worst / t_apply, times.b_worst / t_async) - 100);
     say("every task returned %.6f, in both runs: %s", async.r[0].value, same ? "yes" : "NO");
     say_busy();
     pool_close(pool); /* Python: pool.close(); pool.join() */

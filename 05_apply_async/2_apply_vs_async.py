@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 """2_apply_vs_async.py - the Python original of 2_apply_vs_async.c: the
 same 8 CPU-bound tasks with a loop of Pool.apply (each waits for its task)
-and with Pool.apply_async (all submitted, then get), best of 3 each.
+and with Pool.apply_async (all submitted, then get), timed in turn, best of 3 each.
 
 Usage: 2_apply_vs_async.py [-j N] [-q]
 
@@ -45,12 +45,11 @@ def main():
         def asynchronous():      # submit all 8 first, then get each
             handles = [pool.apply_async(spin, (i,)) for i in range(TASKS)]
             out["async"] = [h.get() for h in handles]
-        t_apply = a.best_of(RUNS, blocking)
-        t_async = a.best_of(RUNS, asynchronous)
+        pair = a.time_pair(RUNS, blocking, asynchronous)  # in turn: same load
+    t_apply, t_async = pair[0], pair[2]
     usable = len(os.sched_getaffinity(0))
     ideal = min(args.workers, usable, TASKS)
-    verdict = a.compare(t_apply, t_async, "apply_async is faster",
-                        "apply_async is slower")
+    verdict = a.compare_pair(pair, "apply_async is faster", "apply_async is slower")
     same = all(b[0] == i and s[0] == i and b[3] == s[3] for i, (b, s)
                in enumerate(zip(out["apply"], out["async"])))
     a.say(f"8 tasks, each sums 1/i^2 for i up to {SPIN_STEPS} (-> pi^2/6); "
@@ -60,6 +59,9 @@ def main():
     row("apply_async", t_async, out["async"])
     a.say(f"speedup {t_apply / t_async:.2f}x (ideal {ideal}x: {args.workers} "
           f"workers, {usable} usable CPUs): {verdict}")
+    spread = max(pair[1] / pair[0], pair[3] / pair[2]) * 100 - 100
+    a.say(f"the runs varied by up to {spread:.0f} % (worst over best): "
+          "a smaller difference is noise")
     a.say(f"every task returned {out['async'][0][3]:.6f}, in both runs: "
           f"{'yes' if same else 'NO'}")
     a.say_busy()

@@ -36,6 +36,29 @@ def compare(a, b, b_wins, a_wins):
     return "too close to call on this machine"
 
 
+def time_pair(runs, fn_a, fn_b):
+    """verdict_time_pair: a, b, a, b, ...; (a_best, a_worst, b_best, b_worst)."""
+    times_a, times_b = [], []
+    for _ in range(runs):
+        for fn, times in ((fn_a, times_a), (fn_b, times_b)):
+            t0 = time.monotonic()
+            fn()
+            times.append(time.monotonic() - t0)
+    return min(times_a), max(times_a), min(times_b), max(times_b)
+
+
+def compare_pair(pair, b_wins, a_wins):
+    """verdict_compare_pair: as compare, with the runs' spread as the margin
+    when it is larger than 5 %."""
+    a_best, a_worst, b_best, b_worst = pair
+    margin = max(MARGIN, a_worst / a_best - 1, b_worst / b_best - 1)
+    if b_best < a_best * (1 - margin):
+        return b_wins
+    if b_best > a_best * (1 + margin):
+        return a_wins
+    return "too close to call on this machine"
+
+
 def say_busy():
     """verdict_print_busy: load average >= the CPUs this process may use."""
     load, cpus = os.getloadavg()[0], len(os.sched_getaffinity(0))

@@ -29,6 +29,34 @@ const char *verdict_compare(double a, double b, const char *b_wins, const char *
     return "too close to call on this machine";
 }
 
+void verdict_time_pair(int runs, double (*a)(void *udata), void *a_udata, double (*b)(void *udata),
+                       void *b_udata, struct verdict_pair *out)
+{
+    *out = (struct verdict_pair){0};
+    for (int i = 0; i < runs; i++) {
+        double ta = a(a_udata), tb = b(b_udata);
+        out->a_best = i == 0 || ta < out->a_best ? ta : out->a_best;
+        out->a_worst = ta > out->a_worst ? ta : out->a_worst;
+        out->b_best = i == 0 || tb < out->b_best ? tb : out->b_best;
+        out->b_worst = tb > out->b_worst ? tb : out->b_worst;
+    }
+}
+
+const char *verdict_compare_pair(const struct verdict_pair *p, const char *b_wins,
+                                 const char *a_wins)
+{
+    double margin = VERDICT_MARGIN;
+    if (p->a_best > 0 && p->a_worst / p->a_best - 1 > margin)
+        margin = p->a_worst / p->a_best - 1;
+    if (p->b_best > 0 && p->b_worst / p->b_best - 1 > margin)
+        margin = p->b_worst / p->b_best - 1;
+    if (p->b_best < p->a_best * (1 - margin))
+        return b_wins;
+    if (p->b_best > p->a_best * (1 + margin))
+        return a_wins;
+    return "too close to call on this machine";
+}
+
 /* The one-minute load average from /proc/loadavg, or -1 if unreadable. */
 static double load_average(void)
 {

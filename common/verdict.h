@@ -31,6 +31,22 @@ double verdict_best_of(int runs, double (*fn)(void *udata), void *udata);
  * VERDICT_MARGIN slower, else "too close to call on this machine". */
 const char *verdict_compare(double a, double b, const char *b_wins, const char *a_wins);
 
+/* Two ways of doing the same work, timed in turn (a, b, a, b, ...), so
+ * that a burst of load from elsewhere hits both: the best and the worst
+ * run of each. */
+struct verdict_pair {
+    double a_best, a_worst, b_best, b_worst;
+};
+void verdict_time_pair(int runs, double (*a)(void *udata), void *a_udata, double (*b)(void *udata),
+                       void *b_udata, struct verdict_pair *out);
+
+/* Compare the best runs of a pair, as verdict_compare() does, but call it
+ * "too close to call" also when the difference is smaller than the runs'
+ * own spread (the worst run over the best, on either side): a difference
+ * the noise could have made is not a result. */
+const char *verdict_compare_pair(const struct verdict_pair *p, const char *b_wins,
+                                 const char *a_wins);
+
 /* Is the machine busy with other work? True when the one-minute load
  * average is at least the number of CPUs this process may use. `note`
  * receives "this machine is busy (load 3.02 on 2 CPUs): timings unreliable"
