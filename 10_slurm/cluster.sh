@@ -62,6 +62,9 @@ DependencyParameters=kill_invalid_depend
 JobCompType=jobcomp/filetxt
 JobCompLoc=$dir/jobcomp.txt
 ReturnToService=2
+# Start batch jobs at once (the default waits up to 3 s, to group submits)
+# and look at the whole queue every second: jobs here are short.
+SchedulerParameters=batch_sched_delay=0,sched_interval=1
 MailProg=/bin/true
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc --all) State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=10 State=UP
@@ -118,12 +121,21 @@ up() {
     echo "$me: export SLURM_CONF=$conf   # to use it from this shell"
 }
 
-# stop NAME PIDFILE: SIGTERM, wait up to 10 s, then SIGKILL.
+# stop PIDFILE...: SIGTERM to each daemon at once (each takes about 2 s to
+# shut down), wait up to 10 s for all, then SIGKILL what is left.
 stop() {
-    [ -f "$2" ] || return 0
-    pid=$(cat "$2")
-    kill "$pid" 2>/dev/null || return 0
-    wait_for 10 sh -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
+    pids=""
+    for file in "$@"; do
+        [ -f "$file" ] && pid=$(cat "$file") && kill "$pid" 2>/dev/null && pids="$pids $pid"
+    done
+    [ -n "$pids" ] || return 0
+    # shellcheck disable=SC2086 # pids is a list
+    wait_for 10 all_gone || kill -9 $pids 2>/dev/null || true
+}
+all_gone() {
+    for pid in $pids; do
+        ! kill -0 "$pid" 2>/dev/null || return 1
+    done
 }
 
 down() {
@@ -134,9 +146,7 @@ down() {
         # shellcheck disable=SC2016 # expanded by the inner sh, on each try
         wait_for 10 sh -c '[ -z "$(squeue -h)" ]' || true
     fi
-    stop slurmd "$dir/slurmd.pid"
-    stop slurmctld "$dir/slurmctld.pid"
-    stop munged "$dir/munged.pid"
+    stop "$dir/slurmd.pid" "$dir/slurmctld.pid" "$dir/munged.pid"
     rm -rf "$dir"
     echo "$me: down: daemons stopped, $dir removed"
 }

@@ -25,21 +25,19 @@ DARTS=40M TASKS=4 SEED=1
 export BIN CHAPTER PI_PROGRAM MPI_PROGRAM DARTS TASKS SEED
 
 usage_error() {
-    echo "$ME: $* (try '$ME --help')" >&2
+    echo "$ME: ${*%% (try *} (try '$ME --help')" >&2
     exit 2
 }
 
-# parse_options "$@": the flags every step takes. A count may be written
-# 40000000, 40M, 2G (what the C programs accept, checked again there).
+# parse_options "$@": the flags every step takes. -n and --seed are checked
+# by the C parsers of cli.h (slurm_pi_blocks --help parses them first):
+# 40000000, 40M, 2.5e6 are counts, as for chapter 08's programs.
 parse_options() {
     while [ $# -gt 0 ]; do
         case $1 in
             -h | --help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
             -n | --tasks | --seed)
                 [ $# -ge 2 ] || usage_error "$1: missing value"
-                case $2 in
-                    '' | *[!0-9KMG]* | [!0-9]* | *[KMG]?*) usage_error "$1: '$2' is not a count" ;;
-                esac
                 case $1 in
                     -n) DARTS=$2 ;;
                     --tasks) TASKS=$2 ;;
@@ -51,9 +49,10 @@ parse_options() {
     done
     case $TASKS in
         [1-9] | [1-9][0-9]) ;;
-        *) usage_error "--tasks: '$TASKS' is out of range (1 to 99)" ;;
+        *) usage_error "--tasks: '$TASKS' is not a whole number from 1 to 99" ;;
     esac
-    case $SEED in *[KMG]) usage_error "--seed: '$SEED' is not a whole number" ;; esac
+    problem=$("$BIN/slurm_pi_blocks" -n "$DARTS" --seed "$SEED" --help 2>&1 >/dev/null) ||
+        usage_error "${problem#*: }"
 }
 
 # need_cluster: a Slurm that answers sinfo (a real cluster, or the one your
