@@ -36,7 +36,7 @@ wait_job "$combine" || combine_ok=$?
 # The job-completion log (JobCompType=jobcomp/filetxt): one line per job.
 log=$(scontrol show config | awk '$1 == "JobCompLoc" { print $3 }')
 if [ -r "$log" ]; then
-    echo "[jobcomp] $log, the lines of these jobs:"
+    echo "[jobcomp] the job-completion log (JobCompLoc), the lines of these jobs:"
     awk -v array="$array" -v combine="$combine" '
         { delete f
           for (i = 1; i <= NF; i++) { k = $i; sub(/=.*/, "", k); v = $i; sub(/^[^=]*=/, "", v); f[k] = v } }
