@@ -25,7 +25,7 @@ DARTS=40M TASKS=4 SEED=1
 export BIN CHAPTER PI_PROGRAM MPI_PROGRAM DARTS TASKS SEED
 
 usage_error() {
-    echo "$ME: ${*%% (try *} (try '$ME --help')" >&2
+    echo "$ME: ${1%% (try *} (try '$ME --help')" >&2
     exit 2
 }
 

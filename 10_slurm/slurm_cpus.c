@@ -23,8 +23,7 @@ int main(void)
     long me = (long)getpid();
     printf("[job pid %ld] SLURM_CPUS_PER_TASK: %s\n", me, granted ? granted : "(not set)");
     printf("[job pid %ld] online CPUs (sysconf, os.cpu_count()): %d\n", me, cpus_online());
-    printf("[job pid %ld] usable CPUs (affinity, os.process_cpu_count()): %d\n", me,
-           cpus_usable());
+    printf("[job pid %ld] usable CPUs (affinity, os.process_cpu_count()): %d\n", me, cpus_usable());
     printf("[job pid %ld] this library's default pool size (cpus_for_pool): %d\n", me,
            cpus_for_pool());
     return 0;

@@ -27,8 +27,8 @@
 #include "rng.h"
 
 #define BLOCK_DARTS 100000u /* chapter 08's blocks: the same streams */
-#define MAX_DARTS 100000000000LL
-#define MAX_TASKS 1000000
+#define MAX_DARTS   100000000000LL
+#define MAX_TASKS   1000000
 
 /* Chapter 08's kernel: count the darts inside the quarter circle. */
 static uint64_t throw_darts(struct rng *r, uint64_t darts)
@@ -53,11 +53,14 @@ static void usage(FILE *out)
             report_program());
 }
 
-int main(int argc, char **argv)
+struct options {
+    long long darts, task, tasks;
+    uint64_t seed;
+};
+
+static struct options parse_options(int argc, char **argv)
 {
-    report_set_program(argv[0]);
-    long long darts = 100000000;
-    uint64_t seed = 1;
+    struct options o = {.darts = 100000000, .seed = 1};
     static const struct option longopts[] = {
         {"seed", required_argument, NULL, 's'},
         {"help", no_argument, NULL, 'h'},
@@ -67,9 +70,9 @@ int main(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, ":n:h", longopts, NULL)) != -1) {
         switch (c) {
-        case 'n': darts = cli_parse_count("-n", optarg, 1, MAX_DARTS); break;
-        case 's': seed = (uint64_t)cli_parse_int("--seed", optarg, 0, INT64_MAX); break;
-        case 'h': usage(stdout); return 0;
+        case 'n': o.darts = cli_parse_count("-n", optarg, 1, MAX_DARTS); break;
+        case 's': o.seed = (uint64_t)cli_parse_int("--seed", optarg, 0, INT64_MAX); break;
+        case 'h': usage(stdout); exit(0);
         case ':': usage_error("%s: missing value", argv[optind - 1]);
         default: usage_error("unknown option '%s'", argv[optind - 1]);
         }
@@ -77,11 +80,20 @@ int main(int argc, char **argv)
     if (argc - optind != 2)
         usage_error("expected TASK and TASKS, got %d argument%s", argc - optind,
                     argc - optind == 1 ? "" : "s");
-    long long tasks = cli_parse_int("TASKS", argv[optind + 1], 1, MAX_TASKS);
-    long long task = cli_parse_int("TASK", argv[optind], 0, tasks - 1);
+    o.tasks = cli_parse_int("TASKS", argv[optind + 1], 1, MAX_TASKS);
+    o.task = cli_parse_int("TASK", argv[optind], 0, o.tasks - 1);
+    return o;
+}
+
+int main(int argc, char **argv)
+{
+    report_set_program(argv[0]);
+    struct options o = parse_options(argc, argv);
+    long long task = o.task, tasks = o.tasks;
+    uint64_t seed = o.seed;
 
     /* This task's blocks: the same split as chapter 09's ranks. */
-    uint64_t total = (uint64_t)darts;
+    uint64_t total = (uint64_t)o.darts;
     uint64_t blocks = (total + BLOCK_DARTS - 1) / BLOCK_DARTS;
     uint64_t first = blocks * (uint64_t)task / (uint64_t)tasks;
     uint64_t end = blocks * (uint64_t)(task + 1) / (uint64_t)tasks;
@@ -104,8 +116,8 @@ int main(int argc, char **argv)
         printf("task=%lld tasks=%lld seed=%" PRIu64 " blocks=none darts=0 hits=0\n", task, tasks,
                seed);
     else
-        printf("task=%lld tasks=%lld seed=%" PRIu64 " blocks=%" PRIu64 "-%" PRIu64
-               " darts=%" PRIu64 " hits=%" PRIu64 "\n",
+        printf("task=%lld tasks=%lld seed=%" PRIu64 " blocks=%" PRIu64 "-%" PRIu64 " darts=%" PRIu64
+               " hits=%" PRIu64 "\n",
                task, tasks, seed, first, end - 1, thrown, hits);
     return 0;
 }
