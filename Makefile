@@ -170,7 +170,7 @@ help:
 	@echo '  make lab EX=03.1  build your handouts/ version of exercise 03.1 and check it'
 	@echo '  make bench        the common library against bare fork/pipes, Python and OpenMP'
 	@echo '  make compare      each chapter in C and in Python, side by side'
-	@echo '  make deps         install what is missing (gnuplot, bats, bats-support, bats-assert, Open MPI)'
+	@echo '  make deps         install what is missing (gnuplot, bats, bats-support, bats-assert, Open MPI, Slurm)'
 	@echo '  make clean        remove build/ and results/'
 	@echo '  make help         this text'
 	@echo

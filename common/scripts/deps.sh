@@ -3,12 +3,13 @@
 # deps.sh - check for (and install) what the tutorial needs beyond cc and make.
 #
 # Usage: deps.sh install | run | test | check
-#   install  install everything missing (make deps), Open MPI included
+#   install  install everything missing (make deps), Open MPI and Slurm
+#            (slurm-wlm, munge: chapter 10 starts a private cluster) included
 #   check    before make check: also the analysis tools (valgrind, cppcheck,
 #            clang, clang-tidy, clang-format, shellcheck)
 #   run      before make run-all: install gnuplot if we can, else say how
-#   test     before make test: install what the tests need if we can; if bats
-#            is still missing, print the command and fail
+#   test     before make test: install what the tests need if we can (Slurm
+#            too); if bats is still missing, print the command and fail
 #
 # It installs only as root or with passwordless sudo (sudo -n never asks for a
 # password, so this never hangs); otherwise it prints the exact command.
@@ -38,6 +39,15 @@ if ! have gnuplot; then missing="$missing gnuplot"; need_gnuplot=1; fi
 need_mpi=0
 # Chapter 09 (MPI) is optional: make deps installs it, make test skips it.
 if [ "$mode" = install ] && ! have mpicc; then missing="$missing mpi"; need_mpi=1; fi
+need_slurm=0
+# Chapter 10 (Slurm) likewise: its tests skip, saying why, without it.
+have_daemon() { have "$1" || [ -x "/usr/sbin/$1" ]; }
+if { [ "$mode" = install ] || [ "$mode" = test ]; } && { have apt-get || have dnf; }; then
+    if ! have_daemon slurmctld || ! have_daemon slurmd || ! have_daemon munged || ! have sbatch; then
+        missing="$missing slurm"
+        need_slurm=1
+    fi
+fi
 if [ "$mode" != run ]; then
     have bats || { missing="$missing bats"; need_bats=1; }
     bats_lib_present bats-support || { missing="$missing bats-support"; need_bats=1; }
@@ -51,6 +61,7 @@ if have apt-get; then
     [ $need_gnuplot = 1 ] && packages="gnuplot-nox"
     [ $need_bats = 1 ] && packages="$packages bats bats-support bats-assert"
     [ $need_mpi = 1 ] && packages="$packages openmpi-bin libopenmpi-dev"
+    [ $need_slurm = 1 ] && packages="$packages slurm-wlm munge"
     packages="$packages$tools" # Debian names its packages after the tools
     install="apt-get install -y $packages"
     update="apt-get update"
@@ -59,6 +70,7 @@ elif have dnf; then
     [ $need_gnuplot = 1 ] && packages="gnuplot"
     [ $need_bats = 1 ] && packages="$packages bats"
     [ $need_mpi = 1 ] && packages="$packages openmpi openmpi-devel"
+    [ $need_slurm = 1 ] && packages="$packages slurm slurm-slurmctld slurm-slurmd munge"
     for tool in $tools; do
         case $tool in
             clang-tidy | clang-format) packages="$packages clang-tools-extra" ;;
@@ -103,6 +115,7 @@ else
         exit 1
     fi
     [ $need_gnuplot = 1 ] && echo "deps: going on without gnuplot: plots are skipped." >&2
+    [ $need_slurm = 1 ] && echo "deps: going on without Slurm: chapter 10 is skipped." >&2
     exit 0
 fi
 
