@@ -1,21 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * 06.3_work_makes_work.c - exercise: tasks whose results are more tasks.
- * The callback submits them; the parent must wait until no task is left,
- * and only then close the pool.
+ * 06.3_work_makes_work.c - exercise: tasks whose results are more tasks,
+ * submitted by the callback; the parent waits for all, then closes the pool.
  * Usage: 06.3_work_makes_work [-j N] [-n N] [--grain G]
- * Counting the primes below N, divide and conquer: a task given a range
- * longer than G answers "split me at mid", and the callback submits the two
- * halves; shorter ranges are counted (trial division). The parent prints how
- * many tasks ran and split, and the count against a plain loop of its own.
- * Python: the callback calls pool.apply_async(...) for the halves; the main
- *         thread waits until a counter of pending tasks reaches 0 (an Event),
- *         then pool.close(); pool.join().
+ * The primes below N, divide and conquer: a task given a range longer than
+ * G answers "split me at mid" and the callback submits the halves; shorter
+ * ranges are counted. The parent checks the count against a plain loop.
+ * Python: the callback calls pool.apply_async for the halves; the main thread
+ * waits for a count of pending tasks to reach 0 (an Event), then close, join.
  */
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include "cli_flags.h"
@@ -23,34 +18,31 @@
 #include "pool.h"
 #include "report.h"
 
-struct range {
-    long lo, hi; /* the numbers lo .. hi - 1 */
+#define MAX_TASKS (1 << 18) /* -n <= 10M, --grain >= 100: <= 17 halvings */
+
+struct range {          /* all longs: no padding bytes to send */
+    long lo, hi, grain; /* the numbers lo .. hi - 1; split if longer than grain */
 };
-struct range_result {        /* all longs: no padding bytes to send */
-    long lo, hi, split, mid; /* split: too long, split it at mid ... */
-    long primes;             /* ... else the primes in lo .. hi - 1 */
+struct range_result {
+    long lo, hi, split, mid, primes; /* split it at mid if too long, else its primes */
 };
 
 static bool is_prime(long x)
 {
-    if (x < 2)
-        return false;
     for (long d = 2; d * d <= x; d++)
         if (x % d == 0)
             return false;
-    return true;
+    return x >= 2;
 }
 
-/* Runs in a worker. The grain reaches it through task_udata (set before
- * the pool forks, so every worker has its own copy). */
+/* Runs in a worker. */
 static int count_or_split(const void *argp, void *resultp, struct pool_task *task)
 {
     const struct range *arg = argp;
-    long grain = *(const long *)task->udata;
     struct range_result *r = resultp;
-    *r = (struct range_result){arg->lo, arg->hi, arg->hi - arg->lo > grain, 0, 0};
-    if (r->split)
-        r->mid = arg->lo + (arg->hi - arg->lo) / 2;
+    (void)task;
+    long mid = arg->lo + (arg->hi - arg->lo) / 2;
+    *r = (struct range_result){arg->lo, arg->hi, arg->hi - arg->lo > arg->grain, mid, 0};
     for (long x = arg->lo; x < arg->hi && !r->split; x++)
         r->primes += is_prime(x);
     return 0;
@@ -58,10 +50,9 @@ static int count_or_split(const void *argp, void *resultp, struct pool_task *tas
 
 struct crawl { /* the parent's state, the callbacks' udata */
     struct pool *pool;
-    struct pool_async **jobs; /* every task's handle, in submission order */
-    size_t count, capacity;
-    long primes;
-    size_t splits, counted, failed;
+    long grain, primes;
+    size_t count, splits, counted, failed;
+    struct pool_async *jobs[MAX_TASKS]; /* every task's handle, in submission order */
 };
 
 static void on_range(struct pool_async *job, const void *resultp, void *udata);
@@ -73,20 +64,10 @@ static void on_error(struct pool_async *job, const struct pool_failure *f, void 
     printf("[error_callback pid %ld] %s\n", (long)getpid(), f->message);
 }
 
-/* apply_async(count_or_split, (lo, hi), callback=on_range,
- * error_callback=on_error); the handle is kept in c->jobs. Usable from the
- * parent's main code and from a callback, as long as the pool is open. */
+/* apply_async(count_or_split, ...): from main or from a callback, while the pool is open. */
 static void submit(struct crawl *c, long lo, long hi)
 {
-    if (c->count == c->capacity) {
-        size_t capacity = c->capacity ? 2 * c->capacity : 64;
-        struct pool_async **jobs = realloc(c->jobs, capacity * sizeof(struct pool_async *));
-        if (jobs == NULL)
-            die("realloc");
-        c->jobs = jobs;
-        c->capacity = capacity;
-    }
-    struct range arg = {.lo = lo, .hi = hi};
+    struct range arg = {lo, hi, c->grain};
     struct pool_apply_options o = {
         .callback = on_range, .error_callback = on_error, .udata = c, .index = c->count};
     struct pool_async *job = pool_apply_async(c->pool, count_or_split, &arg, sizeof arg,
@@ -119,31 +100,22 @@ static void on_range(struct pool_async *job, const void *resultp, void *udata)
 #endif
 }
 
-/* Wait until every task, including those the callbacks keep submitting,
- * is done; then close the pool and join it (Pool.close, Pool.join). */
+/* Wait until every task is done, the callbacks' ones too; then Pool.close(), Pool.join(). */
 static void wait_for_everything(struct crawl *c)
 {
 #ifdef SOLUTION
-    /* c->count grows while we wait (callbacks run inside pool_async_wait
-     * and append handles): at the end of the list, no task is left. */
+    /* c->count grows meanwhile: at the end of the list, no task is left */
     for (size_t i = 0; i < c->count; i++)
-        while (pool_async_wait(c->jobs[i], POOL_FOREVER) != 0)
-            if (errno != EINTR)
-                die("pool_async_wait");
-    pool_close(c->pool);
-    while (pool_join(c->pool) != 0)
-        if (errno != EINTR)
-            die("pool_join");
+        if (pool_async_wait(c->jobs[i], POOL_FOREVER) != 0)
+            die("pool_async_wait");
 #else
-    /* TODO 2: pool_close() forbids new tasks, and the callbacks still have
-     * halves to submit (close too early: submit() dies, "Invalid argument").
-     * First wait for every handle in c->jobs with pool_async_wait (the
-     * callbacks run inside it, and append to c->jobs: c->count grows);
-     * then close and join. This stub closes at once. */
-    pool_close(c->pool); /* too early */
+    /* TODO 2: pool_close() below forbids new tasks, yet the callbacks still
+     * submit halves. First wait for every handle in c->jobs with pool_async_wait:
+     * the callbacks run inside it and append to c->jobs (c->count grows). */
+#endif
+    pool_close(c->pool);
     if (pool_join(c->pool) != 0)
         die("pool_join");
-#endif
 }
 
 /* How many tasks ran, and the count against a plain loop of the parent's. */
@@ -169,29 +141,23 @@ int main(int argc, char **argv)
 {
     long long workers = cpus_for_pool(), n = 200000, grain = 10000;
     const struct cli_flag flags[] = {
-        {"workers", 'j', "worker processes (default: usable CPUs)", 1, pool_max_workers(),
-         &workers},
+        {"workers", 'j', "worker processes (default: CPUs)", 1, pool_max_workers(), &workers},
         {NULL, 'n', "count the primes below N (default 200000)", 2, 10000000, &n},
         {"grain", 0, "split ranges longer than this (default 10000)", 100, 10000000, &grain},
         {0}};
-    cli_flags_parse(
-        argc, argv, flags,
-        "Exercise 06.3: tasks whose results are more tasks, submitted by the callback.");
+    cli_flags_parse(argc, argv, flags, "Exercise 06.3: results that are more tasks.");
     printf("[parent %ld] the primes below %lld on %lld workers: a range longer than %lld is split "
            "in two, and the callback submits the halves\n",
            (long)getpid(), n, workers, grain);
     setvbuf(stdout, NULL, _IONBF, 0); /* the pool forks: nothing buffered */
-    static long grain_for_tasks;      /* exists before the fork: see pool.h */
-    grain_for_tasks = (long)grain;
-    struct crawl c = {0};
-    c.pool = pool_create(
-        &(struct pool_options){.workers = (int)workers, .task_udata = &grain_for_tasks});
+    static struct crawl c;            /* zeroed; too big for the stack */
+    c.grain = (long)grain;
+    c.pool = pool_create(&(struct pool_options){.workers = (int)workers});
     if (c.pool == NULL)
         die("pool_create");
     submit(&c, 0, (long)n); /* one task; the rest come from the callbacks */
     wait_for_everything(&c);
     int status = report(&c, n);
     pool_destroy(c.pool);
-    free(c.jobs);
     return status;
 }
