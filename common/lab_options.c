@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "pool.h"
 #include "report.h"
 
 enum { MAX_OPTIONS = 16, LONG_ONLY = 256 };
@@ -105,4 +106,17 @@ void lab_parse_options(int argc, char **argv, const char *about, const struct la
     }
     if (optind < argc)
         usage_error("unexpected argument '%s'", argv[optind]);
+}
+
+int lab_parse_workers(int argc, char **argv, const char *about, int min, int fallback)
+{
+    int workers = fallback;
+    char help[64];
+    snprintf(help, sizeof help, "processes to start (default %d)", fallback);
+    const struct lab_option options[] = {
+        {'j', "workers", LAB_INT, min, pool_max_workers(), &workers, "N", help},
+        {0},
+    };
+    lab_parse_options(argc, argv, about, options);
+    return workers;
 }

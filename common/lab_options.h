@@ -35,6 +35,10 @@ struct lab_option {
     const char *help; /* one line for --help */
 };
 
+/* The one-option case: -j/--workers N, a whole number from `min` to
+ * pool_max_workers(), `fallback` when not given. Returns N. */
+int lab_parse_workers(int argc, char **argv, const char *about, int min, int fallback);
+
 /* Parse argv by the table `options`, which ends with an entry {0}. `about`
  * is the line under the usage line in --help. At most 16 options. */
 void lab_parse_options(int argc, char **argv, const char *about, const struct lab_option *options);

@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 #include "lab_options.h"
-#include "pool.h" /* pool_max_workers(): the -j limit */
 #include "report.h"
 #include "waitstatus.h"
 
@@ -123,13 +122,8 @@ static bool join_all(const pid_t *pids, int workers, long *total)
 int main(int argc, char **argv)
 {
     report_set_program(argv[0]);
-    int workers = 4;
-    const struct lab_option options[] = {
-        {'j', "workers", LAB_INT, 1, pool_max_workers(), &workers, "N",
-         "children to start (default 4)"},
-        {0},
-    };
-    lab_parse_options(argc, argv, "Start N children that count primes; join them all.", options);
+    int workers =
+        lab_parse_workers(argc, argv, "Start N children that count primes; join them all.", 1, 4);
     long self = (long)getpid();
 
     /* static: a child ends with _exit and cannot free its copy */
