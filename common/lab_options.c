@@ -53,6 +53,9 @@ static void set_value(const struct lab_option *o, const char *text)
     case LAB_COUNT:
         *(int *)o->value = (int)cli_parse_count(name, text, (long long)o->min, (long long)o->max);
         break;
+    case LAB_WORKERS:
+        *(int *)o->value = (int)cli_parse_int(name, text, (long long)o->min, pool_max_workers());
+        break;
     case LAB_REAL: *(double *)o->value = cli_parse_real(name, text, o->min, o->max, 0); break;
     }
 }
@@ -114,7 +117,7 @@ int lab_parse_workers(int argc, char **argv, const char *about, int min, int fal
     char help[64];
     snprintf(help, sizeof help, "processes to start (default %d)", fallback);
     const struct lab_option options[] = {
-        {'j', "workers", LAB_INT, min, pool_max_workers(), &workers, "N", help},
+        {'j', "workers", LAB_WORKERS, min, 0, &workers, "N", help},
         {0},
     };
     lab_parse_options(argc, argv, about, options);

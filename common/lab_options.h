@@ -7,7 +7,7 @@
  *
  *     int workers = 4;  // the default
  *     const struct lab_option options[] = {
- *         {'j', "workers", LAB_INT, 1, 64, &workers, "N", "children to start (default 4)"},
+ *         {'j', "workers", LAB_WORKERS, 1, 0, &workers, "N", "children to start (default 4)"},
  *         {0},
  *     };
  *     lab_parse_options(argc, argv, "Start N children and join them.", options);
@@ -20,9 +20,10 @@
 #define FORKLORE_LAB_OPTIONS_H
 
 enum lab_kind {
-    LAB_INT,   /* a whole number (cli_parse_int) into an int */
-    LAB_COUNT, /* a count such as 250K or 1e6 (cli_parse_count) into an int */
-    LAB_REAL,  /* a real number (cli_parse_real) into a double */
+    LAB_INT,     /* a whole number (cli_parse_int) into an int */
+    LAB_COUNT,   /* a count such as 250K or 1e6 (cli_parse_count) into an int */
+    LAB_REAL,    /* a real number (cli_parse_real) into a double */
+    LAB_WORKERS, /* a process count from min to pool_max_workers() into an int (max unused) */
 };
 
 struct lab_option {
