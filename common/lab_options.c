@@ -89,6 +89,7 @@ void lab_parse_options(int argc, char **argv, const char *about, const struct la
 {
     struct option longopts[MAX_OPTIONS + 2];
     char shortopts[2 * MAX_OPTIONS + 3];
+    report_set_program(argv[0]);
     int n = getopt_tables(options, longopts, shortopts);
     opterr = 0; /* getopt's errors are reported here, on one line */
     for (int c; (c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1;) {

@@ -12,6 +12,7 @@
  *     };
  *     lab_parse_options(argc, argv, "Start N children and join them.", options);
  *
+ * It names the program for report.h's messages (report_set_program).
  * -h/--help prints the usage to stdout and exits 0. Bad input (an unknown
  * option, a missing or bad value, an extra argument) is one line on stderr
  * naming the option (report.h's usage_error), nothing on stdout, exit 2.

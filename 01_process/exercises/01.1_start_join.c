@@ -121,7 +121,6 @@ static bool join_all(const pid_t *pids, int workers, long *total)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     int workers =
         lab_parse_workers(argc, argv, "Start N children that count primes; join them all.", 1, 4);
     long self = (long)getpid();

@@ -143,7 +143,6 @@ static void reap_all(int n)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     int n = lab_parse_workers(argc, argv, "Reap N >= 2 children as they end.", 2, 6);
     start_children(n);
     reap_all(n);

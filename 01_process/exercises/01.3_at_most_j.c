@@ -143,7 +143,6 @@ static bool summary(int jobs, double took)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     int jobs = cpus_for_pool();
     const struct lab_option options[] = {
         {'j', "workers", LAB_WORKERS, 1, 0, &jobs, "J", "children at once (default: CPUs)"},
