@@ -16,8 +16,7 @@
 
 #include "cpus.h"
 #include "lab_options.h"
-#include "lab_pool.h"
-#include "report.h"
+#include "lab.h"
 #include "timing.h"
 
 enum { MAX_TASKS = 64, TASK_MS = 50 /* each task sleeps this long: a stand-in for work */ };
@@ -49,10 +48,7 @@ static struct task_result ran[MAX_TASKS]; /* ran[i]: task i, if it succeeded */
 /* pool.apply_async(slow_square, (*x,)) for task i: returns the handle. */
 static struct pool_async *submit(struct pool *pool, int i, const long *x)
 {
-    struct pool_async *job = pool_apply_async(pool, slow_square, x, sizeof *x, sizeof *ran,
-                                              &(struct pool_apply_options){.index = (size_t)i});
-    if (job == NULL)
-        die("pool_apply_async");
+    struct pool_async *job = lab_submit(pool, slow_square, x, sizeof *x, sizeof *ran, (size_t)i);
     snprintf(log_.calls[log_.ncalls++ % (MAX_TASKS * 2)], 16, "S%d", i);
     return job;
 }
