@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * async_steps.h - the few lines every library step of chapter 05 shares:
- * the command line, a tagged print, submit-or-die, and a get() that turns
- * Ctrl-C or kill into a clean stop (read with step 2, 2_apply_vs_async.c).
- *
+ * async_steps.h - what the library steps of chapter 05 share (read with step
+ * 2): the command line, a tagged print, submit-or-die, and a get() that turns
+ * Ctrl-C or kill into a clean stop:
  *     struct pool_async *h = submit(pool, fn, &arg, sizeof arg, sizeof r, i);
  *     get_or_stop(pool, h, &r);   // Python: r = h.get()
  */
@@ -43,10 +42,9 @@ __attribute__((format(printf, 1, 2))) static inline void say(const char *fmt, ..
     putchar('\n');
 }
 
-/* The chapter's command line. A step lists the options it takes in
- * `accepts` ('j' -j N, 'n' -n ROWS, 's' --seed S, 'q' -q, 'c' --crash-task K)
- * and sets their defaults; -h/--help is always there. Bad input: one line on
- * stderr naming the option, nothing on stdout, exit 2 (usage_error). */
+/* The chapter's command line: a step lists the options it takes in `accepts`
+ * ('j' -j N, 'n' -n ROWS, 's' --seed S, 'q' -q, 'c' --crash-task K) and sets
+ * their defaults; -h/--help is always there. Bad input: usage_error, exit 2. */
 struct step_options {
     const char *accepts, *about; /* about: one line for --help */
     int workers, rows, min_rows, max_rows, crash_task, max_crash;
@@ -92,13 +90,9 @@ static inline void parse_options(int argc, char **argv, struct step_options *o)
         switch (opt) {
         case 'j': o->workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
         case 'n': o->rows = (int)cli_parse_int("-n", optarg, o->min_rows, o->max_rows); break;
-        case 's':
-            o->seed = (unsigned long long)cli_parse_int("--seed", optarg, 0, LLONG_MAX);
-            break;
+        case 's': o->seed = cli_parse_int(names[opt], optarg, 0, LLONG_MAX); break;
         case 'q': quiet = true; break;
-        case 'c':
-            o->crash_task = (int)cli_parse_int("--crash-task", optarg, 0, o->max_crash);
-            break;
+        case 'c': o->crash_task = (int)cli_parse_int(names[opt], optarg, 0, o->max_crash); break;
         case 'h': step_help(o);
         case ':': usage_error("%s: missing value", argv[optind - 1]);
         default:
@@ -120,8 +114,7 @@ static inline void say_busy(void)
         verdict_print_busy(stdout, prefix);
 }
 
-/* Python: h = pool.apply_async(fn, (arg,)). It fails only on a closed pool
- * or when memory runs out: then the program ends. */
+/* h = pool.apply_async(fn, (arg,)); it fails only on a closed pool or out of memory. */
 static inline struct pool_async *submit(struct pool *pool, pool_task_fn fn, const void *arg,
                                         size_t arg_size, size_t result_size, size_t index)
 {
@@ -132,10 +125,9 @@ static inline struct pool_async *submit(struct pool *pool, pool_task_fn fn, cons
     return job;
 }
 
-/* Ctrl-C or kill: interrupt.h's handler only set a flag, and the pool call
- * that was waiting returned EINTR. Stop and reap the workers (Python:
- * pool.terminate() when the with-block exits on KeyboardInterrupt), then
- * die of the same signal, as the shell expects. */
+/* Ctrl-C or kill: interrupt.h's handler set a flag, the waiting pool call returned
+ * EINTR. Stop and reap the workers (Python: pool.terminate() as the with-block exits
+ * on KeyboardInterrupt), then die of the same signal, as the shell expects. */
 static inline _Noreturn void stop(struct pool *pool)
 {
     char name[32];
@@ -147,8 +139,7 @@ static inline _Noreturn void stop(struct pool *pool)
     interrupt_exit();
 }
 
-/* A pool call failed: a signal is a request to stop; anything else is a
- * bug worth one line and exit status 1. */
+/* A pool call failed: a signal is a request to stop; anything else, die. */
 static inline _Noreturn void pool_call_failed(struct pool *pool, const char *call)
 {
     if (errno == EINTR && interrupt_requested())

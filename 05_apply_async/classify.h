@@ -1,58 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * classify.h - the data set and the small classifiers of step 6
- * (6_data_science.c): nothing here is about processes. Points (x, y) in
- * three overlapping classes, generated from a seed with common/rng.h before
- * the pool is created; Python's idiom is a module-level global set before
- * Pool(): with fork, every worker inherits a copy, so a task carries only a
- * few numbers (which model, which row), never the data. Rows [0, train)
- * train a model, rows [train, rows) test it.
+ * classify.h - the small classifiers of step 6 (6_data_science.c), on the
+ * data set of classify_data.h: nothing here is about processes. A task trains
+ * one model on rows [0, train) and tests it on rows [train, rows).
  */
 #ifndef FORKLORE_CLASSIFY_H
 #define FORKLORE_CLASSIFY_H
 
 #include <stdio.h>
 
+#include "classify_data.h"
 #include "pool.h"
-#include "rng.h"
-
-enum {
-    CLASSES = 3,
-    MAX_ROWS = 20000,
-    MIN_ROWS = 45, /* 3 x MAX_K: enough to train the largest k */
-    MAX_K = 15,    /* the sweep tries k = 1, 3, ..., MAX_K */
-    PERCEPTRON_EPOCHS = 10,
-};
-
-struct point {
-    double x, y;
-    int label;
-};
-static struct point data[MAX_ROWS];
-static int rows, train;
-
-static inline void make_data(unsigned long long seed, int n)
-{
-    static const double centre[CLASSES][2] = {{0, 0}, {3, 1}, {1, 3}};
-    const double spread = 2.5;
-    struct rng r;
-    rng_seed(&r, seed);
-    for (int i = 0; i < n; i++) {
-        int label = (int)rng_below(&r, CLASSES);
-        /* a sum of three uniforms: roughly bell-shaped, and plain
-         * arithmetic, so Python can reproduce every bit */
-        double nx = rng_uniform(&r);
-        nx += rng_uniform(&r);
-        nx += rng_uniform(&r);
-        double ny = rng_uniform(&r);
-        ny += rng_uniform(&r);
-        ny += rng_uniform(&r);
-        data[i] = (struct point){centre[label][0] + spread * (nx - 1.5),
-                                 centre[label][1] + spread * (ny - 1.5), label};
-    }
-    rows = n;
-    train = n * 2 / 3;
-}
 
 /* The class with the most votes; a tie goes to the smaller label. */
 static inline int most_votes(const int votes[CLASSES])
@@ -93,6 +51,7 @@ static inline int knn_predict(int q, int k, int first, int end, int skip)
 }
 
 enum algorithm { MAJORITY, CENTROID, KNN, PERCEPTRON };
+enum { PERCEPTRON_EPOCHS = 10 };
 enum { MODELS = 5 }; /* (a) compares five: k-NN twice, k = 1 and 7 */
 
 struct model_arg {

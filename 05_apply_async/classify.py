@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
-"""classify.py - classify.h in Python: the data set (the same generator,
-common/python/forklore_rng.py, and the same arithmetic, so every number is
-the C program's) and the small classifiers of step 6. The data set is a
+"""classify.py - classify_data.h and classify.h in Python: the data set
+(the same generator, common/python/forklore_rng.py, and the same arithmetic,
+so every number is the C program's) and the small classifiers of step 6. The data set is a
 module-level global filled before Pool() is created: with the fork start
 method, every worker inherits it."""
 import heapq

@@ -6,43 +6,36 @@
  * Usage: 01.1_start_join [-j N]
  *
  * Child k counts the primes in [1000k, 1000k + 1000) and ends with
- * _exit(count): a block of 1000 numbers never holds more than 168 primes, so
- * the count fits in the 8 bits an exit code has. The parent joins every child
- * by its pid (Process.join()), reads the counts from the exit codes
- * (Process.exitcode), adds them up, and checks the total against a count of
- * its own. Your part: start_counter() and join_counter().
+ * _exit(count) (a block of 1000 holds at most 168 primes: it fits in the 8
+ * bits of an exit code). The parent joins every child by its pid
+ * (Process.join()), adds up the exit codes (Process.exitcode) and checks the
+ * total against a count of its own. Your part: start_counter() and
+ * join_counter().
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "pool.h" /* pool_max_workers(): the -j limit */
+#include "lab_options.h"
 #include "report.h"
 #include "waitstatus.h"
 
 #define BLOCK 1000
 
-static const char usage_text[] =
-    "Usage: 01.1_start_join [-j N]\n"
-    "Start N children; child k counts the primes in [1000k, 1000k + 1000)\n"
-    "and returns the count as its exit code; the parent joins them all.\n"
-    "\n"
-    "  -j, --workers N   children to start (default 4)\n"
-    "  -h, --help        this text\n";
-
-static bool is_prime(long x)
+/* How many primes lie in [first, end). */
+static long count_primes(long first, long end)
 {
-    if (x < 2)
-        return false;
-    for (long d = 2; d * d <= x; d++)
-        if (x % d == 0)
-            return false;
-    return true;
+    long found = 0;
+    for (long x = first < 2 ? 2 : first; x < end; x++) {
+        long d = 2;
+        while (d * d <= x && x % d != 0)
+            d++;
+        found += d * d > x;
+    }
+    return found;
 }
 
 /* The child's work: Process(target=count_block, args=(k,)). */
@@ -52,18 +45,11 @@ static int count_block(int k)
     printf("[child %d pid %ld] counting the primes in [%ld, %ld)\n", k, (long)getpid(), first,
            first + BLOCK);
     fflush(stdout);
-    int found = 0;
-    for (long x = first; x < first + BLOCK; x++)
-        found += is_prime(x);
-    return found;
+    return (int)count_primes(first, first + BLOCK);
 }
 
-/*
- * p = Process(target=count_block, args=(k,)); p.start(); return p.pid
- *
- * Start one child that runs count_block(k) and ends with its result as the
- * exit code. In the parent, return the child's pid.
- */
+/* p = Process(target=count_block, args=(k,)); p.start(); return p.pid:
+ * a child that ends with count_block(k) as its exit code. */
 static pid_t start_counter(int k)
 {
 #ifdef SOLUTION
@@ -94,9 +80,7 @@ static pid_t start_counter(int k)
 #endif
 }
 
-/*
- * p.join(): wait for this child, by its pid, and return its wait status.
- */
+/* p.join(): wait for this child, by its pid, and return its wait status. */
 static int join_counter(pid_t pid)
 {
 #ifdef SOLUTION
@@ -116,40 +100,32 @@ static int join_counter(pid_t pid)
 #endif
 }
 
-static int parse_workers(int argc, char **argv)
+/* Join the children in start order, add up their exit codes; false if one
+ * did not exit normally. */
+static bool join_all(const pid_t *pids, int workers, long *total)
 {
-    static const struct option longopts[] = {
-        {"workers", required_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    int workers = 4;
-    opterr = 0; /* getopt's errors are reported on one line, below */
-    int c;
-    while ((c = getopt_long(argc, argv, ":j:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'j': workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
-        case 'h': fputs(usage_text, stdout); exit(0);
-        case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
-        default:
-            if (optopt != 0)
-                usage_error("unknown option '-%c'", optopt);
-            usage_error("unknown option '%s'", argv[optind - 1]);
-        }
+    bool all_exited = true;
+    *total = 0;
+    for (int k = 0; k < workers; k++) {
+        char how[64];
+        int status = join_counter(pids[k]);
+        printf("[parent %ld] joined child %d (pid %ld): exitcode %d (%s)\n", (long)getpid(), k,
+               (long)pids[k], wait_exitcode(status), wait_describe(status, how, sizeof how));
+        if (WIFEXITED(status))
+            *total += WEXITSTATUS(status);
+        else
+            all_exited = false;
     }
-    if (optind < argc)
-        usage_error("unexpected argument '%s'", argv[optind]);
-    return workers;
+    return all_exited;
 }
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
-    int workers = parse_workers(argc, argv);
+    int workers =
+        lab_parse_workers(argc, argv, "Start N children that count primes; join them all.", 1, 4);
     long self = (long)getpid();
 
-    /* Static storage, so the children's copies stay reachable: a child ends
-     * with _exit and has no chance to free its copy. */
+    /* static: a child ends with _exit and cannot free its copy */
     static pid_t *pids;
     pids = malloc((size_t)workers * sizeof *pids);
     if (pids == NULL)
@@ -159,28 +135,13 @@ int main(int argc, char **argv)
            self, workers, workers == 1 ? "child" : "children");
     for (int k = 0; k < workers; k++)
         pids[k] = start_counter(k);
-
-    /* Join in the order they were started; the exit code is the count. */
-    long total = 0;
-    bool all_exited = true;
-    for (int k = 0; k < workers; k++) {
-        char how[64];
-        int status = join_counter(pids[k]);
-        printf("[parent %ld] joined child %d (pid %ld): exitcode %d (%s)\n", self, k, (long)pids[k],
-               wait_exitcode(status), wait_describe(status, how, sizeof how));
-        if (WIFEXITED(status))
-            total += WEXITSTATUS(status);
-        else
-            all_exited = false;
-    }
+    long total;
+    bool all_exited = join_all(pids, workers, &total);
     free(pids);
 
-    long expected = 0;
-    for (long x = 0; x < (long)workers * BLOCK; x++)
-        expected += is_prime(x);
-    printf("[parent %ld] primes below %ld: %ld (a count in the parent says "
-           "%ld: %s)\n",
-           self, (long)workers * BLOCK, total, expected,
+    long expected = count_primes(0, (long)workers * BLOCK);
+    printf("[parent %ld] primes below %ld: %ld (a count in the parent says %ld: %s)\n", self,
+           (long)workers * BLOCK, total, expected,
            total == expected && all_exited ? "agrees" : "DISAGREES");
 
     /* Every child was joined by pid; waitpid(-1) finding none proves it. */
