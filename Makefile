@@ -62,6 +62,7 @@ $(BUILD)/obj/common/%.o: common/%.c $(HEADERS)
 
 $(LIB): $(LIB_OBJECTS)
 	@mkdir -p $(@D)
+	@rm -f $@ # ar never drops a member: an object of a file since removed would stay
 	$(AR) rcs $@ $^
 
 # Every chapter program: one source file, linked with the common library.
