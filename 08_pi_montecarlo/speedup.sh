@@ -6,7 +6,7 @@
 #
 # Usage: sh 08_pi_montecarlo/speedup.sh [--mpi]
 #   --mpi            a third series: the same darts thrown by W MPI ranks
-#                    (chapter 09's mpi_pi, started by 09_mpi/mpirun.sh), on
+#                    (chapter 09's 3_mpi_pi, started by 09_mpi/mpirun.sh), on
 #                    the same plot as the pool's W workers
 #   BIN=dir          where pi_montecarlo is (default: build/bin)
 #   FULL=1           thorough: 200M darts, 8 runs per point (a minute or two)
@@ -49,8 +49,8 @@ case ${1:-} in
     --mpi)
         mpi=1
         series_list="plain serial mpi"
-        if ! command -v mpirun >/dev/null 2>&1 || [ ! -x "$BIN/mpi_pi" ]; then
-            echo "speedup.sh: --mpi needs mpirun and $BIN/mpi_pi (make deps, then make)" >&2
+        if ! command -v mpirun >/dev/null 2>&1 || [ ! -x "$BIN/3_mpi_pi" ]; then
+            echo "speedup.sh: --mpi needs mpirun and $BIN/3_mpi_pi (make deps, then make)" >&2
             exit 1
         fi
         ;;
@@ -93,7 +93,7 @@ echo "series,repeat,workers,darts,seconds,estimate,error" > "$runs"
 measure() { # series workers round
     if [ "$1" = mpi ]; then
         # the same CSV columns; the first one holds the rank count
-        line=$(sh "$top/09_mpi/mpirun.sh" -np "$2" "$BIN/mpi_pi" --csv -n "$darts" | tail -n 1)
+        line=$(sh "$top/09_mpi/mpirun.sh" -np "$2" "$BIN/3_mpi_pi" --csv -n "$darts" | tail -n 1)
     else
         fraction=0
         [ "$1" = plain ] || fraction=$serial
@@ -233,7 +233,7 @@ table workers "$out/speedup.csv"
 echo "== the same with --serial-fraction $serial =="
 table workers "$out/speedup-serial.csv"
 if [ $mpi = 1 ]; then
-    echo "== the same darts with MPI ranks instead of pool workers (09_mpi/mpi_pi) =="
+    echo "== the same darts with MPI ranks instead of pool workers (09_mpi/3_mpi_pi) =="
     table "  ranks" "$out/speedup-mpi.csv"
 fi
 
