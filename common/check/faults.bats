@@ -84,8 +84,8 @@ crash() {
 @test "faults: callbacks --crash-task first, middle, last" {
     for k in 0 20 39; do crash callbacks $k -j 2 -q --callback-ms 0; done
 }
-@test "faults: pi_montecarlo --crash-task first, middle, last" {
-    for k in 0 10 19; do crash pi_montecarlo $k -j 2 -n 2M -q; done
+@test "faults: 4_pi_timed --crash-task first, middle, last" {
+    for k in 0 10 19; do crash 4_pi_timed $k -j 2 -n 2M -q; done
 }
 
 # ---------------------------------------------------------------- signals
@@ -156,7 +156,8 @@ interrupt_all_ways() {
 @test "signals: callbacks (slow callbacks)" { interrupt_all_ways callbacks -j 2 -n 400 --callback-ms 50 -q; }
 @test "signals: shared_memory (race)" { interrupt_all_ways shared_memory --section race --race-n 1e9; }
 @test "signals: shared_memory (named segment held)" { interrupt_all_ways shared_memory --section named --hold-ms 5000; }
-@test "signals: pi_montecarlo" { interrupt_all_ways pi_montecarlo -j 2 -n 100G -q; }
+@test "signals: 4_pi_timed" { interrupt_all_ways 4_pi_timed -j 2 -n 100G -q; }
+@test "signals: 3_block_streams" { interrupt_all_ways 3_block_streams -j 2 -n 100G -q; }
 
 # ---------------------------------------------------------------- bad input
 
@@ -263,10 +264,18 @@ TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
     bad shared_memory --section "" nonsense
     usage shared_memory -j
 }
-@test "bad input: pi_montecarlo" {
-    bad pi_montecarlo -j "${COUNTS[@]}" 0 $TOO_MANY
-    bad pi_montecarlo -n "${COUNTS[@]}" 0 1.5 2.5X
-    bad pi_montecarlo --serial-fraction "" abc -0.1 1 1.5 nan
-    bad pi_montecarlo --crash-task "${COUNTS[@]}"
-    usage pi_montecarlo -j
+@test "bad input: 4_pi_timed" {
+    bad 4_pi_timed -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad 4_pi_timed -n "${COUNTS[@]}" 0 1.5 2.5X
+    bad 4_pi_timed --serial-fraction "" abc -0.1 1 1.5 nan
+    bad 4_pi_timed --crash-task "${COUNTS[@]}"
+    usage 4_pi_timed -j
+}
+
+@test "bad input: 2_same_seed and 3_block_streams" {
+    for p in 2_same_seed 3_block_streams; do
+        bad $p -j "${COUNTS[@]}" 0 $TOO_MANY
+        bad $p -n "${COUNTS[@]}" 0 1.5 2.5X
+        usage $p -j
+    done
 }

@@ -53,7 +53,7 @@ rows=$(cat <<ROWS
 06_callbacks|tiny tasks, result by callback|us/result|by callback:[^,]*,|by callback:[^,]*,|callbacks -q -j $cores -n $n_cb|06_callbacks/callbacks.py -q -j $cores -n $n_cb
 07_shared_memory|shared counter under a lock|M incr/s|mutex \\(Value's lock\\):.*exact,[^,]*,|mutex \\(Value's lock\\):.*exact,[^,]*,|shared_memory -q --section fixes -j $cores -n $n_sum|07_shared_memory/shared_memory.py -q --section fixes -j $cores -n $n_sum
 07_shared_memory|server process, requests|ops/s|server: [0-9.]+ s,|server: [0-9.]+ s,|shared_memory -q --section server -j $cores --ops $n_ops|07_shared_memory/shared_memory.py -q --section server -j $cores --ops $n_ops
-08_pi_montecarlo|Monte Carlo pi, $darts darts, $cores workers|Mdarts/s|csv|csv|pi_montecarlo --csv -j $cores -n $darts|08_pi_montecarlo/pi_montecarlo.py --csv -j $cores -n $darts
+08_pi_montecarlo|Monte Carlo pi, $darts darts, $cores workers|Mdarts/s|csv|csv|4_pi_timed --csv -j $cores -n $darts|08_pi_montecarlo/4_pi_timed.py --csv -j $cores -n $darts
 ROWS
 )
 
