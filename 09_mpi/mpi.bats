@@ -159,7 +159,7 @@ readme_host() {
     need_mpi
     run bounded 30 $MPIRUN -np 3 "$MPI_PI" -n 0 3>&-
     assert_equal "$status" 2
-    # mpirun returned, so its ranks are gone; check no mpi_pi of ours remains
+    # mpirun returned, so its ranks are gone; check no 3_mpi_pi of ours remains
     run pgrep -f -- "$MPI_PI -n 0"
     assert_failure
 }
@@ -188,7 +188,7 @@ readme_host() {
     readme_matches "$README" bad-input
 }
 
-@test "run.sh: says how to get MPI when mpi_pi is missing, exit 0" {
+@test "run.sh: says how to get MPI when 3_mpi_pi is missing, exit 0" {
     run bounded 30 env BIN="$BATS_TEST_TMPDIR" sh "$ROOT/09_mpi/run.sh" 3>&-
     assert_success
     assert_line --partial "make deps"
