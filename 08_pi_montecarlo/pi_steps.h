@@ -54,10 +54,10 @@ static inline _Noreturn void pi_help(const struct pi_options *o)
         "n  -n DARTS                 darts in all (default 100M; 1e9, 250M, 2G work)",
         "s      --seed S             random seed (default 1)",
         ("f      --serial-fraction F  the parent throws fraction F (0 <= F < 1)\n"
-         "                            of the 1-worker run alone first (Amdahl)"),
+         "                           of the 1-worker run alone first (Amdahl)"),
         "w      --weak               -n is darts per worker (weak scaling)",
         ("c      --csv                print 'workers,darts,seconds,estimate,error'\n"
-         "                            and one line of values"),
+         "                           and one line of values"),
         "k      --crash-task K       block K kills its worker with SIGKILL (exit 1)",
         "q  -q, --quiet              print the summary line only"};
     printf("Usage: %s [options]\n%s\n", report_program(), o->about);

@@ -52,7 +52,7 @@ static inline _Noreturn void pi_lab_help(const struct pi_lab *o)
         "n  -n DARTS                 darts per run (default 10M; K, M, 1e6 accepted)",
         "s      --seed S             random seed (default 1)",
         ("f      --serial-fraction F  the parent throws fraction F of the 1-worker run\n"
-         "                            alone first (0 <= F <= 0.95, default 0)"),
+         "                           alone first (0 <= F <= 0.95, default 0)"),
         "m      --max-workers W      sweep 1 .. W workers (default: twice the usable CPUs)",
         "r      --repeats R          runs per worker count, the fastest kept (default 3)",
         "c      --cpus P             CPUs the runs had (default: the usable CPUs)",
