@@ -74,7 +74,7 @@ $(BUILD)/bin/$(notdir $(basename $(1))): $(1) $(LIB) $(HEADERS) $(wildcard $(dir
 endef
 $(foreach src,$(PROGRAM_SOURCES),$(eval $(call program_rule,$(src))))
 
-$(BUILD)/bin/%: $(MPI_CHAPTER)/%.c $(LIB) $(HEADERS)
+$(BUILD)/bin/%: $(MPI_CHAPTER)/%.c $(LIB) $(HEADERS) $(wildcard $(MPI_CHAPTER)/*.h)
 	@mkdir -p $(@D)
 	$(MPICC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 

@@ -1,15 +1,17 @@
 # SPDX-License-Identifier: MIT
-# speedup.gp - fit Amdahl's law to pi_montecarlo's measured speedup and draw
-# it: speedup, efficiency and Karp-Flatt serial fraction against workers.
+# speedup.gp - fit Amdahl's law to 4_pi_timed's measured speedup (and
+# Gustafson's to its weak-scaling series) and draw it: speedup, efficiency
+# and Karp-Flatt serial fraction against workers.
 #
 # Usage (speedup.sh does this):
 #   gnuplot -e "dir='results/08_pi_montecarlo'; model='CPU name'; physical=2; \
 #               logical=2; usable=2; serial=0.2; darts='60M'; kept='median of 3'; note=''; \
-#               mpi=0" 08_pi_montecarlo/speedup.gp
+#               mpi=0; weak=1; weak_darts=30000000; busy=''" 08_pi_montecarlo/speedup.gp
 # Reads dir/speedup.csv and dir/speedup-serial.csv (workers,darts,seconds,
 # speedup,efficiency,karp_flatt,median_seconds,median_speedup), and with mpi=1 dir/speedup-mpi.csv (MPI
-# ranks of chapter 09, drawn in green beside the workers); writes dir/speedup.png and prints a text
-# rendering of the speedup panel on stdout.
+# ranks of chapter 09, drawn in green beside the workers), with weak=1 dir/speedup-weak.csv
+# (the scaled speedup W x T1 / TW, in purple); writes dir/speedup.png and prints a text
+# rendering of the speedup panel on stdout. busy: a note drawn under the title.
 
 set datafile separator ','
 set print '-'
@@ -41,6 +43,29 @@ if (usable > 1 && wmax > 1) {
                      : "one usable CPU: no speedup to fit"
 }
 
+# Weak scaling (Gustafson's law): W workers throw W times the darts. With a
+# parallel fraction p of the time on N processors, the scaled speedup is
+# S(W) = (1 - p) + p N, and again N = min(W, CPUs).
+if (!exists("weak")) weak = 0
+if (!exists("busy")) busy = ''
+weak_csv = dir . '/speedup-weak.csv'
+g = NaN
+gustafson(w, p) = (1.0 - p) + p * procs(w)
+fit_weak(x) = gustafson(x, g)
+weak_speedup = ''
+weak_efficiency = ''
+weak_text = ''
+if (weak) {
+    if (usable > 1 && wmax > 1) {
+        g = 0.9
+        fit fit_weak(x) weak_csv using 1:4 via g
+        print sprintf("fitted parallel fraction p, weak scaling (Gustafson): %.3f", g)
+    }
+    weak_speedup = ", [1:wmax] fit_weak(x) title sprintf('Gustafson fit, weak scaling: p = %.3f', g) with lines lw 2 dt 5 lc rgb '#9467bd', weak_csv using 1:4 title sprintf('measured (%s), weak: %d darts per worker, scaled speedup W x T1 / TW', kept, weak_darts) with points pt 11 ps 1.5 lc rgb '#9467bd'"
+    weak_efficiency = ", weak_csv using 1:5 title 'efficiency, weak scaling' with linespoints pt 11 lw 2 lc rgb '#9467bd'"
+    weak_text = ", weak_csv using 1:4 title 'measured, weak (scaled)' with points pt '*'"
+}
+
 # With speedup.sh --mpi: a third series, MPI ranks (chapter 09) throwing the
 # same darts, added to each plot below through these macros (@mpi_...).
 if (!exists("mpi")) mpi = 0
@@ -66,7 +91,7 @@ if (mpi) {
 # machine (other programs slowing some of the runs down).
 median_marks = ''
 if (strstrt(kept, 'fastest') == 1) {
-    median_marks = ", plain using 1:8 title 'from the median runs (hollow marks)' with points pt 6 ps 1.3 lc rgb '#1f77b4', with_serial using 1:8 notitle with points pt 4 ps 1.2 lc rgb '#d62728'"
+    median_marks = ", plain using 1:8 title 'from the median runs (hollow circle and square: only here)' with points pt 6 ps 1.3 lc rgb '#1f77b4', with_serial using 1:8 notitle with points pt 4 ps 1.2 lc rgb '#d62728'"
 }
 
 # The efficiency panel's range: 0 to 1.25, widened to show every point. A
@@ -76,17 +101,20 @@ if (strstrt(kept, 'fastest') == 1) {
 efficiency_low = 0
 efficiency_high = 1.25
 if (wmax > 1) {
-    do for [i = 1 : (mpi ? 3 : 2)] {
-        file = i == 1 ? plain : i == 2 ? with_serial : mpi_csv
-        stats file using 6 nooutput
-        efficiency_low = STATS_min < efficiency_low ? STATS_min - 0.05 : efficiency_low
+    do for [i = 1 : 4] {
+        if (i == 3 && !mpi || i == 4 && !weak) { continue }
+        file = i == 1 ? plain : i == 2 ? with_serial : i == 3 ? mpi_csv : weak_csv
+        if (i != 4) {   # the weak series has no Karp-Flatt column (nan)
+            stats file using 6 nooutput
+            efficiency_low = STATS_min < efficiency_low ? STATS_min - 0.05 : efficiency_low
+        }
         stats file using 5 nooutput
         efficiency_high = STATS_max > efficiency_high - 0.05 ? STATS_max + 0.1 : efficiency_high
     }
 }
 
 set title noenhanced
-set key top left box opaque noenhanced
+set key below left Left reverse box opaque noenhanced maxrows 8 width -6
 set grid
 set xrange [0.8 : wmax + 0.2]
 set xtics 1
@@ -107,13 +135,18 @@ machine = sprintf('%s: %d physical core%s, %d logical CPU%s, %d usable%s', \
 runs = sprintf('%s darts per run, %s runs per point', darts, kept)
 
 # ---- the PNG: speedup on the left, efficiency and Karp-Flatt on the right
-set terminal pngcairo size 1400,560 font 'sans,10'
+set terminal pngcairo size 1400,820 font 'sans,10'
 set output dir . '/speedup.png'
-set multiplot layout 1,2 title "Monte Carlo pi, speedup against workers" . (mpi ? " and MPI ranks" : "") . " on " . machine . "\n" . runs noenhanced
+set multiplot layout 1,2 title "Monte Carlo pi, speedup against workers" . (mpi ? " and MPI ranks" : "") . " on " . machine . "\n" . runs . (busy eq '' ? '' : "\n" . busy) noenhanced
 
 set title "speedup: measured, ideal, and Amdahl's law fitted to the measured points"
 set ylabel 'speedup S = T_1 / T_W (times faster than 1 worker)'
 set yrange [0 : wmax + 0.5]
+# Say on the figure why the fitted curves turn flat past the CPUs.
+if (wmax > usable) {
+    set label 3 sprintf("past W = %d the fits are flat:\nthey count min(W, %d CPUs) processors,\nextra workers share the CPUs", usable, usable) \
+        at usable + 0.1, graph 0.12 left front textcolor rgb '#333333' noenhanced
+}
 plot sample [1:wmax] x title 'ideal: S = W' with lines dt 2 lc rgb '#888888', \
      [1:wmax] fit_plain(x) title sprintf("Amdahl fit, no serial work added: p = %.3f", p) \
          with lines lw 2 lc rgb '#1f77b4', \
@@ -123,28 +156,29 @@ plot sample [1:wmax] x title 'ideal: S = W' with lines dt 2 lc rgb '#888888', \
                                  serial, q, 1 - serial) \
          with lines lw 2 lc rgb '#d62728', \
      with_serial using 1:4 title sprintf('measured (%s), --serial-fraction %g', kept, serial) \
-         with points pt 5 ps 1.3 lc rgb '#d62728' @median_marks @mpi_speedup
+         with points pt 5 ps 1.3 lc rgb '#d62728' @median_marks @mpi_speedup @weak_speedup
+unset label 3
 
 set title 'efficiency E = S / W and Karp-Flatt serial fraction e = (1/S - 1/W) / (1 - 1/W)'
 set ylabel 'fraction (1 = perfect efficiency; e = 0: no serial part)'
 set yrange [efficiency_low : efficiency_high]
-set key top right
+set key below left Left reverse box maxrows 8
 plot 1 title '' with lines dt 2 lc rgb '#888888', \
      plain using 1:5 title 'efficiency, no serial work added' \
          with linespoints pt 7 lw 2 lc rgb '#1f77b4', \
      with_serial using 1:5 title sprintf('efficiency, --serial-fraction %g', serial) \
          with linespoints pt 5 lw 2 lc rgb '#d62728', \
-     plain using 1:6 title 'Karp-Flatt e, no serial work added' \
-         with linespoints pt 6 dt 2 lc rgb '#1f77b4', \
+     plain using 1:6 title 'Karp-Flatt e, no serial work added (open diamonds)' \
+         with linespoints pt 12 dt 2 lc rgb '#1f77b4', \
      with_serial using 1:6 title sprintf('Karp-Flatt e, --serial-fraction %g', serial) \
-         with linespoints pt 4 dt 2 lc rgb '#d62728' @mpi_efficiency
+         with linespoints pt 12 dt 2 lc rgb '#d62728' @mpi_efficiency @weak_efficiency
 unset multiplot
 
 # ---- the same speedup panel as text, for a terminal (or ssh)
 set terminal dumb size 79,26
 set output
 unset grid
-set key bottom right nobox
+set key inside bottom right nobox
 set title sprintf('speedup on %s (A, B: fitted Amdahl, p = %.2f and %.2f)', model, p, q)
 set ylabel 'speedup'
 set yrange [0 : wmax + 0.5]
@@ -154,4 +188,4 @@ plot sample [1:wmax] x title 'ideal' with lines, \
      [1:wmax] fit_plain(x) title 'A: Amdahl fit' with lines, \
      plain using 1:4 title 'measured' with points pt 'o', \
      [1:wmax] fit_serial(x) title sprintf('B: fit, --serial-fraction %g', serial) with lines, \
-     with_serial using 1:4 title 'measured, serial' with points pt 'x' @mpi_text
+     with_serial using 1:4 title 'measured, serial' with points pt 'x' @mpi_text @weak_text

@@ -1,14 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# speedup.sh - measure pi_montecarlo's speedup from 1 worker to 2 x the usable
-# CPUs, twice (as it is, and with --serial-fraction), then fit Amdahl's law
-# and plot it with gnuplot (speedup.gp).
+# speedup.sh - measure 4_pi_timed's speedup from 1 worker to 2 x the usable
+# CPUs: strong scaling twice (as it is, and with --serial-fraction), and weak
+# scaling (--weak: the darts grow with the workers); then fit Amdahl's law to
+# the first two, Gustafson's to the third, and plot them with gnuplot
+# (speedup.gp).
 #
 # Usage: sh 08_pi_montecarlo/speedup.sh [--mpi]
 #   --mpi            a third series: the same darts thrown by W MPI ranks
-#                    (chapter 09's mpi_pi, started by 09_mpi/mpirun.sh), on
+#                    (chapter 09's 3_mpi_pi, started by 09_mpi/mpirun.sh), on
 #                    the same plot as the pool's W workers
-#   BIN=dir          where pi_montecarlo is (default: build/bin)
+#   BIN=dir          where 4_pi_timed is (default: build/bin)
 #   FULL=1           thorough: 200M darts, 8 runs per point (a minute or two)
 #   DARTS=N          darts per run (default 60M; FULL: 200M)
 #   REPEATS=N        runs per point (default 4; FULL: 8)
@@ -20,10 +22,14 @@
 #                    (both are in the table and the CSV; see "Why the fastest")
 #   MAX_WORKERS=N    sweep 1 .. N (default 2 x usable CPUs)
 #   SERIAL=F         the --serial-fraction of the second sweep (default 0.2)
+#   WEAK=0           leave out the weak-scaling series (default 1: in; each
+#                    worker throws DARTS / usable CPUs, so at W = CPUs the
+#                    weak job is the strong one)
 #   OUT=dir          where CSV and PNG go (default results/08_pi_montecarlo)
 #   TITLE_NOTE=text  added to the plot's title
-# Writes OUT/runs.csv (every run), OUT/speedup.csv and OUT/speedup-serial.csv
-# (one line per worker count; with --mpi also OUT/speedup-mpi.csv), OUT/speedup.png;
+# Writes OUT/runs.csv (every run), OUT/speedup.csv, OUT/speedup-serial.csv and
+# OUT/speedup-weak.csv (one line per worker count; with --mpi also
+# OUT/speedup-mpi.csv), OUT/speedup.png;
 # prints a table and a text rendering.
 #
 # Why the fastest run of each point, not the median: other programs (here,
@@ -37,20 +43,22 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 BIN=${BIN:-$top/build/bin}
-prog=$BIN/pi_montecarlo
+prog=$BIN/4_pi_timed
 if [ ! -x "$prog" ]; then
     echo "speedup.sh: $prog not found (run make first)" >&2
     exit 1
 fi
 mpi=0
+weak=${WEAK:-1}
 series_list="plain serial"
+[ "$weak" = 0 ] || series_list="plain serial weak"
 case ${1:-} in
     "") ;;
     --mpi)
         mpi=1
-        series_list="plain serial mpi"
-        if ! command -v mpirun >/dev/null 2>&1 || [ ! -x "$BIN/mpi_pi" ]; then
-            echo "speedup.sh: --mpi needs mpirun and $BIN/mpi_pi (make deps, then make)" >&2
+        series_list="$series_list mpi"
+        if ! command -v mpirun >/dev/null 2>&1 || [ ! -x "$BIN/3_mpi_pi" ]; then
+            echo "speedup.sh: --mpi needs mpirun and $BIN/3_mpi_pi (make deps, then make)" >&2
             exit 1
         fi
         ;;
@@ -77,6 +85,12 @@ else
 fi
 max_workers=${MAX_WORKERS:-$((2 * usable))}
 serial=${SERIAL:-0.2}
+# The weak series: DARTS / usable CPUs per worker (-n takes 60M, 1e6, 300K).
+weak_darts=$(awk -v n="$darts" -v cpus="$usable" 'BEGIN {
+    scale = 1; u = toupper(substr(n, length(n)))
+    if (u == "K") scale = 1e3; else if (u == "M") scale = 1e6; else if (u == "G") scale = 1e9
+    if (scale > 1) n = substr(n, 1, length(n) - 1)
+    d = int(n * scale / cpus); print d < 1 ? 1 : d }')
 stat=${STAT:-min}
 case $stat in
     median | min) ;;
@@ -93,7 +107,10 @@ echo "series,repeat,workers,darts,seconds,estimate,error" > "$runs"
 measure() { # series workers round
     if [ "$1" = mpi ]; then
         # the same CSV columns; the first one holds the rank count
-        line=$(sh "$top/09_mpi/mpirun.sh" -np "$2" "$BIN/mpi_pi" --csv -n "$darts" | tail -n 1)
+        line=$(sh "$top/09_mpi/mpirun.sh" -np "$2" "$BIN/3_mpi_pi" --csv -n "$darts" | tail -n 1)
+    elif [ "$1" = weak ]; then
+        # -n darts per worker: the job grows with the workers (Gustafson)
+        line=$("$prog" --csv -j "$2" -n "$weak_darts" --serial-fraction 0 --weak | tail -n 1)
     else
         fraction=0
         [ "$1" = plain ] || fraction=$serial
@@ -188,10 +205,12 @@ if [ -t 2 ]; then printf '\r%78s\r' '' >&2; fi
 # Per worker count: the fastest and the median time, then (from the one
 # STAT chose) speedup S = T1 / TW, efficiency E = S / W and the Karp-Flatt
 # serial fraction e = (1/S - 1/W) / (1 - 1/W). The last two columns are the
-# median time and the speedup the medians give, for comparison.
+# median time and the speedup the medians give, for comparison. For the weak
+# series (W times the work in T_W) the speedup is the scaled one,
+# S = W x T1 / TW, and Karp-Flatt (a strong-scaling measure) is nan.
 points() {
-    awk -F, -v want="$1" -v stat="$stat" '
-        NR > 1 && $1 == want { n[$3]++; t[$3, n[$3]] = $5; darts = $4 }
+    awk -F, -v want="$1" -v stat="$stat" -v scaled="$([ "$1" = weak ] && echo 1 || echo 0)" '
+        NR > 1 && $1 == want { n[$3]++; t[$3, n[$3]] = $5; darts[$3] = $4 }
         END {
             print "workers,darts,seconds,speedup,efficiency,karp_flatt,median_seconds,median_speedup"
             for (w = 1; w in n; w++) {
@@ -204,15 +223,17 @@ points() {
                                   : (t[w, n[w] / 2] + t[w, n[w] / 2 + 1]) / 2
                 kept = stat == "min" ? t[w, 1] : median
                 if (w == 1) { t1 = kept; t1_median = median }
-                s = t1 / kept
-                kf = w > 1 ? sprintf("%.4f", (1 / s - 1 / w) / (1 - 1 / w)) : "nan"
-                printf "%d,%s,%.6f,%.4f,%.4f,%s,%.6f,%.4f\n", w, darts, kept, s, s / w, kf,
-                       median, t1_median / median
+                f = scaled ? w : 1
+                s = f * t1 / kept
+                kf = w > 1 && !scaled ? sprintf("%.4f", (1 / s - 1 / w) / (1 - 1 / w)) : "nan"
+                printf "%d,%s,%.6f,%.4f,%.4f,%s,%.6f,%.4f\n", w, darts[w], kept, s, s / w, kf,
+                       median, f * t1_median / median
             }
         }' "$runs"
 }
 points plain > "$out/speedup.csv"
 points serial > "$out/speedup-serial.csv"
+[ "$weak" = 0 ] || points weak > "$out/speedup-weak.csv"
 [ $mpi = 0 ] || points mpi > "$out/speedup-mpi.csv"
 
 table() {
@@ -232,8 +253,12 @@ echo "== speedup: $darts darts per run, $kept, $model, $physical cores, $usable 
 table workers "$out/speedup.csv"
 echo "== the same with --serial-fraction $serial =="
 table workers "$out/speedup-serial.csv"
+if [ "$weak" != 0 ]; then
+    echo "== weak scaling (Gustafson): $weak_darts darts per worker, so W workers throw W times as many; speedup = W x T1 / TW =="
+    table workers "$out/speedup-weak.csv"
+fi
 if [ $mpi = 1 ]; then
-    echo "== the same darts with MPI ranks instead of pool workers (09_mpi/mpi_pi) =="
+    echo "== the same darts with MPI ranks instead of pool workers (09_mpi/3_mpi_pi) =="
     table "  ranks" "$out/speedup-mpi.csv"
 fi
 
@@ -258,13 +283,15 @@ busy_note() {
         $3 == "unmatched" {
             what = $1 == "mpi" ? "rank" : "worker"
             list = list sprintf("%s%d %s%s%s (%s%%)", list == "" ? "" : ", ", $2, what,
-                                $2 == 1 ? "" : "s", $1 == "serial" ? " with --serial-fraction" : "", $4)
+                                $2 == 1 ? "" : "s", $1 == "serial" ? " with --serial-fraction" : \
+                                $1 == "weak" ? " (weak scaling)" : "", $4)
         }
         END { if (list != "") print list }')
     beaten=$(printf '%s\n' "$points_left" | awk '
         $3 == "beaten" {
             list = list sprintf("%s%s%d %s beat %d by %s%%", list == "" ? "" : "; ",
-                                $1 == "serial" ? "with --serial-fraction, " : "", $5,
+                                $1 == "serial" ? "with --serial-fraction, " : \
+                                $1 == "weak" ? "in weak scaling, " : "", $5,
                                 $1 == "mpi" ? "ranks" : "workers", $2, $4)
         }
         END { if (list != "") print list }')
@@ -284,14 +311,27 @@ busy_note() {
     echo "  quieter, or with more runs: REPEATS=15 sh 08_pi_montecarlo/speedup.sh"
 }
 
+# The load average too, by verdict.h's rule (common/scripts/verdict.sh).
+# shellcheck source=../common/scripts/verdict.sh disable=SC1091
+. "$top/common/scripts/verdict.sh"
+notes=$(busy_note)
+load_note=$(verdict_busy_note)
+# On the PNG as well as in the terminal: one line under the title.
+plot_note=""
+[ -z "$notes" ] || plot_note="the machine was busy during this sweep (see the terminal): the fitted p can be off"
+[ -z "$load_note" ] || plot_note="${plot_note:+$plot_note; }$load_note"
+
 # ---- Amdahl's law fitted by gnuplot, drawn as PNG and as text
 if ! command -v gnuplot >/dev/null 2>&1; then
     echo "speedup.sh: gnuplot is not installed: no plot (the CSV files are in $out)"
-    busy_note
+    [ -z "$notes" ] || echo "$notes"
+    [ -z "$load_note" ] || echo "speedup.sh: $load_note"
     exit 0
 fi
 gnuplot -e "dir='$out'; model='$model'; physical=$physical; logical=$logical; \
             usable=$usable; serial=$serial; darts='$darts'; kept='$kept'; \
-            note='${TITLE_NOTE:-}'; mpi=$mpi" "$here/speedup.gp"
-busy_note
+            note='${TITLE_NOTE:-}'; mpi=$mpi; weak=$([ "$weak" = 0 ] && echo 0 || echo 1); \
+            weak_darts=$weak_darts; busy='$plot_note'" "$here/speedup.gp"
+[ -z "$notes" ] || echo "$notes"
+[ -z "$load_note" ] || echo "speedup.sh: $load_note"
 echo "speedup.sh: wrote $out/speedup.png and the CSV files beside it"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# bench.sh - darts per second of pi_montecarlo (a pool of processes) and of
+# bench.sh - darts per second of 4_pi_timed (a pool of processes) and of
 # pi_openmp (OpenMP threads), side by side: the same kernel, the same blocks
 # and random streams, compiled with the same flags (plus -fopenmp).
 #
@@ -8,7 +8,8 @@
 #   BUILD=dir   the build folder holding lib/libcommon.a and bin/ (default build)
 #   CC, CFLAGS, LDFLAGS  as for make (default cc, -O2 -g; they must match the
 #               library's: a sanitizer build needs the same -fsanitize flags)
-#   REPEATS=N   runs per number, the fastest is kept (default 5; why the
+#   REPEATS=N   runs per number, the fastest is kept (default 5, at least 3
+#               for a verdict: common/scripts/verdict.sh; why the
 #               fastest, not the median: the chapter README, "Why the fastest
 #               run, not the median")
 set -eu
@@ -19,9 +20,11 @@ CC=${CC:-cc}
 CFLAGS=${CFLAGS:--O2 -g}
 LDFLAGS=${LDFLAGS:-}
 repeats=${REPEATS:-5}
+# shellcheck source=../../common/scripts/verdict.sh disable=SC1091
+. "$top/common/scripts/verdict.sh"
 darts=${1:-500M}
 lib=$BUILD/lib/libcommon.a
-pi=$BUILD/bin/pi_montecarlo
+pi=$BUILD/bin/4_pi_timed
 omp=$BUILD/bin/pi_openmp
 if [ ! -f "$lib" ] || [ ! -x "$pi" ]; then
     echo "bench.sh: build first (make BUILD=$BUILD)" >&2
@@ -70,5 +73,13 @@ for w in 1 "$usable"; do
     [ "$(printf '%s\n' "$estimates" | wc -l)" -eq 1 ] && same=yes
     printf '%7d  %21s  %25s  %5.2f  %s (%s)\n' "$w" "$a" "$b" \
         "$(awk -v a="$a" -v b="$b" 'BEGIN { print a / b }')" "$same" "$(printf '%s\n' "$estimates" | head -n 1)"
+    # the rule of verdict.h, on the time per dart (1 / rate: smaller is better)
+    if [ "$repeats" -ge 3 ]; then
+        echo "         $w worker(s): $(verdict_compare "$(awk -v a="$a" 'BEGIN { print 1 / a }')" \
+            "$(awk -v b="$b" 'BEGIN { print 1 / b }')" "OpenMP threads are faster" "processes are faster")"
+    else
+        echo "         $w worker(s): $repeats run(s) only: no verdict (REPEATS=3 or more)"
+    fi
     [ "$usable" -gt 1 ] || break
 done
+verdict_busy_note

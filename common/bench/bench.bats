@@ -149,7 +149,7 @@ NUMBER='^ [0-9.]+[kM]? $'
     printf '#!/bin/sh\necho 1\n' >"$fake/bench/bare_fork"
     printf '#!/bin/sh\necho 1\n' >"$fake/bench/bare_pipe"
     printf '#!/bin/sh\necho "forklore_bench: broken" >&2; exit 1\n' >"$fake/bench/forklore_bench"
-    printf '#!/bin/sh\nprintf "w,d,s\\n1,100,1\\n"\n' >"$fake/bin/pi_montecarlo"
+    printf '#!/bin/sh\nprintf "w,d,s\\n1,100,1\\n"\n' >"$fake/bin/4_pi_timed"
     # and a python3 that fails at once (this test is about the C side)
     printf '#!/bin/sh\nexit 1\n' >"$fake/bin/python3"
     chmod +x "$fake"/bench/* "$fake"/bin/*

@@ -30,7 +30,7 @@ else
 fi
 bench=$BUILD/bench
 bin=$BUILD/bin
-for prog in "$bench/bare_fork" "$bench/bare_pipe" "$bench/forklore_bench" "$bin/pi_montecarlo"; do
+for prog in "$bench/bare_fork" "$bench/bare_pipe" "$bench/forklore_bench" "$bin/4_pi_timed"; do
     if [ ! -x "$prog" ]; then
         echo "bench.sh: $prog is missing: build first (make BUILD=$BUILD)" >&2
         exit 1
@@ -126,7 +126,7 @@ for round in $(seq "$repeats"); do
     measure mutex_c       "$bench/forklore_bench" mutex -j "$cores" -n "$n_ccount"
     measure atomic_c      "$bench/forklore_bench" atomic -j "$cores" -n "$n_ccount"
     for w in $(seq "$cores"); do
-        pi_rate "pi${w}_c" "$w" "$bin/pi_montecarlo" --csv -j "$w" -n "$darts"
+        pi_rate "pi${w}_c" "$w" "$bin/4_pi_timed" --csv -j "$w" -n "$darts"
         if [ $have_omp = 1 ]; then
             pi_rate "pi${w}_omp" "$w" env OMP_NUM_THREADS="$w" "$omp" -n "$darts"
         fi
@@ -151,7 +151,7 @@ for round in $(seq "$repeats"); do
     measure atomic_cp     "$bench/forklore_bench" atomic -j "$cores" -n "$n_count"
     measure value_py      py value -j "$cores" -n "$n_count"
     for w in $(seq "$cores"); do
-        pi_rate "pi${w}_cp" "$w" "$bin/pi_montecarlo" --csv -j "$w" -n "$pydarts"
+        pi_rate "pi${w}_cp" "$w" "$bin/4_pi_timed" --csv -j "$w" -n "$pydarts"
         measure "pi${w}_py" py pi -j "$w" -n "$pydarts"
     done
 done

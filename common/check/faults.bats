@@ -84,8 +84,8 @@ crash() {
 @test "faults: 4_worker_killed (06) --crash-task first, middle, last" {
     for k in 0 20 39; do crash 4_worker_killed $k -j 2 -q; done
 }
-@test "faults: pi_montecarlo --crash-task first, middle, last" {
-    for k in 0 10 19; do crash pi_montecarlo $k -j 2 -n 2M -q; done
+@test "faults: 4_pi_timed --crash-task first, middle, last" {
+    for k in 0 10 19; do crash 4_pi_timed $k -j 2 -n 2M -q; done
 }
 
 # ---------------------------------------------------------------- signals
@@ -160,7 +160,8 @@ interrupt_all_ways() {
 @test "signals: 2_shared_counter_lock (workers in their loop)" { interrupt_all_ways 2_shared_counter_lock -n 1e9; }
 @test "signals: 6_named_segment (named segment held)" { interrupt_all_ways 6_named_segment --hold-ms 5000; }
 @test "signals: 7_manager_server (clients and the server)" { interrupt_all_ways 7_manager_server --ops 100M; }
-@test "signals: pi_montecarlo" { interrupt_all_ways pi_montecarlo -j 2 -n 100G -q; }
+@test "signals: 4_pi_timed" { interrupt_all_ways 4_pi_timed -j 2 -n 100G -q; }
+@test "signals: 3_block_streams" { interrupt_all_ways 3_block_streams -j 2 -n 100G -q; }
 
 # ---------------------------------------------------------------- bad input
 
@@ -308,10 +309,18 @@ TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
         usage $step --ops
     done
 }
-@test "bad input: pi_montecarlo" {
-    bad pi_montecarlo -j "${COUNTS[@]}" 0 $TOO_MANY
-    bad pi_montecarlo -n "${COUNTS[@]}" 0 1.5 2.5X
-    bad pi_montecarlo --serial-fraction "" abc -0.1 1 1.5 nan
-    bad pi_montecarlo --crash-task "${COUNTS[@]}"
-    usage pi_montecarlo -j
+@test "bad input: 4_pi_timed" {
+    bad 4_pi_timed -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad 4_pi_timed -n "${COUNTS[@]}" 0 1.5 2.5X
+    bad 4_pi_timed --serial-fraction "" abc -0.1 1 1.5 nan
+    bad 4_pi_timed --crash-task "${COUNTS[@]}"
+    usage 4_pi_timed -j
+}
+
+@test "bad input: 2_same_seed and 3_block_streams" {
+    for p in 2_same_seed 3_block_streams; do
+        bad $p -j "${COUNTS[@]}" 0 $TOO_MANY
+        bad $p -n "${COUNTS[@]}" 0 1.5 2.5X
+        usage $p -j
+    done
 }

@@ -53,7 +53,7 @@ rows=$(cat <<ROWS
 06_callbacks|$n_cb tiny tasks, result by callback|us/result|by callback:[^,]*,|by callback:[^,]*,|7_callback_or_queue -q -j $cores -n $n_cb|06_callbacks/7_callback_or_queue.py -q -j $cores -n $n_cb
 07_shared_memory|shared counter under a lock|M incr/s|with a lock:.*exact,[^,]*,|with a lock:.*exact,[^,]*,|2_shared_counter_lock -q -j $cores -n $n_sum|07_shared_memory/2_shared_counter_lock.py -q -j $cores -n $n_sum
 07_shared_memory|server process, requests|ops/s|server: [0-9.]+ s,|server: [0-9.]+ s,|8_server_vs_shared_memory -q -j $cores --ops $n_ops|07_shared_memory/8_server_vs_shared_memory.py -q -j $cores --ops $n_ops
-08_pi_montecarlo|Monte Carlo pi, $darts darts, $cores workers|Mdarts/s|csv|csv|pi_montecarlo --csv -j $cores -n $darts|08_pi_montecarlo/pi_montecarlo.py --csv -j $cores -n $darts
+08_pi_montecarlo|Monte Carlo pi, $darts darts, $cores workers|Mdarts/s|csv|csv|4_pi_timed --csv -j $cores -n $darts|08_pi_montecarlo/4_pi_timed.py --csv -j $cores -n $darts
 ROWS
 )
 

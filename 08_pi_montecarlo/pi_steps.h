@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pi_steps.h - what steps 2 to 4 of chapter 08 share (read with step 3,
+ * 3_block_streams.c): the command line, the kernel, the plan of blocks and
+ * random streams, the pool's task, a map that stops cleanly, the estimate.
+ *
+ *     struct pi_options o = {.accepts = "jnswcq", .about = "..."};
+ *     pi_parse(argc, argv, &o);
+ *     struct block *blocks = plan_blocks(o.seed, pi_total(&o), &tasks);
+ */
+#ifndef FORKLORE_PI_STEPS_H
+#define FORKLORE_PI_STEPS_H
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cpus.h"
+#include "interrupt.h"
+#include "pool.h"
+#include "report.h"
+#include "rng.h"
+
+/* Darts per block: small enough that blocks even out over any worker count
+ * (and that the Python mirror can throw a few), large enough that a block
+ * (about a millisecond) dwarfs the cost of sending it to a worker. */
+#define BLOCK_DARTS 100000u
+#define MAX_DARTS   100000000000LL /* 10^11: ten minutes or so on one core */
+
+/* A step lists the options it takes in `accepts`: j -j W, n -n DARTS,
+ * s --seed S, w --weak, c --csv, q -q, f --serial-fraction F, k --crash-task
+ * K. -h/--help is always there. Bad input: one line, exit 2 (cli.h). */
+struct pi_options {
+    const char *accepts, *about;
+    int workers;
+    long long darts; /* -n: in all, or per worker with --weak */
+    uint64_t seed;
+    bool weak, csv, quiet;
+    double serial_fraction;
+    long long crash_task; /* block K kills its worker; -1: none */
+};
+
+static inline _Noreturn void pi_help(const struct pi_options *o)
+{
+    static const char *const lines[] = {
+        "j  -j, --workers W          worker processes (default: usable CPUs)",
+        "n  -n DARTS                 darts in all (default 100M; 1e9, 250M, 2G work)",
+        "s      --seed S             random seed (default 1)",
+        ("f      --serial-fraction F  the parent throws fraction F (0 <= F < 1)\n"
+         "                           of the 1-worker run alone first (Amdahl)"),
+        "w      --weak               -n is darts per worker (weak scaling)",
+        ("c      --csv                print 'workers,darts,seconds,estimate,error'\n"
+         "                           and one line of values"),
+        "k      --crash-task K       block K kills its worker with SIGKILL (exit 1)",
+        "q  -q, --quiet              print the summary line only"};
+    printf("Usage: %s [options]\n%s\n", report_program(), o->about);
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
+        if (strchr(o->accepts, lines[i][0]) != NULL)
+            printf("%s\n", lines[i] + 1);
+    printf("  -h, --help               this text\n");
+    exit(0);
+}
+
+static inline void pi_parse(int argc, char **argv, struct pi_options *o)
+{
+    o->workers = cpus_for_pool(), o->darts = 100000000, o->seed = 1, o->crash_task = -1;
+    static const struct option longopts[] = {{"workers", required_argument, NULL, 'j'},
+                                             {"seed", required_argument, NULL, 's'},
+                                             {"weak", no_argument, NULL, 'w'},
+                                             {"csv", no_argument, NULL, 'c'},
+                                             {"quiet", no_argument, NULL, 'q'},
+                                             {"serial-fraction", required_argument, NULL, 'f'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {"crash-task", required_argument, NULL, 'k'},
+                                             {NULL, 0, NULL, 0}};
+    static const char *const names[] = {['j'] = "-j",
+                                        ['n'] = "-n",
+                                        ['s'] = "--seed",
+                                        ['w'] = "--weak",
+                                        ['c'] = "--csv",
+                                        ['q'] = "-q",
+                                        ['f'] = "--serial-fraction",
+                                        ['k'] = "--crash-task"};
+    opterr = 0; /* bad options are reported here, on one line */
+    for (int c; (c = getopt_long(argc, argv, ":j:n:qh", longopts, NULL)) != -1;) {
+        if (strchr("jnswcqfk", c) != NULL && strchr(o->accepts, c) == NULL)
+            usage_error("unknown option '%s'", names[c]);
+        switch (c) {
+        case 'j': o->workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
+        case 'n': o->darts = cli_parse_count("-n", optarg, 1, MAX_DARTS); break;
+        case 's': o->seed = (uint64_t)cli_parse_int("--seed", optarg, 0, INT64_MAX); break;
+        case 'w': o->weak = true; break;
+        case 'c': o->csv = true; break;
+        case 'q': o->quiet = true; break;
+        case 'f': o->serial_fraction = cli_parse_real("--serial-fraction", optarg, 0, 1, 1); break;
+        case 'k': o->crash_task = cli_parse_int("--crash-task", optarg, 0, MAX_DARTS); break;
+        case 'h': pi_help(o);
+        case ':': usage_error("%s: missing value", argv[optind - 1]);
+        default:
+            if (optopt != 0)
+                usage_error("unknown option '-%c'", optopt);
+            usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        usage_error("unexpected argument '%s'", argv[optind]);
+    if (o->weak && o->darts * o->workers > MAX_DARTS)
+        usage_error("--weak: %lld darts x %d workers is more than %lld", o->darts, o->workers,
+                    MAX_DARTS);
+}
+
+/* Strong scaling: -n darts shared by the workers. Weak scaling (Gustafson):
+ * each worker brings its own -n darts, so the job grows with them. */
+static inline uint64_t pi_total(const struct pi_options *o)
+{
+    return (uint64_t)o->darts * (o->weak ? (uint64_t)o->workers : 1u);
+}
+
+/* The kernel: count the darts inside the quarter circle. noinline: the
+ * parent's serial darts (step 4) and the workers' must run the very same
+ * machine code; inlined twice, two copies of a loop need not run at the same
+ * speed, and the serial fraction F would not quite be F. */
+__attribute__((noinline, unused)) static uint64_t throw_darts(struct rng *r, uint64_t darts)
+{
+    uint64_t hits = 0;
+    for (uint64_t i = 0; i < darts; i++) {
+        double x = rng_uniform(r);
+        double y = rng_uniform(r);
+        hits += x * x + y * y < 1.0;
+    }
+    return hits;
+}
+
+/* One task: where a block's random numbers start, and how many darts. The
+ * generator state travels as bytes: it is plain numbers. */
+struct block {
+    struct rng start;
+    uint64_t darts;
+};
+
+/* The plan: block k starts at stream k, the seed jumped k times (2^128 steps
+ * each), so no two blocks share a number, whoever throws them. One jump per
+ * block as we walk (rng_stream(seed, k) from scratch: k^2/2 jumps in all). */
+static inline struct block *plan_blocks(uint64_t seed, uint64_t total, size_t *tasks)
+{
+    *tasks = (size_t)((total + BLOCK_DARTS - 1) / BLOCK_DARTS);
+    struct block *blocks = malloc(*tasks * sizeof *blocks);
+    if (blocks == NULL)
+        die("malloc");
+    struct rng r;
+    rng_seed(&r, seed);
+    for (size_t k = 0; k < *tasks; k++) {
+        blocks[k].start = r;
+        blocks[k].darts = k + 1 < *tasks ? BLOCK_DARTS : total - (uint64_t)k * BLOCK_DARTS;
+        rng_jump(&r);
+    }
+    return blocks;
+}
+
+/* The task, in a worker: Python's  def throw(block): ...  task->udata, if
+ * set, points to --crash-task K (the worker got a copy at fork): block K's
+ * worker dies as the OOM killer would kill it. */
+static inline int throw_block(const void *arg, void *result, struct pool_task *task)
+{
+    const long long *crash_task = task->udata;
+    if (crash_task != NULL && (long long)task->index == *crash_task)
+        raise(SIGKILL);
+    struct block b = *(const struct block *)arg; /* a copy we may advance */
+    *(uint64_t *)result = throw_darts(&b.start, b.darts);
+    return 0;
+}
+
+/* pool_map of the blocks (chunksize 1: each block a task, so the work evens
+ * out for any worker count). On failure: a worker lost (one line, exit 1),
+ * or Ctrl-C/kill (every worker stopped and reaped, then die of the signal). */
+static inline void map_or_stop(struct pool *pool, const struct block *blocks, size_t tasks,
+                               uint64_t *hits, struct pool_map_options *mo)
+{
+    mo->chunksize = 1;
+    if (pool_map(pool, throw_block, blocks, tasks, sizeof *blocks, hits, sizeof *hits, mo) == 0)
+        return;
+    bool interrupted = interrupt_requested();
+    if (!interrupted)
+        fprintf(stderr, "%s: map failed: %s\n", report_program(), pool_last_failure(pool)->message);
+    pool_terminate(pool);
+    pool_destroy(pool);
+    if (interrupted)
+        interrupt_exit(); /* status 130/143 */
+    exit(1);
+}
+
+/* --csv: the header and one line, the columns speedup.sh reads. */
+static inline void print_csv(int workers, uint64_t total, double seconds, uint64_t inside)
+{
+    double estimate = 4.0 * (double)inside / (double)total;
+    printf("workers,darts,seconds,estimate,error\n");
+    printf("%d,%" PRIu64 ",%.6f,%.10f,%.10f\n", workers, total, seconds, estimate,
+           fabs(estimate - M_PI));
+}
+
+/* The result lines. A dart is inside with probability p = pi/4, so the
+ * estimate 4 x hits/darts has standard deviation 4 sqrt(p (1 - p) / darts). */
+static inline double print_estimate(long me, uint64_t inside, uint64_t total)
+{
+    double estimate = 4.0 * (double)inside / (double)total, error = fabs(estimate - M_PI);
+    double std_error = 4.0 * sqrt(M_PI / 4 * (1 - M_PI / 4) / (double)total);
+    printf("[parent %ld] %" PRIu64 " of %" PRIu64 " darts inside: pi ~ %.7f\n", me, inside, total,
+           estimate);
+    printf("[parent %ld] error %.7f = %.2f standard errors (one standard error: %.7f)\n", me, error,
+           error / std_error, std_error);
+    return estimate;
+}
+
+#endif
