@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # 2_combine.sh - a job that waits for another: the array of step 1, then
 # 2_combine.sbatch with --dependency=afterok:<array>, which adds the counts.
-# Its estimate is, bit for bit, chapter 08's pi_montecarlo on one machine
+# Its estimate is, bit for bit, chapter 08's 4_pi_timed on one machine
 # with the same seed and darts and one worker per array task.
 #
 # Usage: sh 10_slurm/2_combine.sh [-n DARTS] [--tasks T] [--seed S]

@@ -95,7 +95,9 @@ chapter08() {
     assert_line --regexp '^\[job pid [0-9]+\] SLURM_CPUS_PER_TASK: 1$'
     assert_line --regexp "^\[job pid [0-9]+\] online CPUs \(sysconf, os.cpu_count\(\)\): $(nproc --all)\$"
     assert_line --regexp '^\[job pid [0-9]+\] usable CPUs \(affinity, os.process_cpu_count\(\)\): 1$'
-    assert_line --regexp "^\[job pid [0-9]+\] this library's default pool size \(cpus_for_pool\): 1$"
+    # chapter 01's step, run in the same job: the library's own count
+    assert_line --regexp '^\[parent [0-9]+\] workers for a CPU-bound pool \(cpus_for_pool\): +1$'
+    assert_line --regexp "^\[parent [0-9]+\] Python's Pool\(\) default, up to 3.12 \(os.cpu_count\(\)\): +$(nproc --all)\$"
 }
 
 @test "step 5: a failed task (exit 3) gets the combine job cancelled, and the script says so" {

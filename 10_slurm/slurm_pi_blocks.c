@@ -9,7 +9,7 @@
  * 100000, block k thrown with the seed jumped k times. Task TASK of TASKS
  * (0 <= TASK < TASKS) throws the contiguous range that chapter 09's rank
  * TASK of TASKS ranks throws, so adding the hits of every task gives the
- * hits of  pi_montecarlo -j TASKS -n DARTS --seed S  exactly. The program
+ * hits of  4_pi_timed -j TASKS -n DARTS --seed S  exactly. The program
  * knows nothing of Slurm: the job script passes SLURM_ARRAY_TASK_ID and
  * SLURM_ARRAY_TASK_COUNT. Python: one call of the pool's function on a
  * slice of the blocks, run as its own process by the scheduler.
