@@ -5,32 +5,20 @@
  *
  * Usage: 03.1_first_map [-j N] [-n N] [--from X]
  *
- * The task: how many Collatz steps does x take to reach 1 (x -> x / 2 when
- * x is even, 3x + 1 when odd)? The program maps it over x = X .. X+N-1 and
- * prints the first ten results, the longest and the sum of all, and checks
- * them against a loop in the parent. Collatz steps are not defined for
- * x < 1: such an x must make its task fail, with a message, and the program
- * exit 1 with the pool's account of the failure. Your part: collatz_task()
- * and map_collatz().
+ * The task counts the Collatz steps from x to 1 for x = X .. X+N-1. You see
+ * the first ten results, the longest, the sum of all, and whether a loop in
+ * the parent agrees. For x < 1 the task must fail, and the program exit 1
+ * with the pool's account of the failure. Your part: collatz_task() and
+ * map_collatz().
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cli.h"
+#include "opts.h"
 #include "pool.h"
 #include "report.h"
-
-static const char usage_text[] =
-    "Usage: 03.1_first_map [-j N] [-n N] [--from X]\n"
-    "Map the Collatz step count over X .. X+N-1 with a pool of workers.\n"
-    "\n"
-    "  -j, --workers N   workers (default 2)\n"
-    "  -n N              how many numbers (default 10000)\n"
-    "      --from X      the first number (default 1; below 1 a task fails)\n"
-    "  -h, --help        this text\n";
 
 /* Steps from x to 1; the parent uses it to check the pool's results. */
 static long collatz_steps(long x)
@@ -63,9 +51,7 @@ static int collatz_task(const void *arg, void *result, struct pool_task *task)
     /* TODO: read x from arg, compute collatz_steps(x), store it in result,
      * return 0. For x < 1, fail the task instead: pool.h has a function
      * that records a message and returns the value a failing task returns. */
-    (void)arg;
-    (void)result;
-    (void)task;
+    (void)arg, (void)result, (void)task;
     return 0;
 #endif
 }
@@ -98,59 +84,52 @@ static int map_collatz(struct pool *pool, const long *numbers, long *steps, size
      * one result, and NULL for the default options). When it returns -1
      * with errno ECANCELED, a task failed: pool_last_failure(pool) holds
      * its message. */
-    (void)pool;
-    (void)collatz_task;
-    (void)numbers;
-    (void)steps;
-    (void)n;
+    (void)pool, (void)collatz_task, (void)numbers, (void)steps, (void)n;
     return 0;
 #endif
 }
 
-struct settings {
-    int workers;
-    long count;
-    long from;
-};
-
-static void parse_options(int argc, char **argv, struct settings *s)
+/* Print the first results, the longest and the sum; check every result
+ * with a loop in the parent. Return 0 if the loop agrees. */
+static int report_results(const long *numbers, const long *steps, size_t n)
 {
-    static const struct option longopts[] = {
-        {"workers", required_argument, NULL, 'j'},
-        {"from", required_argument, NULL, 'f'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    *s = (struct settings){.workers = 2, .count = 10000, .from = 1};
-    opterr = 0; /* getopt's errors are reported on one line, below */
-    int c;
-    while ((c = getopt_long(argc, argv, ":j:n:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'j': s->workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
-        case 'n': s->count = (long)cli_parse_count("-n", optarg, 1, 1000000); break;
-        case 'f': s->from = (long)cli_parse_int("--from", optarg, -1000, 1000000000); break;
-        case 'h': fputs(usage_text, stdout); exit(0);
-        case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
-        default:
-            if (optopt != 0)
-                usage_error("unknown option '-%c'", optopt);
-            usage_error("unknown option '%s'", argv[optind - 1]);
-        }
+    printf("first results: [");
+    for (size_t i = 0; i < n && i < 10; i++)
+        printf("%s%ld", i ? ", " : "", steps[i]);
+    printf("%s]\n", n > 10 ? ", ..." : "");
+    size_t longest = 0;
+    long sum = 0;
+    bool agree = true;
+    for (size_t i = 0; i < n; i++) {
+        if (steps[i] > steps[longest])
+            longest = i;
+        sum += steps[i];
+        agree = agree && numbers[i] >= 1 && steps[i] == collatz_steps(numbers[i]);
     }
-    if (optind < argc)
-        usage_error("unexpected argument '%s'", argv[optind]);
+    printf("longest: %ld takes %ld steps; sum of all steps: %ld\n", numbers[longest],
+           steps[longest], sum);
+    printf("a loop in the parent agrees: %s\n", agree ? "yes" : "NO");
+    return agree ? 0 : -1;
 }
 
 int main(int argc, char **argv)
 {
     report_set_program(argv[0]);
-    struct settings s;
-    parse_options(argc, argv, &s);
-    size_t n = (size_t)s.count;
+    long long workers = 2, count = 10000, from = 1;
+    const struct flag flags[] = {
+        {'j', "workers", "N", "workers (default 2)", FLAG_INT, 1, pool_max_workers(), &workers},
+        {'n', NULL, "N", "how many numbers (default 10000)", FLAG_COUNT, 1, 1000000, &count},
+        {0, "from", "X", "the first number (default 1; below 1 a task fails)", FLAG_INT, -1000,
+         1000000000, &from},
+        {0},
+    };
+    opts_parse(argc, argv, "[-j N] [-n N] [--from X]",
+               "Map the Collatz step count over X .. X+N-1 with a pool of workers.", flags);
+    size_t n = (size_t)count;
 
     /* The pool first: fork() copies the parent, so fork while it is small. */
     fflush(stdout);
-    struct pool *pool = pool_create(&(struct pool_options){.workers = s.workers});
+    struct pool *pool = pool_create(&(struct pool_options){.workers = (int)workers});
     if (pool == NULL)
         die("pool_create");
     long *numbers = malloc(n * sizeof *numbers);
@@ -158,34 +137,14 @@ int main(int argc, char **argv)
     if (numbers == NULL || steps == NULL)
         die("malloc");
     for (size_t i = 0; i < n; i++) {
-        numbers[i] = s.from + (long)i;
+        numbers[i] = (long)from + (long)i;
         steps[i] = -1; /* not computed */
     }
-
-    printf("pool.map(collatz_task, range(%ld, %ld)) on %d %s\n", s.from, s.from + s.count,
-           s.workers, s.workers == 1 ? "worker" : "workers");
+    printf("pool.map(collatz_task, range(%lld, %lld)) on %lld %s\n", from, from + count, workers,
+           workers == 1 ? "worker" : "workers");
     int rc = map_collatz(pool, numbers, steps, n);
-    if (rc == 0) {
-        printf("first results: [");
-        for (size_t i = 0; i < n && i < 10; i++)
-            printf("%s%ld", i ? ", " : "", steps[i]);
-        printf("%s]\n", n > 10 ? ", ..." : "");
-        size_t longest = 0;
-        long sum = 0;
-        bool agree = true;
-        for (size_t i = 0; i < n; i++) {
-            if (steps[i] > steps[longest])
-                longest = i;
-            sum += steps[i];
-            /* The check runs in the parent: every result, one by one. */
-            agree = agree && numbers[i] >= 1 && steps[i] == collatz_steps(numbers[i]);
-        }
-        printf("longest: %ld takes %ld steps; sum of all steps: %ld\n", numbers[longest],
-               steps[longest], sum);
-        printf("a loop in the parent agrees: %s\n", agree ? "yes" : "NO");
-        if (!agree)
-            rc = -1;
-    }
+    if (rc == 0)
+        rc = report_results(numbers, steps, n);
     free(steps);
     free(numbers);
     pool_close(pool);
