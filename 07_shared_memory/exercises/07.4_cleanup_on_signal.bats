@@ -39,10 +39,10 @@ parent_of() {
 # Start a run that holds its segment, wait until the name is in /dev/shm,
 # send signal $1, and expect status $2 and no name left.
 signal_while_holding() {
-    local sig=$1 code=$2 out=$BATS_TEST_TMPDIR/out pid parent="" i
+    local sig=$1 code=$2 out=$BATS_TEST_TMPDIR/out pid parent=""
     timeout -k 2 20 "$EX" --hold-ms 15000 >"$out" 3>&- &
     pid=$!
-    for i in $(seq 100); do
+    for _ in $(seq 100); do
         parent=$(sed -n 's/^\[parent \([0-9]*\)\] holding.*/\1/p' "$out")
         [ -n "$parent" ] && break
         sleep 0.05
