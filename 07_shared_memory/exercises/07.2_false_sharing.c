@@ -6,9 +6,9 @@
  * Python has no counterpart you could measure: the interpreter's own work
  * per update hides the cache line. In C (and in NumPy) it is real.
  * Usage: 07.2_false_sharing [-j N] [-n N]
- * You will see which cache lines your slots lie on, whether two workers share
- * one, and the best of 3 times with a packed layout and with yours. Exit 0
- * when the totals are right and no two slots share a line.
+ * You will see which cache lines your slots lie on, whether two workers share one,
+ * the best of 3 times with a packed layout and with yours, and which is faster (or
+ * too close to call). Exit 0 when the totals are right and no two slots share a line.
  */
 #include <stdalign.h>
 #include <stdbool.h>
@@ -20,7 +20,9 @@
 #include "cpus.h"
 #include "interrupt.h"
 #include "report.h"
+#include "opts.h"
 #include "team.h"
+#include "verdict.h"
 
 #define CACHE_LINE 64 /* bytes: the unit in which cores own memory */
 
@@ -39,13 +41,12 @@ struct slot {
     long sum;
 };
 #else
-/* TODO: workers 0..3 each write only their own slot, but four 16-byte
- * slots fit in one 64-byte cache line, and a core must own the WHOLE line
- * to write any byte of it: the line bounces between the cores on every
- * update. Change struct slot so that, in an array, each slot starts on a
- * CACHE_LINE boundary and no two slots share a line (<stdalign.h>:
- * alignas(CACHE_LINE) on the first member; or pad the struct to a full
- * line). Keep the two fields and their names. */
+/* TODO: workers 0..3 each write only their own slot, but four 16-byte slots fit in one
+ * 64-byte cache line, and a core must own the WHOLE line to write any byte of it: the line
+ * bounces between the cores on every update. Change struct slot so that, in an array, each
+ * slot starts on a CACHE_LINE boundary and no two slots share a line (<stdalign.h>:
+ * alignas(CACHE_LINE) on the first member; or pad the struct to a full line). Keep the two
+ * fields and their names. */
 struct slot {
     long count;
     long sum;
@@ -96,8 +97,7 @@ static void run(struct layout *l, int workers, int round)
     l->best = round == 0 || seconds < l->best ? seconds : l->best;
 }
 
-/* Where your slots land (mmap returns a page: the byte offset from the
- * start tells the cache line); true when two workers' slots share one. */
+/* Where your slots land (mmap gives a page: offset / 64 is the line); true if two share one. */
 static bool print_layout(long parent, int workers)
 {
     printf("[parent %ld] your struct slot: %zu bytes, aligned to %zu\n", parent,
@@ -118,21 +118,19 @@ static bool print_layout(long parent, int workers)
     return shared_line;
 }
 
-static const char help[] =
-    "Usage: 07.2_false_sharing [-j N] [-n N]\n"
-    "Exercise 07.2: per-worker slots, packed against one cache line each.\n\n"
-    "  -j, --workers N  worker processes (default: usable CPUs, at least 2)\n"
-    "  -n N             numbers per worker (default 10M; K, M accepted)\n"
-    "  -h, --help       this text\n";
-
 int main(int argc, char **argv)
 {
     report_set_program(argv[0]);
     long long workers = cpus_usable() < 2 ? 2 : cpus_usable(), n = 10000000;
-    const struct team_flag flags[] = {{"-j/--workers", &workers, 1, team_max_workers()},
-                                      {"-n", &n, 1, 100000000},
-                                      {NULL, NULL, 0, 0}};
-    team_parse_flags(argc, argv, help, flags);
+    const struct flag flags[] = {
+        {'j', "workers", "N", "worker processes (default: usable CPUs, at least 2)", FLAG_INT, 1,
+         team_max_workers(), &workers},
+        {'n', NULL, "N", "numbers per worker (default 10M; K, M accepted)", FLAG_COUNT, 1,
+         100000000, &n},
+        {0},
+    };
+    opts_parse(argc, argv, "[-j N] [-n N]",
+               "Exercise 07.2: per-worker slots, packed against one cache line each.", flags);
     interrupt_install(); /* Ctrl-C: stop and reap the workers, then die of it */
     long parent = (long)getpid();
     int w = (int)workers; /* -j, at most team_max_workers() */
@@ -143,8 +141,7 @@ int main(int argc, char **argv)
     size_t packed_size = sizeof(struct packed_slot), your_size = sizeof(struct slot);
     struct layout packed = {.slots = team_map_shared(w * packed_size), .size = packed_size, .n = n};
     struct layout yours = {.slots = team_map_shared(w * your_size), .size = your_size, .n = n};
-    /* Best of 3 rounds, the layouts alternating, so that a burst of load
-     * from elsewhere on the machine spoils one round, not one layout. */
+    /* Best of 3, the layouts alternating: a burst of load spoils a round, not a layout. */
     for (int round = 0; round < 3; round++) {
         run(&packed, w, round);
         run(&yours, w, round);
@@ -155,6 +152,9 @@ int main(int argc, char **argv)
     printf("[parent %ld] your slots:           totals %s, %.3f s (packed/yours = %.1fx)\n", parent,
            yours.right ? "right" : "WRONG", yours.best,
            yours.best > 0 ? packed.best / yours.best : 0);
+    printf("[parent %ld] your slots against packed: %s\n", parent,
+           verdict_compare(packed.best, yours.best, "yours are faster", "yours are slower"));
+    team_print_busy(); /* the note that a busy machine makes these times unreliable */
     team_unmap(packed.slots, (size_t)w * packed.size);
     team_unmap(yours.slots, (size_t)w * yours.size);
     return packed.right && yours.right && !shared_line ? 0 : 1;

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * 07.4_cleanup_on_signal.c - exercise: a named segment outlives the program
+ * that made it unless that program removes the name, and Ctrl-C or kill must
+ * not skip the removal. Python: shm.unlink() in a finally: (Ctrl-C raises
+ * KeyboardInterrupt, so the finally: runs; SIGTERM kills without it, unless
+ * a handler turns it into an exception).
+ * Usage: 07.4_cleanup_on_signal [-n N] [--hold-ms MS]
+ * You will see the name in /dev/shm, the numbers added up, the name gone;
+ * with --hold-ms, press Ctrl-C (or kill it) while it holds the segment.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "interrupt.h"
+#include "opts.h"
+#include "report.h"
+#include "waitstatus.h"
+
+/* Values only, never pointers: another process may map it elsewhere. */
+struct numbers {
+    long count;   /* how many numbers */
+    long value[]; /* count numbers */
+};
+
+/* Create the NEW segment `name`, `size` bytes, and map it shared (exercise
+ * 07.3); die() on error, the name removed first. */
+static struct numbers *segment_create(const char *name, size_t size)
+{
+    int fd = shm_open(name, O_CREAT | O_EXCL | O_RDWR, 0600); /* O_EXCL: a name in use fails */
+    if (fd < 0)
+        die("shm_open");
+    if (ftruncate(fd, (off_t)size) != 0) { /* a new segment is 0 bytes long */
+        shm_unlink(name);                  /* do not leave a half-made name behind */
+        die("ftruncate");
+    }
+    struct numbers *seg = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (seg == MAP_FAILED) {
+        shm_unlink(name);
+        die("mmap");
+    }
+    if (close(fd) != 0) /* the mapping keeps the memory; the fd is done */
+        die("close");
+    return seg;
+}
+
+/* Remove the name: the memory goes once nobody maps it any more. */
+static void segment_remove(const char *name)
+{
+    if (shm_unlink(name) != 0) /* SharedMemory.unlink(); munmap alone leaves the name */
+        warn_errno("shm_unlink");
+}
+
+/* Ctrl-C, kill or a closed terminal arrived (interrupt.h's handler only set
+ * a flag: a handler may call almost nothing safely): clean up, then die of
+ * that same signal, so that the shell sees status 130, 143 or 129. */
+static _Noreturn void die_of_signal(const char *name, struct numbers *seg, size_t size)
+{
+    char signame[32];
+    signal_name(interrupt_signal(), signame, sizeof signame);
+    printf("[parent %ld] %s: cleaning up, then dying of it\n", (long)getpid(), signame);
+    fflush(stdout);
+    munmap(seg, size);
+#ifdef SOLUTION
+    segment_remove(name); /* the name would outlive us otherwise */
+#else
+    /* TODO: dying of the signal ends the program here, and the name is still
+     * in /dev/shm, where it stays until someone removes it or the machine
+     * reboots (ls /dev/shm after a Ctrl-C). Remove it before dying. */
+    (void)name;
+#endif
+    interrupt_exit();
+}
+
+/* Keep the segment `ms` ms, or until a signal: the self-pipe of interrupt.h
+ * wakes poll() at once. Then, if a signal came, clean up and die of it. */
+static void hold(const char *name, struct numbers *seg, size_t size, long long ms)
+{
+    if (ms > 0) {
+        printf("[parent %ld] holding it for %lld ms (look: ls /dev/shm; or press Ctrl-C)\n",
+               (long)getpid(), ms);
+        fflush(stdout);
+        struct pollfd wake = {.fd = interrupt_fd(), .events = POLLIN};
+        if (poll(&wake, 1, (int)ms) < 0 && errno != EINTR)
+            die("poll");
+    }
+    if (interrupt_requested())
+        die_of_signal(name, seg, size);
+}
+
+int main(int argc, char **argv)
+{
+    report_set_program(argv[0]);
+    long long n = 1000, hold_ms = 0;
+    const struct flag flags[] = {
+        {'n', NULL, "N", "numbers in the segment (default 1000)", FLAG_COUNT, 1, 1000000, &n},
+        {0, "hold-ms", "MS", "keep the segment MS ms before adding up", FLAG_INT, 0, 600000,
+         &hold_ms},
+        {0},
+    };
+    opts_parse(argc, argv, "[-n N] [--hold-ms MS]",
+               "Exercise 07.4: a named segment, removed on Ctrl-C and kill too.", flags);
+    long parent = (long)getpid();
+    char name[64], path[96];
+    snprintf(name, sizeof name, "/forklore-ex074-%ld", parent); /* the pid keeps runs apart */
+    snprintf(path, sizeof path, "/dev/shm%s", name);
+    size_t size = sizeof(struct numbers) + (size_t)n * sizeof(long);
+    interrupt_install(); /* Ctrl-C, kill: a flag; we clean up ourselves */
+    struct numbers *seg = segment_create(name, size);
+    printf("[parent %ld] created %s, %zu bytes; %s %s\n", parent, name, size, path,
+           access(path, F_OK) == 0 ? "exists" : "does NOT exist");
+    seg->count = (long)n;
+    for (long i = 0; i < (long)n; i++)
+        seg->value[i] = i + 1;
+    printf("[parent %ld] wrote the numbers 1..%lld\n", parent, n);
+    hold(name, seg, size, hold_ms);
+    long sum = 0, expected = (long)(n * (n + 1) / 2);
+    for (long i = 0; i < seg->count; i++)
+        sum += seg->value[i];
+    printf("[parent %ld] the numbers add up to %ld (1 + ... + %lld = %ld: %s)\n", parent, sum, n,
+           expected, sum == expected ? "right" : "WRONG");
+    if (munmap(seg, size) != 0)
+        die("munmap");
+    segment_remove(name);
+    bool gone = access(path, F_OK) != 0;
+    printf("[parent %ld] removed the name: %s %s\n", parent, path,
+           gone ? "is gone" : "is STILL THERE");
+    return sum == expected && gone ? 0 : 1;
+}
