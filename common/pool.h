@@ -357,8 +357,10 @@ void pool_async_release(struct pool_async *job);
  * called only when one of them has been read. The iterator holds them in
  * (workers + buffersize) x chunksize x (arg_size + result_size) bytes,
  * allocated once, plus a record of about 300 bytes per chunk in the pool.
- * Python's buffersize (3.15) bounds imap the same way; without it,
- * Python's task handler thread reads the whole iterable as fast as it can.
+ * Python's buffersize (new in 3.15) bounds imap the same way; without it,
+ * Python's task handler reads the input as fast as the pipe to the
+ * workers takes tasks, and results wait in the iterator without bound
+ * when the caller is slower than the workers.
  *
  * A failed chunk does not end the iteration: each of its items is
  * reported by pool_imap_next() as -1 with ECANCELED (pool_imap_failure()
