@@ -11,6 +11,7 @@ queue() { run bounded 100 "$TEST_BIN/queue_test" "$1" 3>&-; assert_success; }
 helpers() { run bounded 30 "$TEST_BIN/helpers_test" "$1" 3>&-; assert_success; }
 tracker() { run bounded 60 "$TEST_BIN/shm_tracker_test" "$1" 3>&-; assert_success; }
 imap() { run bounded 60 "$TEST_BIN/imap_test" "$1" 3>&-; assert_success; }
+map_async() { run bounded 60 "$TEST_BIN/map_async_test" "$1" 3>&-; assert_success; }
 
 @test "pool: map of cube over 1..6 gives 1 8 27 64 125 216" { pool map_cube; }
 @test "pool: map keeps input order when tasks finish in reverse" { pool map_keeps_order; }
@@ -153,3 +154,8 @@ for line in sys.stdin:
     imap imap_ten_million_bounded_memory
     assert_output --partial "10000000 items"
 }
+
+@test "map_async: starmap_async's callback runs once, in the parent, with every result" { map_async starmap_async_callback; }
+@test "map_async: a failing task: error_callback once, callback never, get says ECANCELED" { map_async map_async_error_callback; }
+@test "map_async: get(timeout) and wait(timeout) time out while it runs, then succeed" { map_async map_async_timeouts; }
+@test "map_async: an empty map is ready at once and calls no callback (as Python)" { map_async map_async_empty; }

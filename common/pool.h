@@ -212,13 +212,26 @@ struct pool_chunk {
     const void *results; /* count results of result_size bytes */
 };
 
+/* Called in the parent when an async task succeeds: `result` points to its
+ * result bytes (for map_async, to the whole results array). */
+typedef void (*pool_callback)(struct pool_async *job, const void *result, void *udata);
+/* Called in the parent when an async task fails. */
+typedef void (*pool_error_callback)(struct pool_async *job, const struct pool_failure *failure,
+                                    void *udata);
+
 struct pool_map_options {
     /* Items per task. 0: Python's own rule, pool_default_chunksize(). */
     size_t chunksize;
     /* Called in the parent as each chunk completes, in completion order.
      * This is the counterpart of imap_unordered: results as they come. */
     void (*on_chunk)(const struct pool_chunk *chunk, void *udata);
-    void *udata;
+    void *udata; /* passed to on_chunk, callback and error_callback */
+    /* map_async/starmap_async(callback=, error_callback=), run in the
+     * parent: callback(job, results array) once the whole map succeeded,
+     * error_callback(job, failure) at its first failure. An empty map
+     * calls neither, as in Python (MapResult with length 0). */
+    pool_callback callback;
+    pool_error_callback error_callback;
 };
 
 /* Python's chunksize rule for map: ceil(items / (4 x workers)), and 0 for
@@ -259,19 +272,25 @@ struct pool_async *pool_map_async(struct pool *pool, pool_task_fn fn, const void
                                   size_t items, size_t arg_size, void *results, size_t result_size,
                                   const struct pool_map_options *options);
 
+/* Pool.starmap_async: pool_map_async() with a struct per item, as
+ * pool_starmap() is pool_map(). Example, with callbacks:
+ *
+ *     struct pool_map_options o = {.callback = got_all, .error_callback = failed};
+ *     struct pool_async *r = pool_starmap_async(pool, power, pairs, 6, sizeof pairs[0],
+ *                                               out, sizeof out[0], &o);
+ *     if (pool_async_get(r, NULL, 1.0) != 0 && errno == ETIMEDOUT) ...   // r.get(timeout=1)
+ *     pool_async_release(r);
+ */
+struct pool_async *pool_starmap_async(struct pool *pool, pool_task_fn fn, const void *args,
+                                      size_t items, size_t arg_size, void *results,
+                                      size_t result_size, const struct pool_map_options *options);
+
 /* The failure behind the last pool_map()/pool_apply() that returned -1. */
 const struct pool_failure *pool_last_failure(const struct pool *pool);
 
 /* ------------------------------------------------------------------ */
 /* apply and apply_async: one task at a time                           */
 /* ------------------------------------------------------------------ */
-
-/* Called in the parent when an async task succeeds: `result` points to its
- * result bytes (for map_async, to the whole results array). */
-typedef void (*pool_callback)(struct pool_async *job, const void *result, void *udata);
-/* Called in the parent when an async task fails. */
-typedef void (*pool_error_callback)(struct pool_async *job, const struct pool_failure *failure,
-                                    void *udata);
 
 struct pool_apply_options {
     pool_callback callback;             /* may be NULL */

@@ -259,10 +259,12 @@ TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
     bad 4_task_cost --chunksize "${COUNTS[@]}" 0
     bad 6_crashed_task -j "${COUNTS[@]}" 0 $TOO_MANY
     bad 6_crashed_task --crash-task "${COUNTS[@]}" 6
+    bad 7_map_async_callbacks -j "${COUNTS[@]}" 0 $TOO_MANY
     usage 2_starmap_pairs -j
     usage 3_parallel_for -n
     usage 4_task_cost --chunksize
     usage 6_crashed_task --crash-task
+    usage 7_map_async_callbacks -j
 }
 @test "bad input: 05_apply_async steps" {
     bad 2_apply_vs_async -j "${COUNTS[@]}" 0 $TOO_MANY
