@@ -12,6 +12,7 @@ helpers() { run bounded 30 "$TEST_BIN/helpers_test" "$1" 3>&-; assert_success; }
 tracker() { run bounded 60 "$TEST_BIN/shm_tracker_test" "$1" 3>&-; assert_success; }
 imap() { run bounded 60 "$TEST_BIN/imap_test" "$1" 3>&-; assert_success; }
 map_async() { run bounded 60 "$TEST_BIN/map_async_test" "$1" 3>&-; assert_success; }
+joinable() { run bounded 60 "$TEST_BIN/joinable_test" "$1" 3>&-; assert_success; }
 
 @test "pool: map of cube over 1..6 gives 1 8 27 64 125 216" { pool map_cube; }
 @test "pool: map keeps input order when tasks finish in reverse" { pool map_keeps_order; }
@@ -159,3 +160,8 @@ for line in sys.stdin:
 @test "map_async: a failing task: error_callback once, callback never, get says ECANCELED" { map_async map_async_error_callback; }
 @test "map_async: get(timeout) and wait(timeout) time out while it runs, then succeed" { map_async map_async_timeouts; }
 @test "map_async: an empty map is ready at once and calls no callback (as Python)" { map_async map_async_empty; }
+
+@test "joinable: join waits for task_done, not for get; task_done too often is EINVAL" { joinable joinable_in_one_process; }
+@test "joinable: three consumers, 300 items: join returns once all are done" { joinable joinable_join_waits_for_consumers; }
+@test "joinable: a slow consumer alive with its item is waited for, not counted lost" { joinable joinable_slow_holder_is_not_lost; }
+@test "joinable: a consumer SIGKILLed between get and task_done: join says EOWNERDEAD, 1 lost, names it" { joinable joinable_consumer_killed; }
