@@ -220,6 +220,8 @@ TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
     bad 6_queue_kill -n "${COUNTS[@]}" 0
     usage 6_queue_kill -j
     bad 7_queue_results -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad joinable_kill -j "${COUNTS[@]}" 0 1 65
+    bad joinable_kill -n "${COUNTS[@]}" 0 5
     usage 7_queue_results -j
 }
 @test "bad input: 8_queue_cost, 4_ping_pong and 2_pipe_deadlock" {
