@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -53,13 +54,12 @@ static unsigned long long start_time(pid_t pid)
     bool read = fgets(line, sizeof line, f) != NULL;
     fclose(f);
     char *p = read ? strrchr(line, ')') : NULL; /* the name may hold spaces */
-    char state = 0;
-    unsigned long long start = 0;
-    if (p == NULL || sscanf(p + 2,
-                            "%c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
-                            "%*s %*s %*s %*s %*s %llu",
-                            &state, &start) != 2)
+    if (p == NULL || p[1] != ' ')
         return 0;
+    char state = p[2]; /* field 3; then on to field 22 */
+    for (int field = 3; field <= 22 && p != NULL; field++)
+        p = strchr(p + 1, ' ');
+    unsigned long long start = p ? strtoull(p + 1, NULL, 10) : 0;
     return state == 'Z' || state == 'X' ? 0 : start;
 }
 
