@@ -14,3 +14,5 @@ step 5_queue_workers
 step 6_queue_kill
 step 7_queue_results
 step 8_queue_cost
+# The extra step after step 8: JoinableQueue.
+step joinable_kill

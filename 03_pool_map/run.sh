@@ -12,3 +12,5 @@ step 6_word_count
 step 7_map_speedup
 # Step 8 fails on purpose (exit status 1): say so, and go on.
 step 8_crashed_map || echo "(exit status $?: the map failed, as it should)"
+# The extra step after step 8: imap and imap_unordered.
+step imap_stream

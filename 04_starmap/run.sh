@@ -10,3 +10,4 @@ step 4_task_cost -j 2
 step 5_keep_fed
 # Step 6 fails on purpose (exit status 1): say so, and go on.
 step 6_crashed_task -j 2 || echo "(exit status $?: the call failed, as it should)"
+step 7_map_async_callbacks -j 2

@@ -10,6 +10,9 @@ pool() { run bounded 60 "$TEST_BIN/pool_test" "$1" 3>&-; assert_success; }
 queue() { run bounded 100 "$TEST_BIN/queue_test" "$1" 3>&-; assert_success; }
 helpers() { run bounded 30 "$TEST_BIN/helpers_test" "$1" 3>&-; assert_success; }
 tracker() { run bounded 60 "$TEST_BIN/shm_tracker_test" "$1" 3>&-; assert_success; }
+imap() { run bounded 60 "$TEST_BIN/imap_test" "$1" 3>&-; assert_success; }
+map_async() { run bounded 60 "$TEST_BIN/map_async_test" "$1" 3>&-; assert_success; }
+joinable() { run bounded 60 "$TEST_BIN/joinable_test" "$1" 3>&-; assert_success; }
 
 @test "pool: map of cube over 1..6 gives 1 8 27 64 125 216" { pool map_cube; }
 @test "pool: map keeps input order when tasks finish in reverse" { pool map_keeps_order; }
@@ -139,3 +142,26 @@ for line in sys.stdin:
         assert_regex "$stderr" "^helpers_test: --fraction: "
     done
 }
+
+@test "imap: results in input order, chunksize 1 and 7" { imap imap_in_order; }
+@test "imap_unordered: every item once, in completion order" { imap imap_unordered_completion_order; }
+@test "imap: next(timeout) times out, then still gets the item" { imap imap_next_timeout; }
+@test "imap: a worker killed mid-imap fails that item, the iterator goes on" { imap imap_worker_killed; }
+@test "imap: a failing producer is reported once at its index, then the end" { imap imap_producer_error; }
+@test "imap: early break, close, join: nothing left running, input read no further" { imap imap_early_break; }
+@test "imap: an iterator made before pool_close is read to its end" { imap imap_after_pool_close; }
+@test "imap: over an array; an empty input ends at once" { imap imap_array_and_empty; }
+@test "imap: 10 million generated items, parent's peak RSS grows < 4 MiB" {
+    imap imap_ten_million_bounded_memory
+    assert_output --partial "10000000 items"
+}
+
+@test "map_async: starmap_async's callback runs once, in the parent, with every result" { map_async starmap_async_callback; }
+@test "map_async: a failing task: error_callback once, callback never, get says ECANCELED" { map_async map_async_error_callback; }
+@test "map_async: get(timeout) and wait(timeout) time out while it runs, then succeed" { map_async map_async_timeouts; }
+@test "map_async: an empty map is ready at once and calls no callback (as Python)" { map_async map_async_empty; }
+
+@test "joinable: join waits for task_done, not for get; task_done too often is EINVAL" { joinable joinable_in_one_process; }
+@test "joinable: three consumers, 300 items: join returns once all are done" { joinable joinable_join_waits_for_consumers; }
+@test "joinable: a slow consumer alive with its item is waited for, not counted lost" { joinable joinable_slow_holder_is_not_lost; }
+@test "joinable: a consumer SIGKILLed between get and task_done: join says EOWNERDEAD, 1 lost, names it" { joinable joinable_consumer_killed; }

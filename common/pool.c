@@ -229,9 +229,8 @@ struct pool_async *pool_map_async(struct pool *pool, pool_task_fn fn, const void
                            : pool_default_chunksize(items, pool->nworkers);
     job->chunksize = chunksize < items ? chunksize : items; /* one chunk holds it all */
     job->chunks = items ? items / job->chunksize + (items % job->chunksize != 0) : 0;
-    job->on_chunk = options ? options->on_chunk : NULL; /* pool_callbacks.c */
-    job->chunk_udata = options ? options->udata : NULL;
-    job_start(pool, job); /* the workers start while the caller goes on */
+    callback_map_options(job, options); /* on_chunk, callbacks: pool_callbacks.c */
+    job_start(pool, job);               /* the workers start while the caller goes on */
     return job;
 }
 

@@ -212,13 +212,26 @@ struct pool_chunk {
     const void *results; /* count results of result_size bytes */
 };
 
+/* Called in the parent when an async task succeeds: `result` points to its
+ * result bytes (for map_async, to the whole results array). */
+typedef void (*pool_callback)(struct pool_async *job, const void *result, void *udata);
+/* Called in the parent when an async task fails. */
+typedef void (*pool_error_callback)(struct pool_async *job, const struct pool_failure *failure,
+                                    void *udata);
+
 struct pool_map_options {
     /* Items per task. 0: Python's own rule, pool_default_chunksize(). */
     size_t chunksize;
     /* Called in the parent as each chunk completes, in completion order.
      * This is the counterpart of imap_unordered: results as they come. */
     void (*on_chunk)(const struct pool_chunk *chunk, void *udata);
-    void *udata;
+    void *udata; /* passed to on_chunk, callback and error_callback */
+    /* map_async/starmap_async(callback=, error_callback=), run in the
+     * parent: callback(job, results array) once the whole map succeeded,
+     * error_callback(job, failure) at its first failure. An empty map
+     * calls neither, as in Python (MapResult with length 0). */
+    pool_callback callback;
+    pool_error_callback error_callback;
 };
 
 /* Python's chunksize rule for map: ceil(items / (4 x workers)), and 0 for
@@ -259,19 +272,25 @@ struct pool_async *pool_map_async(struct pool *pool, pool_task_fn fn, const void
                                   size_t items, size_t arg_size, void *results, size_t result_size,
                                   const struct pool_map_options *options);
 
+/* Pool.starmap_async: pool_map_async() with a struct per item, as
+ * pool_starmap() is pool_map(). Example, with callbacks:
+ *
+ *     struct pool_map_options o = {.callback = got_all, .error_callback = failed};
+ *     struct pool_async *r = pool_starmap_async(pool, power, pairs, 6, sizeof pairs[0],
+ *                                               out, sizeof out[0], &o);
+ *     if (pool_async_get(r, NULL, 1.0) != 0 && errno == ETIMEDOUT) ...   // r.get(timeout=1)
+ *     pool_async_release(r);
+ */
+struct pool_async *pool_starmap_async(struct pool *pool, pool_task_fn fn, const void *args,
+                                      size_t items, size_t arg_size, void *results,
+                                      size_t result_size, const struct pool_map_options *options);
+
 /* The failure behind the last pool_map()/pool_apply() that returned -1. */
 const struct pool_failure *pool_last_failure(const struct pool *pool);
 
 /* ------------------------------------------------------------------ */
 /* apply and apply_async: one task at a time                           */
 /* ------------------------------------------------------------------ */
-
-/* Called in the parent when an async task succeeds: `result` points to its
- * result bytes (for map_async, to the whole results array). */
-typedef void (*pool_callback)(struct pool_async *job, const void *result, void *udata);
-/* Called in the parent when an async task fails. */
-typedef void (*pool_error_callback)(struct pool_async *job, const struct pool_failure *failure,
-                                    void *udata);
 
 struct pool_apply_options {
     pool_callback callback;             /* may be NULL */
@@ -326,6 +345,97 @@ const struct pool_failure *pool_async_failure(const struct pool_async *job);
 /* The handle is no longer needed. If the task is still running it finishes
  * (its callbacks still run) and the pool frees the handle afterwards. */
 void pool_async_release(struct pool_async *job);
+
+/* ------------------------------------------------------------------ */
+/* imap and imap_unordered: a lazy iterator over a stream of inputs    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Pool.imap(fn, iterable, chunksize, buffersize) and Pool.imap_unordered
+ * (IMapIterator, IMapUnorderedIterator in Lib/multiprocessing/pool.py).
+ * The inputs come from a producer, called in the parent: it writes item
+ * `index` (arg_size bytes) to `arg` and returns 1, or 0 at the end of the
+ * input, or -1 on error (errno set). The caller pulls the results:
+ *
+ *     static int numbers(void *arg, size_t index, void *udata)
+ *     {
+ *         (void)udata;
+ *         *(long *)arg = (long)index + 1;
+ *         return index < 10000000;    // ten million, never all in memory
+ *     }
+ *
+ *     struct pool_imap *it = pool_imap(pool, cube, numbers, NULL,
+ *                                      sizeof(long), sizeof(long), NULL);
+ *     long y;
+ *     while (pool_imap_next(it, &y, POOL_FOREVER) == 1)
+ *         ...;                          // in input order, as each is ready
+ *     pool_imap_close(it);
+ *
+ * Bounded memory: at most workers + buffersize chunks are taken from the
+ * producer and not yet returned by pool_imap_next(); the producer is
+ * called only when one of them has been read. The iterator holds them in
+ * (workers + buffersize) x chunksize x (arg_size + result_size) bytes,
+ * allocated once, plus a record of about 300 bytes per chunk in the pool.
+ * Python's buffersize (new in 3.15) bounds imap the same way; without it,
+ * Python's task handler reads the input as fast as the pipe to the
+ * workers takes tasks, and results wait in the iterator without bound
+ * when the caller is slower than the workers.
+ *
+ * A failed chunk does not end the iteration: each of its items is
+ * reported by pool_imap_next() as -1 with ECANCELED (pool_imap_failure()
+ * says why), and the next call goes on with the following items. A
+ * worker killed mid-task is such a failure. (Python's Pool never reports
+ * a task whose worker died: its next() waits for ever. With chunksize > 1
+ * Python's imap is a generator that ends at its first error.)
+ */
+struct pool_imap;
+
+typedef int (*pool_producer)(void *arg, size_t index, void *udata);
+
+struct pool_imap_options {
+    size_t chunksize;  /* items per task; 0: 1, Python's imap default */
+    size_t buffersize; /* chunks read ahead beyond one per worker;
+                          0: 3 x workers */
+};
+
+/* Pool.imap: results in input order. NULL with errno EINVAL (pool closed,
+ * a size 0, buffers over POOL_BYTES_MAX) or ENOMEM. Nothing is read from
+ * the producer before the first pool_imap_next(). */
+struct pool_imap *pool_imap(struct pool *pool, pool_task_fn fn, pool_producer producer, void *udata,
+                            size_t arg_size, size_t result_size,
+                            const struct pool_imap_options *options);
+
+/* Pool.imap_unordered: the same, results in completion order. */
+struct pool_imap *pool_imap_unordered(struct pool *pool, pool_task_fn fn, pool_producer producer,
+                                      void *udata, size_t arg_size, size_t result_size,
+                                      const struct pool_imap_options *options);
+
+/* IMapIterator.next(timeout): copy the next result (result_size bytes) to
+ * `result`. Returns 1, or 0 at the end (StopIteration), or -1 with errno
+ * ETIMEDOUT (not ready: call again), ECANCELED (this item failed; the
+ * iteration goes on), EINTR, or EDEADLK (called inside a callback). A
+ * producer error is reported once as ECANCELED at its index, then 0. */
+int pool_imap_next(struct pool_imap *it, void *result, double timeout);
+
+/* The input position of the item the last pool_imap_next() returned. */
+size_t pool_imap_index(const struct pool_imap *it);
+
+/* Why the last item failed, or NULL if it did not. */
+const struct pool_failure *pool_imap_failure(const struct pool_imap *it);
+
+/* Leave the loop early (Python's break; the iterator is dropped): chunks
+ * not yet started never start, results still coming are dropped, and the
+ * producer is not called again. Read the iterator to its end or close it
+ * before pool_join(), which waits only for chunks already taken from the
+ * input, and before pool_destroy(). NULL is ignored. */
+void pool_imap_close(struct pool_imap *it);
+
+/* A producer over an array: udata points to a struct pool_array. */
+struct pool_array {
+    const void *items;
+    size_t count, item_size;
+};
+int pool_array_producer(void *arg, size_t index, void *udata);
 
 /* ------------------------------------------------------------------ */
 /* Looking inside                                                      */

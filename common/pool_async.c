@@ -84,6 +84,14 @@ int pool_starmap(struct pool *pool, pool_task_fn fn, const void *args, size_t it
     return pool_map(pool, fn, args, items, arg_size, results, result_size, options);
 }
 
+/* Pool.starmap_async (chapter 04): pool_map_async() with a struct per item. */
+struct pool_async *pool_starmap_async(struct pool *pool, pool_task_fn fn, const void *args,
+                                      size_t items, size_t arg_size, void *results,
+                                      size_t result_size, const struct pool_map_options *options)
+{
+    return pool_map_async(pool, fn, args, items, arg_size, results, result_size, options);
+}
+
 const struct pool_failure *pool_last_failure(const struct pool *pool)
 {
     return &pool->last_failure;

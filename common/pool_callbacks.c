@@ -12,6 +12,18 @@
  */
 #include "pool_internal.h"
 
+/* A map's options: on_chunk, and map_async's callback and error_callback,
+ * all three given options->udata. */
+void callback_map_options(struct pool_async *job, const struct pool_map_options *options)
+{
+    if (options == NULL)
+        return;
+    job->on_chunk = options->on_chunk;
+    job->chunk_udata = job->udata = options->udata;
+    job->callback = options->callback;
+    job->error_callback = options->error_callback;
+}
+
 /* A job's task(s) all succeeded: callback(job, results). */
 void callback_success(struct pool_async *job)
 {

@@ -143,6 +143,7 @@ size_t job_chunk_items(const struct pool_async *job, size_t chunk);
 int pool_wait_and_release(struct pool *pool, struct pool_async *job, void *result);
 
 /* pool_callbacks.c */
+void callback_map_options(struct pool_async *job, const struct pool_map_options *options);
 void callback_success(struct pool_async *job);
 void callback_error(struct pool_async *job);
 void callback_chunk(struct pool_async *job, const struct inflight *slot, int w,

@@ -27,6 +27,7 @@
 
 #include "interrupt.h"
 #include "queue_hook.h"
+#include "queue_internal.h"
 
 struct queue {
     pthread_mutex_t lock;     /* robust and process-shared */
@@ -355,7 +356,12 @@ int queue_put(struct queue *q, const void *message, size_t size, double timeout)
     return 0;
 }
 
-ssize_t queue_get(struct queue *q, void *buf, size_t buf_size, double timeout)
+/* queue_get(), and, for a JoinableQueue (queue_joinable.c), one more item
+ * counted in *taken under the lock just before the commit: a process
+ * killed in between leaves the item in the ring and a count that only
+ * says it was busy, never an item taken and not counted. */
+ssize_t queue_get_counting(struct queue *q, void *buf, size_t buf_size, double timeout,
+                           _Atomic unsigned long *taken)
 {
     timeout = effective_timeout(timeout);
     struct timespec deadline = deadline_after(timeout);
@@ -375,6 +381,8 @@ ssize_t queue_get(struct queue *q, void *buf, size_t buf_size, double timeout)
         } else {
             reached(QUEUE_COPYING_OUT);
             memcpy(buf, slot + sizeof size, size);
+            if (taken != NULL)
+                atomic_fetch_add(taken, 1);
             advance(&q->head); /* the commit: until here, no trace */
             ring_once(&q->can_put, q->waiting_putters);
             if (count_of(q) > 0) /* items left: pass the ring on */
@@ -387,6 +395,11 @@ ssize_t queue_get(struct queue *q, void *buf, size_t buf_size, double timeout)
         return -1;
     }
     return (ssize_t)size;
+}
+
+ssize_t queue_get(struct queue *q, void *buf, size_t buf_size, double timeout)
+{
+    return queue_get_counting(q, buf, buf_size, timeout, NULL);
 }
 
 void queue_close(struct queue *q)

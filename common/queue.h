@@ -87,4 +87,66 @@ unsigned long queue_recoveries(struct queue *q);
  * it any more (children simply exit: their mapping goes with them). */
 void queue_destroy(struct queue *q);
 
+/* ------------------------------------------------------------------ */
+/* JoinableQueue: task_done() and join()                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * multiprocessing.JoinableQueue (Lib/multiprocessing/queues.py): a queue
+ * that counts the items put and not yet marked done, so that a producer
+ * can wait until every item has been processed.
+ *
+ *     struct joinable *jq = joinable_create(64, sizeof(struct job)); // parent
+ *     // consumers:  joinable_get(jq, &job, sizeof job, QUEUE_FOREVER);
+ *     //             work(&job); joinable_task_done(jq);
+ *     joinable_put(jq, &job, sizeof job, QUEUE_FOREVER);              // producer
+ *     if (joinable_join(jq, QUEUE_FOREVER) != 0 && errno == EOWNERDEAD)
+ *         printf("%lu items lost\n", joinable_lost(jq, NULL));
+ *
+ * A consumer killed between get and task_done does not make join wait for
+ * ever (Python's would). Each process that is putting, getting, or holds
+ * items it got and has not marked done is registered, with its pid and
+ * start time. join notices when the queue is empty and no registered
+ * process that could still mark an item done is alive: the items still
+ * unfinished then were taken (or being put) by processes that died. join
+ * counts them as lost, corrects the count to 0, and returns -1 with errno
+ * EOWNERDEAD; joinable_lost() says how many and a pid that died. Liveness
+ * is read from /proc/PID/stat (Linux). A consumer that gives its item to
+ * another process to finish stays registered until it dies or marks one
+ * done itself, which only delays a verdict of loss, never a wrong one.
+ */
+struct joinable;
+
+/* Like queue_create(), plus the counts; NULL with errno (as queue_create). */
+struct joinable *joinable_create(size_t capacity, size_t max_message);
+
+/* JoinableQueue.put: queue_put(), and one more unfinished item. Errors as
+ * queue_put(), and EAGAIN when JOINABLE_PROCESSES processes are busy. */
+int joinable_put(struct joinable *jq, const void *message, size_t size, double timeout);
+
+/* JoinableQueue.get: queue_get(); the caller owes one task_done. */
+ssize_t joinable_get(struct joinable *jq, void *buf, size_t buf_size, double timeout);
+
+/* JoinableQueue.task_done(): one item finished. -1 with EINVAL when more
+ * are marked done than were put (Python's ValueError). */
+int joinable_task_done(struct joinable *jq);
+
+/* JoinableQueue.join(): wait until every item put is done. 0; or -1 with
+ * errno ETIMEDOUT, EINTR (interrupt.h's flag), or EOWNERDEAD (see above:
+ * the count was corrected, the loss is in joinable_lost()). */
+int joinable_join(struct joinable *jq, double timeout);
+
+/* Items counted as lost so far; *pid (may be NULL): the last dead holder. */
+unsigned long joinable_lost(struct joinable *jq, pid_t *pid);
+
+/* The queue underneath, for queue_close, queue_size, queue_empty, ... */
+struct queue *joinable_queue(struct joinable *jq);
+
+/* As queue_destroy(), in the creator, once no other process uses it. */
+void joinable_destroy(struct joinable *jq);
+
+/* At most this many processes may be putting, getting or holding items at
+ * the same time. */
+#define JOINABLE_PROCESSES 64
+
 #endif

@@ -151,6 +151,7 @@ interrupt_all_ways() {
 @test "signals: 8_queue_cost" { interrupt_all_ways 8_queue_cost -n 100M; }
 @test "signals: 4_ping_pong" { interrupt_all_ways 4_ping_pong -n 100M; }
 @test "signals: 2_pipe_deadlock (during the deadlock)" { interrupt_all_ways 2_pipe_deadlock --timeout 20; }
+@test "signals: imap_stream (03, imap over a stream)" { interrupt_all_ways imap_stream -j 2 -n 1e9; }
 @test "signals: 6_word_count (03, map-reduce word count)" { interrupt_all_ways 6_word_count -j 2 --files 2000; }
 @test "signals: 3_parallel_for (parallel for)" { interrupt_all_ways 3_parallel_for -j 2 -n 1e9 -q; }
 @test "signals: 2_apply_vs_async (05)" { interrupt_all_ways 2_apply_vs_async -j 2; }
@@ -219,6 +220,8 @@ TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
     bad 6_queue_kill -n "${COUNTS[@]}" 0
     usage 6_queue_kill -j
     bad 7_queue_results -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad joinable_kill -j "${COUNTS[@]}" 0 1 65
+    bad joinable_kill -n "${COUNTS[@]}" 0 5
     usage 7_queue_results -j
 }
 @test "bad input: 8_queue_cost, 4_ping_pong and 2_pipe_deadlock" {
@@ -232,12 +235,13 @@ TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
 @test "bad input: 03_pool_map steps" {
     local step
     for step in 2_map_cube 3_chunk_trace 4_chunksize_sweep 5_uneven_schedule 6_word_count \
-        7_map_speedup 8_crashed_map; do
+        7_map_speedup 8_crashed_map imap_stream; do
         bad $step -j "${COUNTS[@]}" 0 $TOO_MANY
         usage $step -j
     done
     bad 4_chunksize_sweep -n "${COUNTS[@]}" 0
     bad 8_crashed_map -n "${COUNTS[@]}" 0
+    bad imap_stream -n "${COUNTS[@]}" 0
     bad 3_chunk_trace --chunksize "${COUNTS[@]}" 0
     bad 4_chunksize_sweep --chunksize "${COUNTS[@]}" 0
     bad 8_crashed_map --chunksize "${COUNTS[@]}" 0
@@ -257,10 +261,12 @@ TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
     bad 4_task_cost --chunksize "${COUNTS[@]}" 0
     bad 6_crashed_task -j "${COUNTS[@]}" 0 $TOO_MANY
     bad 6_crashed_task --crash-task "${COUNTS[@]}" 6
+    bad 7_map_async_callbacks -j "${COUNTS[@]}" 0 $TOO_MANY
     usage 2_starmap_pairs -j
     usage 3_parallel_for -n
     usage 4_task_cost --chunksize
     usage 6_crashed_task --crash-task
+    usage 7_map_async_callbacks -j
 }
 @test "bad input: 05_apply_async steps" {
     bad 2_apply_vs_async -j "${COUNTS[@]}" 0 $TOO_MANY

@@ -1,0 +1,54 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# Tests of 02_queue's extra step, joinable_kill (JoinableQueue): join after
+# all items are done, join after a consumer was SIGKILLed holding an item;
+# the README block, the Python mirror, the command line.
+
+setup() {
+    load ../common/tests/helper
+    README=$ROOT/02_queue/README.md
+}
+
+@test "joinable_kill: qsize/empty/full of a full queue; join returns once every item is done" {
+    run bounded 30 "$BIN/joinable_kill" -j 4 -n 200 3>&-
+    assert_success
+    assert_line --regexp '^\[parent [0-9]+\] 8 items in a queue of 8: qsize\(\) 8, empty\(\) False, full\(\) True$'
+    assert_line --regexp '^\[parent [0-9]+\] q.join\(\) returned: all 200 items done$'
+}
+
+@test "joinable_kill: a consumer killed before task_done: join returns, 1 lost, that pid named" {
+    run bounded 30 "$BIN/joinable_kill" 3>&-
+    assert_success
+    local pid
+    pid=$(printf '%s\n' "$output" | sed -nE 's/.*1 item taken by pid ([0-9]+), which died before its task_done: counted lost$/\1/p')
+    [ -n "$pid" ]
+    assert_line --regexp "^\[parent [0-9]+\] consumer pid $pid killed by SIGKILL$"
+}
+
+@test "joinable_kill: README block matches a real run" {
+    run bounded 30 "$BIN/joinable_kill" 3>&-
+    assert_success
+    readme_matches "$README" joinable_kill
+}
+
+@test "joinable_kill.py: the same round with every consumer alive (the killed one is skipped)" {
+    command -v python3 >/dev/null || skip "python3 is not installed"
+    local pick='s/^\[parent [0-9]+\] //p'
+    c_out=$(bounded 30 "$BIN/joinable_kill" 3>&- | sed -nE "$pick" | grep -E '^(3 consumers|q.join\(\) returned: all)')
+    py_out=$(bounded 60 python3 "$ROOT/02_queue/joinable_kill.py" 3>&- | sed -nE "$pick" | grep -E '^(3 consumers|q.join\(\) returned: all)')
+    [ "$(printf '%s\n' "$c_out" | wc -l)" -eq 2 ]
+    [ "$c_out" = "$py_out" ] || { diff <(echo "$c_out") <(echo "$py_out"); return 1; }
+}
+
+@test "joinable_kill: --help, bad numbers, unknown options: exit 0 / 2 with one line" {
+    run --separate-stderr "$BIN/joinable_kill" --help
+    assert_success
+    assert_line --partial "Usage: joinable_kill"
+    for args in "-j 1" "-j abc" "-n 5" "--bogus" "stray"; do
+        # shellcheck disable=SC2086
+        run --separate-stderr "$BIN/joinable_kill" $args
+        [ "$status" -eq 2 ] && [ -z "$output" ] || { echo "$args: status $status"; return 1; }
+        [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+        [[ "$stderr" == "joinable_kill: "*"(try 'joinable_kill --help')" ]]
+    done
+}
