@@ -36,7 +36,10 @@ HEADERS := $(wildcard common/*.h)
 # (#ifdef SOLUTION ... #else ... #endif). The solutions are built here; the
 # handouts (solutions stripped) go to handouts/ for students to edit.
 EXERCISE_SOURCES := $(wildcard [0-9][0-9]_*/exercises/*.c)
-SOLUTIONS := $(patsubst %.c,$(BUILD)/solutions/%,$(notdir $(EXERCISE_SOURCES)))
+# A student copy (make student-copy; marked by .student-copy) has handouts
+# where the solutions were: there is no solution to build.
+STUDENT_COPY := $(wildcard .student-copy)
+SOLUTIONS := $(if $(STUDENT_COPY),,$(patsubst %.c,$(BUILD)/solutions/%,$(notdir $(EXERCISE_SOURCES))))
 HANDOUT_CHECKS := $(patsubst %.c,$(BUILD)/handout-check/%,$(notdir $(EXERCISE_SOURCES)))
 
 # Chapter 09 needs MPI: built with mpicc, and only where mpicc exists
@@ -51,7 +54,8 @@ MPI_PROGRAMS := $(if $(HAVE_MPI),$(patsubst %.c,$(BUILD)/bin/%,$(notdir $(MPI_SO
 BENCH_SOURCES := $(wildcard common/bench/*.c)
 BENCH_PROGRAMS := $(patsubst common/bench/%.c,$(BUILD)/bench/%,$(BENCH_SOURCES))
 
-.PHONY: all help test check run-all deps plots clean handouts lab bench compare
+.PHONY: all help test check run-all deps plots clean handouts lab bench compare \
+        student-copy grade diagrams
 .DEFAULT_GOAL := all
 
 all: $(LIB) $(PROGRAMS) $(MPI_PROGRAMS) $(TEST_PROGRAMS) $(SOLUTIONS) $(HANDOUT_CHECKS) $(BENCH_PROGRAMS)
@@ -112,6 +116,14 @@ handouts:
 
 lab: $(LIB)
 	@CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" bash common/scripts/lab.sh "$(EX)" "$(BUILD)"
+
+# For the instructor: a copy to hand out (no solutions, no answer keys, no
+# git history), and the grading of a folder of submissions (one per student).
+student-copy:
+	@bash common/scripts/student-copy.sh "$(DEST)"
+
+grade:
+	@CC="$(CC)" bash common/scripts/grade.sh "$(SUBMISSIONS)" "$(or $(GRADES),grades)"
 
 # ---------------------------------------------------------------- running
 # `make run-03` or `make run-03_pool_map`: one chapter's demo.
