@@ -151,6 +151,8 @@ broken_03_1() {
     [ "$crash" -lt "$first" ] || fail "the crash message comes after a hint: $output"
     assert_output --partial 'fix that first'
     refute_output --partial 'Segmentation fault' # bash's own line, without the check's name
+    output=${output//$BATS_TEST_TMPDIR\//}
+    readme_matches "$ROOT/README.md" lab-crash
 }
 
 @test "labs: a hang is named: timed out after N s" {
@@ -158,6 +160,7 @@ broken_03_1() {
     LAB_TIMEOUT=1 run nested bash "$ROOT/common/scripts/lab.sh" "$EX" "$BUILD" 3>&-
     assert_failure
     assert_output --partial 'your program timed out after 1 s in test "03.1: '
+    readme_matches "$ROOT/README.md" lab-timeout
 }
 
 @test "labs: a missing #include stops the build with the compiler's message" {

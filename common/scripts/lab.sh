@@ -90,6 +90,8 @@ show() {
                 awk -F '\t' -v n="${n%% *}" -v t="${n#* }" \
                     '$1 == n && !seen[$2]++ { printf "   %syour program %s in test \"%s\"%s\n", b, $2, t, o }' \
                     b="$bold" o="$off" "$events" ;;
+            # where in the .bats file it failed: the check's name says enough
+            "# (in test file "* | "# (from function "* | "#  in test file "*) ;;
             "# "*) printf '   %s\n' "${line#\# }" ;;
         esac
     done
