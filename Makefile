@@ -115,7 +115,7 @@ handouts:
 	done
 
 lab: $(LIB)
-	@CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" bash common/scripts/lab.sh "$(EX)" "$(BUILD)"
+	@CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" LAB_TIMEOUT="$(LAB_TIMEOUT)" bash common/scripts/lab.sh "$(EX)" "$(BUILD)"
 
 # For the instructor: a copy to hand out (no solutions, no answer keys, no
 # git history), and the grading of a folder of submissions (one per student).
@@ -123,7 +123,7 @@ student-copy:
 	@bash common/scripts/student-copy.sh "$(DEST)"
 
 grade:
-	@CC="$(CC)" bash common/scripts/grade.sh "$(SUBMISSIONS)" "$(or $(GRADES),grades)"
+	@CC="$(CC)" LAB_TIMEOUT="$(LAB_TIMEOUT)" bash common/scripts/grade.sh "$(SUBMISSIONS)" "$(or $(GRADES),grades)"
 
 # ---------------------------------------------------------------- running
 # `make run-03` or `make run-03_pool_map`: one chapter's demo.
