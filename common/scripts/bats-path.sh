@@ -9,8 +9,10 @@
 # holds bats, its bin goes on PATH and its node_modules (where bats-support
 # and bats-assert are) becomes BATS_LIB_PATH, unless the system has them.
 forklore_bats=${FORKLORE_BATS:-${HOME:-/nonexistent}/.local/forklore-bats}
-if [ -x "$forklore_bats/node_modules/.bin/bats" ]; then
-    command -v bats >/dev/null 2>&1 || PATH=$forklore_bats/node_modules/.bin:$PATH
+# npm puts bats in node_modules/bats/bin (and links it from .bin, unless
+# npm is told not to make links).
+if [ -x "$forklore_bats/node_modules/bats/bin/bats" ]; then
+    command -v bats >/dev/null 2>&1 || PATH=$forklore_bats/node_modules/bats/bin:$PATH
     if [ -f "$forklore_bats/node_modules/bats-assert/load.bash" ] &&
         [ -z "${BATS_LIB_PATH:-}" ] &&
         [ ! -f /usr/lib/bats/bats-assert/load.bash ] &&
