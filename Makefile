@@ -36,7 +36,10 @@ HEADERS := $(wildcard common/*.h)
 # (#ifdef SOLUTION ... #else ... #endif). The solutions are built here; the
 # handouts (solutions stripped) go to handouts/ for students to edit.
 EXERCISE_SOURCES := $(wildcard [0-9][0-9]_*/exercises/*.c)
-SOLUTIONS := $(patsubst %.c,$(BUILD)/solutions/%,$(notdir $(EXERCISE_SOURCES)))
+# A student copy (make student-copy; marked by .student-copy) has handouts
+# where the solutions were: there is no solution to build.
+STUDENT_COPY := $(wildcard .student-copy)
+SOLUTIONS := $(if $(STUDENT_COPY),,$(patsubst %.c,$(BUILD)/solutions/%,$(notdir $(EXERCISE_SOURCES))))
 HANDOUT_CHECKS := $(patsubst %.c,$(BUILD)/handout-check/%,$(notdir $(EXERCISE_SOURCES)))
 
 # Chapter 09 needs MPI: built with mpicc, and only where mpicc exists
@@ -51,7 +54,8 @@ MPI_PROGRAMS := $(if $(HAVE_MPI),$(patsubst %.c,$(BUILD)/bin/%,$(notdir $(MPI_SO
 BENCH_SOURCES := $(wildcard common/bench/*.c)
 BENCH_PROGRAMS := $(patsubst common/bench/%.c,$(BUILD)/bench/%,$(BENCH_SOURCES))
 
-.PHONY: all help test check run-all deps plots clean handouts lab bench compare
+.PHONY: all help test check run-all deps plots clean handouts lab bench compare \
+        student-copy grade diagrams
 .DEFAULT_GOAL := all
 
 all: $(LIB) $(PROGRAMS) $(MPI_PROGRAMS) $(TEST_PROGRAMS) $(SOLUTIONS) $(HANDOUT_CHECKS) $(BENCH_PROGRAMS)
@@ -111,7 +115,15 @@ handouts:
 	done
 
 lab: $(LIB)
-	@CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" bash common/scripts/lab.sh "$(EX)" "$(BUILD)"
+	@CC="$(CC)" CFLAGS="$(CFLAGS)" LDFLAGS="$(LDFLAGS)" LAB_TIMEOUT="$(LAB_TIMEOUT)" bash common/scripts/lab.sh "$(EX)" "$(BUILD)"
+
+# For the instructor: a copy to hand out (no solutions, no answer keys, no
+# git history), and the grading of a folder of submissions (one per student).
+student-copy:
+	@bash common/scripts/student-copy.sh "$(DEST)"
+
+grade:
+	@CC="$(CC)" LAB_TIMEOUT="$(LAB_TIMEOUT)" bash common/scripts/grade.sh "$(SUBMISSIONS)" "$(or $(GRADES),grades)"
 
 # ---------------------------------------------------------------- running
 # `make run-03` or `make run-03_pool_map`: one chapter's demo.
@@ -154,6 +166,11 @@ deps:
 plots: all
 	@sh common/scripts/run-chapter.sh plots "$(BUILD)"
 
+# The diagrams (pool, queue ring, copy-on-write) from common/diagrams/*.dot,
+# with graphviz's dot; without it, says so and keeps the committed PNGs.
+diagrams:
+	@sh common/scripts/diagrams.sh
+
 clean:
 	rm -rf $(BUILD) results
 
@@ -167,20 +184,31 @@ help:
 	@echo '  make test         build, then run the common/ unit tests and every .bats file'
 	@echo '  make check        sanitizers, valgrind, static analysis, gcc+clang, fault matrix (slow)'
 	@echo '  make plots        regenerate the gnuplot figures under results/'
+	@echo '  make diagrams     redraw common/diagrams/*.png from their .dot sources (graphviz)'
 	@echo '  make handouts     write the lab exercises, solutions stripped, to handouts/'
 	@echo '  make lab EX=03.1  build your handouts/ version of exercise 03.1 and check it'
+	@echo '  make student-copy DEST=dir   a copy for students: no solutions, no answer keys, no git'
+	@echo '  make grade SUBMISSIONS=dir   grade one folder per student: grades/grades.csv, grades/feedback/'
 	@echo '  make bench        the common library against bare fork/pipes, Python and OpenMP'
 	@echo '  make compare      each chapter in C and in Python, side by side'
-	@echo '  make deps         install what is missing (gnuplot, bats, bats-support, bats-assert, Open MPI, Slurm)'
+	@echo '  make deps         install what is missing (gnuplot, graphviz, bats, bats-support, bats-assert,'
+	@echo '                    Open MPI, Slurm); as root or with sudo, else it prints the commands'
 	@echo '  make clean        remove build/ and results/'
 	@echo '  make help         this text'
 	@echo
-	@echo 'Variables:'
+	@echo 'Variables (make VAR=value target):'
+	@echo '  EX=NN.K           the exercise for make lab (e.g. EX=03.1)'
+	@echo '  PAUSE=1           make run-all waits for Enter between chapters'
+	@echo '  DEST=dir          where make student-copy writes (DEST=name.tar.gz: a tarball)'
+	@echo '  SUBMISSIONS=dir   the folder make grade grades (one folder per student)'
+	@echo '  GRADES=dir        where make grade writes (default: grades)'
+	@echo '  LAB_TIMEOUT=S     seconds one run of a lab program may take (make lab, make grade; default 10)'
+	@echo '  NO_COLOR=1        no colour in make lab output (none either when it is not a terminal)'
 	@echo '  CC=clang          compiler (default: cc)'
 	@echo '  MPICC=mpicc       compiler for chapter 09 (built only when it exists)'
 	@echo '  CFLAGS=...        optimisation and debug flags (default: -O2 -g; warnings are always on)'
 	@echo '  BUILD=dir         where build output goes (default: build)'
-	@echo '  PAUSE=1           make run-all waits for Enter between chapters'
-	@echo '  EX=NN.K           the exercise for make lab'
+	@echo '  FORKLORE_BATS=dir a user-local bats, installed with npm install --prefix dir bats bats-support'
+	@echo '                    bats-assert (default dir: ~/.local/forklore-bats)'
 	@echo
 	@echo 'Chapters: $(CHAPTERS)'

@@ -13,7 +13,7 @@ top=$(dirname "$here")
 BIN=${BIN:-$top/build/bin}
 
 if ! command -v gnuplot >/dev/null 2>&1; then
-    echo "03_pool_map: gnuplot is not installed: no plots (make deps installs it)"
+    echo "03_pool_map: gnuplot is not installed: no plots (make deps installs it as root; without root, ask for the gnuplot package: nothing else needs it)"
     exit 0
 fi
 out=$top/results/03_pool_map

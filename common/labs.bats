@@ -95,25 +95,95 @@ HANDOUT_CHAPTERS="01 02 03 04 05 06 07 08"
     done
 }
 
-@test "labs: make lab fails with hints on a handout, passes on the solution" {
+# Write exercise $1's handout (or, with $2 = solution, its solution) where
+# make lab looks for it; sets SRC, NAME, EX and HANDOUT.
+lab_file() {
+    SRC=$1
+    local chapter
+    chapter=$(basename "$(dirname "$(dirname "$SRC")")")
+    NAME=$(basename "$SRC" .c)
+    EX=${NAME%%_*}
+    HANDOUT=$BATS_TEST_TMPDIR/handouts/$chapter/$NAME.c
+    mkdir -p "$(dirname "$HANDOUT")"
+    export HANDOUTS=$BATS_TEST_TMPDIR/handouts
+    if [ "${2:-}" = solution ]; then
+        { echo '#define SOLUTION'; cat "$SRC"; } >"$HANDOUT"
+    else
+        awk -f "$ROOT/common/scripts/strip-solution.awk" "$SRC" >"$HANDOUT"
+    fi
+}
+
+@test "labs: make lab fails with hints on a handout" {
     [ ${#EXERCISES[@]} -gt 0 ] || skip "no exercises yet"
-    src=${EXERCISES[0]}
-    chapter=$(basename "$(dirname "$(dirname "$src")")")
-    name=$(basename "$src" .c)
-    ex=${name%%_*}
-    dir=$BATS_TEST_TMPDIR/handouts
-    mkdir -p "$dir/$chapter"
-    awk -f "$ROOT/common/scripts/strip-solution.awk" "$src" >"$dir/$chapter/$name.c"
-    export HANDOUTS=$dir
-    run nested bash "$ROOT/common/scripts/lab.sh" "$ex" "$BUILD" 3>&-
+    lab_file "${EXERCISES[0]}"
+    run nested bash "$ROOT/common/scripts/lab.sh" "$EX" "$BUILD" 3>&-
     ! timed_out "$status" || fail "make lab on the handout ran out of time (status $status)"
     assert_failure
     assert_output --partial "hint"
     refute_output --partial "SOLUTION"
-    { echo '#define SOLUTION'; cat "$src"; } >"$dir/$chapter/$name.c"
-    run nested bash "$ROOT/common/scripts/lab.sh" "$ex" "$BUILD" 3>&-
+}
+
+@test "labs: make lab passes on the solution" {
+    [ ${#EXERCISES[@]} -gt 0 ] || skip "no exercises yet"
+    [ ! -f "$ROOT/.student-copy" ] || skip "a student copy has no solutions"
+    lab_file "${EXERCISES[0]}" solution
+    run nested bash "$ROOT/common/scripts/lab.sh" "$EX" "$BUILD" 3>&-
     assert_success
     assert_output --partial "every check passes"
+}
+
+# The handout of exercise 03.1 with $1 inserted at the start of main (and
+# #include <unistd.h> for pause()).
+broken_03_1() {
+    lab_file "$ROOT"/03_pool_map/exercises/03.1_*.c
+    awk -v code="$1" '{ print } /^#include <stdlib.h>/ { print "#include <unistd.h>" }
+        /^    report_set_program\(argv\[0\]\);/ { print code }' "$HANDOUT" >"$HANDOUT.new"
+    mv "$HANDOUT.new" "$HANDOUT"
+}
+
+@test "labs: a crash is named, with its check, before that check's hints" {
+    broken_03_1 '    int *volatile nowhere = NULL; *nowhere = 1;'
+    run nested bash "$ROOT/common/scripts/lab.sh" "$EX" "$BUILD" 3>&-
+    assert_failure
+    first=$(grep -n -m1 'hint' <<<"$output" | cut -d: -f1)
+    crash=$(grep -n -m1 'your program crashed with SIGSEGV (segmentation fault) in test "03.1: ' <<<"$output" | cut -d: -f1)
+    [ -n "$crash" ] || fail "no crash message in: $output"
+    [ "$crash" -lt "$first" ] || fail "the crash message comes after a hint: $output"
+    assert_output --partial 'fix that first'
+    refute_output --partial 'Segmentation fault' # bash's own line, without the check's name
+    output=${output//$BATS_TEST_TMPDIR\//}
+    readme_matches "$ROOT/README.md" lab-crash
+}
+
+@test "labs: a hang is named: timed out after N s" {
+    broken_03_1 '    for (;;) pause();'
+    LAB_TIMEOUT=1 run nested bash "$ROOT/common/scripts/lab.sh" "$EX" "$BUILD" 3>&-
+    assert_failure
+    assert_output --partial 'your program timed out after 1 s in test "03.1: '
+    readme_matches "$ROOT/README.md" lab-timeout
+}
+
+@test "labs: a missing #include stops the build with the compiler's message" {
+    lab_file "$ROOT"/03_pool_map/exercises/03.1_*.c
+    grep -v '^#include <stdio.h>' "$HANDOUT" >"$HANDOUT.new" && mv "$HANDOUT.new" "$HANDOUT"
+    LAB_RESULT=$BATS_TEST_TMPDIR/result run nested bash "$ROOT/common/scripts/lab.sh" "$EX" "$BUILD" 3>&-
+    assert_failure
+    assert_output --regexp 'implicit(ly)?[ -](declaration|declaring)'
+    assert_output --partial "it does not compile yet"
+    assert_equal "$(cat "$BATS_TEST_TMPDIR/result")" "0 5 does not compile"
+}
+
+@test "labs: no colour when the output is not a terminal, or with NO_COLOR" {
+    lab_file "${EXERCISES[0]}"
+    run nested bash "$ROOT/common/scripts/lab.sh" "$EX" "$BUILD" 3>&-
+    [[ $output != *$'\e['* ]] || fail "escape sequences in piped output"
+    # a terminal, but NO_COLOR set: script(1) gives make lab a terminal
+    command -v script >/dev/null || skip "no script(1) to fake a terminal"
+    NO_COLOR=1 run nested script -qec "bash '$ROOT/common/scripts/lab.sh' $EX '$BUILD'" /dev/null 3>&-
+    [[ $output == *"checks pass"* ]] || fail "make lab did not run under script: $output"
+    [[ $output != *$'\e['* ]] || fail "escape sequences despite NO_COLOR"
+    run nested script -qec "bash '$ROOT/common/scripts/lab.sh' $EX '$BUILD'" /dev/null 3>&-
+    [[ $output == *$'\e[31m'* ]] || fail "no colour on a terminal"
 }
 
 @test "labs: make lab without EX, or with an unknown one, says how to use it" {

@@ -15,11 +15,15 @@
 # password, so this never hangs); otherwise it prints the exact command.
 set -u
 mode=${1:-install}
+# A user-local bats (npm install --prefix ~/.local/forklore-bats ...) counts.
+# shellcheck disable=SC1091 # found at run time, beside this script
+. "$(dirname "$0")/bats-path.sh"
 
 have() { command -v "$1" >/dev/null 2>&1; }
 
 bats_lib_present() {
     for dir in /usr/lib/bats /usr/local/lib /usr/lib /opt/homebrew/lib \
+               "${FORKLORE_BATS:-${HOME:-/nonexistent}/.local/forklore-bats}/node_modules" \
                "${BATS_LIB_PATH:-/nonexistent}"; do
         [ -f "$dir/$1/load.bash" ] && return 0
     done
@@ -36,6 +40,9 @@ if [ "$mode" = check ]; then
     done
 fi
 if ! have gnuplot; then missing="$missing gnuplot"; need_gnuplot=1; fi
+need_graphviz=0
+# graphviz's dot redraws the diagrams (make diagrams); the PNGs are committed.
+if [ "$mode" = install ] && ! have dot; then missing="$missing graphviz"; need_graphviz=1; fi
 need_mpi=0
 # Chapter 09 (MPI) is optional: make deps installs it, make test skips it.
 if [ "$mode" = install ] && ! have mpicc; then missing="$missing mpi"; need_mpi=1; fi
@@ -59,6 +66,7 @@ fi
 if have apt-get; then
     packages=""
     [ $need_gnuplot = 1 ] && packages="gnuplot-nox"
+    [ $need_graphviz = 1 ] && packages="$packages graphviz"
     [ $need_bats = 1 ] && packages="$packages bats bats-support bats-assert"
     [ $need_mpi = 1 ] && packages="$packages openmpi-bin libopenmpi-dev"
     [ $need_slurm = 1 ] && packages="$packages slurm-wlm munge"
@@ -68,6 +76,7 @@ if have apt-get; then
 elif have dnf; then
     packages=""
     [ $need_gnuplot = 1 ] && packages="gnuplot"
+    [ $need_graphviz = 1 ] && packages="$packages graphviz"
     [ $need_bats = 1 ] && packages="$packages bats"
     [ $need_mpi = 1 ] && packages="$packages openmpi openmpi-devel"
     [ $need_slurm = 1 ] && packages="$packages slurm slurm-slurmctld slurm-slurmd munge"
@@ -83,6 +92,7 @@ elif have dnf; then
 elif have brew; then
     packages=""
     [ $need_gnuplot = 1 ] && packages="gnuplot"
+    [ $need_graphviz = 1 ] && packages="$packages graphviz"
     [ $need_bats = 1 ] && packages="$packages bats-core bats-core/bats-core/bats-support bats-core/bats-core/bats-assert"
     [ $need_mpi = 1 ] && packages="$packages open-mpi"
     packages="$packages$tools"
@@ -106,6 +116,11 @@ else
     else
         echo "deps: install it with:  sudo $install" >&2
     fi
+    echo "deps: (that needs root; you are $(id -un 2>/dev/null || id -u), without sudo)" >&2
+    if [ $need_bats = 1 ]; then
+        echo "deps: without root, install bats for yourself (make test and make lab find it there):" >&2
+        echo "deps:   npm install --prefix ~/.local/forklore-bats bats bats-support bats-assert" >&2
+    fi
     if [ "$mode" = test ] && [ $need_bats = 1 ]; then
         echo "deps: make test needs bats; stopping here." >&2
         exit 1
@@ -114,7 +129,8 @@ else
         echo "deps: make check needs these tools; stopping here." >&2
         exit 1
     fi
-    [ $need_gnuplot = 1 ] && echo "deps: going on without gnuplot: plots are skipped." >&2
+    [ $need_gnuplot = 1 ] && echo "deps: going on without gnuplot: the plot steps say so and are skipped, everything else runs." >&2
+    [ $need_graphviz = 1 ] && echo "deps: going on without graphviz: make diagrams keeps the committed diagrams." >&2
     [ $need_slurm = 1 ] && echo "deps: going on without Slurm: chapter 10 is skipped." >&2
     exit 0
 fi
