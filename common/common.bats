@@ -13,6 +13,7 @@ tracker() { run bounded 60 "$TEST_BIN/shm_tracker_test" "$1" 3>&-; assert_succes
 imap() { run bounded 60 "$TEST_BIN/imap_test" "$1" 3>&-; assert_success; }
 map_async() { run bounded 60 "$TEST_BIN/map_async_test" "$1" 3>&-; assert_success; }
 joinable() { run bounded 60 "$TEST_BIN/joinable_test" "$1" 3>&-; assert_success; }
+pipe_poll() { run bounded 30 "$TEST_BIN/pipe_poll_test" "$1" 3>&-; assert_success; }
 
 @test "pool: map of cube over 1..6 gives 1 8 27 64 125 216" { pool map_cube; }
 @test "pool: map keeps input order when tasks finish in reverse" { pool map_keeps_order; }
@@ -165,3 +166,10 @@ for line in sys.stdin:
 @test "joinable: three consumers, 300 items: join returns once all are done" { joinable joinable_join_waits_for_consumers; }
 @test "joinable: a slow consumer alive with its item is waited for, not counted lost" { joinable joinable_slow_holder_is_not_lost; }
 @test "joinable: a consumer SIGKILLed between get and task_done: join says EOWNERDEAD, 1 lost, names it" { joinable joinable_consumer_killed; }
+
+@test "pipe_poll: an empty pipe: 0 at once for 0, negative, NaN; 0 after a 0.15 s timeout" { pipe_poll pipe_poll_empty_times_out; }
+@test "pipe_poll: data there: 1, as often as asked, nothing read" { pipe_poll pipe_poll_sees_data_without_reading; }
+@test "pipe_poll: end of file (pipe and socket pair): 1, then read returns 0" { pipe_poll pipe_poll_end_of_file; }
+@test "pipe_poll: data written 200 ms later wakes poll(for ever) and poll(10 s)" { pipe_poll pipe_poll_wakes_when_data_comes; }
+@test "pipe_poll: a signal handler during the wait, or interrupt.h's flag: EINTR" { pipe_poll pipe_poll_interrupted; }
+@test "pipe_poll: a closed descriptor: EBADF" { pipe_poll pipe_poll_bad_descriptor; }
