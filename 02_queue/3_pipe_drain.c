@@ -43,6 +43,25 @@ static _Noreturn void writer(int fds[2], size_t size)
     _exit(0);
 }
 
+/* Read until end of file; then ask poll once more. */
+static size_t drain(int fd, struct crew *crew)
+{
+    char buf[4096];
+    size_t total = 0;
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) != 0) {
+        if (n < 0 && errno != EINTR)
+            die("read");
+        crew_check(crew); /* EINTR: Ctrl-C or SIGTERM came */
+        total += n > 0 ? (size_t)n : 0;
+    }
+    /* At end of file poll is True too: a read would not block, it returns 0
+     * at once (Python's recv() raises EOFError). */
+    printf("[parent %ld] r.poll() at end of file: %s: the next read returns 0 at once\n",
+           (long)getpid(), pipe_poll(fd, 0.0) == 1 ? "True" : "False");
+    return total;
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -73,20 +92,7 @@ int main(int argc, char **argv)
         writer(fds, size);
     close(fds[1]); /* ours, or read() would never return 0 */
 
-    /* Python: data = conn.recv() first ... */
-    char buf[4096];
-    size_t total = 0;
-    ssize_t n;
-    while ((n = read(fds[0], buf, sizeof buf)) != 0) {
-        if (n < 0 && errno != EINTR)
-            die("read");
-        crew_check(&crew); /* EINTR: Ctrl-C or SIGTERM came */
-        total += n > 0 ? (size_t)n : 0;
-    }
-    /* At end of file poll is True too: a read would not block, it returns 0
-     * at once (Python's recv() raises EOFError). */
-    printf("[parent %ld] r.poll() at end of file: %s: the next read returns 0 at once\n",
-           (long)getpid(), pipe_poll(fds[0], 0.0) == 1 ? "True" : "False");
+    size_t total = drain(fds[0], &crew); /* Python: data = conn.recv() first ... */
     close(fds[0]);
     /* ... p.join() after. */
     char how[64];

@@ -13,6 +13,7 @@ tracker() { run bounded 60 "$TEST_BIN/shm_tracker_test" "$1" 3>&-; assert_succes
 imap() { run bounded 60 "$TEST_BIN/imap_test" "$1" 3>&-; assert_success; }
 map_async() { run bounded 60 "$TEST_BIN/map_async_test" "$1" 3>&-; assert_success; }
 joinable() { run bounded 60 "$TEST_BIN/joinable_test" "$1" 3>&-; assert_success; }
+unbounded() { run bounded 60 "$TEST_BIN/unbounded_test" "$1" 3>&-; assert_success; }
 pipe_poll() { run bounded 30 "$TEST_BIN/pipe_poll_test" "$1" 3>&-; assert_success; }
 
 @test "pool: map of cube over 1..6 gives 1 8 27 64 125 216" { pool map_cube; }
@@ -173,3 +174,11 @@ for line in sys.stdin:
 @test "pipe_poll: data written 200 ms later wakes poll(for ever) and poll(10 s)" { pipe_poll pipe_poll_wakes_when_data_comes; }
 @test "pipe_poll: a signal handler during the wait, or interrupt.h's flag: EINTR" { pipe_poll pipe_poll_interrupted; }
 @test "pipe_poll: a closed descriptor: EBADF" { pipe_poll pipe_poll_bad_descriptor; }
+
+@test "unbounded: 200000 puts never wait, the ring grows past 16 MiB, all come out in order" { unbounded unbounded_fifo_far_past_any_ring; }
+@test "unbounded: a 1 MB message, an empty one, a buffer too small (EMSGSIZE, it stays)" { unbounded unbounded_sizes; }
+@test "unbounded: 3 producers grow it and exit, 2 consumers drain: every item once, FIFO per producer" { unbounded unbounded_across_processes; }
+@test "unbounded: a producer SIGKILLed right after 100000 puts loses none of them" { unbounded unbounded_producer_killed_after_put; }
+@test "unbounded: a producer SIGKILLed anywhere (20 times): a prefix in order, the queue goes on" { unbounded unbounded_killed_anywhere; }
+@test "unbounded: no memory to grow: that put fails with ENOMEM, every item put before is intact" { unbounded unbounded_out_of_memory; }
+@test "unbounded: a sleeping get woken by a put, by close (EPIPE), by interrupt.h (EINTR)" { unbounded unbounded_wakeups; }
