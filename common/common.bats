@@ -14,6 +14,7 @@ imap() { run bounded 60 "$TEST_BIN/imap_test" "$1" 3>&-; assert_success; }
 map_async() { run bounded 60 "$TEST_BIN/map_async_test" "$1" 3>&-; assert_success; }
 joinable() { run bounded 60 "$TEST_BIN/joinable_test" "$1" 3>&-; assert_success; }
 unbounded() { run bounded 60 "$TEST_BIN/unbounded_test" "$1" 3>&-; assert_success; }
+sync() { run bounded 60 "$TEST_BIN/sync_test" "$1" 3>&-; assert_success; }
 pipe_poll() { run bounded 30 "$TEST_BIN/pipe_poll_test" "$1" 3>&-; assert_success; }
 
 @test "pool: map of cube over 1..6 gives 1 8 27 64 125 216" { pool map_cube; }
@@ -182,3 +183,11 @@ for line in sys.stdin:
 @test "unbounded: a producer SIGKILLed anywhere (20 times): a prefix in order, the queue goes on" { unbounded unbounded_killed_anywhere; }
 @test "unbounded: no memory to grow: that put fails with ENOMEM, every item put before is intact" { unbounded unbounded_out_of_memory; }
 @test "unbounded: a sleeping get woken by a put, by close (EPIPE), by interrupt.h (EINTR)" { unbounded unbounded_wakeups; }
+
+@test "sync: Lock: EDEADLK for its holder, EPERM released unheld, another process times out; RLock counts" { sync sync_lock_basics; }
+@test "sync: Lock: 4 processes x 20000 increments under it: exactly 80000" { sync sync_lock_excludes; }
+@test "sync: Lock and RLock: a holder SIGKILLed mid-update: SYNC_OWNER_DIED, data half-updated, lock as new" { sync sync_lock_holder_killed; }
+@test "sync: Semaphore: counts, times out; a holder killed takes its unit; killed anywhere 20 times: still works" { sync sync_sem_counts; }
+@test "sync: Event: wait times out, set wakes a live waiter beside a killed one; EINTR" { sync sync_event_wakes; }
+@test "sync: Condition: wait times out holding the RLock again; notify_all past a killed waiter; notifier killed" { sync sync_cond_notifies; }
+@test "sync: Barrier: 5 rounds, indexes 0-2 each; a party killed waiting; timeout breaks it, reset mends it" { sync sync_barrier_rounds; }
