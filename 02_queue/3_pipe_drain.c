@@ -4,10 +4,14 @@
  * of file FIRST, join the child after. Python: data = conn.recv() (or
  * results = [q.get() for ...]) before p.join().
  *
+ * Also r.poll(timeout) (Connection.poll, Lib/multiprocessing/connection.py):
+ * pipe_poll() (pipe_poll.h) says whether a read would block, reading nothing.
+ *
  * Usage: 3_pipe_drain
  *
  * Look for: the same child as in step 2 writes twice the pipe's capacity;
- * this time it writes it all and exits, and the parent has every byte.
+ * this time it writes it all and exits, and the parent has every byte. poll
+ * says False on the empty pipe, True at end of file (a read returns 0).
  */
 #define _GNU_SOURCE /* F_GETPIPE_SZ (the pipe's capacity) is Linux-only */
 #include <errno.h>
@@ -20,6 +24,7 @@
 
 #include "crew.h"
 #include "interrupt.h"
+#include "pipe_poll.h"
 #include "report.h"
 
 /* The child of step 2: write `size` bytes, then exit. */
@@ -38,6 +43,25 @@ static _Noreturn void writer(int fds[2], size_t size)
     _exit(0);
 }
 
+/* Read until end of file; then ask poll once more. */
+static size_t drain(int fd, struct crew *crew)
+{
+    char buf[4096];
+    size_t total = 0;
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) != 0) {
+        if (n < 0 && errno != EINTR)
+            die("read");
+        crew_check(crew); /* EINTR: Ctrl-C or SIGTERM came */
+        total += n > 0 ? (size_t)n : 0;
+    }
+    /* At end of file poll is True too: a read would not block, it returns 0
+     * at once (Python's recv() raises EOFError). */
+    printf("[parent %ld] r.poll() at end of file: %s: the next read returns 0 at once\n",
+           (long)getpid(), pipe_poll(fd, 0.0) == 1 ? "True" : "False");
+    return total;
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -54,22 +78,21 @@ int main(int argc, char **argv)
     size_t size = 2 * (size_t)capacity;
     printf("[parent %ld] pipe capacity (fcntl F_GETPIPE_SZ): %d bytes; the child will write %zu\n",
            (long)getpid(), capacity, size);
+    /* Python: r.poll(0.1): anything to read within 0.1 s? Nobody wrote yet. */
+    int ready = pipe_poll(fds[0], 0.1);
+    if (ready < 0) {
+        crew_check(&crew); /* EINTR: Ctrl-C or SIGTERM came */
+        die("pipe_poll");
+    }
+    printf("[parent %ld] r.poll(0.1) on the empty pipe: %s\n", (long)getpid(),
+           ready ? "True" : "False");
 
     pid_t pid = crew_fork(&crew);
     if (pid == 0)
         writer(fds, size);
     close(fds[1]); /* ours, or read() would never return 0 */
 
-    /* Python: data = conn.recv() first ... */
-    char buf[4096];
-    size_t total = 0;
-    ssize_t n;
-    while ((n = read(fds[0], buf, sizeof buf)) != 0) {
-        if (n < 0 && errno != EINTR)
-            die("read");
-        crew_check(&crew); /* EINTR: Ctrl-C or SIGTERM came */
-        total += n > 0 ? (size_t)n : 0;
-    }
+    size_t total = drain(fds[0], &crew); /* Python: data = conn.recv() first ... */
     close(fds[0]);
     /* ... p.join() after. */
     char how[64];

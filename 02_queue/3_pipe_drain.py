@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: MIT
 """3_pipe_drain.py - the Python side of 3_pipe_drain.c: read until end of
 file FIRST, join the child after (with a Queue: results = [q.get() ...]
-before p.join()).
+before p.join()); and Connection.poll(timeout), which says whether a read
+would block (Lib/multiprocessing/connection.py: bool(wait([self], timeout))).
 
 Usage: python3 3_pipe_drain.py
 """
 import fcntl
 import multiprocessing as mp
+from multiprocessing.connection import Connection
 import os
 import sys
 
@@ -29,13 +31,16 @@ def main():
     size = 2 * capacity
     print(f"[parent {me}] pipe capacity (fcntl F_GETPIPE_SZ): {capacity} bytes; the child will "
           f"write {size}", flush=True)
+    conn = Connection(r, writable=False)  # what Pipe(duplex=False) makes of a pipe's read end
+    print(f"[parent {me}] r.poll(0.1) on the empty pipe: {conn.poll(0.1)}", flush=True)
     child = mp.Process(target=writer, args=(r, w, size))
     child.start()
     os.close(w)
     total = 0
     while chunk := os.read(r, 4096):  # read until end of file ...
         total += len(chunk)
-    os.close(r)
+    print(f"[parent {me}] r.poll() at end of file: {conn.poll()}: the next read returns 0 at once")
+    conn.close()  # closes r
     child.join()  # ... THEN join
     how = "exited normally" if child.exitcode == 0 else f"exit code {child.exitcode}"
     print(f"[parent {me}] read {total} bytes until end of file, THEN waited: child "

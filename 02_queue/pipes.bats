@@ -74,6 +74,8 @@ gone() {
     assert_line --regexp "read $((2 * capacity)) bytes until end of file, THEN waited: child [0-9]+ exited normally$"
     assert_line --regexp "wrote all $((2 * capacity)) bytes, exiting$"
     assert_line --regexp 'summary: drain before joining finished$'
+    assert_line --regexp '^\[parent [0-9]+\] r.poll\(0.1\) on the empty pipe: False$'
+    assert_line --regexp '^\[parent [0-9]+\] r.poll\(\) at end of file: True: the next read returns 0 at once$'
     readme_matches "$README" 3_pipe_drain
 }
 
@@ -123,7 +125,7 @@ gone() {
 
 # The lines whose content must be the same in C and Python, pids and times blanked.
 same_in_both() {
-    grep -E '^== |got: message|end of file|F_GETPIPE_SZ|fit in the pipe|timed out: child|deadlock: sent|wrote all|until end of file|counter came back|summary' | grep -v Queue |
+    grep -E '^== |got: message|end of file|\.poll|F_GETPIPE_SZ|fit in the pipe|timed out: child|deadlock: sent|wrote all|until end of file|counter came back|summary' | grep -v Queue |
         sed -E 's/(parent|pid|child) [0-9]+/\1 N/g'
 }
 

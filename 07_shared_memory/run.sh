@@ -11,3 +11,5 @@ step 5_zero_copy_array
 step 6_named_segment
 step 7_manager_server
 step 8_server_vs_shared_memory
+# The extra step after step 8: Lock, RLock, Semaphore, Event, Condition, Barrier.
+step sync_primitives

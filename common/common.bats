@@ -13,6 +13,9 @@ tracker() { run bounded 60 "$TEST_BIN/shm_tracker_test" "$1" 3>&-; assert_succes
 imap() { run bounded 60 "$TEST_BIN/imap_test" "$1" 3>&-; assert_success; }
 map_async() { run bounded 60 "$TEST_BIN/map_async_test" "$1" 3>&-; assert_success; }
 joinable() { run bounded 60 "$TEST_BIN/joinable_test" "$1" 3>&-; assert_success; }
+unbounded() { run bounded 60 "$TEST_BIN/unbounded_test" "$1" 3>&-; assert_success; }
+sync() { run bounded 60 "$TEST_BIN/sync_test" "$1" 3>&-; assert_success; }
+pipe_poll() { run bounded 30 "$TEST_BIN/pipe_poll_test" "$1" 3>&-; assert_success; }
 
 @test "pool: map of cube over 1..6 gives 1 8 27 64 125 216" { pool map_cube; }
 @test "pool: map keeps input order when tasks finish in reverse" { pool map_keeps_order; }
@@ -165,3 +168,26 @@ for line in sys.stdin:
 @test "joinable: three consumers, 300 items: join returns once all are done" { joinable joinable_join_waits_for_consumers; }
 @test "joinable: a slow consumer alive with its item is waited for, not counted lost" { joinable joinable_slow_holder_is_not_lost; }
 @test "joinable: a consumer SIGKILLed between get and task_done: join says EOWNERDEAD, 1 lost, names it" { joinable joinable_consumer_killed; }
+
+@test "pipe_poll: an empty pipe: 0 at once for 0, negative, NaN; 0 after a 0.15 s timeout" { pipe_poll pipe_poll_empty_times_out; }
+@test "pipe_poll: data there: 1, as often as asked, nothing read" { pipe_poll pipe_poll_sees_data_without_reading; }
+@test "pipe_poll: end of file (pipe and socket pair): 1, then read returns 0" { pipe_poll pipe_poll_end_of_file; }
+@test "pipe_poll: data written 200 ms later wakes poll(for ever) and poll(10 s)" { pipe_poll pipe_poll_wakes_when_data_comes; }
+@test "pipe_poll: a signal handler during the wait, or interrupt.h's flag: EINTR" { pipe_poll pipe_poll_interrupted; }
+@test "pipe_poll: a closed descriptor: EBADF" { pipe_poll pipe_poll_bad_descriptor; }
+
+@test "unbounded: 200000 puts never wait, the ring grows past 16 MiB, all come out in order" { unbounded unbounded_fifo_far_past_any_ring; }
+@test "unbounded: a 1 MB message, an empty one, a buffer too small (EMSGSIZE, it stays)" { unbounded unbounded_sizes; }
+@test "unbounded: 3 producers grow it and exit, 2 consumers drain: every item once, FIFO per producer" { unbounded unbounded_across_processes; }
+@test "unbounded: a producer SIGKILLed right after 100000 puts loses none of them" { unbounded unbounded_producer_killed_after_put; }
+@test "unbounded: a producer SIGKILLed anywhere (20 times): a prefix in order, the queue goes on" { unbounded unbounded_killed_anywhere; }
+@test "unbounded: no memory to grow: that put fails with ENOMEM, every item put before is intact" { unbounded unbounded_out_of_memory; }
+@test "unbounded: a sleeping get woken by a put, by close (EPIPE), by interrupt.h (EINTR)" { unbounded unbounded_wakeups; }
+
+@test "sync: Lock: EDEADLK for its holder, EPERM released unheld, another process times out; RLock counts" { sync sync_lock_basics; }
+@test "sync: Lock: 4 processes x 20000 increments under it: exactly 80000" { sync sync_lock_excludes; }
+@test "sync: Lock and RLock: a holder SIGKILLed mid-update: SYNC_OWNER_DIED, data half-updated, lock as new" { sync sync_lock_holder_killed; }
+@test "sync: Semaphore: counts, times out; a holder killed takes its unit; killed anywhere 20 times: still works" { sync sync_sem_counts; }
+@test "sync: Event: wait times out, set wakes a live waiter beside a killed one; EINTR" { sync sync_event_wakes; }
+@test "sync: Condition: wait times out holding the RLock again; notify_all past a killed waiter; notifier killed" { sync sync_cond_notifies; }
+@test "sync: Barrier: 5 rounds, indexes 0-2 each; a party killed waiting; timeout breaks it, reset mends it" { sync sync_barrier_rounds; }

@@ -308,6 +308,13 @@ TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
     usage 5_zero_copy_array --array-mib
     bad 6_named_segment --hold-ms "${COUNTS[@]}"
     usage 6_named_segment --hold-ms
+    local arg
+    for arg in --no-such-option stray-argument -j; do # sync_primitives takes no option
+        tally input
+        run --separate-stderr bounded 10 "$BIN/sync_primitives" "$arg" 3>&-
+        [ "$status" -eq 2 ] && [ -z "$output" ] || fail "sync_primitives $arg: exit $status, stdout '$output'"
+        [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || fail "sync_primitives $arg: not one line: $stderr"
+    done
     for step in 7_manager_server 8_server_vs_shared_memory; do
         bad $step -j "${COUNTS[@]}" 0 $TOO_MANY
         bad $step --ops "${COUNTS[@]}" 0
