@@ -134,7 +134,8 @@ static double quota_v1(const char *root)
 {
     char controllers[PATH_MAX] = "cpu", path[PATH_MAX] = "", base[PATH_MAX];
     own_cgroup(true, controllers, path, sizeof path);
-    snprintf(base, sizeof base, "%s/%s", root, controllers);
+    if (snprintf(base, sizeof base, "%s/%s", root, controllers) >= (int)sizeof base)
+        return -1; /* a path longer than PATH_MAX: no such file */
     double q = tightest_quota(base, path, true);
     if (q < 0) {
         snprintf(base, sizeof base, "%s/cpu", root);
