@@ -65,10 +65,28 @@ static const struct flag *table_end(const struct flag *flags)
     return flags;
 }
 
+/* "[-j N] [--seed S] [-q] FILE": the usage line made from the table. */
+static void print_usage(const struct flag *flags)
+{
+    printf("Usage: %s", report_program());
+    for (const struct flag *f = flags; f->letter || f->name; f++) {
+        if (f->kind == FLAG_ARG)
+            printf(" %s", f->name);
+        else if (f->letter)
+            printf(" [-%c%s%s]", f->letter, f->arg ? " " : "", f->arg ? f->arg : "");
+        else
+            printf(" [--%s%s%s]", f->name, f->arg ? " " : "", f->arg ? f->arg : "");
+    }
+    printf("\n");
+}
+
 static _Noreturn void print_help(const char *usage, const char *about, const struct flag *flags)
 {
     const struct flag *end = table_end(flags);
-    printf("Usage: %s%s%s\n", report_program(), *usage ? " " : "", usage);
+    if (usage == NULL)
+        print_usage(flags);
+    else
+        printf("Usage: %s%s%s\n", report_program(), *usage ? " " : "", usage);
     print_indented(about, 0);
     printf("\n");
     print_flags(flags);

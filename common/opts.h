@@ -35,6 +35,8 @@
 
 #include <stdbool.h>
 
+#include "pool.h" /* pool_max_workers(): the fork-bomb guard of FLAG_PROCESSES */
+
 enum flag_kind {
     FLAG_SWITCH, /* no value: sets *(bool *)target */
     FLAG_INT,    /* a whole number (cli_parse_int) into *(long long *)target */
@@ -55,11 +57,25 @@ struct flag {
     void *target;       /* a long long * for a number, a bool * for a switch */
 };
 
-/* -j/--workers N, the same in every program: 1 to pool_max_workers() (the
- * fork-bomb guard; include pool.h), into a long long. */
-#define FLAG_WORKERS(target, help)                                                                 \
+/* A number of processes to start: 1 to pool_max_workers() (the fork-bomb
+ * guard), into a long long. -j/--workers N is the same in
+ * every program. */
+#define FLAG_PROCESSES(letter, name, target, help)                                                 \
     {                                                                                              \
-        'j', "workers", "N", (help), FLAG_INT, 1, pool_max_workers(), (target)                     \
+        (letter), (name), "N", (help), FLAG_INT, 1, pool_max_workers(), (target)                   \
+    }
+#define FLAG_WORKERS(target, help) FLAG_PROCESSES('j', "workers", (target), (help))
+
+/* -n N, the number of items (darts, tasks, ...): a count, 250K or 1e6 allowed. */
+#define FLAG_N(target, min, max, help)                                                             \
+    {                                                                                              \
+        'n', NULL, "N", (help), FLAG_COUNT, (min), (max), (target)                                 \
+    }
+
+/* -q/--quiet: print less (the summary stays), into a bool. */
+#define FLAG_QUIET(target, help)                                                                   \
+    {                                                                                              \
+        'q', "quiet", NULL, (help), FLAG_SWITCH, 0, 0, (target)                                    \
     }
 
 /* The table's last entry: neither letter nor name. It may carry the
@@ -79,7 +95,8 @@ struct flag {
 #define OPTS_EXITS_INTERRUPT "130  stopped by Ctrl-C (SIGINT)\n143  stopped by SIGTERM"
 
 /* Parse argv by the table `flags` (see above). Sets report.h's program
- * name from argv[0]. Returns only if the whole command line was good. */
+ * name from argv[0]. Returns only if the whole command line was good.
+ * usage NULL: made from the table ("[-j N] [--seed S] [-q] FILE"). */
 void opts_parse(int argc, char **argv, const char *usage, const char *about,
                 const struct flag *flags);
 

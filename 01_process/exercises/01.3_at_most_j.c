@@ -18,7 +18,6 @@
 
 #include "cpus.h"
 #include "opts.h"
-#include "pool.h"
 #include "report.h"
 #include "timing.h"
 #include "waitstatus.h"
