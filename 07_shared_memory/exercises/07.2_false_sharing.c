@@ -127,7 +127,7 @@ int main(int argc, char **argv)
          team_max_workers(), &workers},
         {'n', NULL, "N", "numbers per worker (default 10M; K, M accepted)", FLAG_COUNT, 1,
          100000000, &n},
-        {0},
+        OPTS_END_EXITS("-j 2 -n 1M", OPTS_EXITS_INTERRUPT),
     };
     opts_parse(argc, argv, "[-j N] [-n N]",
                "Exercise 07.2: per-worker slots, packed against one cache line each.", flags);

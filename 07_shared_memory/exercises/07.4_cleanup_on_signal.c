@@ -100,7 +100,7 @@ int main(int argc, char **argv)
         {'n', NULL, "N", "numbers in the segment (default 1000)", FLAG_COUNT, 1, 1000000, &n},
         {0, "hold-ms", "MS", "keep the segment MS ms before adding up", FLAG_INT, 0, 600000,
          &hold_ms},
-        {0},
+        OPTS_END_EXITS("-n 100 --hold-ms 5000", OPTS_EXITS_INTERRUPT),
     };
     opts_parse(argc, argv, "[-n N] [--hold-ms MS]",
                "Exercise 07.4: a named segment, removed on Ctrl-C and kill too.", flags);
