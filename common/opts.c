@@ -124,7 +124,10 @@ static void flag_set(const struct flag *f, const char *name, const char *text)
         *(long long *)f->target = cli_parse_int(name, text, f->min, f->max);
     else if (f->kind == FLAG_COUNT)
         *(long long *)f->target = cli_parse_count(name, text, f->min, f->max);
-    else
+    else if (f->kind == FLAG_REAL) {
+        struct flag_real *r = f->target;
+        r->value = cli_parse_real(name, text, r->min, r->max, 0);
+    } else
         *(const char **)f->target = text;
 }
 

@@ -41,10 +41,16 @@ enum flag_kind {
     FLAG_SWITCH, /* no value: sets *(bool *)target */
     FLAG_INT,    /* a whole number (cli_parse_int) into *(long long *)target */
     FLAG_COUNT,  /* a count, 250K or 1e6 allowed (cli_parse_count) */
+    FLAG_REAL,   /* a real number (cli_parse_real) into a struct flag_real */
     FLAG_TEXT,   /* any text (a path, a list) into *(const char **)target */
     FLAG_ARG,    /* a positional argument, required, in table order: its name
                     (shown in messages) is `name`, the text goes into
                     *(const char **)target; no letter */
+};
+
+/* A real number and its range: FLAG_REAL's target ("--timeout 0.5"). */
+struct flag_real {
+    double value, min, max;
 };
 
 struct flag {
