@@ -71,9 +71,7 @@ int main(int argc, char **argv)
     };
     opts_parse(argc, argv, "[-j N] [-n N] [--chunksize C] [--crash-task K] [-q]",
                "Pool.map(square, range(n)) where task K's worker is killed by SIGKILL.", flags);
-    if (crash_task >= n)
-        usage_error("--crash-task: %lld is out of range (0 to %lld, the items of -n)", crash_task,
-                    n - 1);
+    opts_check_range("--crash-task", crash_task, 0, n - 1); /* a task of -n's items */
     size_t items = (size_t)n, chunks = 0,
            cs = chunksize ? (size_t)chunksize : pool_default_chunksize(items, (int)workers);
     if (!quiet)

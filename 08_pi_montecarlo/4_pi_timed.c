@@ -83,9 +83,8 @@ int main(int argc, char **argv)
     uint64_t *hits = calloc(tasks, sizeof *hits);
     if (hits == NULL)
         die("calloc");
-    if (o.crash_task >= (long long)tasks) /* before any output: stdout stays empty */
-        usage_error("--crash-task: %lld is out of range (0 to %zu: there are %zu blocks)",
-                    o.crash_task, tasks - 1, tasks);
+    /* a block's task, checked before any output: stdout stays empty */
+    opts_check_range("--crash-task", o.crash_task, -1, (long long)tasks - 1);
     uint64_t serial_darts =
         (uint64_t)llround(o.serial_fraction / (1.0 - o.serial_fraction) * (double)o.darts);
     bool narrate = !o.quiet && !o.csv;

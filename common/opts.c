@@ -230,3 +230,10 @@ int opts_parse_workers(int argc, char **argv, const char *about, int min, int fa
     opts_parse(argc, argv, "[-j N]", about, flags);
     return (int)workers;
 }
+
+void opts_check_range(const char *name, long long value, long long min, long long max)
+{
+    if (value < min || value > max)
+        usage_error("invalid value '%lld' for %s: out of range (%lld to %lld)", value, name, min,
+                    max);
+}

@@ -111,6 +111,11 @@ void opts_parse(int argc, char **argv, const char *usage, const char *about,
 int opts_parse_workers(int argc, char **argv, const char *about, int min, int fallback,
                        const char *examples);
 
+/* A check between options after opts_parse ("--crash-task below -n"):
+ * returns if min <= value <= max, else the usual one line and exit 2:
+ * "invalid value '12' for --crash-task: out of range (0 to 9)". */
+void opts_check_range(const char *name, long long value, long long min, long long max);
+
 /* The project's version, as --version prints it (the file VERSION). */
 const char *opts_version(void);
 
