@@ -120,7 +120,6 @@ static bool print_layout(long parent, int workers)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     long long workers = cpus_usable() < 2 ? 2 : cpus_usable(), n = 10000000;
     const struct flag flags[] = {
         {'j', "workers", "N", "worker processes (default: usable CPUs, at least 2)", FLAG_INT, 1,

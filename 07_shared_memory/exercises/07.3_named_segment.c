@@ -122,7 +122,6 @@ static bool run_reader_process(long parent, const char *name, const struct numbe
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     if (argc == 3 && strcmp(argv[1], "--reader") == 0) /* run afresh by the parent */
         return run_reader(argv[2]);
     long long n = 1000;

@@ -94,7 +94,6 @@ static void hold(const char *name, struct numbers *seg, size_t size, long long m
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     long long n = 1000, hold_ms = 0;
     const struct flag flags[] = {
         {'n', NULL, "N", "numbers in the segment (default 1000)", FLAG_COUNT, 1, 1000000, &n},
