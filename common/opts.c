@@ -50,7 +50,7 @@ static void print_flags(const struct flag *flags)
             : f->letter          ? ""
                                  : "  ",
             f->name ? "--" : "", f->name ? f->name : "", f->arg ? " " : "", f->arg ? f->arg : "");
-        printf("  %-22s ", left);
+        printf("  %-22s %s", left, strlen(left) > 22 ? "\n                         " : "");
         print_indented(f->help, 25);
     }
     printf("  %-22s %s\n", "-h, --help", "this text");
@@ -126,7 +126,7 @@ static void flag_set(const struct flag *f, const char *name, const char *text)
         *(long long *)f->target = cli_parse_count(name, text, f->min, f->max);
     else if (f->kind == FLAG_REAL) {
         struct flag_real *r = f->target;
-        r->value = cli_parse_real(name, text, r->min, r->max, 0);
+        r->value = cli_parse_real(name, text, r->min, r->max, r->below_max);
     } else
         *(const char **)f->target = text;
 }

@@ -48,9 +48,11 @@ enum flag_kind {
                     *(const char **)target; no letter */
 };
 
-/* A real number and its range: FLAG_REAL's target ("--timeout 0.5"). */
+/* A real number and its range: FLAG_REAL's target ("--timeout 0.5").
+ * below_max: max itself is refused ([min, max) instead of [min, max]). */
 struct flag_real {
     double value, min, max;
+    bool below_max;
 };
 
 struct flag {

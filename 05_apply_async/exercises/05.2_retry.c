@@ -20,7 +20,7 @@ enum { TASKS = 8, LAST = TASKS - 1 };
 
 /* The options, set before the workers are forked: each has its own copy. */
 static long long crash_task = 2, stall_task = 5, fail_task = -1, attempts = 3;
-static struct flag_real timeout = {1.0, 0.01, 10}; /* seconds per attempt */
+static struct flag_real timeout = {1.0, 0.01, 10, false}; /* seconds per attempt */
 
 /* Which task (its input x is task + 1), which attempt: 1, 2, ... */
 struct task_arg {
