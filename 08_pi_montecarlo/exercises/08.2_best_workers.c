@@ -123,7 +123,7 @@ int main(int argc, char **argv)
                        .about = "Exercise 08.2: speedup, efficiency and Karp-Flatt from a sweep; "
                                 "the worker count to use.",
                        .max_darts = 10000000000LL,
-                       .examples = "-n 20M -r 3\n--times 1,0.52,0.37,0.3"};
+                       .examples = "-n 20M --repeats 3\n--times 1,0.52,0.37,0.3"};
     pi_lab_parse(argc, argv, &o);
     struct point points[PI_LAB_MAX_POINTS] = {{0}};
     int count = get_times(&o, points);
