@@ -14,6 +14,8 @@ LDLIBS   += -lm -pthread
 # ... the first time it calls them. It makes a pool start measurably faster.
 LDFLAGS  ?= -Wl,-z,now
 BUILD    ?= build
+# The project's version, in one place: --version prints it (common/opts.c).
+CPPFLAGS += -DFORKLORE_VERSION='"$(shell cat VERSION)"'
 
 # Chapters are the numbered folders; each .c directly inside one is a program.
 CHAPTERS := $(sort $(patsubst %/,%,$(wildcard [0-9][0-9]_*/)))
@@ -55,12 +57,24 @@ BENCH_SOURCES := $(wildcard common/bench/*.c)
 BENCH_PROGRAMS := $(patsubst common/bench/%.c,$(BUILD)/bench/%,$(BENCH_SOURCES))
 
 .PHONY: all help test check run-all deps plots clean handouts lab bench compare \
-        student-copy grade diagrams
+        student-copy grade diagrams FORCE
 .DEFAULT_GOAL := all
+
+# Every object and program depends on a stamp holding the flags it was built
+# with: change CC or CFLAGS (or the others) and everything is rebuilt, instead
+# of old and new objects linked together. FORCE runs the recipe every time; the
+# file changes (and triggers the rebuild) only when the flags do.
+STAMP := $(BUILD)/flags.stamp
+BUILD_FLAGS := $(CC) $(MPICC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) $(LDFLAGS) $(LDLIBS)
+$(STAMP): FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' "$(subst ",\",$(BUILD_FLAGS))" | cmp -s - $@ || \
+	    printf '%s\n' "$(subst ",\",$(BUILD_FLAGS))" >$@
+FORCE:
 
 all: $(LIB) $(PROGRAMS) $(MPI_PROGRAMS) $(TEST_PROGRAMS) $(SOLUTIONS) $(HANDOUT_CHECKS) $(BENCH_PROGRAMS)
 
-$(BUILD)/obj/common/%.o: common/%.c $(HEADERS)
+$(BUILD)/obj/common/%.o: common/%.c $(HEADERS) $(STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) -c $< -o $@
 
@@ -72,34 +86,34 @@ $(LIB): $(LIB_OBJECTS)
 # Every chapter program: one source file, linked with the common library.
 # A chapter may keep headers of its own beside its programs (05_apply_async).
 define program_rule
-$(BUILD)/bin/$(notdir $(basename $(1))): $(1) $(LIB) $(HEADERS) $(wildcard $(dir $(1))*.h)
+$(BUILD)/bin/$(notdir $(basename $(1))): $(1) $(LIB) $(HEADERS) $(wildcard $(dir $(1))*.h) $(STAMP)
 	@mkdir -p $$(@D)
 	$$(CC) $$(CPPFLAGS) $$(WARNINGS) $$(CFLAGS) $$< $(LIB) $$(LDFLAGS) $$(LDLIBS) -o $$@
 endef
 $(foreach src,$(PROGRAM_SOURCES),$(eval $(call program_rule,$(src))))
 
-$(BUILD)/bin/%: $(MPI_CHAPTER)/%.c $(LIB) $(HEADERS) $(wildcard $(MPI_CHAPTER)/*.h)
+$(BUILD)/bin/%: $(MPI_CHAPTER)/%.c $(LIB) $(HEADERS) $(wildcard $(MPI_CHAPTER)/*.h) $(STAMP)
 	@mkdir -p $(@D)
 	$(MPICC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
-$(BUILD)/test/%: common/tests/%.c $(LIB) $(HEADERS) common/tests/check.h
+$(BUILD)/test/%: common/tests/%.c $(LIB) $(HEADERS) common/tests/check.h $(STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
 define solution_rule
-$(BUILD)/solutions/$(notdir $(basename $(1))): $(1) $(LIB) $(HEADERS)
+$(BUILD)/solutions/$(notdir $(basename $(1))): $(1) $(LIB) $(HEADERS) $(STAMP)
 	@mkdir -p $$(@D)
 	$$(CC) -DSOLUTION $$(CPPFLAGS) $$(WARNINGS) $$(CFLAGS) $$< $(LIB) $$(LDFLAGS) $$(LDLIBS) -o $$@
 # The untouched handout must compile too (warnings allowed: stubs have unused
 # parameters); make test checks that it fails the exercise's checks.
-$(BUILD)/handout-check/$(notdir $(basename $(1))): $(1) $(LIB) $(HEADERS) common/scripts/strip-solution.awk
+$(BUILD)/handout-check/$(notdir $(basename $(1))): $(1) $(LIB) $(HEADERS) common/scripts/strip-solution.awk $(STAMP)
 	@mkdir -p $$(@D)
 	awk -f common/scripts/strip-solution.awk $$< > $$@.c
 	$$(CC) $$(CPPFLAGS) -std=c11 $$(CFLAGS) $$@.c $(LIB) $$(LDFLAGS) $$(LDLIBS) -o $$@
 endef
 $(foreach src,$(EXERCISE_SOURCES),$(eval $(call solution_rule,$(src))))
 
-$(BUILD)/bench/%: common/bench/%.c $(LIB) $(HEADERS)
+$(BUILD)/bench/%: common/bench/%.c $(LIB) $(HEADERS) $(STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 

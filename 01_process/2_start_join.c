@@ -14,7 +14,6 @@
  */
 #define _GNU_SOURCE /* prctl(PR_SET_NAME) is Linux-only */
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,17 +22,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "opts.h"
 #include "pool.h" /* pool_max_workers(): the -j limit, a fork-bomb guard */
 #include "report.h"
 #include "waitstatus.h"
-
-static const char usage_text[] = "Usage: 2_start_join [-j N] [-q]\n"
-                                 "Start N named children that say hello; join each by its pid.\n"
-                                 "\n"
-                                 "  -j, --workers N   children to start (default 3)\n"
-                                 "  -q, --quiet       results only, no explanations\n"
-                                 "  -h, --help        this text\n";
 
 /* The child's target. What ps and top show is the kernel's name for the
  * process ("comm", at most 15 characters), which fork copies from the
@@ -54,32 +46,6 @@ static void greet(const char *process_name, const char *who)
     }
     printf("[%s pid %ld] hello %s; my parent is %ld; ps shows me as \"%s\"\n", process_name,
            (long)getpid(), who, (long)getppid(), comm);
-}
-
-static void parse_options(int argc, char **argv, int *workers, bool *quiet)
-{
-    static const struct option longopts[] = {
-        {"workers", required_argument, NULL, 'j'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    opterr = 0; /* getopt's errors are reported on one line, below */
-    int c;
-    while ((c = getopt_long(argc, argv, ":j:qh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'j': *workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
-        case 'q': *quiet = true; break;
-        case 'h': fputs(usage_text, stdout); exit(0);
-        case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
-        default:
-            if (optopt != 0)
-                usage_error("unknown option '-%c'", optopt);
-            usage_error("unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        usage_error("unexpected argument '%s'", argv[optind]);
 }
 
 /* p = Process(target=greet, args=(names[i],)); p.start(), for each i */
@@ -107,10 +73,16 @@ static void start_children(pid_t *pids, int workers)
 
 int main(int argc, char **argv)
 {
-    int workers = 3;
+    long long workers = 3;
     bool quiet = false;
-    report_set_program(argv[0]);
-    parse_options(argc, argv, &workers, &quiet);
+    const struct flag flags[] = {
+        {'j', "workers", "N", "children to start (default 3)", FLAG_INT, 1, pool_max_workers(),
+         &workers},
+        {'q', "quiet", NULL, "results only, no explanations", FLAG_SWITCH, 0, 0, &quiet},
+        OPTS_END("-j 5\n-q"),
+    };
+    opts_parse(argc, argv, "[-j N] [-q]",
+               "Start N named children that say hello; join each by its pid.", flags);
     long self = (long)getpid();
     /* static: a child ends with _exit and cannot free its copy */
     static pid_t *pids;
@@ -143,7 +115,7 @@ int main(int argc, char **argv)
     }
     /* Asking about "any child" is safe here: no library started one. */
     bool none_left = waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD;
-    printf("\n[parent %ld] done: %d %s started, %d reaped, %s\n", self, workers,
+    printf("\n[parent %ld] done: %lld %s started, %lld reaped, %s\n", self, workers,
            workers == 1 ? "child" : "children", workers,
            none_left ? "none left behind" : "SOME LEFT BEHIND");
     return none_left ? 0 : 1;

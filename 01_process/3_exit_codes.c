@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "opts.h"
 #include "report.h"
 #include "waitstatus.h"
 
@@ -66,13 +67,8 @@ int main(int argc, char **argv)
         {TERMINATED, "is terminated by its parent"},
     };
     enum { COUNT = sizeof children / sizeof children[0] };
-    report_set_program(argv[0]);
-    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        puts("Usage: 3_exit_codes\nFour children end four ways; the parent prints each exitcode.");
-        return 0;
-    }
-    if (argc > 1)
-        usage_error("unexpected argument '%s'", argv[1]);
+    opts_parse(argc, argv, "", "Four children end four ways; the parent prints each exitcode.",
+               (const struct flag[]){OPTS_END("")});
     pid_t self = getpid(), pids[COUNT];
     for (int i = 0; i < COUNT; i++) {
         if (fflush(stdout) == EOF)

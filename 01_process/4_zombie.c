@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "opts.h"
 #include "report.h"
 #include "waitstatus.h"
 
@@ -52,13 +53,8 @@ static void explain(void)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
-    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        puts("Usage: 4_zombie\nCatch an exited, unreaped child as a zombie, then reap it.");
-        return 0;
-    }
-    if (argc > 1)
-        usage_error("unexpected argument '%s'", argv[1]);
+    opts_parse(argc, argv, "", "Catch an exited, unreaped child as a zombie, then reap it.",
+               (const struct flag[]){OPTS_END("")});
     long self = (long)getpid();
     if (fflush(stdout) == EOF)
         die("fflush");

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cpus.h"
+#include "opts.h"
 #include "report.h"
 
 static void row(const char *label, const char *value)
@@ -31,13 +32,8 @@ static void row_int(const char *label, int value)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
-    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        puts("Usage: 5_cpu_count\nThe CPU counts a pool could be sized by.");
-        return 0;
-    }
-    if (argc > 1)
-        usage_error("unexpected argument '%s'", argv[1]);
+    opts_parse(argc, argv, "", "The CPU counts a pool could be sized by.",
+               (const struct flag[]){OPTS_END("")});
     char quota_text[32] = "none";
     double quota = cpus_quota();
     if (quota > 0)

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "interrupt.h"
+#include "opts.h"
 #include "report.h"
 #include "waitstatus.h"
 
@@ -126,15 +127,11 @@ static int round_trip(bool handled)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     setvbuf(stdout, NULL, _IOLBF, 0); /* each line out before the next kill */
-    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        puts("Usage: 6_ctrl_c_children\nSIGTERM to a parent with workers: without and with "
-             "a handler.");
-        return 0;
-    }
-    if (argc > 1)
-        usage_error("unexpected argument '%s'", argv[1]);
+    opts_parse(argc, argv, "",
+               "SIGTERM to a parent with workers: without and with "
+               "a handler.",
+               (const struct flag[]){OPTS_END("")});
     /* Orphans of our descendants come to us, not to pid 1. */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0)
         die("prctl");

@@ -9,7 +9,6 @@
  * at the times, the verdicts (or "too close to call"), and what -m 500 does.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "opts.h"
 #include "interrupt.h"
 #include "reap.h"
 #include "report.h"
@@ -31,13 +30,6 @@ enum { ROUNDS = 3 };
 enum start_way { BY_FORK, BY_FORK_EXEC, BY_POSIX_SPAWN, WAYS };
 static char self_path[4096]; /* what a spawned child runs: this program */
 static long started, reaped;
-
-static const char usage_text[] =
-    "Usage: 7_fork_vs_spawn [-n N] [-m MB] [-q]\n"
-    "Time starting a process by fork, by fork + exec and by posix_spawn.\n"
-    "  -n N              processes per way and round (default 30; best of 3 rounds)\n"
-    "  -m, --memory MB   touch MB megabytes first, to see what a big parent does to fork\n"
-    "  -q, --quiet       results only, no explanations\n  -h, --help        this text\n";
 
 /* Start one process the given way and reap it: p.start(); p.join() */
 static void start_and_reap(enum start_way way)
@@ -74,31 +66,6 @@ static double one_round(void *arg)
     return (timing_now() - t0) / way_n[1];
 }
 
-static void parse_options(int argc, char **argv, int *n, int *memory_mb, bool *quiet)
-{
-    static const struct option longopts[] = {{"memory", required_argument, NULL, 'm'},
-                                             {"quiet", no_argument, NULL, 'q'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    opterr = 0; /* getopt's errors are reported on one line, below */
-    int c;
-    while ((c = getopt_long(argc, argv, ":n:m:qh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'n': *n = (int)cli_parse_count("-n", optarg, 1, 100000); break;
-        case 'm': *memory_mb = (int)cli_parse_int("-m", optarg, 0, 4096); break;
-        case 'q': *quiet = true; break;
-        case 'h': fputs(usage_text, stdout); exit(0);
-        case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
-        default:
-            if (optopt != 0)
-                usage_error("unknown option '-%c'", optopt);
-            usage_error("unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        usage_error("unexpected argument '%s'", argv[optind]);
-}
-
 static void report(const double *t, long self, bool quiet)
 {
     static const char *const labels[WAYS] = {"fork            (Python's \"fork\") ",
@@ -126,10 +93,18 @@ int main(int argc, char **argv)
     /* A spawned copy starts here too (a spawned Python imports __main__ again) */
     if (argc == 2 && strcmp(argv[1], "--spawned-child") == 0)
         return 0;
-    int n = 30, memory_mb = 0;
+    long long n = 30, memory_mb = 0;
     bool quiet = false;
-    report_set_program(argv[0]);
-    parse_options(argc, argv, &n, &memory_mb, &quiet);
+    const struct flag flags[] = {
+        {'n', NULL, "N", "processes per way and round (default 30; best of 3 rounds)", FLAG_COUNT,
+         1, 100000, &n},
+        {'m', "memory", "MB", "touch MB megabytes first, to see what a big parent does to fork",
+         FLAG_INT, 0, 4096, &memory_mb},
+        {'q', "quiet", NULL, "results only, no explanations", FLAG_SWITCH, 0, 0, &quiet},
+        OPTS_END_EXITS("-n 100\n-m 500 -q", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, "[-n N] [-m MB] [-q]",
+               "Time starting a process by fork, by fork + exec and by posix_spawn.", flags);
     long self = (long)getpid();
     if (readlink("/proc/self/exe", self_path, sizeof self_path - 1) < 0)
         die("readlink /proc/self/exe");
@@ -141,13 +116,13 @@ int main(int argc, char **argv)
         if ((memory = malloc((size_t)memory_mb << 20)) == NULL)
             die("malloc");
         memset(memory, 1, (size_t)memory_mb << 20); /* touch every page */
-        printf("[parent %ld] touched %d MB of memory first\n", self, memory_mb);
+        printf("[parent %ld] touched %lld MB of memory first\n", self, memory_mb);
     }
-    printf("[parent %ld] starting and reaping %d processes each way, one at a time\n", self, n);
+    printf("[parent %ld] starting and reaping %lld processes each way, one at a time\n", self, n);
     double t[WAYS];
     for (int w = 0; w < WAYS; w++) {
         start_and_reap((enum start_way)w); /* untimed: loads the program's pages */
-        t[w] = verdict_best_of(ROUNDS, one_round, (int[]){w, n});
+        t[w] = verdict_best_of(ROUNDS, one_round, (int[]){w, (int)n});
     }
     free(memory);
     report(t, self, quiet);

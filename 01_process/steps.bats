@@ -142,7 +142,7 @@ bad_input() {
 stray
 EOF2
     run --separate-stderr "$BIN/2_start_join" -j abc
-    assert_regex "$stderr" "^2_start_join: -j: 'abc' is not a whole number"
+    assert_regex "$stderr" "^2_start_join: invalid value 'abc' for -j: not a number \(try '2_start_join --help'\)$"
 }
 
 @test "3_exit_codes 4_zombie 5_cpu_count 6_ctrl_c_children: no options; -h, and a stray argument refused" {

@@ -22,11 +22,15 @@
 #include <unistd.h>
 
 #include "crew.h"
-#include "flags.h"
+#include "cli.h"
+#include "opts.h"
 #include "interrupt.h"
 #include "report.h"
 
-static struct flags opt = {.timeout = 1.0}; /* --timeout: how long the deadlock may hang */
+static struct {
+    double timeout; /* --timeout: how long the deadlock may hang */
+    bool quiet;
+} opt = {.timeout = 1.0};
 
 /* A child that writes `size` bytes into fds[1], then exits. It also holds
  * the write end of `sentinel`, as Python's Process does (popen_fork.py):
@@ -127,13 +131,16 @@ int main(int argc, char **argv)
 {
     report_set_program(argv[0]);
     setvbuf(stdout, NULL, _IOLBF, 0); /* lines leave in the order printed */
-    flags_parse(&opt, "tq",
-                "Usage: %s [--timeout SECONDS] [-q]\n"
-                "The pipe deadlock: joining a writer before reading what it wrote.\n\n"
-                "      --timeout S   how long to let the deadlock hang (default 1.0)\n"
-                "  -q, --quiet       no lines from the child\n"
-                "  -h, --help        this text\n",
-                argc, argv);
+    const char *timeout = "1.0";
+    const struct flag flags[] = {
+        {0, "timeout", "S", "how long to let the deadlock hang (default 1.0)", FLAG_TEXT, 0, 0,
+         &timeout},
+        {'q', "quiet", NULL, "no lines from the child", FLAG_SWITCH, 0, 0, &opt.quiet},
+        OPTS_END_EXITS("--timeout 0.2\n-q", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, "[--timeout SECONDS] [-q]",
+               "The pipe deadlock: joining a writer before reading what it wrote.", flags);
+    opt.timeout = cli_parse_real("--timeout", timeout, 0.01, 60, 0);
     interrupt_install(); /* Ctrl-C and SIGTERM now only set a flag */
     struct crew crew = crew_create(1);
     bool small_hung = join_before_reading(&crew, false);

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "crew.h"
-#include "flags.h"
+#include "opts.h"
 #include "interrupt.h"
 #include "report.h"
 #include "timing.h"
@@ -113,14 +113,19 @@ int main(int argc, char **argv)
 {
     report_set_program(argv[0]);
     setvbuf(stdout, NULL, _IOLBF, 0);
-    struct flags f = {.items = 10000, .items_max = 100000000};
-    flags_parse(&f, "nq",
-                "Usage: %s [-n ROUND_TRIPS] [-q]\n"
-                "Ping-pong between two processes: a socketpair (Pipe()) and two pipes.\n\n"
-                "  -n N          round trips per run (default 10000; 10K, 1e5 work)\n"
-                "  -q, --quiet   no explanation lines, only the measurements\n"
-                "  -h, --help    this text\n",
-                argc, argv);
+    struct {
+        long long items;
+        bool quiet;
+    } f = {.items = 10000};
+    const struct flag flags[] = {
+        {'n', NULL, "N", "round trips per run (default 10000; 10K, 1e5 work)", FLAG_COUNT, 1,
+         100000000, &f.items},
+        {'q', "quiet", NULL, "no explanation lines, only the measurements", FLAG_SWITCH, 0, 0,
+         &f.quiet},
+        OPTS_END_EXITS("-n 100K\n-q", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, "[-n ROUND_TRIPS] [-q]",
+               "Ping-pong between two processes: a socketpair (Pipe()) and two pipes.", flags);
     interrupt_install(); /* Ctrl-C and SIGTERM now only set a flag */
     struct crew crew = crew_create(1);
     printf("\n== ping-pong: %lld round trips, an 8-byte counter each way ==\n", f.items);

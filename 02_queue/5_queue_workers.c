@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "crew.h"
-#include "flags.h"
+#include "opts.h"
 #include "interrupt.h"
 #include "queue.h"
 #include "report.h"
@@ -33,12 +33,13 @@ struct consumer_report {
     bool fifo_held;
 };
 
-static struct flags opt = {.producers = 2, .workers = 2, .items = 1000, .items_max = 10000000};
+static long long producers = 2, workers = 2, items = 1000; /* -p, -j, -n */
+static bool quiet;                                         /* -q */
 
 /* Python: for i in range(n): q.put((producer, i)) */
 static _Noreturn void producer(struct queue *work, int index)
 {
-    for (int seq = 0; seq < opt.items; seq++) {
+    for (int seq = 0; seq < items; seq++) {
         struct item it = {.producer = index, .seq = seq};
         if (queue_put(work, &it, sizeof it, QUEUE_FOREVER) != 0)
             die("queue_put");
@@ -50,8 +51,8 @@ static _Noreturn void producer(struct queue *work, int index)
  * closed and drained, get fails with EPIPE. done[id]: times item id was finished. */
 static _Noreturn void consumer(struct queue *work, struct consumer_report *r, atomic_uchar *done)
 {
-    int last_seq[opt.producers]; /* at most pool_max_workers() */
-    for (int p = 0; p < opt.producers; p++)
+    int last_seq[producers]; /* at most pool_max_workers() */
+    for (int p = 0; p < producers; p++)
         last_seq[p] = -1;
     r->fifo_held = true;
     struct item it;
@@ -60,7 +61,7 @@ static _Noreturn void consumer(struct queue *work, struct consumer_report *r, at
         r->fifo_held = r->fifo_held && it.seq > last_seq[it.producer];
         last_seq[it.producer] = it.seq;
         r->got++;
-        atomic_fetch_add(&done[(long)it.producer * opt.items + it.seq], 1);
+        atomic_fetch_add(&done[(long)it.producer * items + it.seq], 1);
     }
     if (errno != EPIPE)
         die("queue_get");
@@ -73,10 +74,10 @@ static long long join_consumers(struct crew *crew, struct consumer_report *got, 
 {
     long long consumed = 0;
     char how[64];
-    for (int c = 0; c < opt.workers; c++) {
+    for (int c = 0; c < workers; c++) {
         if (wait_exitcode(crew_join(crew, consumers[c], how, sizeof how)) != 0)
             die_msg("consumer %d %s", c + 1, how);
-        if (!opt.quiet)
+        if (!quiet)
             printf("[parent %ld] consumer %d (pid %ld) reported: got %lld items, then EPIPE; "
                    "FIFO per producer: %s; %s\n",
                    (long)getpid(), c + 1, (long)consumers[c], got[c].got,
@@ -89,35 +90,35 @@ static long long join_consumers(struct crew *crew, struct consumer_report *got, 
 
 static bool run(struct crew *crew)
 {
-    long long total = opt.items * opt.producers;
+    long long total = items * producers;
     struct queue *work = queue_create(64, sizeof(struct item)); /* Python: Queue(64) */
     /* Reports and ledger: MAP_SHARED, so children's writes reach the parent. */
-    size_t size = (size_t)opt.workers * sizeof(struct consumer_report) + (size_t)total;
+    size_t size = (size_t)workers * sizeof(struct consumer_report) + (size_t)total;
     struct consumer_report *reports =
         mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    atomic_uchar *done = (atomic_uchar *)(reports + opt.workers);
-    pid_t *pids = calloc((size_t)(opt.workers + opt.producers), sizeof *pids);
+    atomic_uchar *done = (atomic_uchar *)(reports + workers);
+    pid_t *pids = calloc((size_t)(workers + producers), sizeof *pids);
     if (work == NULL || reports == MAP_FAILED || pids == NULL)
         die("queue_create, mmap or calloc");
-    printf("\n== producer/consumer: %d producers, %d consumers, %lld items each ==\n",
-           opt.producers, opt.workers, opt.items);
+    printf("\n== producer/consumer: %lld producers, %lld consumers, %lld items each ==\n",
+           producers, workers, items);
     printf("[parent %ld] queue_create(64 slots, %zu bytes each): shared memory, made before fork "
            "so every child shares it\n",
            (long)getpid(), sizeof(struct item));
-    for (int c = 0; c < opt.workers; c++) /* Python: Process(...).start() */
+    for (int c = 0; c < workers; c++) /* Python: Process(...).start() */
         if ((pids[c] = crew_fork(crew)) == 0)
             consumer(work, &reports[c], done);
-    for (int p = 0; p < opt.producers; p++)
-        if ((pids[opt.workers + p] = crew_fork(crew)) == 0)
+    for (int p = 0; p < producers; p++)
+        if ((pids[workers + p] = crew_fork(crew)) == 0)
             producer(work, p);
     char how[64];
-    for (int p = 0; p < opt.producers; p++) { /* a producer can always finish: */
-        pid_t pid = pids[opt.workers + p];    /* the consumers keep taking */
+    for (int p = 0; p < producers; p++) { /* a producer can always finish: */
+        pid_t pid = pids[workers + p];    /* the consumers keep taking */
         if (wait_exitcode(crew_join(crew, pid, how, sizeof how)) != 0)
             die_msg("producer %d %s", p + 1, how);
-        if (!opt.quiet)
+        if (!quiet)
             printf("[parent %ld] joined producer %d (pid %ld): put %lld items, seq 0 to %lld, %s\n",
-                   (long)getpid(), p + 1, (long)pid, opt.items, opt.items - 1, how);
+                   (long)getpid(), p + 1, (long)pid, items, items - 1, how);
     }
     printf("[parent %ld] queue_close(): the consumers drain what is left, then get EPIPE\n",
            (long)getpid());
@@ -137,18 +138,17 @@ static bool run(struct crew *crew)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     setvbuf(stdout, NULL, _IOLBF, 0); /* lines leave in the order printed */
-    flags_parse(&opt, "pjnq",
-                "Usage: %s [-p PRODUCERS] [-j CONSUMERS] [-n ITEMS] [-q]\n"
-                "Producers and consumers over a queue in shared memory (multiprocessing.Queue).\n\n"
-                "  -p N, -j N          producer and consumer processes (default 2 and 2)\n"
-                "  -n N                items each producer puts (default 1000; 10K, 1e5 work)\n"
-                "  -q, --quiet         no line per process, only the totals\n"
-                "  -h, --help          this text\n",
-                argc, argv);
+    const struct flag flags[] = {
+        FLAG_PROCESSES('p', "producers", &producers, "producers (default 2)"),
+        FLAG_WORKERS(&workers, "consumers (default 2)"),
+        FLAG_N(&items, 1, 10000000, "items each producer puts (default 1000; 10K, 1e5 work)"),
+        FLAG_QUIET(&quiet, "no line per process, only the totals"),
+        OPTS_END_EXITS("-p 1 -j 4 -n 10K\n-q -n 1M", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, NULL, "Producers and consumers over a queue in shared memory.", flags);
     interrupt_install(); /* Ctrl-C and SIGTERM: stop and reap every child (crew.h) */
-    struct crew crew = crew_create(opt.producers + opt.workers);
+    struct crew crew = crew_create(producers + workers);
     bool ok = run(&crew);
     crew_check(&crew); /* a signal after the last wait still counts */
     crew_destroy(&crew);

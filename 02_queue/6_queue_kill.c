@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "crew.h"
-#include "flags.h"
+#include "opts.h"
 #include "interrupt.h"
 #include "queue.h"
 #include "report.h"
@@ -37,11 +37,12 @@ struct ledger {
     atomic_uchar done[];      /* [item id]: times finished (0 or 1, never 2) */
 };
 
-static struct flags opt = {.producers = 2, .workers = 2, .items = 1000, .items_max = 10000000};
+static long long producers = 2, workers = 2, items = 1000; /* -p, -j, -n */
+static bool quiet;                                         /* -q */
 
 static _Noreturn void producer(struct queue *work, int index)
 {
-    for (int seq = 0; seq < opt.items; seq++)
+    for (int seq = 0; seq < items; seq++)
         if (queue_put(work, &(struct item){index, seq}, sizeof(struct item), QUEUE_FOREVER) != 0)
             die("queue_put");
     _exit(0);
@@ -51,15 +52,15 @@ static _Noreturn void producer(struct queue *work, int index)
 static _Noreturn void consumer(struct queue *work, struct ledger *l, int c)
 {
     int last_seq[MAX];
-    for (int p = 0; p < opt.producers; p++)
+    for (int p = 0; p < producers; p++)
         last_seq[p] = -1;
     struct item it;
     while (queue_get(work, &it, sizeof it, QUEUE_FOREVER) >= 0) {
-        long id = (long)it.producer * opt.items + it.seq;
+        long id = (long)it.producer * items + it.seq;
         atomic_store(&l->holding[c], id + 1);
         l->fifo_broken[c] = l->fifo_broken[c] || it.seq <= last_seq[it.producer];
         last_seq[it.producer] = it.seq;
-        if (c == 0 && l->got[0] == opt.items * opt.producers / (4LL * opt.workers))
+        if (c == 0 && l->got[0] == items * producers / (4LL * workers))
             raise(SIGKILL); /* a quarter into its share: no chance to clean up */
         timing_sleep(0.0002);
         atomic_fetch_add(&l->done[id], 1);
@@ -79,8 +80,7 @@ static bool account(struct ledger *l, long long total, long long survivors, bool
     for (long long id = 0; id < total; id++) {
         once += l->done[id] == 1;
         if (l->done[id] == 0 && lost++ < 10)
-            printf("%s producer %lld seq %lld", lost > 1 ? "," : "", id / opt.items + 1,
-                   id % opt.items);
+            printf("%s producer %lld seq %lld", lost > 1 ? "," : "", id / items + 1, id % items);
     }
     printf(lost > 10 ? " ...\n" : lost == 0 ? " none\n" : "\n");
     bool ok = once + lost == total && fifo;
@@ -94,56 +94,55 @@ static bool account(struct ledger *l, long long total, long long survivors, bool
 static bool run(struct crew *crew, struct queue *work, struct ledger *l)
 {
     pid_t pids[2 * MAX];
+    long me = (long)getpid();
     char how[64];
-    for (int c = 0; c < opt.workers + opt.producers; c++)
+    for (int c = 0; c < workers + producers; c++)
         if ((pids[c] = crew_fork(crew)) == 0)
-            c < opt.workers ? consumer(work, l, c) : producer(work, c - opt.workers);
-    for (int p = opt.workers; p < opt.workers + opt.producers; p++) /* survivors keep taking */
+            c < workers ? consumer(work, l, c) : producer(work, c - workers);
+    for (int p = workers; p < workers + producers; p++) /* survivors keep taking */
         if (wait_exitcode(crew_join(crew, pids[p], how, sizeof how)) != 0)
-            die_msg("producer %d %s", p - opt.workers + 1, how);
-    printf("[parent %ld] queue_close(): the consumers drain what is left, then get EPIPE\n",
-           (long)getpid());
+            die_msg("producer %lld %s", p - workers + 1, how);
+    printf("[parent %ld] queue_close(): the consumers drain what is left, then get EPIPE\n", me);
     queue_close(work);
     crew_join(crew, pids[0], how, sizeof how); /* after the close: it may have lived */
-    long held = atomic_load(&l->holding[0]) - 1, me = (long)getpid();
+    long held = atomic_load(&l->holding[0]) - 1;
     printf("[parent %ld] consumer 1 (pid %ld), SIGKILLed mid-work: %s\n", me, (long)pids[0], how);
     if (held >= 0)
         printf("[parent %ld] consumer 1 was holding item producer %ld seq %ld when it died\n", me,
-               held / (long)opt.items + 1, held % (long)opt.items);
+               held / (long)items + 1, held % (long)items);
     long long survivors = 0;
     bool fifo = !l->fifo_broken[0];
-    for (int c = 1; c < opt.workers; c++) {
+    for (int c = 1; c < workers; c++) {
         if (wait_exitcode(crew_join(crew, pids[c], how, sizeof how)) != 0)
             die_msg("consumer %d %s", c + 1, how);
         survivors += l->got[c];
         fifo = fifo && !l->fifo_broken[c];
-        if (!opt.quiet)
+        if (!quiet)
             printf("[parent %ld] consumer %d (pid %ld) finished %lld items; FIFO per producer: %s; "
                    "%s\n",
-                   (long)getpid(), c + 1, (long)pids[c], l->got[c],
-                   l->fifo_broken[c] ? "BROKEN" : "held", how);
+                   me, c + 1, (long)pids[c], l->got[c], l->fifo_broken[c] ? "BROKEN" : "held", how);
     }
     printf("[parent %ld] the other consumers went on and finished %lld items; queue_recoveries() "
            "= %lu\n",
-           (long)getpid(), survivors, queue_recoveries(work));
-    return account(l, opt.items * opt.producers, survivors, fifo);
+           me, survivors, queue_recoveries(work));
+    return account(l, items * producers, survivors, fifo);
 }
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     setvbuf(stdout, NULL, _IOLBF, 0);
-    flags_parse(&opt, "pjnq",
-                "Usage: %s [-p PRODUCERS] [-j CONSUMERS] [-n ITEMS] [-q]\n"
-                "Consumer 1 is SIGKILLed mid-work: the others go on, nothing hangs.\n\n"
-                "  -p N, -j N   producers, consumers (default 2, 2; -j 2 to 64)\n  -n N   items "
-                "per producer (default 1000)\n  -q     no line per consumer\n  -h     this text\n",
-                argc, argv);
-    if (opt.workers < 2 || opt.workers > MAX || opt.producers > MAX)
-        usage_error("-j: needs 2 to %d consumers (-p: at most %d producers)", MAX, MAX);
+    int most = pool_max_workers() < MAX ? pool_max_workers() : MAX; /* the fork-bomb guard */
+    const struct flag flags[] = {
+        {'p', "producers", "N", "producers (default 2)", FLAG_INT, 1, most, &producers},
+        {'j', "workers", "N", "consumers (default 2; at least 2)", FLAG_INT, 2, most, &workers},
+        FLAG_N(&items, 1, 10000000, "items each producer puts (default 1000)"),
+        FLAG_QUIET(&quiet, "no line per consumer"),
+        OPTS_END_EXITS("-j 4\n-q -n 10K", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, NULL, "Consumer 1 is SIGKILLed mid-work: the others go on.", flags);
     interrupt_install(); /* Ctrl-C and SIGTERM: stop and reap every child (crew.h) */
-    struct crew crew = crew_create(opt.producers + opt.workers);
-    size_t size = sizeof(struct ledger) + (size_t)(opt.items * opt.producers);
+    struct crew crew = crew_create(producers + workers);
+    size_t size = sizeof(struct ledger) + (size_t)(items * producers);
     struct queue *work = queue_create(64, sizeof(struct item));
     struct ledger *l = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (work == NULL || l == MAP_FAILED)

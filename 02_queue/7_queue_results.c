@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "crew.h"
-#include "flags.h"
+#include "opts.h"
 #include "interrupt.h"
 #include "queue.h"
 #include "report.h"
@@ -34,7 +34,8 @@ struct result {
     unsigned long long sum; /* of k*k over the slice */
 };
 
-static struct flags opt = {.workers = 2};
+static long long workers = 2; /* -j */
+static bool quiet;            /* -q */
 
 /* Get, retrying after EINTR (nothing was taken) unless Ctrl-C came. */
 static void get(struct crew *crew, struct queue *q, void *buf, size_t size)
@@ -57,7 +58,7 @@ static bool passing_a_struct(struct crew *crew)
     if (pid == 0) { /* the worker: get until the queue ends */
         struct job j;
         while (queue_get(q, &j, sizeof j, QUEUE_FOREVER) >= 0)
-            if (!opt.quiet)
+            if (!quiet)
                 printf("[worker pid %ld] got job %d {name \"%s\", weight %.2f}: hello %s, from "
                        "process %ld (parent %ld)\n",
                        (long)getpid(), j.id, j.name, j.weight, j.name, (long)getpid(),
@@ -82,8 +83,8 @@ static _Noreturn void summer(struct queue *results, int w, long long top)
 {
     struct result r = {.worker = w,
                        .pid = (long)getpid(),
-                       .lo = top * w / opt.workers + 1,
-                       .hi = top * (w + 1) / opt.workers};
+                       .lo = top * w / workers + 1,
+                       .hi = top * (w + 1) / workers};
     for (long long k = r.lo; k <= r.hi; k++)
         r.sum += (unsigned long long)k * (unsigned long long)k;
     if (queue_put(results, &r, sizeof r, QUEUE_FOREVER) != 0)
@@ -95,17 +96,17 @@ static bool returning_results(struct crew *crew)
 {
     const long long top = 1000000; /* sum of k*k for k = 1..top */
     printf("\n== returning results through a queue ==\n");
-    struct queue *results = queue_create((size_t)opt.workers, sizeof(struct result));
+    struct queue *results = queue_create((size_t)workers, sizeof(struct result));
     if (results == NULL)
         die("queue_create");
-    pid_t pids[opt.workers];
-    struct result got[opt.workers];
-    int arrival[opt.workers];
-    for (int w = 0; w < opt.workers; w++)
+    pid_t pids[workers];
+    struct result got[workers];
+    int arrival[workers];
+    for (int w = 0; w < workers; w++)
         if ((pids[w] = crew_fork(crew)) == 0)
             summer(results, w, top);
     unsigned long long total = 0;
-    for (int i = 0; i < opt.workers; i++) { /* one get per worker: no end marker needed */
+    for (int i = 0; i < workers; i++) { /* one get per worker: no end marker needed */
         struct result r;
         get(crew, results, &r, sizeof r);
         got[r.worker] = r; /* they arrive in completion order */
@@ -114,13 +115,13 @@ static bool returning_results(struct crew *crew)
     }
     char how[64];
     bool ok = true;
-    for (int w = 0; w < opt.workers; w++) /* THEN join */
+    for (int w = 0; w < workers; w++) /* THEN join */
         ok = wait_exitcode(crew_join(crew, pids[w], how, sizeof how)) == 0 && ok;
-    for (int w = 0; w < opt.workers; w++)
+    for (int w = 0; w < workers; w++)
         printf("[parent %ld] from worker %d (pid %ld): sum of k*k for k = %lld..%lld is %llu\n",
                (long)getpid(), w + 1, got[w].pid, got[w].lo, got[w].hi, got[w].sum);
     printf("[parent %ld] arrival order:", (long)getpid());
-    for (int i = 0; i < opt.workers; i++)
+    for (int i = 0; i < workers; i++)
         printf(" %d", arrival[i]);
     unsigned long long n = (unsigned long long)top; /* n(n+1)(2n+1)/6, no overflow: */
     unsigned long long formula = n * (n + 1) / 2 * (2 * n + 1) / 3;
@@ -133,15 +134,15 @@ static bool returning_results(struct crew *crew)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     setvbuf(stdout, NULL, _IOLBF, 0);
-    flags_parse(&opt, "jq",
-                "Usage: %s [-j WORKERS] [-q]\nA struct through a queue; results back through "
-                "a queue.\n\n  -j, --workers N   summing workers (default 2)\n"
-                "  -q, --quiet       no line per job\n  -h, --help        this text\n",
-                argc, argv);
+    const struct flag flags[] = {
+        FLAG_WORKERS(&workers, "summing workers (default 2)"),
+        FLAG_QUIET(&quiet, "no line per job"),
+        OPTS_END_EXITS("-j 4\n-q", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, NULL, "A struct through a queue; results back through a queue.", flags);
     interrupt_install(); /* Ctrl-C and SIGTERM: stop and reap every child (crew.h) */
-    struct crew crew = crew_create(opt.workers);
+    struct crew crew = crew_create(workers);
     bool ok = passing_a_struct(&crew);
     ok = returning_results(&crew) && ok;
     crew_check(&crew);

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "crew.h"
-#include "flags.h"
+#include "opts.h"
 #include "interrupt.h"
 #include "queue.h"
 #include "report.h"
@@ -83,12 +83,18 @@ int main(int argc, char **argv)
 {
     report_set_program(argv[0]);
     setvbuf(stdout, NULL, _IOLBF, 0);
-    struct flags f = {.items = 100000, .items_max = 100000000};
-    flags_parse(&f, "nq",
-                "Usage: %s [-n ITEMS] [-q]\nItems per second through a queue: one item per put "
-                "versus batches.\n\n  -n N          items per row (default 100000; 100K, 1e6 "
-                "work)\n  -q, --quiet   no closing explanation\n  -h, --help    this text\n",
-                argc, argv);
+    struct {
+        long long items;
+        bool quiet;
+    } f = {.items = 100000};
+    const struct flag flags[] = {
+        {'n', NULL, "N", "items per row (default 100000; 100K, 1e6 work)", FLAG_COUNT, 1, 100000000,
+         &f.items},
+        {'q', "quiet", NULL, "no closing explanation", FLAG_SWITCH, 0, 0, &f.quiet},
+        OPTS_END_EXITS("-n 1M\n-q", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, "[-n ITEMS] [-q]",
+               "Items per second through a queue: one item per put versus batches.", flags);
     interrupt_install(); /* Ctrl-C and SIGTERM: stop and reap the producer (crew.h) */
     struct crew crew = crew_create(1);
     static const int batches[] = {1, 10, 100, MAX_BATCH};

@@ -51,9 +51,8 @@ int main(int argc, char **argv)
     report_set_program(argv[0]);
     long long workers = cpus_for_pool();
     const struct flag flags[] = {
-        {'j', "workers", "N", "worker processes (default: usable CPUs)", FLAG_INT, 1,
-         pool_max_workers(), &workers},
-        {0},
+        FLAG_WORKERS(&workers, "worker processes (default: usable CPUs)"),
+        OPTS_END("-j 2"),
     };
     opts_parse(argc, argv, "[-j N]", "Pool.map(cube, range(1, 7)) in C.", flags);
     long in[6] = {1, 2, 3, 4, 5, 6}, out[6];

@@ -108,11 +108,10 @@ int main(int argc, char **argv)
     report_set_program(argv[0]);
     long long workers = cpus_for_pool(), chosen = 0;
     const struct flag flags[] = {
-        {'j', "workers", "N", "worker processes (default: usable CPUs)", FLAG_INT, 1,
-         pool_max_workers(), &workers},
+        FLAG_WORKERS(&workers, "worker processes (default: usable CPUs)"),
         {0, "chunksize", "C", "items per chunk in the second trace (default: 20 / workers)",
          FLAG_COUNT, 1, 50000000, &chosen},
-        {0},
+        OPTS_END("-j 2\n-j 3 --chunksize 5"),
     };
     opts_parse(argc, argv, "[-j N] [--chunksize C]",
                "How Pool.map cuts 20 items into chunks, and who runs which.", flags);

@@ -123,12 +123,12 @@ int main(int argc, char **argv)
     long long workers = cpus_for_pool(), items = 200000, chunksize = 0;
     bool quiet = false;
     const struct flag flags[] = {
-        {'j', "workers", "N", "workers (default: CPUs)", FLAG_INT, 1, pool_max_workers(), &workers},
+        FLAG_WORKERS(&workers, "workers (default: CPUs)"),
         {'n', NULL, "N", "items (default 200000; 2M, 2e6 work)", FLAG_COUNT, 1, 50000000, &items},
-        {'q', "quiet", NULL, "one map, one line: count, checksum", FLAG_SWITCH, 0, 0, &quiet},
+        FLAG_QUIET(&quiet, "one map, one line: count, checksum"),
         {0, "chunksize", "C", "with -q (default: Python's rule)", FLAG_COUNT, 1, 50000000,
          &chunksize},
-        {0},
+        OPTS_END("-j 2 -n 2M\n-q --chunksize 100"),
     };
     opts_parse(argc, argv, "[-j N] [-n N] [-q [--chunksize C]]",
                "Pool.map(square, range(n)) timed for chunksizes 1, 2, 4, ...", flags);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cpus.h"
+#include "cli.h"
 #include "opts.h"
 #include "pool.h"
 #include "report.h"
@@ -88,24 +89,6 @@ static void best_map(size_t chunksize, struct schedule *best)
         fprintf(timeline, "\n\n"); /* the next data set: gnuplot's index */
 }
 
-/* --timeline FILE, out of argv and opened at once: a bad path stops us before any work. */
-static const char *open_timeline(int *argc, char **argv)
-{
-    for (int i = 1; i < *argc; i++) {
-        if (strcmp(argv[i], "--timeline") != 0)
-            continue;
-        if (i + 1 >= *argc || argv[i + 1][0] == '\0')
-            usage_error("--timeline: missing file name");
-        const char *path = argv[i + 1];
-        memmove(&argv[i], &argv[i + 2], (size_t)(*argc - i - 1) * sizeof *argv);
-        *argc -= 2;
-        if ((timeline = fopen(path, "w")) == NULL)
-            usage_error("--timeline: cannot write %s: %s", path, strerror(errno));
-        return path;
-    }
-    return NULL;
-}
-
 static double make_costs(uint64_t seed) /* 2 + 6 i/39 ms, times 0.75 to 1.25 at random */
 {
     double total = 0;
@@ -120,16 +103,21 @@ static double make_costs(uint64_t seed) /* 2 + 6 i/39 ms, times 0.75 to 1.25 at 
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
-    const char *path = open_timeline(&argc, argv);
     long long j = cpus_for_pool(), seed = 1;
+    const char *path = NULL;
     const struct flag flags[] = {
-        {'j', "workers", "N", "workers (default: CPUs)", FLAG_INT, 1, pool_max_workers(), &j},
+        FLAG_WORKERS(&j, "workers (default: CPUs)"),
         {0, "seed", "S", "seed of the task costs (default 1)", FLAG_INT, 0, INT64_MAX, &seed},
-        {0},
+        {0, "timeline", "FILE", "write each chunk's worker and times to FILE", FLAG_TEXT, 0, 0,
+         &path},
+        OPTS_END("-j 2\n--seed 3 --timeline timeline.dat"),
     };
-    opts_parse(argc, argv, "[-j N] [--seed S] [--timeline FILE]",
-               "40 uneven tasks: chunksize 1 against one chunk per worker.", flags);
+    opts_parse(argc, argv, NULL, "40 uneven tasks: chunksize 1 against one chunk per worker.",
+               flags);
+    /* opened before any work: a bad path stops us at once */
+    if (path != NULL && (*path == '\0' || (timeline = fopen(path, "w")) == NULL))
+        usage_error("invalid value '%s' for --timeline: %s%s", cli_excerpt(path),
+                    *path ? "cannot write it: " : "no file name", *path ? strerror(errno) : "");
     workers = (int)j;
     double total = make_costs((uint64_t)seed);
     printf("[parent %ld] %d tasks on %d workers; task i burns about 2 + 6 i/%d ms of CPU, "

@@ -111,12 +111,11 @@ int main(int argc, char **argv)
     report_set_program(argv[0]);
     long long workers = cpus_for_pool(), files = 8, seed = 1;
     const struct flag flags[] = {
-        {'j', "workers", "N", "worker processes (default: usable CPUs)", FLAG_INT, 1,
-         pool_max_workers(), &workers},
+        FLAG_WORKERS(&workers, "worker processes (default: usable CPUs)"),
         {0, "files", "F", "text files to generate and count (default 8)", FLAG_INT, 1, 10000,
          &files},
         {0, "seed", "S", "seed of the generated text (default 1)", FLAG_INT, 0, INT64_MAX, &seed},
-        {0},
+        OPTS_END_EXITS("-j 2 --files 100\n--seed 7", OPTS_EXITS_INTERRUPT),
     };
     opts_parse(argc, argv, "[-j N] [--files F] [--seed S]",
                "Map, then reduce: a word count over generated files.", flags);

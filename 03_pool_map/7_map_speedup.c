@@ -74,9 +74,8 @@ int main(int argc, char **argv)
     report_set_program(argv[0]);
     long long workers = cpus_for_pool();
     const struct flag flags[] = {
-        {'j', "workers", "N", "the largest pool (default: usable CPUs)", FLAG_INT, 1,
-         pool_max_workers(), &workers},
-        {0},
+        FLAG_WORKERS(&workers, "the largest pool (default: usable CPUs)"),
+        OPTS_END("-j 4"),
     };
     opts_parse(argc, argv, "[-j N]", "A loop against Pool.map on 1 .. N workers, CPU-bound.",
                flags);

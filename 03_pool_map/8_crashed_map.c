@@ -60,21 +60,18 @@ int main(int argc, char **argv)
     long long workers = cpus_for_pool(), n = 200000, chunksize = 0;
     bool quiet = false;
     const struct flag flags[] = {
-        {'j', "workers", "N", "worker processes (default: usable CPUs)", FLAG_INT, 1,
-         pool_max_workers(), &workers},
+        FLAG_WORKERS(&workers, "worker processes (default: usable CPUs)"),
         {'n', NULL, "N", "items (default 200000; 2M and 2e6 work)", FLAG_COUNT, 1, 50000000, &n},
         {0, "chunksize", "C", "items per chunk (default: Python's rule)", FLAG_COUNT, 1, 50000000,
          &chunksize},
         {0, "crash-task", "K", "the task that kills its worker (default 7)", FLAG_INT, 0, 49999999,
          &crash_task},
-        {'q', "quiet", NULL, "print only the error line", FLAG_SWITCH, 0, 0, &quiet},
-        {0},
+        FLAG_QUIET(&quiet, "print only the error line"),
+        OPTS_END("-j 2 -n 1000 --crash-task 999\n-q --chunksize 1"),
     };
     opts_parse(argc, argv, "[-j N] [-n N] [--chunksize C] [--crash-task K] [-q]",
                "Pool.map(square, range(n)) where task K's worker is killed by SIGKILL.", flags);
-    if (crash_task >= n)
-        usage_error("--crash-task: %lld is out of range (0 to %lld, the items of -n)", crash_task,
-                    n - 1);
+    opts_check_range("--crash-task", crash_task, 0, n - 1); /* a task of -n's items */
     size_t items = (size_t)n, chunks = 0,
            cs = chunksize ? (size_t)chunksize : pool_default_chunksize(items, (int)workers);
     if (!quiet)

@@ -135,14 +135,14 @@ int main(int argc, char **argv)
     long long n = 200000, workers = cpus_for_pool();
     bool quiet = false;
     const struct flag flags[] = {
-        {'j', "workers", "N", "worker processes", FLAG_INT, 1, pool_max_workers(), &workers},
+        FLAG_WORKERS(&workers, "worker processes"),
         {'n', NULL, "N", "indices (default 200000; 2M, 1e9)", FLAG_COUNT, 1, 1000000000, &n},
         {0, "seed", "S", "seed of do_something (default 42)", FLAG_INT, 0, INT64_MAX, &seed},
-        {'q', "quiet", NULL, "the chunked loop alone, one summary line", FLAG_SWITCH, 0, 0, &quiet},
-        {0},
+        FLAG_QUIET(&quiet, "the chunked loop alone, one summary line"),
+        OPTS_END_EXITS("-j 4 -n 2M\n-q --seed 7", OPTS_EXITS_INTERRUPT),
     };
     opts_parse(argc, argv, "[-j N] [-n N] [--seed S] [-q]",
-                "The parallel-for pattern: starmap(do_range, chunks(n, processes)).", flags);
+               "The parallel-for pattern: starmap(do_range, chunks(n, processes)).", flags);
     struct range ranges[workers]; /* at most one range per worker */
     struct range_result parts[workers];
     struct loop l = {.n = n, .workers = workers, .ranges = ranges, .parts = parts};

@@ -124,14 +124,14 @@ int main(int argc, char **argv)
     report_set_program(argv[0]);
     workers = cpus_for_pool();
     const struct flag flags[] = {
-        {'j', "workers", "N", "worker processes", FLAG_INT, 1, pool_max_workers(), &workers},
+        FLAG_WORKERS(&workers, "worker processes"),
         {'n', NULL, "N", "indices (default 200000; 1e6, 2M work)", FLAG_COUNT, 1, 100000000, &n},
         {0, "chunksize", "C", "items per task, first map row (default 1)", FLAG_COUNT, 1,
          1000000000, &asked},
-        {0},
+        OPTS_END("-j 2 -n 1e6 --chunksize 100"),
     };
     opts_parse(argc, argv, "[-j N] [-n N] [--chunksize C]",
-                "What a task costs: one loop run four ways, each timed best of 3.", flags);
+               "What a task costs: one loop run four ways, each timed best of 3.", flags);
     if ((indices = malloc(2 * (size_t)n * sizeof *indices)) == NULL)
         die("malloc");
     out = indices + n;

@@ -44,14 +44,14 @@ int main(int argc, char **argv)
     long long workers = cpus_for_pool();
     bool quiet = false;
     const struct flag flags[] = {
-        {'j', "workers", "N", "worker processes", FLAG_INT, 1, pool_max_workers(), &workers},
+        FLAG_WORKERS(&workers, "worker processes"),
         {0, "crash-task", "K", "the task for pair K (0 to 5, default 3) kills its worker", FLAG_INT,
          0, NPAIRS - 1, &crash_task},
-        {'q', "quiet", NULL, "print only the error line", FLAG_SWITCH, 0, 0, &quiet},
-        {0},
+        FLAG_QUIET(&quiet, "print only the error line"),
+        OPTS_END("--crash-task 0\n-j 2 -q"),
     };
     opts_parse(argc, argv, "[-j N] [--crash-task K] [-q]",
-                "pool.starmap(add, pairs) when a task's worker is killed, in C.", flags);
+               "pool.starmap(add, pairs) when a task's worker is killed, in C.", flags);
     struct pair pairs[NPAIRS];
     long sums[NPAIRS];
     for (int i = 0; i < NPAIRS; i++)

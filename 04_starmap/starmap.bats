@@ -268,24 +268,24 @@ ranges_cover() {
             assert_equal "$status" 2
             assert_equal "$output" ""
             assert_equal "$(printf '%s\n' "$stderr" | wc -l)" 1
-            assert_regex "$stderr" "^$program: $option: .*\(try '$program --help'\)$"
+            assert_regex "$stderr" "^$program: invalid value '.*' for $option: .*\(try '$program --help'\)$"
         done
     done
     for bad in -1 abc 12abc 99999999999999999999 ''; do
         run --separate-stderr "$BIN/3_parallel_for" --seed "$bad"
         assert_equal "$status" 2
         assert_equal "$output" ""
-        assert_regex "$stderr" "^3_parallel_for: --seed: .*\(try '3_parallel_for --help'\)$"
+        assert_regex "$stderr" "^3_parallel_for: invalid value '.*' for --seed: .*\(try '3_parallel_for --help'\)$"
     done
     for bad in -1 6 abc ''; do
         run --separate-stderr "$BIN/6_crashed_task" --crash-task "$bad"
         assert_equal "$status" 2
         assert_equal "$output" ""
-        assert_regex "$stderr" "^6_crashed_task: --crash-task: .*\(try '6_crashed_task --help'\)$"
+        assert_regex "$stderr" "^6_crashed_task: invalid value '.*' for --crash-task: .*\(try '6_crashed_task --help'\)$"
     done
     run --separate-stderr "$BIN/3_parallel_for" -j 100000
     assert_equal "$status" 2
-    assert_regex "$stderr" "^3_parallel_for: -j: 100000 is out of range"
+    assert_regex "$stderr" "^3_parallel_for: invalid value '100000' for -j: out of range"
 }
 
 @test "steps 2-4, 6: unknown option, missing value, stray argument: exit 2, one line" {

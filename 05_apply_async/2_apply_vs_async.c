@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "async_steps.h"
+#include "opts.h"
 #include "timing.h"
 
 enum { TASKS = 8, RUNS = 3 };
@@ -90,12 +91,14 @@ static void print_row(const char *name, double t, const struct spin_result *r)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
-    struct step_options o = {.accepts = "jq",
-                             .about = "apply against apply_async on 8 CPU-bound tasks.",
-                             .workers = cpus_for_pool()};
-    parse_options(argc, argv, &o);
-    int workers = o.workers;
+    long long j = cpus_for_pool();
+    const struct flag flags[] = {
+        FLAG_WORKERS(&j, "pool size (default: usable CPUs)"),
+        FLAG_QUIET(&quiet, "print only the summary line"),
+        OPTS_END_EXITS("-j 2\n-q", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, NULL, "apply against apply_async on 8 CPU-bound tasks.", flags);
+    int workers = (int)j;
     interrupt_install(); /* Ctrl-C and kill set a flag; pool waits return EINTR */
     struct pool *pool = pool_create(&(struct pool_options){.workers = workers});
     if (pool == NULL)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "async_steps.h"
+#include "opts.h"
 #include "timing.h"
 
 enum { TASKS = 6 };
@@ -57,12 +58,13 @@ static void print_completion_order(const struct nap_result *r)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
-    struct step_options o = {.accepts = "j",
-                             .about = "submission order against completion order.",
-                             .workers = cpus_for_pool()};
-    parse_options(argc, argv, &o);
-    int workers = o.workers;
+    long long j = cpus_for_pool();
+    const struct flag flags[] = {
+        FLAG_WORKERS(&j, "pool size (default: usable CPUs)"),
+        OPTS_END_EXITS("-j 2", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, NULL, "submission order against completion order.", flags);
+    int workers = (int)j;
     interrupt_install();
     struct pool *pool = pool_create(&(struct pool_options){.workers = workers});
     if (pool == NULL)

@@ -14,6 +14,7 @@
  * task's message.
  */
 #include "async_steps.h"
+#include "opts.h"
 #include "timing.h"
 
 struct nap_arg {
@@ -80,9 +81,9 @@ static void failing_task(struct pool *pool)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
-    if (argc > 1)
-        usage_error("takes no arguments ('%s')", argv[1]);
+    opts_parse(argc, argv, "",
+               "ready(), get(timeout), wait(timeout), successful() on a pool of 2 workers.",
+               (const struct flag[]){OPTS_END_EXITS("", OPTS_EXITS_INTERRUPT)});
     interrupt_install();
     struct pool *pool = pool_create(&(struct pool_options){.workers = 2});
     if (pool == NULL)

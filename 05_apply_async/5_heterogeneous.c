@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "async_steps.h"
+#include "opts.h"
 
 /* Never put a pointer in an argument or result: it would point into the
  * other process's memory. Arrays inside the struct travel whole. */
@@ -123,9 +124,8 @@ static void heterogeneous(struct pool *pool)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
-    if (argc > 1)
-        usage_error("takes no arguments ('%s')", argv[1]);
+    opts_parse(argc, argv, "", "One pool, four functions with four argument and result types.",
+               (const struct flag[]){OPTS_END_EXITS("", OPTS_EXITS_INTERRUPT)});
     interrupt_install();
     struct pool *pool = pool_create(&(struct pool_options){.workers = 2});
     if (pool == NULL)

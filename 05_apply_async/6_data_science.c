@@ -14,6 +14,7 @@
  */
 
 #include "async_steps.h"
+#include "opts.h"
 #include "classify.h"
 #include "timing.h"
 
@@ -107,18 +108,17 @@ static void print_science(const struct science *s)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
-    struct step_options o = {.accepts = "jnsq",
-                             .about = "three shapes of apply_async work on a generated data set.",
-                             .workers = cpus_for_pool(),
-                             .rows = DEFAULT_ROWS,
-                             .min_rows = MIN_ROWS,
-                             .max_rows = MAX_ROWS,
-                             .seed = 1};
-    parse_options(argc, argv, &o);
-    int workers = o.workers, n = o.rows;
-    unsigned long long seed = o.seed;
-    make_data(seed, n); /* before the pool: every worker inherits it */
+    long long j = cpus_for_pool(), r = DEFAULT_ROWS, s = 1;
+    const struct flag flags[] = {
+        FLAG_WORKERS(&j, "pool size (default: usable CPUs)"),
+        {'n', NULL, "ROWS", "rows (default 120, 45 to 20000)", FLAG_INT, MIN_ROWS, MAX_ROWS, &r},
+        {0, "seed", "S", "seed of the data set (default 1)", FLAG_INT, 0, LLONG_MAX, &s},
+        FLAG_QUIET(&quiet, "print only the summary line"),
+        OPTS_END_EXITS("-j 2 -n 10000\n-q --seed 7", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, NULL, "three shapes of apply_async work on a generated data.", flags);
+    int workers = (int)j;
+    make_data((unsigned long long)s, (int)r); /* before the pool: every worker inherits it */
     interrupt_install();
     struct pool *pool = pool_create(&(struct pool_options){.workers = workers});
     if (pool == NULL)
@@ -131,8 +131,8 @@ int main(int argc, char **argv)
     int per_class[CLASSES] = {0};
     for (int i = 0; i < rows; i++)
         per_class[data[i].label]++;
-    say("data set: %d points in %d classes (%d %d %d), seed %llu; train on %d, test on %d", rows,
-        CLASSES, per_class[0], per_class[1], per_class[2], seed, train, rows - train);
+    say("data set: %d points in %d classes (%d %d %d), seed %lld; train on %d, test on %d", rows,
+        CLASSES, per_class[0], per_class[1], per_class[2], s, train, rows - train);
     double t_par = verdict_best_of(RUNS, run_science, &par);
     double t_seq = verdict_best_of(RUNS, run_science, &seq);
     print_science(&par);

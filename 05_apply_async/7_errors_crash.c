@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "async_steps.h"
+#include "opts.h"
 
 enum { TASKS = 8 };
 
@@ -75,15 +76,17 @@ static int run_divisions(struct pool *pool, int crash_task)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
-    struct step_options o = {.accepts = "jqc",
-                             .about =
-                                 "a failing task and a crashed worker, each told by its handle.",
-                             .workers = cpus_for_pool(),
-                             .crash_task = -1,
-                             .max_crash = TASKS - 1};
-    parse_options(argc, argv, &o);
-    int workers = o.workers, crash_task = o.crash_task;
+    long long j = cpus_for_pool(), k = -1;
+    const struct flag flags[] = {
+        FLAG_WORKERS(&j, "pool size (default: usable CPUs)"),
+        FLAG_QUIET(&quiet, "print only the summary line"),
+        {0, "crash-task", "K", "the worker running task K (0 to 7) dies of SIGKILL; exit 1",
+         FLAG_INT, 0, TASKS - 1, &k},
+        OPTS_END_EXITS("-j 2\n--crash-task 4", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, NULL, "a failing task and a crashed worker, each told by its handle.",
+               flags);
+    int workers = (int)j, crash_task = (int)k;
     interrupt_install();
     struct pool *pool = pool_create(&(struct pool_options){.workers = workers});
     if (pool == NULL)

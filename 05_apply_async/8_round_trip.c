@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include "async_steps.h"
+#include "opts.h"
 #include "timing.h"
 
 enum { ROUND_TRIPS = 2000, RUNS = 3 };
@@ -101,12 +102,14 @@ static double pipe_best(struct pool *pool)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
-    struct step_options o = {.accepts = "jq",
-                             .about = "one trivial apply_async + get against a bare pipe.",
-                             .workers = cpus_for_pool()};
-    parse_options(argc, argv, &o);
-    int workers = o.workers;
+    long long j = cpus_for_pool();
+    const struct flag flags[] = {
+        FLAG_WORKERS(&j, "pool size (default: usable CPUs)"),
+        FLAG_QUIET(&quiet, "print only the summary line"),
+        OPTS_END_EXITS("-j 1\n-q", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, NULL, "one trivial apply_async + get against a bare pipe.", flags);
+    int workers = (int)j;
     interrupt_install();
     struct pool *pool = pool_create(&(struct pool_options){.workers = workers});
     if (pool == NULL)

@@ -119,7 +119,7 @@ bad_input() {
     assert_failure 2
     [[ $stderr == *"-j"* ]]
     run --separate-stderr "$BIN/2_apply_vs_async" -j
-    [[ $stderr == *"-j: missing value"* ]]
+    [[ $stderr == "2_apply_vs_async: option '-j' needs a value (try '2_apply_vs_async --help')" ]]
     run --separate-stderr "$BIN/2_apply_vs_async" stray
     assert_failure 2
     assert_equal "$output" ""

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * async_steps.h - what the library steps of chapter 05 share (read with step
- * 2): the command line, a tagged print, submit-or-die, and a get() that turns
- * Ctrl-C or kill into a clean stop:
+ * 2): the -q switch (set by each step's table, opts.h), a tagged print,
+ * submit-or-die, and a get() that turns Ctrl-C or kill into a clean stop:
  *     struct pool_async *h = submit(pool, fn, &arg, sizeof arg, sizeof r, i);
  *     get_or_stop(pool, h, &r);   // Python: r = h.get()
  */
@@ -10,7 +10,6 @@
 #define FORKLORE_ASYNC_STEPS_H
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -19,7 +18,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "cpus.h"
 #include "interrupt.h"
 #include "pool.h"
@@ -40,69 +38,6 @@ __attribute__((format(printf, 1, 2))) static inline void say(const char *fmt, ..
     vprintf(fmt, ap);
     va_end(ap);
     putchar('\n');
-}
-
-/* The chapter's command line: a step lists the options it takes in `accepts`
- * ('j' -j N, 'n' -n ROWS, 's' --seed S, 'q' -q, 'c' --crash-task K) and sets
- * their defaults; -h/--help is always there. Bad input: usage_error, exit 2. */
-struct step_options {
-    const char *accepts, *about; /* about: one line for --help */
-    int workers, rows, min_rows, max_rows, crash_task, max_crash;
-    unsigned long long seed;
-};
-
-static inline _Noreturn void step_help(const struct step_options *o)
-{
-#define TAKES(c) (strchr(o->accepts, c) != NULL)
-    printf("Usage: %s%s%s%s%s%s\n%s\n", report_program(), TAKES('j') ? " [-j N]" : "",
-           TAKES('n') ? " [-n ROWS]" : "", TAKES('s') ? " [--seed S]" : "",
-           TAKES('q') ? " [-q]" : "", TAKES('c') ? " [--crash-task K]" : "", o->about);
-    if (TAKES('j'))
-        printf("  -j, --workers N    pool size (default: usable CPUs, here %d)\n", cpus_for_pool());
-    if (TAKES('n'))
-        printf("  -n ROWS            rows of the data set (default %d, %d to %d)\n", o->rows,
-               o->min_rows, o->max_rows);
-    if (TAKES('s'))
-        printf("      --seed S       seed of the data set (default %llu)\n", o->seed);
-    if (TAKES('q'))
-        printf("  -q, --quiet        print only the summary line\n");
-    if (TAKES('c'))
-        printf("      --crash-task K the worker running task K (0 to %d) dies of\n"
-               "                     SIGKILL; the program then exits 1\n",
-               o->max_crash);
-    printf("  -h, --help         this text\n");
-    exit(0);
-#undef TAKES
-}
-
-static inline void parse_options(int argc, char **argv, struct step_options *o)
-{
-    static const struct option longopts[] = {
-        {"workers", required_argument, NULL, 'j'}, {"seed", required_argument, NULL, 's'},
-        {"quiet", no_argument, NULL, 'q'},         {"crash-task", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
-    static const char *const names[] = {
-        ['j'] = "-j", ['n'] = "-n", ['s'] = "--seed", ['q'] = "-q", ['c'] = "--crash-task"};
-    opterr = 0; /* bad options are reported here, on one line */
-    for (int opt; (opt = getopt_long(argc, argv, ":j:n:qh", longopts, NULL)) != -1;) {
-        if (strchr("jnsqc", opt) != NULL && strchr(o->accepts, opt) == NULL)
-            usage_error("unknown option '%s'", names[opt]);
-        switch (opt) {
-        case 'j': o->workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
-        case 'n': o->rows = (int)cli_parse_int("-n", optarg, o->min_rows, o->max_rows); break;
-        case 's': o->seed = cli_parse_int(names[opt], optarg, 0, LLONG_MAX); break;
-        case 'q': quiet = true; break;
-        case 'c': o->crash_task = (int)cli_parse_int(names[opt], optarg, 0, o->max_crash); break;
-        case 'h': step_help(o);
-        case ':': usage_error("%s: missing value", argv[optind - 1]);
-        default:
-            if (optopt)
-                usage_error("unknown option '-%c'", optopt);
-            usage_error("unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        usage_error("unexpected argument '%s'", argv[optind]);
 }
 
 /* After a timed section: "this machine is busy (load ...)", or nothing. */

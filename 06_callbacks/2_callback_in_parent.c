@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "cli_flags.h"
+#include "opts.h"
 #include "cpus.h"
 #include "interrupt.h"
 #include "pool.h"
@@ -119,16 +119,16 @@ static int report(const struct collector *c, const struct task_arg *args)
 
 int main(int argc, char **argv)
 {
-    long long workers = cpus_for_pool(), tasks = 40, seed = 1, quiet = 0;
-    const struct cli_flag flags[] = {
-        {"workers", 'j', "worker processes (default: usable CPUs)", 1, pool_max_workers(),
-         &workers},
-        {NULL, 'n', "tasks (default 40)", 1, 10000, &tasks},
-        {"seed", 0, "seed for the inputs and durations (default 1)", 0, LLONG_MAX, &seed},
-        {"quiet", 'q', "no line per callback", CLI_SWITCH, 0, &quiet},
-        {0}};
-    cli_flags_parse(argc, argv, flags,
-                    "Pool.apply_async(callback=): the callbacks run in the parent.");
+    long long workers = cpus_for_pool(), tasks = 40, seed = 1;
+    bool quiet = false;
+    const struct flag flags[] = {
+        FLAG_WORKERS(&workers, "worker processes (default: usable CPUs)"),
+        FLAG_N(&tasks, 1, 10000, "tasks (default 40)"),
+        {0, "seed", "S", "seed of inputs and durations (default 1)", FLAG_INT, 0, LLONG_MAX, &seed},
+        FLAG_QUIET(&quiet, "no line per callback"),
+        OPTS_END_EXITS("-j 2 -n 100\n-q --seed 7", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, NULL, "apply_async(callback=): the callbacks run in the parent.", flags);
     struct collector c = {.parent = getpid(), .quiet = quiet, .tasks = (size_t)tasks};
     struct task_arg *args = calloc(c.tasks, sizeof *args);
     c.results = calloc(c.tasks, sizeof *c.results);

@@ -4,8 +4,7 @@
  * in the parent, with its number and message; the others reach on_result().
  * Python: apply_async(square, (i, x), callback=on_result, error_callback=on_error)
  * Usage: 3_error_callback [-j N] [-n N] [--seed S] [-q]
- * Look for: the tasks whose x is a multiple of 7 (known in advance) are
- * exactly the tasks on_error() got.
+ * Look for: the tasks whose x is a multiple of 7 are the ones on_error() got.
  */
 #include <errno.h>
 #include <limits.h>
@@ -14,7 +13,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "cli_flags.h"
+#include "opts.h"
 #include "cpus.h"
 #include "interrupt.h"
 #include "pool.h"
@@ -125,14 +124,16 @@ static bool compare_failures(const struct collector *c, const struct task_arg *a
 
 int main(int argc, char **argv)
 {
-    long long workers = cpus_for_pool(), tasks = 40, seed = 1, quiet = 0;
-    const struct cli_flag flags[] = {
-        {"workers", 'j', "workers (default: usable CPUs)", 1, pool_max_workers(), &workers},
-        {NULL, 'n', "tasks (default 40)", 1, 10000, &tasks},
-        {"seed", 0, "seed for the inputs and durations (default 1)", 0, LLONG_MAX, &seed},
-        {"quiet", 'q', "no line per callback", CLI_SWITCH, 0, &quiet},
-        {0}};
-    cli_flags_parse(argc, argv, flags, "apply_async(error_callback=): failures reach the parent.");
+    long long workers = cpus_for_pool(), tasks = 40, seed = 1;
+    bool quiet = false;
+    const struct flag flags[] = {
+        FLAG_WORKERS(&workers, "workers (default: usable CPUs)"),
+        FLAG_N(&tasks, 1, 10000, "tasks (default 40)"),
+        {0, "seed", "S", "seed of inputs and durations (default 1)", FLAG_INT, 0, LLONG_MAX, &seed},
+        FLAG_QUIET(&quiet, "no line per callback"),
+        OPTS_END_EXITS("-j 2 -n 100\n-q --seed 7", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, NULL, "apply_async(error_callback=): failures reach the parent.", flags);
     size_t n = (size_t)tasks;
     struct collector c = {.quiet = quiet, .failed_task = calloc(n, sizeof(bool))};
     struct task_arg *args = calloc(n, sizeof *args);

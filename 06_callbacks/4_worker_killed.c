@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "cli_flags.h"
+#include "opts.h"
 #include "cpus.h"
 #include "interrupt.h"
 #include "pool.h"
@@ -97,17 +97,17 @@ static unsigned long run_tasks(int workers, size_t n, long crash, struct collect
 
 int main(int argc, char **argv)
 {
-    long long workers = cpus_for_pool(), tasks = 40, quiet = 0, crash = 5;
-    const struct cli_flag flags[] = {
-        {"workers", 'j', "workers (default: usable CPUs)", 1, pool_max_workers(), &workers},
-        {NULL, 'n', "tasks (default 40)", 1, 10000, &tasks},
-        {"quiet", 'q', "no line per callback (the crash is still shown)", CLI_SWITCH, 0, &quiet},
-        {"crash-task", 0, "task N kills its worker (default 5)", 0, 9999, &crash},
-        {0}};
-    cli_flags_parse(argc, argv, flags, "A worker killed mid-task: its error callback is told.");
-    if (crash >= tasks)
-        usage_error("--crash-task: %lld is out of range (0 to %lld, the task numbers)", crash,
-                    tasks - 1);
+    long long workers = cpus_for_pool(), tasks = 40, crash = 5;
+    bool quiet = false;
+    const struct flag flags[] = {
+        FLAG_WORKERS(&workers, "workers (default: usable CPUs)"),
+        FLAG_N(&tasks, 1, 10000, "tasks (default 40)"),
+        FLAG_QUIET(&quiet, "no line per callback (the crash is still shown)"),
+        {0, "crash-task", "K", "task K kills its worker (default 5)", FLAG_INT, 0, 9999, &crash},
+        OPTS_END_EXITS("-j 2 --crash-task 0\n-q -n 100", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, NULL, "A worker killed mid-task: its error callback is told.", flags);
+    opts_check_range("--crash-task", crash, 0, tasks - 1); /* one of the tasks */
     long parent = (long)getpid();
     printf("[parent %ld] %lld tasks (x^2 for x = 0..%lld, 5 ms each) on %lld workers; task %lld "
            "kills its worker with SIGKILL\n",

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "cli_flags.h"
+#include "opts.h"
 #include "cpus.h"
 #include "interrupt.h"
 #include "pool.h"
@@ -58,13 +58,15 @@ static void on_result(struct pool_async *job, const void *resultp, void *udata)
 
 int main(int argc, char **argv)
 {
-    long long workers = cpus_for_pool(), tasks = 40, quiet = 0;
-    const struct cli_flag flags[] = {
-        {"workers", 'j', "workers (default: usable CPUs)", 1, pool_max_workers(), &workers},
-        {NULL, 'n', "tasks (default 40)", 1, 10000, &tasks},
-        {"quiet", 'q', "no line per callback (only the progress)", CLI_SWITCH, 0, &quiet},
-        {0}};
-    cli_flags_parse(argc, argv, flags, "A callback that keeps a live progress line.");
+    long long workers = cpus_for_pool(), tasks = 40;
+    bool quiet = false;
+    const struct flag flags[] = {
+        FLAG_WORKERS(&workers, "workers (default: usable CPUs)"),
+        FLAG_N(&tasks, 1, 10000, "tasks (default 40)"),
+        FLAG_QUIET(&quiet, "no line per callback (only the progress)"),
+        OPTS_END_EXITS("-j 2 -n 200\n-q", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, NULL, "A callback that keeps a live progress line.", flags);
     struct progress p = {.tasks = (size_t)tasks, .live = isatty(STDERR_FILENO), .quiet = quiet};
     printf("[parent %ld] %zu tasks of 1-20 ms on %lld workers; stderr is %s\n", (long)getpid(),
            p.tasks, workers, p.live ? "a terminal: a live progress line" : "not a terminal");

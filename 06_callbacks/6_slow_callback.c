@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "cli_flags.h"
+#include "opts.h"
 #include "cpus.h"
 #include "interrupt.h"
 #include "pool.h"
@@ -104,14 +104,17 @@ static void explain(const struct run *slow, const double best[2])
 
 int main(int argc, char **argv)
 {
-    long long workers = cpus_for_pool(), tasks = 20, callback_ms = 20, quiet = 0;
-    const struct cli_flag flags[] = {
-        {"workers", 'j', "workers (default: usable CPUs)", 1, pool_max_workers(), &workers},
-        {NULL, 'n', "tasks of 5 ms (default 20)", 1, 10000, &tasks},
-        {"callback-ms", 0, "how long the slow callback takes (default 20)", 0, 1000, &callback_ms},
-        {"quiet", 'q', "no line per round (the best times only)", CLI_SWITCH, 0, &quiet},
-        {0}};
-    cli_flags_parse(argc, argv, flags, "What a slow callback costs in this pool.");
+    long long workers = cpus_for_pool(), tasks = 20, callback_ms = 20;
+    bool quiet = false;
+    const struct flag flags[] = {
+        FLAG_WORKERS(&workers, "workers (default: usable CPUs)"),
+        FLAG_N(&tasks, 1, 10000, "tasks of 5 ms (default 20)"),
+        {0, "callback-ms", "N", "how long the slow callback takes (default 20)", FLAG_COUNT, 0,
+         1000, &callback_ms},
+        FLAG_QUIET(&quiet, "no line per round (the best times only)"),
+        OPTS_END_EXITS("-j 2 --callback-ms 50\n-q -n 100", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, NULL, "What a slow callback costs in this pool.", flags);
     long parent = (long)getpid();
     printf(
         "[parent %ld] %lld tasks of %d ms each on %lld workers, timed from the first apply_async "

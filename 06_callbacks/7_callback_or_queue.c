@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * 7_callback_or_queue.c - two ways to collect results: by callback (the
- * result rides back on the pool's own channel), or through a queue (queue.h,
- * Python's multiprocessing.Queue) the tasks put on and the parent drains.
+ * 7_callback_or_queue.c - results by callback (on the pool's own channel),
+ * or through a queue (queue.h) the tasks put on and the parent drains.
  * Python: apply_async(f, (i,), callback=store)  against
  *         Pool(initializer=remember, initargs=(queue,)) + queue.put/get
  * Usage: 7_callback_or_queue [-j N] [-n N] [-q]
- * Look for: both sums right, the cost per result of each way (best of 3,
- * alternating), and whether the difference is larger than the noise.
+ * Look for: both sums right; each way's cost per result (best of 3), a verdict.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli_flags.h"
+#include "opts.h"
 #include "cpus.h"
 #include "interrupt.h"
 #include "pool.h"
@@ -120,13 +118,15 @@ static double by_queue(void *udata)
 
 int main(int argc, char **argv)
 {
-    long long workers = cpus_for_pool(), tasks = 20000, quiet = 0;
-    const struct cli_flag flags[] = {
-        {"workers", 'j', "workers (default: usable CPUs)", 1, pool_max_workers(), &workers},
-        {NULL, 'n', "tiny tasks (default 20000)", 1, 10000000, &tasks},
-        {"quiet", 'q', "no line per round (the best times only)", CLI_SWITCH, 0, &quiet},
-        {0}};
-    cli_flags_parse(argc, argv, flags, "Results by callback or through a queue, timed.");
+    long long workers = cpus_for_pool(), tasks = 20000;
+    bool quiet = false;
+    const struct flag flags[] = {
+        FLAG_WORKERS(&workers, "workers (default: usable CPUs)"),
+        FLAG_N(&tasks, 1, 10000000, "tiny tasks (default 20000)"),
+        FLAG_QUIET(&quiet, "no line per round (the best times only)"),
+        OPTS_END_EXITS("-j 2 -n 100K\n-q", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, NULL, "Results by callback or through a queue, timed.", flags);
     enum { ROUNDS = 3 };
     long parent = (long)getpid(), expected = 0;
     for (long long i = 0; i < tasks; i++)

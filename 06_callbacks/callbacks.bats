@@ -285,7 +285,7 @@ bad_values() {
             assert_equal "$status" 2
             assert_equal "$output" ""
             assert_equal "$(printf '%s\n' "$stderr" | wc -l)" 1
-            assert_regex "$stderr" "^$program: $opt: .*\(try '$program --help'\)$"
+            assert_regex "$stderr" "^$program: invalid value '.*' for $opt: .*\(try '$program --help'\)$"
         done
     done
     for args in "--bogus" "-x" "-j" "stray"; do
@@ -309,15 +309,15 @@ bad_values() {
         run --separate-stderr "$BIN/2_callback_in_parent" "$opt" 0
         assert_equal "$status" 2
         assert_equal "$output" ""
-        assert_regex "$stderr" "^2_callback_in_parent: $opt: 0 is out of range"
+        assert_regex "$stderr" "^2_callback_in_parent: invalid value '0' for $opt: out of range"
     done
     run --separate-stderr "$BIN/4_worker_killed" -n 10 --crash-task 10
     assert_equal "$status" 2
     assert_equal "$output" ""
-    assert_regex "$stderr" "^4_worker_killed: --crash-task: 10 is out of range \(0 to 9"
+    assert_regex "$stderr" "^4_worker_killed: invalid value '10' for --crash-task: out of range \(0 to 9"
     run --separate-stderr "$BIN/3_error_callback" --seed
     assert_equal "$status" 2
-    assert_regex "$stderr" "^3_error_callback: --seed: missing value"
+    assert_regex "$stderr" "^3_error_callback: option '--seed' needs a value"
 }
 
 # ---------------------------------------------------------------- Python

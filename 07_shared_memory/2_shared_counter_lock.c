@@ -20,6 +20,7 @@
 
 #include "cpus.h"
 #include "interrupt.h"
+#include "opts.h"
 #include "report.h"
 #include "team.h"
 #include "verdict.h"
@@ -63,23 +64,19 @@ static void shared_mutex_init(pthread_mutex_t *m)
     pthread_mutexattr_destroy(&attr);
 }
 
-static const char help[] =
-    "Usage: 2_shared_counter_lock [-j N] [-n N] [-q]\n"
-    "Workers add 1 to one shared counter under a process-shared mutex.\n\n"
-    "  -j, --workers N  worker processes (default: usable CPUs, at least 2)\n"
-    "  -n N             increments per worker (default 2M; 250K, 1e6 work too)\n"
-    "  -q, --quiet      results only, no explanations\n"
-    "  -h, --help       this text\n";
-
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
-    long long workers = cpus_for_pool() < 2 ? 2 : cpus_for_pool(), n = 2000000, quiet = 0;
-    const struct team_flag flags[] = {{"-j/--workers", &workers, 1, team_max_workers()},
-                                      {"-n", &n, 1, 1000000000},
-                                      {"-q/--quiet", &quiet, 0, 0},
-                                      {NULL, NULL, 0, 0}};
-    team_parse_flags(argc, argv, help, flags);
+    long long workers = cpus_for_pool() < 2 ? 2 : cpus_for_pool(), n = 2000000;
+    bool quiet = false;
+    const struct flag flags[] = {
+        {'j', "workers", "N", "worker processes (default: usable CPUs, at least 2)", FLAG_INT, 1,
+         team_max_workers(), &workers},
+        FLAG_N(&n, 1, 1000000000, "increments per worker (default 2M; 250K, 1e6 work too)"),
+        FLAG_QUIET(&quiet, "results only, no explanations"),
+        OPTS_END_EXITS("-j 4 -n 1M\n-q", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, NULL,
+               "Workers add 1 to one shared counter under a process-shared mutex.", flags);
     interrupt_install(); /* Ctrl-C: stop and reap the workers, then die of it */
 
     long me = (long)getpid();

@@ -17,6 +17,7 @@
 
 #include "cpus.h"
 #include "interrupt.h"
+#include "opts.h"
 #include "report.h"
 #include "team.h"
 #include "verdict.h"
@@ -61,23 +62,20 @@ static double run_once(void *udata)
     return seconds;
 }
 
-static const char help[] =
-    "Usage: 4_false_sharing [-j N] [-n N] [-q]\n"
-    "Per-worker counters packed in one cache line against padded, best of 3 each.\n\n"
-    "  -j, --workers N  worker processes (default: usable CPUs, at least 2)\n"
-    "  -n N             increments per worker (default 50M; 250K, 1e6 work too)\n"
-    "  -q, --quiet      results only, no explanations\n"
-    "  -h, --help       this text\n";
-
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
-    long long workers = cpus_for_pool() < 2 ? 2 : cpus_for_pool(), n = 50000000, quiet = 0;
-    const struct team_flag flags[] = {{"-j/--workers", &workers, 1, team_max_workers()},
-                                      {"-n", &n, 1, 1000000000},
-                                      {"-q/--quiet", &quiet, 0, 0},
-                                      {NULL, NULL, 0, 0}};
-    team_parse_flags(argc, argv, help, flags);
+    long long workers = cpus_for_pool() < 2 ? 2 : cpus_for_pool(), n = 50000000;
+    bool quiet = false;
+    const struct flag flags[] = {
+        {'j', "workers", "N", "worker processes (default: usable CPUs, at least 2)", FLAG_INT, 1,
+         team_max_workers(), &workers},
+        FLAG_N(&n, 1, 1000000000, "increments per worker (default 50M; 250K, 1e6 work too)"),
+        FLAG_QUIET(&quiet, "results only, no explanations"),
+        OPTS_END_EXITS("-j 2 -n 10M\n-q", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, NULL,
+               "Per-worker counters packed in one cache line against padded, best of 3 each.",
+               flags);
     interrupt_install();
     long me = (long)getpid();
     printf("[parent %ld] %lld workers, each adds 1 to its OWN counter %lld times, %s\n", me,

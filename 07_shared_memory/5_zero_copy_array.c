@@ -16,6 +16,7 @@
 
 #include "cpus.h"
 #include "interrupt.h"
+#include "opts.h"
 #include "report.h"
 #include "team.h"
 #include "verdict.h"
@@ -118,22 +119,19 @@ static double timed(struct job *job, bool piped, const char *label)
     return best;
 }
 
-static const char help[] =
-    "Usage: 5_zero_copy_array [-j N] [--array-mib M] [-q]\n"
-    "  -j, --workers N   worker processes (default: usable CPUs, at least 2)\n"
-    "      --array-mib M size of the array in MiB (default 32)\n"
-    "  -q, --quiet       results only, no explanations\n"
-    "  -h, --help        this text\n";
-
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
-    long long workers = cpus_for_pool() < 2 ? 2 : cpus_for_pool(), mib = 32, quiet = 0;
-    const struct team_flag flags[] = {{"-j/--workers", &workers, 1, team_max_workers()},
-                                      {"--array-mib", &mib, 1, 4096},
-                                      {"-q/--quiet", &quiet, 0, 0},
-                                      {NULL, NULL, 0, 0}};
-    team_parse_flags(argc, argv, help, flags);
+    long long workers = cpus_for_pool() < 2 ? 2 : cpus_for_pool(), mib = 32;
+    bool quiet = false;
+    const struct flag flags[] = {
+        {'j', "workers", "N", "worker processes (default: usable CPUs, at least 2)", FLAG_INT, 1,
+         team_max_workers(), &workers},
+        {0, "array-mib", "M", "size of the array in MiB (default 32)", FLAG_COUNT, 1, 4096, &mib},
+        FLAG_QUIET(&quiet, "results only, no explanations"),
+        OPTS_END_EXITS("-j 2 --array-mib 256\n-q", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, NULL,
+               "Workers fill one array in shared memory, against sending it through pipes.", flags);
     interrupt_install();
     size_t bytes = (size_t)mib << 20;
     struct job job = {.workers = (int)workers, .length = bytes / sizeof(uint64_t)};

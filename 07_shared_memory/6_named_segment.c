@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "interrupt.h"
+#include "opts.h"
 #include "report.h"
 #include "team.h"
 #include "waitstatus.h"
@@ -116,14 +117,13 @@ static int run_reader_process(pid_t *pid)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     long long hold_ms = 0;
-    const struct team_flag flags[] = {{"--hold-ms", &hold_ms, 0, 600000}, {NULL, NULL, 0, 0}};
-    team_parse_flags(argc, argv,
-                     "Usage: 6_named_segment [--hold-ms MS]\n"
-                     "  --hold-ms MS  keep the segment open MS ms before the reader starts\n"
-                     "  -h, --help    this text\n",
-                     flags);
+    const struct flag flags[] = {
+        {0, "hold-ms", "MS", "keep it MS ms before the reader starts", FLAG_COUNT, 0, 600000,
+         &hold_ms},
+        OPTS_END_EXITS("--hold-ms 2000", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, NULL, "A named shared memory segment, found by its name.", flags);
     /* Ctrl-C, SIGTERM: a flag, then remove + die. Errors: die() -> exit -> atexit. */
     interrupt_install();
     if (atexit(remove_name) != 0)

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
+#include "opts.h"
 #include "report.h"
 
 /* The layout both programs agree on (6_named_segment.c has the same). */
@@ -27,24 +29,29 @@ struct segment {
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
-    if (argc != 2 || argv[1][0] != '/')
-        usage_error("usage: 6_named_segment_reader /NAME");
-    int fd = shm_open(argv[1], O_RDWR, 0); /* no O_CREAT: it must exist */
+    const char *name = NULL;
+    const struct flag flags[] = {
+        {0, "/NAME", NULL, NULL, FLAG_ARG, 0, 0, &name},
+        OPTS_END("/forklore-07-4242"),
+    };
+    opts_parse(argc, argv, NULL, "Open a segment by its name (6_named_segment starts me).", flags);
+    if (name[0] != '/')
+        usage_error("invalid value '%s' for /NAME: a name starts with '/'", cli_excerpt(name));
+    int fd = shm_open(name, O_RDWR, 0); /* no O_CREAT: it must exist */
     if (fd < 0)
         die("shm_open");
     struct stat st;
     if (fstat(fd, &st) != 0)
         die("fstat");
     if ((size_t)st.st_size < sizeof(struct segment))
-        die_msg("%s: segment is %lld bytes, too small", argv[1], (long long)st.st_size);
+        die_msg("%s: segment is %lld bytes, too small", name, (long long)st.st_size);
     struct segment *seg = mmap(NULL, sizeof *seg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (seg == MAP_FAILED)
         die("mmap");
     if (close(fd) != 0) /* the mapping keeps the memory; the fd is not needed */
         die("close");
     long me = (long)getpid(), sum = 0;
-    printf("[reader %ld] opened %s by name: %lld bytes\n", me, argv[1], (long long)st.st_size);
+    printf("[reader %ld] opened %s by name: %lld bytes\n", me, name, (long long)st.st_size);
     for (int i = 0; i < NUMBERS; i++)
         sum += seg->numbers[i];
     printf("[reader %ld] greeting \"%.*s\"; sum of the %d numbers = %ld\n", me,

@@ -13,6 +13,7 @@
 
 #include "cpus.h"
 #include "interrupt.h"
+#include "opts.h"
 #include "report.h"
 #include "rng.h"
 #include "team.h"
@@ -106,22 +107,19 @@ static void print_table(const char *label, const long *values)
     printf("\n");
 }
 
-static const char help[] =
-    "Usage: 7_manager_server [-j N] [--ops N] [--seed S] [-q]\n"
-    "  -j, --workers N  client processes (default: usable CPUs, at least 2)\n"
-    "      --ops N      requests per client (default 5000);  --seed S (default 7)\n"
-    "  -q, --quiet      results only, no explanations;  -h, --help  this text\n";
-
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
-    long long workers = cpus_for_pool() < 2 ? 2 : cpus_for_pool(), ops = 5000, seed = 7, quiet = 0;
-    const struct team_flag flags[] = {{"-j/--workers", &workers, 1, team_max_workers() - 1},
-                                      {"--ops", &ops, 1, 100000000},
-                                      {"--seed", &seed, 0, (1LL << 62)},
-                                      {"-q/--quiet", &quiet, 0, 0},
-                                      {NULL, NULL, 0, 0}};
-    team_parse_flags(argc, argv, help, flags);
+    long long workers = cpus_for_pool() < 2 ? 2 : cpus_for_pool(), ops = 5000, seed = 7;
+    bool quiet = false;
+    const struct flag flags[] = {
+        {'j', "workers", "N", "client processes (default: usable CPUs, at least 2)", FLAG_INT, 1,
+         team_max_workers() - 1, &workers},
+        {0, "ops", "N", "requests per client (default 5000)", FLAG_COUNT, 1, 100000000, &ops},
+        {0, "seed", "S", "seed of the requests (default 7)", FLAG_COUNT, 0, 1LL << 62, &seed},
+        FLAG_QUIET(&quiet, "results only, no explanations"),
+        OPTS_END_EXITS("-j 2 --ops 20000\n-q --seed 1", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, NULL, "A server process owns a table; clients send it requests.", flags);
     interrupt_install();
     struct job job = {.clients = (int)workers, .ops = ops, .seed = (unsigned long long)seed};
     long me = (long)getpid(), expected[KEYS] = {0}, total = (long)(workers * ops), want = 0,

@@ -52,7 +52,8 @@ int main(int argc, char **argv)
     report_set_program(argv[0]);
     struct pi_options o = {.accepts = "jnswcq",
                            .about = "The fork + RNG bug: W workers, every one starting from the "
-                                    "same seeded generator."};
+                                    "same seeded generator.",
+                           .examples = "-j 4 -n 10M\n-q"};
     pi_parse(argc, argv, &o);
     uint64_t total = pi_total(&o);
 

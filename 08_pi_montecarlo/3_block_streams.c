@@ -78,7 +78,8 @@ int main(int argc, char **argv)
     report_set_program(argv[0]);
     struct pi_options o = {.accepts = "jnswcq",
                            .about = "Estimate pi with DARTS darts in blocks, block k from random "
-                                    "stream k, thrown by W workers."};
+                                    "stream k, thrown by W workers.",
+                           .examples = "-j 2 -n 1e9\n--seed 7 --csv"};
     pi_parse(argc, argv, &o);
     uint64_t total = pi_total(&o);
     long me = (long)getpid();

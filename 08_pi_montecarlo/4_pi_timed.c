@@ -74,7 +74,9 @@ int main(int argc, char **argv)
     report_set_program(argv[0]);
     struct pi_options o = {.accepts = "jnswcqfk",
                            .about = "Estimate pi with DARTS darts thrown by W worker processes, "
-                                    "timed."};
+                                    "timed.",
+                           .examples =
+                               "-j 2 -n 1e9\n--serial-fraction 0.1 --csv\n--weak -n 50M -q"};
     pi_parse(argc, argv, &o);
     uint64_t total = pi_total(&o);
     long me = (long)getpid();
@@ -83,9 +85,8 @@ int main(int argc, char **argv)
     uint64_t *hits = calloc(tasks, sizeof *hits);
     if (hits == NULL)
         die("calloc");
-    if (o.crash_task >= (long long)tasks) /* before any output: stdout stays empty */
-        usage_error("--crash-task: %lld is out of range (0 to %zu: there are %zu blocks)",
-                    o.crash_task, tasks - 1, tasks);
+    /* a block's task, checked before any output: stdout stays empty */
+    opts_check_range("--crash-task", o.crash_task < 0 ? 0 : o.crash_task, 0, (long long)tasks - 1);
     uint64_t serial_darts =
         (uint64_t)llround(o.serial_fraction / (1.0 - o.serial_fraction) * (double)o.darts);
     bool narrate = !o.quiet && !o.csv;

@@ -533,3 +533,17 @@ count_runs() {
         [ ! -e "/proc/$k" ] || fail "worker $k left behind (state $(awk '{print $3}' /proc/$k/stat))"
     done
 }
+
+@test "speedup.sh: a bad setting is one line naming the variable, exit 2, before any work" {
+    local setting
+    for setting in REPEATS=abc REPEATS=0 MAX_REPEATS=12abc MAX_WORKERS=0 DARTS=12abc \
+        DARTS=0x10 SERIAL=1.5 SERIAL=abc WEAK=2 STAT=mean; do
+        run --separate-stderr bounded 10 env BIN="$BIN" OUT="$BATS_TEST_TMPDIR/out" "$setting" \
+            sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
+        assert_equal "$status" 2
+        assert_equal "$output" ""
+        assert_regex "$stderr" "^speedup.sh: invalid value '.*' for ${setting%%=*}: "
+        assert_equal "$(printf '%s\n' "$stderr" | wc -l)" 1
+        [ ! -e "$BATS_TEST_TMPDIR/out/runs.csv" ]
+    done
+}

@@ -1,17 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * pi_steps.h - what steps 2 to 4 of chapter 08 share (read with step 3,
- * 3_block_streams.c): the command line, the kernel, the plan of blocks and
+ * 3_block_streams.c): the command line (opts.h), the kernel, the plan of blocks and
  * random streams, the pool's task, a map that stops cleanly, the estimate.
  *
- *     struct pi_options o = {.accepts = "jnswcq", .about = "..."};
+ *     struct pi_options o = {.accepts = "jnswcq", .about = "...", .examples = "-j 2"};
  *     pi_parse(argc, argv, &o);
  *     struct block *blocks = plan_blocks(o.seed, pi_total(&o), &tasks);
  */
 #ifndef FORKLORE_PI_STEPS_H
 #define FORKLORE_PI_STEPS_H
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
@@ -21,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "opts.h"
 #include "cpus.h"
 #include "interrupt.h"
 #include "pool.h"
@@ -36,9 +35,9 @@
 
 /* A step lists the options it takes in `accepts`: j -j W, n -n DARTS,
  * s --seed S, w --weak, c --csv, q -q, f --serial-fraction F, k --crash-task
- * K. -h/--help is always there. Bad input: one line, exit 2 (cli.h). */
+ * K; pi_parse gives opts.h (the one parser) the table of those. */
 struct pi_options {
-    const char *accepts, *about;
+    const char *accepts, *about, *examples; /* examples: as OPTS_END's */
     int workers;
     long long darts; /* -n: in all, or per worker with --weak */
     uint64_t seed;
@@ -47,73 +46,37 @@ struct pi_options {
     long long crash_task; /* block K kills its worker; -1: none */
 };
 
-static inline _Noreturn void pi_help(const struct pi_options *o)
-{
-    static const char *const lines[] = {
-        "j  -j, --workers W          worker processes (default: usable CPUs)",
-        "n  -n DARTS                 darts in all (default 100M; 1e9, 250M, 2G work)",
-        "s      --seed S             random seed (default 1)",
-        ("f      --serial-fraction F  the parent throws fraction F (0 <= F < 1)\n"
-         "                           of the 1-worker run alone first (Amdahl)"),
-        "w      --weak               -n is darts per worker (weak scaling)",
-        ("c      --csv                print 'workers,darts,seconds,estimate,error'\n"
-         "                           and one line of values"),
-        "k      --crash-task K       block K kills its worker with SIGKILL (exit 1)",
-        "q  -q, --quiet              print the summary line only"};
-    printf("Usage: %s [options]\n%s\n", report_program(), o->about);
-    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
-        if (strchr(o->accepts, lines[i][0]) != NULL)
-            printf("%s\n", lines[i] + 1);
-    printf("  -h, --help               this text\n");
-    exit(0);
-}
-
 static inline void pi_parse(int argc, char **argv, struct pi_options *o)
 {
-    o->workers = cpus_for_pool(), o->darts = 100000000, o->seed = 1, o->crash_task = -1;
-    static const struct option longopts[] = {{"workers", required_argument, NULL, 'j'},
-                                             {"seed", required_argument, NULL, 's'},
-                                             {"weak", no_argument, NULL, 'w'},
-                                             {"csv", no_argument, NULL, 'c'},
-                                             {"quiet", no_argument, NULL, 'q'},
-                                             {"serial-fraction", required_argument, NULL, 'f'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {"crash-task", required_argument, NULL, 'k'},
-                                             {NULL, 0, NULL, 0}};
-    static const char *const names[] = {['j'] = "-j",
-                                        ['n'] = "-n",
-                                        ['s'] = "--seed",
-                                        ['w'] = "--weak",
-                                        ['c'] = "--csv",
-                                        ['q'] = "-q",
-                                        ['f'] = "--serial-fraction",
-                                        ['k'] = "--crash-task"};
-    opterr = 0; /* bad options are reported here, on one line */
-    for (int c; (c = getopt_long(argc, argv, ":j:n:qh", longopts, NULL)) != -1;) {
-        if (strchr("jnswcqfk", c) != NULL && strchr(o->accepts, c) == NULL)
-            usage_error("unknown option '%s'", names[c]);
-        switch (c) {
-        case 'j': o->workers = (int)cli_parse_int("-j", optarg, 1, pool_max_workers()); break;
-        case 'n': o->darts = cli_parse_count("-n", optarg, 1, MAX_DARTS); break;
-        case 's': o->seed = (uint64_t)cli_parse_int("--seed", optarg, 0, INT64_MAX); break;
-        case 'w': o->weak = true; break;
-        case 'c': o->csv = true; break;
-        case 'q': o->quiet = true; break;
-        case 'f': o->serial_fraction = cli_parse_real("--serial-fraction", optarg, 0, 1, 1); break;
-        case 'k': o->crash_task = cli_parse_int("--crash-task", optarg, 0, MAX_DARTS); break;
-        case 'h': pi_help(o);
-        case ':': usage_error("%s: missing value", argv[optind - 1]);
-        default:
-            if (optopt != 0)
-                usage_error("unknown option '-%c'", optopt);
-            usage_error("unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        usage_error("unexpected argument '%s'", argv[optind]);
+    long long workers = cpus_for_pool(), seed = 1;
+    struct flag_real fraction = {0, 0, 1, true};
+    o->darts = 100000000, o->crash_task = -1;
+    const struct flag all[] = {
+        FLAG_WORKERS(&workers, "worker processes (default: usable CPUs)"),
+        FLAG_N(&o->darts, 1, MAX_DARTS, "darts in all (default 100M; 1e9, 250M, 2G work)"),
+        {0, "seed", "S", "random seed (default 1)", FLAG_INT, 0, INT64_MAX, &seed},
+        {0, "serial-fraction", "F",
+         "the parent throws fraction F (0 <= F < 1)\nof the 1-worker run alone first (Amdahl)",
+         FLAG_REAL, 0, 0, &fraction},
+        {0, "weak", NULL, "-n is darts per worker (weak scaling)", FLAG_SWITCH, 0, 0, &o->weak},
+        {0, "csv", NULL, "print 'workers,darts,seconds,estimate,error'\nand one line of values",
+         FLAG_SWITCH, 0, 0, &o->csv},
+        {0, "crash-task", "K", "block K kills its worker with SIGKILL (exit 1)", FLAG_INT, 0,
+         MAX_DARTS, &o->crash_task},
+        FLAG_QUIET(&o->quiet, "print the summary line only"),
+    };
+    struct flag flags[sizeof all / sizeof all[0] + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) /* jnsfwckq, in that order */
+        if (strchr(o->accepts, "jnsfwckq"[i]) != NULL)
+            flags[n++] = all[i];
+    flags[n] = (struct flag)OPTS_END_EXITS(o->examples, OPTS_EXITS_INTERRUPT);
+    opts_parse(argc, argv, NULL, o->about, flags);
+    o->workers = (int)workers, o->seed = (uint64_t)seed, o->serial_fraction = fraction.value;
     if (o->weak && o->darts * o->workers > MAX_DARTS)
-        usage_error("--weak: %lld darts x %d workers is more than %lld", o->darts, o->workers,
-                    MAX_DARTS);
+        usage_error("invalid value '%lld' for -n: with --weak, %lld darts x %d workers is more "
+                    "than %lld",
+                    o->darts, o->darts, o->workers, MAX_DARTS);
 }
 
 /* Strong scaling: -n darts shared by the workers. Weak scaling (Gustafson):

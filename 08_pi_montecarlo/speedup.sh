@@ -92,10 +92,31 @@ weak_darts=$(awk -v n="$darts" -v cpus="$usable" 'BEGIN {
     if (scale > 1) n = substr(n, 1, length(n) - 1)
     d = int(n * scale / cpus); print d < 1 ? 1 : d }')
 stat=${STAT:-min}
-case $stat in
-    median | min) ;;
-    *) echo "speedup.sh: STAT must be median or min, not '$stat'" >&2; exit 2 ;;
+
+# ---- the settings, checked as the programs check their options: one line
+# on stderr naming the variable, exit 2, before any work.
+bad_setting() { # variable value why
+    value=$2
+    [ ${#value} -le 40 ] || value="$(printf '%.32s' "$value")...(${#2} characters)"
+    echo "speedup.sh: invalid value '$value' for $1: $3" >&2
+    exit 2
+}
+whole() { # variable value min max
+    case $2 in '' | *[!0-9]*) bad_setting "$1" "$2" "not a number" ;; esac
+    if [ ${#2} -gt 9 ] || [ "$2" -lt "$3" ] || [ "$2" -gt "$4" ]; then
+        bad_setting "$1" "$2" "out of range ($3 to $4)"
+    fi
+}
+whole REPEATS "$repeats" 1 1000
+max_repeats=${MAX_REPEATS:-$((2 * repeats))}
+whole MAX_REPEATS "$max_repeats" "$repeats" 10000
+whole MAX_WORKERS "$max_workers" 1 4096
+case $darts in
+    '' | *[!0-9.eEkKmMgG]* | [!0-9]*) bad_setting DARTS "$darts" "not a number (examples: 1000, 250K, 1e9)" ;;
 esac
+echo "$serial" | grep -Eq '^(0|0?[.][0-9]+)$' || bad_setting SERIAL "$serial" "not a number from 0 to below 1"
+case $weak in 0 | 1) ;; *) bad_setting WEAK "$weak" "not 0 or 1" ;; esac
+case $stat in median | min) ;; *) bad_setting STAT "$stat" "not median or min" ;; esac
 out=${OUT:-$top/results/08_pi_montecarlo}
 mkdir -p "$out"
 runs=$out/runs.csv
@@ -187,8 +208,7 @@ unsettled() {
         }' "$runs"
 }
 # Such points are measured again, one more run per round, until none is
-# left or MAX_REPEATS runs were made.
-max_repeats=${MAX_REPEATS:-$((2 * repeats))}
+# left or MAX_REPEATS runs were made (max_repeats, set and checked above).
 if [ "$stat" = min ]; then
     while [ $r -le "$max_repeats" ] && [ -n "$(unsettled)" ]; do
         # a point can be both unmatched and beaten: one more run each round

@@ -34,16 +34,17 @@ struct rank_report {
 #define VERDICT_GO (-1) /* the first broadcast: go on, or stop with a status */
 static bool verdict_sent;
 
-/* cli.h's parsers end bad input with exit(2): right for a lone program, but
- * here the other ranks already wait in MPI_Bcast for rank 0's verdict. exit()
- * runs the atexit() functions first, so rank 0 registers this one: if no
- * verdict was sent yet, the input was bad, and the others are told so. */
-static void release_other_ranks(void)
+/* opts.h ends bad input with exit(2), --help with exit(0): right for a lone
+ * program, but here the other ranks already wait in MPI_Bcast for rank 0's
+ * verdict. exit() runs the on_exit() functions first, with the status, so
+ * rank 0 registers this one: if no verdict was sent yet, the others get the
+ * status rank 0 leaves with (glibc's on_exit: atexit's gets no status). */
+static void release_other_ranks(int status, void *unused)
 {
-    int verdict = EXIT_USAGE;
+    (void)unused;
     if (verdict_sent)
         return;
-    MPI_Bcast(&verdict, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
     MPI_Finalize();
 }
 
@@ -53,13 +54,9 @@ static struct options agree_on_options(int argc, char **argv, int rank)
     struct options o = {0};
     int verdict = VERDICT_GO;
     if (rank == 0) {
-        if (atexit(release_other_ranks) != 0)
-            die_msg("atexit: cannot register a function");
-        o = parse_options(argc, argv); /* may end here: exit(2) */
-        if (o.help) {
-            usage(stdout);
-            verdict = 0;
-        }
+        if (on_exit(release_other_ranks, NULL) != 0)
+            die_msg("on_exit: cannot register a function");
+        o = parse_options(argc, argv); /* may end here: exit(2), or exit(0) for --help */
     }
     MPI_Bcast(&verdict, 1, MPI_INT, 0, MPI_COMM_WORLD); /* before anything else */
     verdict_sent = true;

@@ -85,7 +85,8 @@ readme_host() {
     need_mpi
     run --separate-stderr bounded 30 $MPIRUN -np 2 "$MPI_PI" --help 3>&-
     assert_success
-    assert_line --index 0 --partial "Usage: mpirun -np R 3_mpi_pi"
+    assert_line --index 0 --partial "Usage: 3_mpi_pi [-n DARTS]"
+    assert_line --index 0 --partial "(run by mpirun -np R)"
     # printed once, by rank 0
     [ "$(grep -c '^Usage:' <<<"$output")" -eq 1 ]
     [ -z "$stderr" ]
@@ -148,10 +149,10 @@ readme_host() {
     done
     run --separate-stderr bounded 30 $MPIRUN -np 2 "$MPI_PI" -n "" 3>&-
     assert_equal "$status" 2
-    [[ $stderr == "3_mpi_pi: -n: missing number"* ]]
+    [[ $stderr == "3_mpi_pi: invalid value '' for -n: not a number"* ]]
     run --separate-stderr bounded 30 $MPIRUN -np 2 "$MPI_PI" -n 3>&-
     assert_equal "$status" 2
-    [[ $stderr == "3_mpi_pi: -n: missing value"* ]]
+    [[ $stderr == "3_mpi_pi: option '-n' needs a value"* ]]
     [ -z "$output" ]
 }
 

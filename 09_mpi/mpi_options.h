@@ -1,20 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * mpi_options.h - the command line of 3_mpi_pi (read with step 3): the flags
- * of chapter 08 that make sense for ranks, parsed on rank 0 only. Bad input
- * ends the process through cli.h or usage_error (one line on stderr, exit
- * 2); 3_mpi_pi.c makes sure the other ranks hear of it first.
+ * of chapter 08 that make sense for ranks, as a table for opts.h, parsed on
+ * rank 0 only. Bad input ends the process (one line on stderr, exit 2), and
+ * so do --help and --version (exit 0); 3_mpi_pi.c makes sure the other ranks
+ * hear of it first.
  */
 #ifndef FORKLORE_MPI_OPTIONS_H
 #define FORKLORE_MPI_OPTIONS_H
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include <stdlib.h> /* exit, on_exit */
 
-#include "cli.h"
+#include "opts.h"
 #include "report.h"
 
 #define MAX_DARTS 100000000000LL /* 10^11, as in chapter 08 */
@@ -22,54 +21,28 @@
 struct options {
     long long darts;
     uint64_t seed;
-    bool csv, quiet, help;
+    bool csv, quiet;
 };
-
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "Usage: mpirun -np R %s [-n DARTS] [--seed S] [--csv] [-q]\n"
-            "Estimate pi with DARTS random darts thrown by R MPI ranks.\n"
-            "  -n DARTS     darts in all (default 100M; 1e9, 250M, 2G work)\n"
-            "  --seed S     random seed (default 1); the estimate depends on\n"
-            "               the seed and the darts only, never on R\n"
-            "  --csv        print 'workers,darts,seconds,estimate,error' and\n"
-            "               one line of values (chapter 08's columns; workers\n"
-            "               holds the rank count)\n"
-            "  -q, --quiet  print the summary line only\n"
-            "  -h, --help   this text\n",
-            report_program());
-}
 
 static struct options parse_options(int argc, char **argv)
 {
-    struct options o = {.darts = 100000000, .seed = 1};
-    enum { OPT_SEED = 256, OPT_CSV };
-    static const struct option longopts[] = {
-        {"seed", required_argument, NULL, OPT_SEED},
-        {"csv", no_argument, NULL, OPT_CSV},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    struct options o = {.darts = 100000000};
+    long long seed = 1;
+    const struct flag flags[] = {
+        FLAG_N(&o.darts, 1, MAX_DARTS, "darts in all (default 100M; 1e9, 250M, 2G work)"),
+        {0, "seed", "S",
+         "random seed (default 1); the estimate depends on\nthe seed and the darts only, never on R",
+         FLAG_INT, 0, INT64_MAX, &seed},
+        {0, "csv", NULL,
+         "print 'workers,darts,seconds,estimate,error' and\none line of values (chapter 08's "
+         "columns; workers\nholds the rank count)",
+         FLAG_SWITCH, 0, 0, &o.csv},
+        FLAG_QUIET(&o.quiet, "print the summary line only"),
+        OPTS_END("-n 1e9\n--seed 7 --csv"),
     };
-    opterr = 0; /* we report getopt's complaints ourselves, in one line */
-    int c;
-    while ((c = getopt_long(argc, argv, ":n:qh", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'n': o.darts = cli_parse_count("-n", optarg, 1, MAX_DARTS); break;
-        case OPT_SEED: o.seed = (uint64_t)cli_parse_int("--seed", optarg, 0, INT64_MAX); break;
-        case OPT_CSV: o.csv = true; break;
-        case 'q': o.quiet = true; break;
-        case 'h': o.help = true; return o;
-        case ':': usage_error("%s: missing value", argv[optind - 1]);
-        default:
-            if (optopt != 0)
-                usage_error("unknown option '-%c'", optopt);
-            usage_error("unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        usage_error("unexpected argument '%s'", argv[optind]);
+    opts_parse(argc, argv, "[-n DARTS] [--seed S] [--csv] [-q]   (run by mpirun -np R)",
+               "Estimate pi with DARTS random darts thrown by R MPI ranks.", flags);
+    o.seed = (uint64_t)seed;
     return o;
 }
 

@@ -37,7 +37,7 @@ parse_options() {
         case $1 in
             -h | --help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
             -n | --tasks | --seed)
-                [ $# -ge 2 ] || usage_error "$1: missing value"
+                [ $# -ge 2 ] || usage_error "option '$1' needs a value"
                 case $1 in
                     -n) DARTS=$2 ;;
                     --tasks) TASKS=$2 ;;
@@ -49,7 +49,7 @@ parse_options() {
     done
     case $TASKS in
         [1-9] | [1-9][0-9]) ;;
-        *) usage_error "--tasks: '$TASKS' is not a whole number from 1 to 99" ;;
+        *) usage_error "invalid value '$TASKS' for --tasks: not a whole number from 1 to 99" ;;
     esac
     problem=$("$BIN/slurm_pi_blocks" -n "$DARTS" --seed "$SEED" --help 2>&1 >/dev/null) ||
         usage_error "${problem#*: }"

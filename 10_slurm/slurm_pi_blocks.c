@@ -16,13 +16,13 @@
  * It prints one line of name=value fields, for people and for awk:
  *   task=1 tasks=4 seed=1 blocks=50-99 darts=5000000 hits=3926912
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "report.h"
 #include "rng.h"
 
@@ -42,17 +42,6 @@ static uint64_t throw_darts(struct rng *r, uint64_t darts)
     return hits;
 }
 
-static void usage(FILE *out)
-{
-    fprintf(out,
-            "Usage: %s [-n DARTS] [--seed S] TASK TASKS\n"
-            "Throw task TASK's share (of TASKS) of chapter 08's pi blocks.\n"
-            "  -n DARTS   darts of the whole job (default 100M)\n"
-            "  --seed S   random seed (default 1)\n"
-            "  -h, --help this text\n",
-            report_program());
-}
-
 struct options {
     long long darts, task, tasks;
     uint64_t seed;
@@ -60,34 +49,26 @@ struct options {
 
 static struct options parse_options(int argc, char **argv)
 {
-    struct options o = {.darts = 100000000, .seed = 1};
-    static const struct option longopts[] = {
-        {"seed", required_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    struct options o = {.darts = 100000000};
+    long long seed = 1;
+    const char *task = NULL, *tasks = NULL;
+    const struct flag flags[] = {
+        FLAG_N(&o.darts, 1, MAX_DARTS, "darts of the whole job (default 100M)"),
+        {0, "seed", "S", "random seed (default 1)", FLAG_INT, 0, INT64_MAX, &seed},
+        {0, "TASK", NULL, NULL, FLAG_ARG, 0, 0, &task},
+        {0, "TASKS", NULL, NULL, FLAG_ARG, 0, 0, &tasks},
+        OPTS_END("-n 1e9 0 4\n--seed 7 3 4"),
     };
-    opterr = 0; /* we report getopt's complaints ourselves, in one line */
-    int c;
-    while ((c = getopt_long(argc, argv, ":n:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'n': o.darts = cli_parse_count("-n", optarg, 1, MAX_DARTS); break;
-        case 's': o.seed = (uint64_t)cli_parse_int("--seed", optarg, 0, INT64_MAX); break;
-        case 'h': usage(stdout); exit(0);
-        case ':': usage_error("%s: missing value", argv[optind - 1]);
-        default: usage_error("unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (argc - optind != 2)
-        usage_error("expected TASK and TASKS, got %d argument%s", argc - optind,
-                    argc - optind == 1 ? "" : "s");
-    o.tasks = cli_parse_int("TASKS", argv[optind + 1], 1, MAX_TASKS);
-    o.task = cli_parse_int("TASK", argv[optind], 0, o.tasks - 1);
+    opts_parse(argc, argv, NULL, "Throw task TASK's share (of TASKS) of chapter 08's pi blocks.",
+               flags);
+    o.tasks = cli_parse_int("TASKS", tasks, 1, MAX_TASKS);
+    o.task = cli_parse_int("TASK", task, 0, o.tasks - 1);
+    o.seed = (uint64_t)seed;
     return o;
 }
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     struct options o = parse_options(argc, argv);
     long long task = o.task, tasks = o.tasks;
     uint64_t seed = o.seed;

@@ -132,18 +132,20 @@ for line in sys.stdin:
         assert_equal "$status" 2
         assert_equal "$output" ""
         assert_equal "$(printf '%s\n' "$stderr" | wc -l)" 1
-        assert_regex "$stderr" "^helpers_test: -n: .*\(try 'helpers_test --help'\)$"
+        assert_regex "$stderr" "^helpers_test: invalid value '.*' for -n: .*\(try 'helpers_test --help'\)$"
     done
-    for bad in 1.5 1.0005K abc 1e30 -5 0 12x; do
+    for bad in 1.5 1.0005K abc 1e30 -5 0 12x 0x10 inf; do
         run --separate-stderr "$TEST_BIN/helpers_test" parse count "$bad"
         assert_equal "$status" 2
-        assert_regex "$stderr" "^helpers_test: -n: "
+        assert_regex "$stderr" "^helpers_test: invalid value '$bad' for -n: "
     done
-    for bad in 1 -0.1 nan x 1.0e400; do
+    for bad in 1 -0.1 nan x 1.0e400 0x0.1; do
         run --separate-stderr "$TEST_BIN/helpers_test" parse real "$bad"
         assert_equal "$status" 2
-        assert_regex "$stderr" "^helpers_test: --fraction: "
+        assert_regex "$stderr" "^helpers_test: invalid value '$bad' for --fraction: "
     done
+    run --separate-stderr "$TEST_BIN/helpers_test" parse int 0x10
+    assert_regex "$stderr" "^helpers_test: invalid value '0x10' for -n: not a decimal number "
 }
 
 @test "imap: results in input order, chunksize 1 and 7" { imap imap_in_order; }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lab.h - what the lab exercises share besides their command line
- * (lab_options.h): a tagged print, and a pool started and finished in one
+ * (opts.h): a tagged print, and a pool started and finished in one
  * line each, since the lessons are what happens in between:
  *
  *     struct pool *pool = lab_pool_start(workers);  // with Pool(workers) as pool:

@@ -5,7 +5,7 @@
  * compiled with -Icommon, so a chapter header could not reach them): the
  * command line, the blocks and the kernel, a timed map, the sweep, --times.
  *
- *     struct pi_lab o = {.accepts = "nmrt", .about = "...", .max_darts = 1e9};
+ *     struct pi_lab o = {.accepts = "nmrt", .about = "...", .examples = "-n 1M", .max_darts = 1e9};
  *     pi_lab_parse(argc, argv, &o);
  *     double seconds[PI_LAB_MAX_POINTS];
  *     uint64_t inside = pi_lab_sweep(seconds, o.max_workers, o.repeats, o.darts, 0);
@@ -13,7 +13,6 @@
 #ifndef FORKLORE_PI_LAB_H
 #define FORKLORE_PI_LAB_H
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdbool.h>
@@ -23,6 +22,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "cpus.h"
 #include "pool.h"
 #include "report.h"
@@ -37,7 +37,7 @@
  * c --cpus P, e --min-efficiency E, t --times T1,T2,... Set the defaults
  * max_darts (the largest -n) before pi_lab_parse; -n defaults to 10M. */
 struct pi_lab {
-    const char *accepts, *about;
+    const char *accepts, *about, *examples; /* examples: as OPTS_END's */
     int workers, max_workers, repeats, cpus;
     long long darts, max_darts;
     uint64_t seed;
@@ -45,76 +45,42 @@ struct pi_lab {
     const char *times;
 };
 
-static inline _Noreturn void pi_lab_help(const struct pi_lab *o)
-{
-    static const char *const lines[] = {
-        "j  -j, --workers W          worker processes (default: usable CPUs)",
-        "n  -n DARTS                 darts per run (default 10M; K, M, 1e6 accepted)",
-        "s      --seed S             random seed (default 1)",
-        ("f      --serial-fraction F  the parent throws fraction F of the 1-worker run\n"
-         "                           alone first (0 <= F <= 0.95, default 0)"),
-        "m      --max-workers W      sweep 1 .. W workers (default: twice the usable CPUs)",
-        "r      --repeats R          runs per worker count, the fastest kept (default 3)",
-        "c      --cpus P             CPUs the runs had (default: the usable CPUs)",
-        "e      --min-efficiency E   the least efficiency you accept (default 0.8)",
-        "t      --times T1,T2,..     measure nothing: the seconds for 1, 2, ... workers"};
-    printf("Usage: %s [options]\n%s\n\n", report_program(), o->about);
-    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++)
-        if (strchr(o->accepts, lines[i][0]) != NULL)
-            printf("%s\n", lines[i] + 1);
-    printf("  -h, --help               this text\n");
-    exit(0);
-}
-
-static inline void pi_lab_option(struct pi_lab *o, int c, const char *arg)
-{
-    int most = pool_max_workers() < PI_LAB_MAX_POINTS ? pool_max_workers() : PI_LAB_MAX_POINTS;
-    switch (c) {
-    case 'j': o->workers = (int)cli_parse_int("-j", arg, 1, pool_max_workers()); break;
-    case 'n': o->darts = cli_parse_count("-n", arg, 1, o->max_darts); break;
-    case 's': o->seed = (uint64_t)cli_parse_int("--seed", arg, 0, INT64_MAX); break;
-    case 'f': o->serial_fraction = cli_parse_real("--serial-fraction", arg, 0, 0.95, 0); break;
-    case 'm': o->max_workers = (int)cli_parse_int("--max-workers", arg, 1, most); break;
-    case 'r': o->repeats = (int)cli_parse_int("--repeats", arg, 1, 100); break;
-    case 'c': o->cpus = (int)cli_parse_int("--cpus", arg, 1, 4096); break;
-    case 'e': o->min_efficiency = cli_parse_real("--min-efficiency", arg, 0, 1, 0); break;
-    case 't': o->times = arg; break;
-    }
-}
-
+/* The exercise's table for opts.h (the one parser): the entries of the
+ * options in `accepts`, in the order jnsfmrcet. */
 static inline void pi_lab_parse(int argc, char **argv, struct pi_lab *o)
 {
-    o->workers = cpus_for_pool(), o->seed = 1, o->repeats = 3, o->min_efficiency = 0.8;
-    o->darts = 10000000;
-    o->cpus = cpus_usable();
-    o->max_workers = 2 * o->cpus < PI_LAB_MAX_POINTS ? 2 * o->cpus : PI_LAB_MAX_POINTS;
-    static const struct option longopts[] = {{"workers", required_argument, NULL, 'j'},
-                                             {"seed", required_argument, NULL, 's'},
-                                             {"serial-fraction", required_argument, NULL, 'f'},
-                                             {"max-workers", required_argument, NULL, 'm'},
-                                             {"repeats", required_argument, NULL, 'r'},
-                                             {"cpus", required_argument, NULL, 'c'},
-                                             {"min-efficiency", required_argument, NULL, 'e'},
-                                             {"times", required_argument, NULL, 't'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    opterr = 0; /* getopt's complaints are reported on one line, below */
-    for (int c, i = -1; (c = getopt_long(argc, argv, ":j:n:h", longopts, &i)) != -1; i = -1) {
-        if (c == 'h')
-            pi_lab_help(o);
-        if (c == ':')
-            usage_error("%s: missing value", argv[optind - 1]);
-        if (c == '?' && optopt != 0)
-            usage_error("unknown option '-%c'", optopt);
-        if (c == '?')
-            usage_error("unknown option '%s'", argv[optind - 1]);
-        if (strchr(o->accepts, c) == NULL) /* an option of another exercise */
-            usage_error("unknown option '%s%s'", i >= 0 ? "--" : "-",
-                        i >= 0 ? longopts[i].name : (char[]){(char)c, '\0'});
-        pi_lab_option(o, c, optarg);
-    }
-    if (optind < argc)
-        usage_error("unexpected argument '%s'", argv[optind]);
+    long long workers = cpus_for_pool(), seed = 1, repeats = 3, cpus = cpus_usable(), most;
+    most = pool_max_workers() < PI_LAB_MAX_POINTS ? pool_max_workers() : PI_LAB_MAX_POINTS;
+    long long max_workers = 2 * cpus < PI_LAB_MAX_POINTS ? 2 * cpus : PI_LAB_MAX_POINTS;
+    struct flag_real fraction = {0, 0, 0.95, false}, efficiency = {0.8, 0, 1, false};
+    o->darts = 10000000, o->times = NULL;
+    const struct flag all[] = {
+        FLAG_WORKERS(&workers, "worker processes (default: usable CPUs)"),
+        FLAG_N(&o->darts, 1, o->max_darts, "darts per run (default 10M; K, M, 1e6 accepted)"),
+        {0, "seed", "S", "random seed (default 1)", FLAG_INT, 0, INT64_MAX, &seed},
+        {0, "serial-fraction", "F",
+         "the parent throws fraction F of the 1-worker run\nalone first (0 <= F <= 0.95, default 0)",
+         FLAG_REAL, 0, 0, &fraction},
+        {0, "max-workers", "W", "sweep 1 .. W workers (default: twice the usable CPUs)", FLAG_INT,
+         1, most, &max_workers},
+        {0, "repeats", "R", "runs per worker count, the fastest kept (default 3)", FLAG_INT, 1, 100,
+         &repeats},
+        {0, "cpus", "P", "CPUs the runs had (default: the usable CPUs)", FLAG_INT, 1, 4096, &cpus},
+        {0, "min-efficiency", "E", "the least efficiency you accept (default 0.8)", FLAG_REAL, 0, 0,
+         &efficiency},
+        {0, "times", "T1,T2,..", "measure nothing: the seconds for 1, 2, ... workers", FLAG_TEXT, 0,
+         0, &o->times},
+    };
+    struct flag flags[sizeof all / sizeof all[0] + 1];
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (strchr(o->accepts, "jnsfmrcet"[i]) != NULL)
+            flags[n++] = all[i];
+    flags[n] = (struct flag)OPTS_END(o->examples);
+    opts_parse(argc, argv, NULL, o->about, flags);
+    o->workers = (int)workers, o->seed = (uint64_t)seed, o->repeats = (int)repeats;
+    o->cpus = (int)cpus, o->max_workers = (int)max_workers;
+    o->serial_fraction = fraction.value, o->min_efficiency = efficiency.value;
 }
 
 /* One task: where a block's random numbers start, and how many darts. */
@@ -226,10 +192,11 @@ static inline int pi_lab_parse_times(const char *text, double *seconds)
         if (comma != NULL)
             *comma = '\0';
         if (count == PI_LAB_MAX_POINTS)
-            usage_error("--times: more than %d times", PI_LAB_MAX_POINTS);
+            usage_error("invalid value '%s' for --times: more than %d times", cli_excerpt(text),
+                        PI_LAB_MAX_POINTS);
         seconds[count] = cli_parse_real("--times", rest, 0, 1e6, 0);
         if (seconds[count++] <= 0)
-            usage_error("--times: '%s' is not a positive time", rest);
+            usage_error("invalid value '%s' for --times: not a positive time", cli_excerpt(rest));
         if (comma == NULL)
             break;
         rest = comma + 1;

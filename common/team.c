@@ -7,7 +7,6 @@
 #include "team.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,7 +16,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "interrupt.h"
 #include "pool.h"
 #include "report.h"
@@ -214,51 +212,3 @@ double team_join(struct team *t)
     return timing_now() - t->started;
 }
 
-/* The flag that getopt_long's code c stands for: short letter, or 256 + i. */
-static const struct team_flag *flag_of(const struct team_flag *flags, int c)
-{
-    for (int i = 0; flags[i].name != NULL; i++)
-        if (c == 256 + i || (flags[i].name[1] != '-' && flags[i].name[1] == c))
-            return &flags[i];
-    return NULL;
-}
-
-void team_parse_flags(int argc, char **argv, const char *help, const struct team_flag *flags)
-{
-    struct option longs[32] = {{"help", no_argument, NULL, 'h'}};
-    char shorts[64] = ":h";
-    int nl = 1;
-    for (int i = 0; flags[i].name != NULL && nl < 31; i++) {
-        const char *name = flags[i].name, *slash = strchr(name, '/');
-        int arg = flags[i].max > 0 ? required_argument : no_argument;
-        if (name[1] != '-') { /* "-j" or "-j/--workers" */
-            size_t at = strlen(shorts);
-            snprintf(shorts + at, sizeof shorts - at, "%c%s", name[1], arg ? ":" : "");
-        }
-        const char *lng = name[1] == '-' ? name + 2 : slash != NULL ? slash + 3 : NULL;
-        if (lng != NULL)
-            longs[nl++] = (struct option){lng, arg, NULL, name[1] == '-' ? 256 + i : name[1]};
-    }
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
-        const struct team_flag *f = flag_of(flags, c);
-        if (c == 'h') {
-            fputs(help, stdout);
-            exit(0);
-        } else if (c == ':') {
-            usage_error("option '%s' needs a value", argv[optind - 1]);
-        } else if (f == NULL && optopt > 0 && flag_of(flags, optopt) != NULL) {
-            usage_error("option '%s' takes no value", argv[optind - 1]);
-        } else if (f == NULL && optopt > 0 && optopt < 256) {
-            usage_error("unknown option '-%c'", optopt);
-        } else if (f == NULL) {
-            usage_error("unknown option '%s'", argv[optind - 1]);
-        }
-        char option[32];
-        snprintf(option, sizeof option, "%.*s", (int)strcspn(f->name, "/"), f->name);
-        *f->value = f->max > 0 ? cli_parse_count(option, optarg, f->min, f->max) : 1;
-    }
-    if (optind < argc)
-        usage_error("unexpected argument '%s'", argv[optind]);
-}

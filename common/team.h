@@ -69,24 +69,6 @@ void team_unmap(void *p, size_t size);
  * machine is busy (timings unreliable), or nothing. */
 void team_print_busy(void);
 
-/* A step's command line: each flag sets one number, or is a switch.
- * name is "-j/--workers" (short and long), "-n" or "--ops"; max 0 makes
- * it a switch (-q sets *value to 1). Numbers go through cli_parse_count
- * (250K, 2M, 1e6 work). -h/--help prints `help` on stdout and exits 0;
- * bad input is one line on stderr and exit 2 (usage_error).
- *
- *     long long n = 2000000, quiet = 0;
- *     const struct team_flag flags[] = {{"-n", &n, 1, 1000000000},
- *                                       {"-q/--quiet", &quiet, 0, 0}, {NULL}};
- *     team_parse_flags(argc, argv, help_text, flags);
- */
-struct team_flag {
-    const char *name;
-    long long *value;
-    long long min, max;
-};
-void team_parse_flags(int argc, char **argv, const char *help, const struct team_flag *flags);
-
 /* write() all of buf, retrying short writes and EINTR; dies on error. */
 void team_write_all(int fd, const void *buf, size_t size);
 

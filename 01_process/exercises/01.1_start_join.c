@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "lab_options.h"
+#include "opts.h"
 #include "report.h"
 #include "waitstatus.h"
 
@@ -121,8 +121,8 @@ static bool join_all(const pid_t *pids, int workers, long *total)
 
 int main(int argc, char **argv)
 {
-    int workers =
-        lab_parse_workers(argc, argv, "Start N children that count primes; join them all.", 1, 4);
+    int workers = opts_parse_workers(
+        argc, argv, "Start N children that count primes; join them all.", 1, 4, "-j 8");
     long self = (long)getpid();
 
     /* static: a child ends with _exit and cannot free its copy */

@@ -19,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "lab_options.h"
+#include "opts.h"
 #include "report.h"
 #include "timing.h"
 #include "waitstatus.h"
@@ -143,7 +143,7 @@ static void reap_all(int n)
 
 int main(int argc, char **argv)
 {
-    int n = lab_parse_workers(argc, argv, "Reap N >= 2 children as they end.", 2, 6);
+    int n = opts_parse_workers(argc, argv, "Reap N >= 2 children as they end.", 2, 6, "-j 3");
     start_children(n);
     reap_all(n);
     free(run.pids);

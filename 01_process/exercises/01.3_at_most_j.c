@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "cpus.h"
-#include "lab_options.h"
+#include "opts.h"
 #include "report.h"
 #include "timing.h"
 #include "waitstatus.h"
@@ -27,9 +27,9 @@ enum { BLOCK = 1000, MAX_TASKS = 1000 };
 
 /* Everything the parent knows about the run (scaffolding). */
 static struct {
-    int tasks, crash_task;   /* -n, --crash-task (or -1) */
-    pid_t pid_of[MAX_TASKS]; /* pid_of[k]: task k's child, 0 before it starts */
-    long total;              /* the primes counted by the tasks that ended well */
+    long long tasks, crash_task; /* -n, --crash-task (or -1) */
+    pid_t pid_of[MAX_TASKS];     /* pid_of[k]: task k's child, 0 before it starts */
+    long total;                  /* the primes counted by the tasks that ended well */
     int started, done, failed, running, most_running; /* running: children alive now */
 } run = {.tasks = 20, .crash_task = -1};
 
@@ -129,7 +129,7 @@ static bool summary(int jobs, double took)
     long total = run.total, expected = count_primes(0, (long)run.tasks * BLOCK), self = getpid();
     bool none_left =
         waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD && run.done + run.failed == run.started;
-    printf("[parent %ld] %d of %d tasks done, %d failed; at most %d running at once (limit %d)\n",
+    printf("[parent %ld] %d of %lld tasks done, %d failed; at most %d running at once (limit %d)\n",
            self, run.done, run.tasks, run.failed, run.most_running, jobs);
     printf("[parent %ld] primes below %ld: the tasks found %ld (the parent counts %ld: %s)\n", self,
            (long)run.tasks * BLOCK, total, expected,
@@ -143,17 +143,17 @@ static bool summary(int jobs, double took)
 
 int main(int argc, char **argv)
 {
-    int jobs = cpus_for_pool();
-    const struct lab_option options[] = {
-        {'j', "workers", LAB_WORKERS, 1, 0, &jobs, "J", "children at once (default: CPUs)"},
-        {'n', NULL, LAB_COUNT, 1, MAX_TASKS, &run.tasks, "N", "tasks (default 20)"},
-        {0, "crash-task", LAB_INT, 0, MAX_TASKS - 1, &run.crash_task, "K",
-         "task K kills itself (SIGKILL)"},
-        {0},
+    long long jobs = cpus_for_pool();
+    const struct flag flags[] = {
+        FLAG_WORKERS(&jobs, "children at once (default: CPUs)"),
+        {'n', NULL, "N", "tasks (default 20)", FLAG_COUNT, 1, MAX_TASKS, &run.tasks},
+        {0, "crash-task", "K", "task K is killed", FLAG_INT, 0, MAX_TASKS - 1, &run.crash_task},
+        OPTS_END("-j 2 -n 10\n-j 4 --crash-task 3"),
     };
-    lab_parse_options(argc, argv, "Run N tasks, one child each, at most J at a time.", options);
+    opts_parse(argc, argv, "[-j N] [-n N] [--crash-task K]",
+               "Run -n tasks, one child each, at most -j at a time.", flags);
 
-    printf("[parent %ld] %d tasks, at most %d at a time\n", (long)getpid(), run.tasks, jobs);
+    printf("[parent %ld] %lld tasks, at most %lld at a time\n", (long)getpid(), run.tasks, jobs);
     double t0 = timing_now();
     run_tasks(run.tasks, jobs);
     return summary(jobs, timing_now() - t0) ? 0 : 1;

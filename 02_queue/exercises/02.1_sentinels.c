@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "crew.h"
-#include "flags.h"
+#include "opts.h"
 #include "interrupt.h"
 #include "queue.h"
 #include "report.h"
@@ -28,7 +28,7 @@ struct tally { /* what a consumer sends back when it stops */
     long long got, sum; /* sum: of the seq numbers it got */
 };
 
-static struct flags opt = {.producers = 2, .workers = 3, .items = 1000, .items_max = 1000000};
+static long long producers = 2, workers = 3, items = 1000; /* -p, -j, -n */
 
 /* `call` failed. EINTR: try again; ETIMEDOUT: say why, give up; else die. */
 static void on_failure(const char *call, const char *who, const char *why)
@@ -98,59 +98,59 @@ static bool join_all(struct crew *crew, const pid_t *pids, int n, const char *ro
 
 static bool run(struct crew *crew, struct queue *q, struct queue *tallies)
 {
-    pid_t pids[opt.workers + opt.producers]; /* consumers first */
-    for (int c = 0; c < opt.workers; c++) {
+    pid_t pids[workers + producers]; /* consumers first */
+    for (int c = 0; c < workers; c++)
         if ((pids[c] = crew_fork(crew)) == 0) { /* a consumer */
             struct tally t = {.consumer = c};
             consume(q, &t);
             put_item(tallies, &t, sizeof t, "consumer");
             _exit(0);
         }
-    }
-    for (int p = 0; p < opt.producers; p++) {
-        if ((pids[opt.workers + p] = crew_fork(crew)) == 0) { /* a producer */
-            for (long long seq = 0; seq < opt.items; seq++)
+    for (int p = 0; p < producers; p++)
+        if ((pids[workers + p] = crew_fork(crew)) == 0) { /* a producer */
+            for (long long seq = 0; seq < items; seq++)
                 put_item(q, &(struct item){p, seq}, sizeof(struct item), "producer");
             _exit(0);
         }
-    }
-    bool ok = join_all(crew, pids + opt.workers, opt.producers, "producer");
+    bool ok = join_all(crew, pids + workers, producers, "producer");
     printf("[parent %ld] every producer joined; sending the sentinels\n", (long)getpid());
-    send_sentinels(q, opt.workers);
-    long long got = 0, sum = 0, total = opt.items * opt.producers;
+    send_sentinels(q, workers);
+    long long got = 0, sum = 0, total = items * producers;
     int stopped = 0; /* read the tallies, THEN join (step 3); one that gave up sends none */
     struct tally t;
-    while (stopped < opt.workers && queue_get(tallies, &t, sizeof t, PATIENCE + 1) >= 0) {
+    while (stopped < workers && queue_get(tallies, &t, sizeof t, PATIENCE + 1) >= 0) {
         printf("[parent %ld] consumer %d stopped and reported: got %lld items\n", (long)getpid(),
                t.consumer, t.got);
         got += t.got;
         sum += t.sum;
         stopped++;
     }
-    ok = join_all(crew, pids, opt.workers, "consumer") && ok;
-    long long want = opt.producers * (opt.items * (opt.items - 1) / 2);
-    printf("[parent %ld] consumers stopped: %d of %d; items consumed: %lld of %lld; sum of seq: "
+    ok = join_all(crew, pids, workers, "consumer") && ok;
+    long long want = producers * (items * (items - 1) / 2);
+    printf("[parent %ld] consumers stopped: %d of %lld; items consumed: %lld of %lld; sum of seq: "
            "%lld (expected %lld); left in the queue: %zu\n",
-           (long)getpid(), stopped, opt.workers, got, total, sum, want, queue_size(q));
-    return ok && stopped == opt.workers && got == total && sum == want && queue_size(q) == 0;
+           (long)getpid(), stopped, workers, got, total, sum, want, queue_size(q));
+    return ok && stopped == workers && got == total && sum == want && queue_size(q) == 0;
 }
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     setvbuf(stdout, NULL, _IOLBF, 0);
-    flags_parse(&opt, "pjn",
-                "Usage: %s [-p PRODUCERS] [-j CONSUMERS] [-n ITEMS]   (defaults: 2, 3, 1000)\n"
-                "Producers and consumers over one queue, ended by one sentinel per consumer.\n",
-                argc, argv);
+    const struct flag flags[] = {
+        FLAG_PROCESSES('p', "producers", &producers, "producers (default 2)"),
+        FLAG_WORKERS(&workers, "consumers (default 3)"),
+        FLAG_N(&items, 1, 1000000, "items each producer puts (default 1000)"),
+        OPTS_END("-p 3 -j 2 -n 100"),
+    };
+    opts_parse(argc, argv, NULL, "Producers and consumers, ended by one sentinel each.", flags);
     interrupt_install(); /* Ctrl-C: stop and reap every child (crew.h) */
-    struct crew crew = crew_create(opt.producers + opt.workers);
+    struct crew crew = crew_create(producers + workers);
     struct queue *q = queue_create(16, sizeof(struct item));
-    struct queue *tallies = queue_create((size_t)opt.workers, sizeof(struct tally));
+    struct queue *tallies = queue_create((size_t)workers, sizeof(struct tally));
     if (q == NULL || tallies == NULL)
         die("queue_create");
-    printf("[parent %ld] %d producers x %lld items, %d consumers, one queue\n", (long)getpid(),
-           opt.producers, opt.items, opt.workers);
+    printf("[parent %ld] %lld producers x %lld items, %lld consumers, one queue\n", (long)getpid(),
+           producers, items, workers);
     bool ok = run(&crew, q, tallies);
     crew_check(&crew);
     printf("[parent %ld] summary: %s\n", (long)getpid(),

@@ -116,12 +116,12 @@ int main(int argc, char **argv)
     report_set_program(argv[0]);
     setvbuf(stdout, NULL, _IOLBF, 0);
     const struct flag flags[] = {
-        {'j', "workers", "N", "workers (default 2)", FLAG_INT, 1, pool_max_workers(), &workers},
-        {0, "tasks", "T", "tasks per round (default 20, at most 100)", FLAG_INT, 1, 100, &tasks},
+        FLAG_WORKERS(&workers, "workers (default 2)"),
+        {'n', "tasks", "N", "tasks per round (default 20, at most 100)", FLAG_INT, 1, 100, &tasks},
         {0, "task-ms", "MS", "ms each task takes (default 10)", FLAG_INT, 0, 2000, &task_ms},
-        {0},
+        OPTS_END("-j 4 -n 50\n--task-ms 0"),
     };
-    opts_parse(argc, argv, "[-j WORKERS] [--tasks T] [--task-ms MS]",
+    opts_parse(argc, argv, NULL,
                "Two rounds of tasks; after each, join() the queue; the workers live on.", flags);
     struct crew crew = crew_create((int)workers); /* no Ctrl-C handler: dying is right here */
     sh = mmap(NULL, sizeof *sh, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);

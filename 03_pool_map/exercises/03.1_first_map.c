@@ -117,11 +117,11 @@ int main(int argc, char **argv)
     report_set_program(argv[0]);
     long long workers = 2, count = 10000, from = 1;
     const struct flag flags[] = {
-        {'j', "workers", "N", "workers (default 2)", FLAG_INT, 1, pool_max_workers(), &workers},
+        FLAG_WORKERS(&workers, "workers (default 2)"),
         {'n', NULL, "N", "how many numbers (default 10000)", FLAG_COUNT, 1, 1000000, &count},
         {0, "from", "X", "the first number (default 1; below 1 a task fails)", FLAG_INT, -1000,
          1000000000, &from},
-        {0},
+        OPTS_END("-j 4 -n 1M\n--from 0"),
     };
     opts_parse(argc, argv, "[-j N] [-n N] [--from X]",
                "Map the Collatz step count over X .. X+N-1 with a pool of workers.", flags);

@@ -121,10 +121,10 @@ int main(int argc, char **argv)
     report_set_program(argv[0]);
     long long workers = 2, items = 12, chunksize = 1;
     const struct flag flags[] = {
-        {'j', "workers", "N", "workers (default 2)", FLAG_INT, 1, pool_max_workers(), &workers},
+        FLAG_WORKERS(&workers, "workers (default 2)"),
         {'n', NULL, "N", "items (default 12)", FLAG_COUNT, 1, 1000, &items},
         {0, "chunksize", "C", "items per chunk (default 1)", FLAG_INT, 1, 1000, &chunksize},
-        {0},
+        OPTS_END("-j 3 -n 20 --chunksize 4"),
     };
     opts_parse(argc, argv, "[-j N] [-n N] [--chunksize C]",
                "pool.imap: x*x over range(N), in order, each printed when it can be.", flags);

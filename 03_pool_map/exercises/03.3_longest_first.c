@@ -131,7 +131,7 @@ int main(int argc, char **argv)
     const struct flag flags[] = {
         {'j', "workers", "N", "workers (default 2)", FLAG_INT, 1, most, &workers},
         {'n', NULL, "N", "jobs (default 24)", FLAG_COUNT, 1, 200, &count},
-        {0},
+        OPTS_END("-j 4 -n 100"),
     };
     opts_parse(argc, argv, "[-j N] [-n N]", "Map uneven jobs in order, then longest first.", flags);
     size_t n = (size_t)count, big = n / 8 > 0 ? n / 8 : 1;

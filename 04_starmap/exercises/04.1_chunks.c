@@ -125,12 +125,12 @@ int main(int argc, char **argv)
     long long jobs = cpus_for_pool(), items = 1000000, wanted = 0; /* 0: one range per worker */
     bool quiet = false;
     const struct flag flags[] = {
-        {'j', "workers", "N", "worker processes", FLAG_INT, 1, pool_max_workers(), &jobs},
+        FLAG_WORKERS(&jobs, "worker processes"),
         {'n', NULL, "N", "indices (default 1000000)", FLAG_COUNT, 1, 1000000000, &items},
         {'r', "ranges", "R", "ranges to ask for (default: the workers)", FLAG_INT, 1, 1000,
          &wanted},
-        {'q', "quiet", NULL, "print only the summary line", FLAG_SWITCH, 0, 0, &quiet},
-        {0},
+        FLAG_QUIET(&quiet, "print only the summary line"),
+        OPTS_END("-j 4 -n 1e6 -r 7\n-q"),
     };
     opts_parse(argc, argv, "[-j N] [-n N] [-r R] [-q]",
                "Split range(n) into R ranges and sum it with starmap.", flags);

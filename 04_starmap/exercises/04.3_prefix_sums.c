@@ -145,12 +145,12 @@ int main(int argc, char **argv)
     long long jobs = cpus_for_pool(), items = 1000000, wanted = 0; /* 0: one range per worker */
     bool quiet = false;
     const struct flag flags[] = {
-        {'j', "workers", "N", "worker processes", FLAG_INT, 1, pool_max_workers(), &jobs},
+        FLAG_WORKERS(&jobs, "worker processes"),
         {'n', NULL, "N", "values (default 1000000)", FLAG_COUNT, 1, 100000000, &items},
         {'r', "ranges", "R", "ranges (default: the workers)", FLAG_INT, 1, RANGES_MAX, &wanted},
         {0, "seed", "S", "changes the values (default 3)", FLAG_INT, 0, INT64_MAX, &seed},
-        {'q', "quiet", NULL, "print only the summary line", FLAG_SWITCH, 0, 0, &quiet},
-        {0},
+        FLAG_QUIET(&quiet, "print only the summary line"),
+        OPTS_END("-j 2 -r 5 --seed 1\n-q"),
     };
     opts_parse(argc, argv, "[-j N] [-n N] [-r R] [--seed S] [-q]",
                "A parallel prefix sum: two starmaps and a serial step between.", flags);

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "cpus.h"
-#include "lab_options.h"
+#include "opts.h"
 #include "lab.h"
 #include "timing.h"
 
@@ -134,20 +134,20 @@ static void print_log(int n, double took, double serial)
 
 int main(int argc, char **argv)
 {
-    int workers = cpus_for_pool(), n = 8, fail = 5;
-    const struct lab_option options[] = {
-        {'j', "workers", LAB_WORKERS, 1, 0, &workers, "N", "worker processes (default: CPUs)"},
-        {'n', NULL, LAB_INT, 1, MAX_TASKS, &n, "TASKS", "tasks of 50 ms each (default 8)"},
-        {0, "fail", LAB_INT, -1, MAX_TASKS - 1, &fail, "K", "task K fails (default 5; -1: none)"},
-        {0},
+    long long workers = cpus_for_pool(), n = 8, fail = 5;
+    const struct flag flags[] = {
+        FLAG_WORKERS(&workers, "worker processes (default: CPUs)"),
+        {'n', NULL, "TASKS", "tasks of 50 ms each (default 8)", FLAG_INT, 1, MAX_TASKS, &n},
+        {0, "fail", "K", "task K fails (default 5; -1: none)", FLAG_INT, -1, MAX_TASKS - 1, &fail},
+        OPTS_END("-j 2 -n 16\n--fail -1"),
     };
-    lab_parse_options(argc, argv, "Submit every task with apply_async, then get each.", options);
+    opts_parse(argc, argv, NULL, "Submit every task with apply_async, then get each.", flags);
     long xs[MAX_TASKS];
     for (int i = 0; i < n; i++)
         xs[i] = i == fail ? -1 : i + 1;
 
     struct pool *pool = lab_pool_start(workers);
-    printf("[parent %ld] %d tasks of %d ms each, %d workers\n", (long)getpid(), n, TASK_MS,
+    printf("[parent %ld] %lld tasks of %d ms each, %lld workers\n", (long)getpid(), n, TASK_MS,
            workers);
     double t0 = timing_now();
     run_all(pool, xs, n);
@@ -155,7 +155,7 @@ int main(int argc, char **argv)
     lab_pool_finish(pool);
 
     print_log(n, took, (n - (fail >= 0 && fail < n)) * TASK_MS / 1e3);
-    printf("summary: %d tasks, %d reported, %d failed, %d handles released\n", n, log_.reported,
+    printf("summary: %lld tasks, %d reported, %d failed, %d handles released\n", n, log_.reported,
            log_.failed, log_.released);
     return log_.reported == n && log_.released == n ? 0 : 1;
 }

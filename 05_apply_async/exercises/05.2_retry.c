@@ -13,14 +13,14 @@
 
 #include "cpus.h"
 #include "lab.h"
-#include "lab_options.h"
+#include "opts.h"
 #include "timing.h"
 
 enum { TASKS = 8, LAST = TASKS - 1 };
 
 /* The options, set before the workers are forked: each has its own copy. */
-static int crash_task = 2, stall_task = 5, fail_task = -1, attempts = 3;
-static double timeout = 1.0; /* seconds per attempt */
+static long long crash_task = 2, stall_task = 5, fail_task = -1, attempts = 3;
+static struct flag_real timeout = {1.0, 0.01, 10, false}; /* seconds per attempt */
 
 /* Which task (its input x is task + 1), which attempt: 1, 2, ... */
 struct task_arg {
@@ -56,7 +56,7 @@ static void note_timeout(const struct task_arg *a)
 {
     stats.abandoned++;
     lab_say("task %d: attempt %d timed out after %.2f s (abandoned: not cancelled)", a->task,
-            a->attempt, timeout);
+            a->attempt, timeout.value);
 }
 
 static void note_lost(const struct task_arg *a, const struct pool_failure *failure)
@@ -75,7 +75,7 @@ static int get_with_retry(struct pool *pool, struct pool_async *job, struct task
 {
 #ifdef SOLUTION
     for (;; arg.attempt++, job = submit(pool, &arg)) {
-        if (pool_async_get(job, result, timeout) == 0) { /* job.get(timeout) */
+        if (pool_async_get(job, result, timeout.value) == 0) { /* job.get(timeout) */
             pool_async_release(job);
             return arg.attempt;
         }
@@ -94,7 +94,7 @@ static int get_with_retry(struct pool *pool, struct pool_async *job, struct task
             return -1;
     }
 #else
-    /* TODO: wait at most `timeout` seconds (pool_async_get's last argument).
+    /* TODO: wait at most `timeout.value` seconds (pool_async_get's last argument).
      * If get() fails, errno says why: ETIMEDOUT: note_timeout(), try again;
      * ECANCELED: pool_async_failure(job)->cause says if the worker died
      * (note_lost(), try again) or the task failed (note_error(), return -1).
@@ -129,19 +129,20 @@ static void stop_pool(struct pool *pool)
 
 int main(int argc, char **argv)
 {
-    int workers = cpus_for_pool();
-    const struct lab_option options[] = {
-        {'j', "workers", LAB_WORKERS, 1, 0, &workers, "N", "worker processes (default: CPUs)"},
-        {0, "timeout", LAB_REAL, 0.01, 10, &timeout, "T", "seconds per attempt (default 1)"},
-        {0, "attempts", LAB_INT, 1, 5, &attempts, "N", "per task, in all (default 3)"},
-        {0, "crash", LAB_INT, -1, LAST, &crash_task, "K", "1st try kills its worker (2)"},
-        {0, "stall", LAB_INT, -1, LAST, &stall_task, "K", "1st try hangs for 20 s (5)"},
-        {0, "fail", LAB_INT, -1, LAST, &fail_task, "K", "fails every time (-1: none)"},
-        {0},
+    long long workers = cpus_for_pool();
+    const struct flag flags[] = {
+        FLAG_WORKERS(&workers, "worker processes (default: CPUs)"),
+        {0, "timeout", "T", "seconds per attempt (default 1)", FLAG_REAL, 0, 0, &timeout},
+        {0, "attempts", "N", "per task, in all (default 3)", FLAG_INT, 1, 5, &attempts},
+        {0, "crash", "K", "1st try kills its worker (2)", FLAG_INT, -1, LAST, &crash_task},
+        {0, "stall", "K", "1st try hangs for 20 s (5)", FLAG_INT, -1, LAST, &stall_task},
+        {0, "fail", "K", "fails every time (-1: none)", FLAG_INT, -1, LAST, &fail_task},
+        OPTS_END("-j 2 --timeout 0.5\n--crash -1 --stall -1 --fail 3"),
     };
-    lab_parse_options(argc, argv, "Retry the apply_async tasks that time out or crash.", options);
+    opts_parse(argc, argv, NULL, "Retry the apply_async tasks that time out or crash.", flags);
     struct pool *pool = lab_pool_start(workers);
-    lab_say("8 tasks, %d workers, timeout %.2f s, at most %d attempts", workers, timeout, attempts);
+    lab_say("8 tasks, %lld workers, timeout %.2f s, at most %lld attempts", workers, timeout.value,
+            attempts);
     struct pool_async *jobs[TASKS];
     long results[TASKS];
     int took[TASKS], succeeded = 0;
@@ -150,12 +151,11 @@ int main(int argc, char **argv)
     for (int i = 0; i < TASKS; i++)
         succeeded +=
             (took[i] = get_with_retry(pool, jobs[i], (struct task_arg){i, 1}, &results[i])) > 0;
-    for (int i = 0; i < TASKS; i++) {
+    for (int i = 0; i < TASKS; i++)
         if (took[i] > 0)
             lab_say("task %d: %d^2 = %ld (attempt %d)", i, i + 1, results[i], took[i]);
         else
             lab_say("task %d: FAILED", i);
-    }
     stop_pool(pool);
     printf("summary: %d tasks, %d succeeded, %d failed, %d retries, %d abandoned\n", TASKS,
            succeeded, TASKS - succeeded, stats.retries, stats.abandoned);

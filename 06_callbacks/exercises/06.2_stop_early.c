@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "cli_flags.h"
+#include "opts.h"
 #include "cpus.h"
 #include "pool.h"
 #include "report.h"
@@ -131,16 +131,16 @@ static double run_search(struct search *s, int workers, long long blocks, uint64
 int main(int argc, char **argv)
 {
     long long workers = cpus_for_pool(), blocks = 100, secret = 123456;
-    const struct cli_flag flags[] = {
-        {"workers", 'j', "worker processes (default: usable CPUs)", 1, pool_max_workers(),
-         &workers},
-        {NULL, 'n', "blocks of 10000 candidates (default 100, max 1000)", 1, 1000, &blocks},
-        {"secret", 0, "the number to find (default 123456)", 0, 1000LL * BLOCK - 1, &secret},
-        {0}};
-    cli_flags_parse(argc, argv, flags,
-                    "Exercise 06.2: stop a parallel search from the callback that finds it.");
-    if (secret >= blocks * BLOCK)
-        usage_error("--secret: %lld is out of range (0 to %lld)", secret, blocks * BLOCK - 1);
+    const struct flag flags[] = {
+        FLAG_WORKERS(&workers, "worker processes (default: usable CPUs)"),
+        FLAG_N(&blocks, 1, 1000, "blocks of 10000 candidates (default 100, max 1000)"),
+        {0, "secret", "N", "the number to find (default 123456)", FLAG_COUNT, 0, 1000LL * BLOCK - 1,
+         &secret},
+        OPTS_END("-j 2 --secret 999999"),
+    };
+    opts_parse(argc, argv, NULL,
+               "Exercise 06.2: stop a parallel search from the callback that finds it.", flags);
+    opts_check_range("--secret", secret, 0, blocks * BLOCK - 1);
     long parent = (long)getpid();
     uint64_t target = hash((uint64_t)secret);
     printf("[parent %ld] looking for the number whose hash is 0x%016" PRIx64

@@ -3,17 +3,16 @@
  * 06.3_work_makes_work.c - exercise: tasks whose results are more tasks,
  * submitted by the callback; the parent waits for all, then closes the pool.
  * Usage: 06.3_work_makes_work [-j N] [-n N] [--grain G]
- * The primes below N, divide and conquer: a task given a range longer than
- * G answers "split me at mid" and the callback submits the halves; shorter
- * ranges are counted. The parent checks the count against a plain loop.
+ * The primes below N, divide and conquer: a range longer than G comes back as
+ * "split me at mid", the callback submits the halves; the count is checked.
  * Python: the callback calls pool.apply_async for the halves; the main thread
- * waits for a count of pending tasks to reach 0 (an Event), then close, join.
+ * waits for the pending count to reach 0 (an Event), then close, join.
  */
 #include <stdbool.h>
 #include <stdio.h>
 #include <unistd.h>
 
-#include "cli_flags.h"
+#include "opts.h"
 #include "cpus.h"
 #include "pool.h"
 #include "report.h"
@@ -140,12 +139,13 @@ static int report(struct crawl *c, long long n)
 int main(int argc, char **argv)
 {
     long long workers = cpus_for_pool(), n = 200000, grain = 10000;
-    const struct cli_flag flags[] = {
-        {"workers", 'j', "worker processes (default: CPUs)", 1, pool_max_workers(), &workers},
-        {NULL, 'n', "count the primes below N (default 200000)", 2, 10000000, &n},
-        {"grain", 0, "split ranges longer than this (default 10000)", 100, 10000000, &grain},
-        {0}};
-    cli_flags_parse(argc, argv, flags, "Exercise 06.3: results that are more tasks.");
+    const struct flag flags[] = {
+        FLAG_WORKERS(&workers, "worker processes (default: CPUs)"),
+        FLAG_N(&n, 2, 10000000, "count the primes below N (default 200000)"),
+        {0, "grain", "N", "split longer ranges (default 10000)", FLAG_COUNT, 100, 10000000, &grain},
+        OPTS_END("-j 2 -n 1M --grain 1000"),
+    };
+    opts_parse(argc, argv, NULL, "Exercise 06.3: results that are more tasks.", flags);
     printf("[parent %ld] the primes below %lld on %lld workers: a range longer than %lld is split "
            "in two, and the callback submits the halves\n",
            (long)getpid(), n, workers, grain);

@@ -19,6 +19,7 @@
 
 #include "cpus.h"
 #include "interrupt.h"
+#include "opts.h"
 #include "report.h"
 #include "team.h"
 
@@ -106,21 +107,18 @@ static void add_n(int worker, void *udata)
            job->n, counter_read(job->counter));
 }
 
-static const char help[] =
-    "Usage: 07.1_shared_counter [-j N] [-n N]\n"
-    "Exercise 07.1: a counter in shared memory, incremented atomically by N processes.\n\n"
-    "  -j, --workers N  worker processes (default: usable CPUs, at least 2)\n"
-    "  -n N             increments per worker (default 10M; K, M accepted)\n"
-    "  -h, --help       this text\n";
-
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     long long workers = cpus_usable() < 2 ? 2 : cpus_usable(), n = 10000000;
-    const struct team_flag flags[] = {{"-j/--workers", &workers, 1, team_max_workers()},
-                                      {"-n", &n, 1, 100000000},
-                                      {NULL, NULL, 0, 0}};
-    team_parse_flags(argc, argv, help, flags);
+    const struct flag flags[] = {
+        {'j', "workers", "N", "worker processes (default: usable CPUs, at least 2)", FLAG_INT, 1,
+         team_max_workers(), &workers},
+        FLAG_N(&n, 1, 100000000, "increments per worker (default 10M; K, M accepted)"),
+        OPTS_END_EXITS("-j 4 -n 1M", OPTS_EXITS_INTERRUPT),
+    };
+    opts_parse(argc, argv, NULL,
+               "Exercise 07.1: a counter in shared memory, incremented atomically by N processes.",
+               flags);
     interrupt_install(); /* Ctrl-C: stop and reap the workers, then die of it */
 
     long parent = (long)getpid();

@@ -120,14 +120,13 @@ static bool print_layout(long parent, int workers)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     long long workers = cpus_usable() < 2 ? 2 : cpus_usable(), n = 10000000;
     const struct flag flags[] = {
         {'j', "workers", "N", "worker processes (default: usable CPUs, at least 2)", FLAG_INT, 1,
          team_max_workers(), &workers},
         {'n', NULL, "N", "numbers per worker (default 10M; K, M accepted)", FLAG_COUNT, 1,
          100000000, &n},
-        {0},
+        OPTS_END_EXITS("-j 2 -n 1M", OPTS_EXITS_INTERRUPT),
     };
     opts_parse(argc, argv, "[-j N] [-n N]",
                "Exercise 07.2: per-worker slots, packed against one cache line each.", flags);

@@ -122,12 +122,11 @@ static bool run_reader_process(long parent, const char *name, const struct numbe
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     if (argc == 3 && strcmp(argv[1], "--reader") == 0) /* run afresh by the parent */
         return run_reader(argv[2]);
     long long n = 1000;
     const struct flag flags[] = {
-        {'n', NULL, "N", "numbers (default 1000)", FLAG_COUNT, 1, 1000000, &n}, {0}};
+        {'n', NULL, "N", "numbers (default 1000)", FLAG_COUNT, 1, 1000000, &n}, OPTS_END("-n 100")};
     opts_parse(argc, argv, "[-n N]", "Exercise 07.3: a named segment, found by name.", flags);
     long parent = (long)getpid();
     char name[64], path[96];

@@ -94,13 +94,12 @@ static void hold(const char *name, struct numbers *seg, size_t size, long long m
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     long long n = 1000, hold_ms = 0;
     const struct flag flags[] = {
         {'n', NULL, "N", "numbers in the segment (default 1000)", FLAG_COUNT, 1, 1000000, &n},
         {0, "hold-ms", "MS", "keep the segment MS ms before adding up", FLAG_INT, 0, 600000,
          &hold_ms},
-        {0},
+        OPTS_END_EXITS("-n 100 --hold-ms 5000", OPTS_EXITS_INTERRUPT),
     };
     opts_parse(argc, argv, "[-n N] [--hold-ms MS]",
                "Exercise 07.4: a named segment, removed on Ctrl-C and kill too.", flags);

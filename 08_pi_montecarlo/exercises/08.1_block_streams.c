@@ -110,11 +110,11 @@ static bool check_plan(const struct plan *p, uint64_t seed, uint64_t total)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     struct pi_lab o = {.accepts = "jns",
                        .about = "Exercise 08.1: one random stream per block, the same estimate "
                                 "for any -j.",
-                       .max_darts = 100000000LL}; /* 1000 blocks: checking stays fast */
+                       .max_darts = 100000000LL,
+                       .examples = "-j 3 -n 10M"}; /* 1000 blocks: checking stays fast */
     pi_lab_parse(argc, argv, &o);
     long me = (long)getpid();
     uint64_t total = (uint64_t)o.darts;

@@ -119,11 +119,11 @@ static int get_times(const struct pi_lab *o, struct point *points)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     struct pi_lab o = {.accepts = "nmret",
                        .about = "Exercise 08.2: speedup, efficiency and Karp-Flatt from a sweep; "
                                 "the worker count to use.",
-                       .max_darts = 10000000000LL};
+                       .max_darts = 10000000000LL,
+                       .examples = "-n 20M --repeats 3\n--times 1,0.52,0.37,0.3"};
     pi_lab_parse(argc, argv, &o);
     struct point points[PI_LAB_MAX_POINTS] = {{0}};
     int count = get_times(&o, points);

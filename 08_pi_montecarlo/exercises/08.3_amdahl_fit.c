@@ -136,10 +136,10 @@ static void print_fit(double p, int cpus, int count)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     struct pi_lab o = {.accepts = "nfmrct",
                        .about = "Exercise 08.3: fit Amdahl's law to a measured sweep.",
-                       .max_darts = 1000000000LL};
+                       .max_darts = 1000000000LL,
+                       .examples = "--serial-fraction 0.2\n--times 1,0.6,0.47"};
     pi_lab_parse(argc, argv, &o);
     struct point points[PI_LAB_MAX_POINTS] = {{0}};
     int count = get_times(&o, points);

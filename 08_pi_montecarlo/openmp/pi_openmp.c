@@ -10,7 +10,6 @@
  * is the thread count), with the same estimate for the same seed and darts.
  * Not built by the Makefile (it needs -fopenmp): bench.sh builds it.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <omp.h>
@@ -18,7 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cli.h"
+#include "opts.h"
 #include "report.h"
 #include "rng.h"
 #include "timing.h"
@@ -38,34 +37,22 @@ static uint64_t throw_darts(struct rng *r, uint64_t darts)
     return hits;
 }
 
-/* -n DARTS and --seed S, checked as in chapter 08; bad input: exit 2. */
+/* -n DARTS and --seed S, checked as in chapter 08 (opts.h); bad input: exit 2. */
 static void parse_options(int argc, char **argv, long long *darts, uint64_t *seed)
 {
-    static const struct option longopts[] = {
-        {"seed", required_argument, NULL, 's'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    long long s = 1;
+    const struct flag flags[] = {
+        FLAG_N(darts, 1, MAX_DARTS, "darts in all (default 100M)"),
+        {0, "seed", "S", "random seed (default 1)", FLAG_INT, 0, INT64_MAX, &s},
+        OPTS_END("-n 1e9\n--seed 7"),
     };
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":n:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'n': *darts = cli_parse_count("-n", optarg, 1, MAX_DARTS); break;
-        case 's': *seed = (uint64_t)cli_parse_int("--seed", optarg, 0, INT64_MAX); break;
-        case 'h':
-            printf("Usage: OMP_NUM_THREADS=T %s [-n DARTS] [--seed S]\n", report_program());
-            exit(0);
-        case ':': usage_error("%s: missing value", argv[optind - 1]);
-        default: usage_error("unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        usage_error("unexpected argument '%s'", argv[optind]);
+    opts_parse(argc, argv, "[-n DARTS] [--seed S]   (threads: OMP_NUM_THREADS=T)",
+               "Chapter 08's pi with OpenMP threads: the same blocks, the same estimate.", flags);
+    *seed = (uint64_t)s;
 }
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     long long darts = 100000000;
     uint64_t seed = 1;
     parse_options(argc, argv, &darts, &seed);

@@ -12,40 +12,28 @@
  * worker waits for its "exit" message: the floor for a worker that is told
  * when to end.
  */
-#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "opts.h"
 #include "report.h"
 #include "timing.h"
 #include "waitstatus.h"
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     long long n = 200;
-    int message = 0;
-    static const struct option longopts[] = {
-        {"message", no_argument, NULL, 'm'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    bool message = false;
+    const struct flag flags[] = {
+        FLAG_N(&n, 1, 1000000, "processes to start and reap (default 200)"),
+        {0, "message", NULL, "each child sends one byte back through a pipe", FLAG_SWITCH, 0, 0,
+         &message},
+        OPTS_END("-n 1000\n--message"),
     };
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":n:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'n': n = cli_parse_count("-n", optarg, 1, 1000000); break;
-        case 'm': message = 1; break;
-        case 'h': printf("Usage: %s [-n N] [--message]\n", report_program()); return 0;
-        case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
-        default: usage_error("unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        usage_error("unexpected argument '%s'", argv[optind]);
+    opts_parse(argc, argv, NULL, "Bare fork + waitpid, the baseline of make bench.", flags);
 
     fflush(stdout); /* nothing buffered may be written twice by a child */
     double t0 = timing_now();

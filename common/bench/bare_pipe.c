@@ -12,14 +12,14 @@
  * 64-byte read() always gets exactly one whole message. The time runs from
  * the first fork to the last waitpid, as in forklore_bench's queue mode.
  */
-#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "opts.h"
 #include "report.h"
 #include "timing.h"
 #include "waitstatus.h"
@@ -137,33 +137,19 @@ static double ping_pong(long long n)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
-    long long n = 100000;
-    int writers = 1, readers = 1, pingpong = 0;
-    static const struct option longopts[] = {
-        {"producers", required_argument, NULL, 'p'},
-        {"workers", required_argument, NULL, 'j'},
-        {"ping-pong", no_argument, NULL, 'P'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    long long n = 100000, writers = 1, readers = 1;
+    bool pingpong = false;
+    const struct flag flags[] = {
+        {'p', "producers", "P", "writer processes (default 1)", FLAG_INT, 1, 32, &writers},
+        {'j', "workers", "C", "reader processes (default 1)", FLAG_INT, 1, 32, &readers},
+        FLAG_N(&n, 1, 100000000, "messages (default 100000)"),
+        {0, "ping-pong", NULL, "round trips between two processes instead", FLAG_SWITCH, 0, 0,
+         &pingpong},
+        OPTS_END("-p 2 -j 2 -n 1M\n--ping-pong -n 10000"),
     };
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":p:j:n:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'p': writers = (int)cli_parse_int("-p", optarg, 1, 32); break;
-        case 'j': readers = (int)cli_parse_int("-j", optarg, 1, 32); break;
-        case 'n': n = cli_parse_count("-n", optarg, 1, 100000000); break;
-        case 'P': pingpong = 1; break;
-        case 'h':
-            printf("Usage: %s [-p P] [-j C] [-n N] | --ping-pong [-n N]\n", report_program());
-            return 0;
-        case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
-        default: usage_error("unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        usage_error("unexpected argument '%s'", argv[optind]);
+    opts_parse(argc, argv, "[-p P] [-j C] [-n N] | --ping-pong [-n N]",
+               "Bare pipes, the baseline of make bench: messages per second, or round trips.",
+               flags);
     if (pingpong)
         printf("%.2f\n", ping_pong(n));
     else

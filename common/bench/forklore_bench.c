@@ -14,7 +14,6 @@
  * and the counters (increments per worker), in all for the others.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -25,7 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "opts.h"
 #include "pool.h"
 #include "queue.h"
 #include "report.h"
@@ -236,37 +235,21 @@ static double counter_rate(int workers, long long n, int atomic)
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
-    long long n = 0;
-    int producers = 1, workers = 1;
-    long long chunksize = 0;
-    static const struct option longopts[] = {
-        {"producers", required_argument, NULL, 'p'},
-        {"workers", required_argument, NULL, 'j'},
-        {"chunksize", required_argument, NULL, 'c'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    long long n = 0, producers = 1, workers = 1, chunksize = 0;
+    const char *mode = NULL;
+    const struct flag flags[] = {
+        {'p', "producers", "P", "producer processes (queue; default 1)", FLAG_INT, 1, 32,
+         &producers},
+        {'j', "workers", "W", "worker processes (default 1)", FLAG_INT, 1, 32, &workers},
+        FLAG_N(&n, 1, 100000000, "items, tasks or processes (default: the mode's)"),
+        {0, "chunksize", "C", "map's chunksize (default: Python's rule)", FLAG_INT, 1, 100000000,
+         &chunksize},
+        {0, "MODE", NULL, NULL, FLAG_ARG, 0, 0, &mode},
+        OPTS_END("map -j 2 -n 1M\nqueue -p 2 -j 2"),
     };
-    opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, ":p:j:n:h", longopts, NULL)) != -1) {
-        switch (c) {
-        case 'p': producers = (int)cli_parse_int("-p", optarg, 1, 32); break;
-        case 'j': workers = (int)cli_parse_int("-j", optarg, 1, 32); break;
-        case 'n': n = cli_parse_count("-n", optarg, 1, 100000000); break;
-        case 'c': chunksize = cli_parse_int("--chunksize", optarg, 1, 100000000); break;
-        case 'h':
-            printf("Usage: %s start|queue|map|apply|mutex|atomic [-p P] [-j W]"
-                   " [-n N] [--chunksize C]\n",
-                   report_program());
-            return 0;
-        case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
-        default: usage_error("unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind != argc - 1)
-        usage_error("give one mode: start, queue, map, apply, mutex or atomic");
-    const char *mode = argv[optind];
+    opts_parse(argc, argv,
+               "start|queue|map|apply|mutex|atomic [-p P] [-j W] [-n N] [--chunksize C]",
+               "The library timed (make bench): one number for the MODE given.", flags);
     if (strcmp(mode, "start") == 0)
         printf("%.2f\n", start_join(n ? n : 200));
     else if (strcmp(mode, "queue") == 0)

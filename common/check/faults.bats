@@ -8,7 +8,7 @@
 #    within a second with 130 / 143 and leaves no process (no zombie, no
 #    orphan), no /dev/shm entry and no temporary directory;
 #  - the bad-input matrix of every program: one line on stderr naming the
-#    option, nothing on stdout, exit 2.
+#    option in the shared wording of common/opts.h, nothing on stdout, exit 2.
 # Worker crashes by SIGSEGV, abort() and _exit(3) are covered by the unit
 # tests (common/common.bats: worker_segfault, worker_abort, worker_exit3).
 
@@ -179,6 +179,9 @@ bad() {
         [ -z "$output" ] || fail "$program $option '$value': printed on stdout: $output"
         [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || fail "$program $option '$value': not one line on stderr: $stderr"
         grep -qF -- "${option}" <<<"$stderr" || fail "$program $option '$value': the message does not name $option: $stderr"
+        # the shared wording (common/opts.h), the value cut if long
+        [[ $stderr == "$program: invalid value '"*"' for $option: "*"(try '$program --help')" ]] ||
+            fail "$program $option '$value': not the shared wording: $stderr"
     done
 }
 
@@ -192,10 +195,14 @@ usage() {
     run --separate-stderr bounded 10 "$BIN/$program" "$option" 3>&-
     [ "$status" -eq 2 ] && [ -z "$output" ] || fail "$program $option (no value): exit $status, stdout '$output'"
     [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || fail "$program $option (no value): not one line: $stderr"
+    [ "$stderr" = "$program: option '$option' needs a value (try '$program --help')" ] ||
+        fail "$program $option (no value): not the shared wording: $stderr"
     tally input
     run --separate-stderr bounded 10 "$BIN/$program" --no-such-option 3>&-
     [ "$status" -eq 2 ] && [ -z "$output" ] || fail "$program --no-such-option: exit $status"
     [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || fail "$program --no-such-option: not one line: $stderr"
+    [ "$stderr" = "$program: unknown option '--no-such-option' (try '$program --help')" ] ||
+        fail "$program --no-such-option: not the shared wording: $stderr"
     tally input
     run --separate-stderr bounded 10 "$BIN/$program" stray-argument 3>&-
     [ "$status" -eq 2 ] && [ -z "$output" ] || fail "$program stray-argument: exit $status"
