@@ -197,7 +197,8 @@ for line in sys.stdin:
 @test "manager: dict_add (a missing key is 0; EINVAL, ERANGE keep the value); list append, get from either end, len" { manager manager_add_and_list; }
 @test "manager: 8 clients at once: 4000 adds, every set and append once" { manager manager_many_clients; }
 @test "manager: d[k] += 1 as get then set loses updates; dict_add loses none" { manager manager_race_lost_add_exact; }
-@test "manager: a connection used after fork is EBADF, shutdown from a child EPERM; after shutdown EPIPE, reaped" { manager manager_connections_and_shutdown; }
+@test "manager: a connection used after fork is EBADF, shutdown from a child EPERM; after shutdown EPIPE, the server gone" { manager manager_connections_and_shutdown; }
 @test "manager: 20 clients SIGKILLed mid-request: the server goes on, values whole, their connections closed" { manager manager_client_killed_mid_request; }
 @test "manager: the server SIGKILLed under 4 clients: each gets EPIPE within 1 s; connect refused" { manager manager_server_killed; }
+@test "manager: the creator SIGKILLed: its server ends within 1 s" { manager manager_creator_killed; }
 @test "manager: a call waiting on a stopped server returns EINTR on interrupt.h's flag; the late reply skipped" { manager manager_interrupted_call; }

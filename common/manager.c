@@ -4,15 +4,15 @@
  * server, and the clients' calls; see manager.h. The server itself is in
  * manager_server.c.
  */
-#define _GNU_SOURCE /* prctl (Linux) */
+#define _GNU_SOURCE /* SYS_pidfd_open, SYS_pidfd_send_signal (Linux) */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -21,9 +21,11 @@
 
 #include "interrupt.h"
 #include "manager_internal.h"
+#include "timing.h"
 
 struct manager {
     pid_t server, creator;
+    int pidfd;                  /* the server's (pidfd_open, Linux 5.3) */
     struct sockaddr_un address; /* abstract: sun_path[0] is '\0' */
     socklen_t address_size;
 };
@@ -35,28 +37,57 @@ struct manager_conn {
     char reply[sizeof(struct manager_reply) + MANAGER_VALUE_MAX];
 };
 
-/* In the server, just forked: die with the creator, leave Ctrl-C to it,
- * keep only stderr and the listening socket (as fd 3) of what it had
- * open: an inherited pipe held by the server would keep its reader
- * waiting for an end of file. */
-static void become_server(int listener, pid_t creator)
+/* In the server, just forked: out of the creator's session (a terminal's
+ * Ctrl-C is the creator's to handle), keep only stderr, the listening
+ * socket (as fd 3) and the creator's pidfd (fd 4): an inherited pipe held
+ * by the server would keep its reader waiting for an end of file. */
+static _Noreturn void become_server(int listener, int creator, pid_t creator_pid)
 {
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != creator)
-        _exit(1); /* (the creator died before prctl: nobody to serve) */
+    setsid();
     signal(SIGINT, SIG_IGN);
     signal(SIGTERM, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
     int null = open("/dev/null", O_RDWR);
-    if (null < 0 || dup2(null, 0) != 0 || dup2(null, 1) != 1 || dup2(listener, 3) != 3)
+    if (null < 0 || dup2(null, 0) != 0 || dup2(null, 1) != 1 || dup2(listener, 3) != 3 ||
+        (creator >= 0 && dup2(creator, 4) != 4))
         _exit(1);
+    creator = creator >= 0 ? 4 : -1;
 #ifdef SYS_close_range
-    if (syscall(SYS_close_range, 4U, ~0U, 0) == 0)
-        manager_serve(3);
+    if (syscall(SYS_close_range, 5U, ~0U, 0) == 0)
+        manager_serve(3, creator, creator_pid);
 #endif
     long max = sysconf(_SC_OPEN_MAX);
-    for (long fd = 4; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+    for (long fd = 5; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
         close((int)fd);
-    manager_serve(3);
+    manager_serve(3, creator, creator_pid);
+}
+
+/* Fork twice, so that the server is nobody's child to reap (as
+ * shm_tracker.c's tracker): its parent exits at once, and init adopts it.
+ * The server's pid comes back on a pipe; 0 or -1. */
+static int fork_server(struct manager *m, int listener)
+{
+    /* (no pidfds under valgrind 3.19: -1, and the server looks at /proc) */
+    int creator = (int)syscall(SYS_pidfd_open, getpid(), 0), report[2] = {-1, -1}, status;
+    if (pipe(report) != 0)
+        return -1;
+    fflush(NULL);
+    pid_t middle = fork();
+    if (middle == 0) {
+        pid_t server = fork();
+        if (server == 0)
+            become_server(listener, creator, m->creator);
+        _exit(write(report[1], &server, sizeof server) == sizeof server && server > 0 ? 0 : 1);
+    }
+    if (creator >= 0)
+        close(creator);
+    close(report[1]);
+    bool ok = middle > 0 && waitpid(middle, &status, 0) == middle && status == 0 &&
+              read(report[0], &m->server, sizeof m->server) == sizeof m->server;
+    close(report[0]);
+    /* a pidfd to SIGKILL it by in manager_shutdown: never another process */
+    m->pidfd = ok ? (int)syscall(SYS_pidfd_open, m->server, 0) : -1;
+    return ok ? 0 : -1;
 }
 
 struct manager *manager_start(void)
@@ -69,14 +100,10 @@ struct manager *manager_start(void)
         bind(fd, (struct sockaddr *)&any, sizeof any.sun_family) != 0 || listen(fd, SOMAXCONN) != 0)
         goto fail;
     m->address_size = sizeof m->address;
-    if (getsockname(fd, (struct sockaddr *)&m->address, &m->address_size) != 0)
-        goto fail;
     m->creator = getpid();
-    fflush(NULL);
-    if ((m->server = fork()) < 0)
+    if (getsockname(fd, (struct sockaddr *)&m->address, &m->address_size) != 0 ||
+        fork_server(m, fd) != 0)
         goto fail;
-    if (m->server == 0)
-        become_server(fd, m->creator);
     close(fd); /* the server's now: it listens from the start, no race */
     return m;
 fail:
@@ -242,14 +269,31 @@ ssize_t list_len(struct manager_conn *c)
     return (ssize_t)r.number;
 }
 
-/* Until fd reads end of file (the server has exited), or a wait of
- * `milliseconds` for the next event (the reply, then the end) times out. */
-static void await_end(int fd, int milliseconds)
+bool manager_alive(pid_t pid)
 {
-    char skip[sizeof(struct manager_reply)];
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    while (poll(&p, 1, milliseconds) > 0 && recv(fd, skip, sizeof skip, MSG_DONTWAIT) > 0)
-        continue; /* (the shutdown's reply: keep waiting for the end) */
+    char path[64], state = 'Z';
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *f = fopen(path, "r");
+    if (f != NULL && fscanf(f, "%*d (%*[^)]) %c", &state) != 1)
+        state = 'Z';
+    if (f != NULL)
+        fclose(f);
+    return state != 'Z';
+}
+
+/* Whether the server has exited, or does within `milliseconds`. */
+static bool ends_within(const struct manager *m, int milliseconds)
+{
+    struct pollfd p = {.fd = m->pidfd, .events = POLLIN}; /* readable: it has exited */
+    int ready;
+    while (m->pidfd >= 0 && (ready = poll(&p, 1, milliseconds)) < 0 && errno == EINTR)
+        continue;
+    if (m->pidfd >= 0)
+        return ready > 0;
+    double end = timing_now() + milliseconds / 1000.0;
+    while (manager_alive(m->server) && timing_now() < end)
+        timing_sleep(0.002);
+    return !manager_alive(m->server);
 }
 
 int manager_shutdown(struct manager *m)
@@ -258,17 +302,22 @@ int manager_shutdown(struct manager *m)
         errno = EPERM;
         return -1;
     }
-    int result = 0, status;
+    int result = 0;
     struct manager_conn *c = manager_connect(m);
     struct manager_request q = {.op = MANAGER_SHUTDOWN};
     if (c == NULL || send(c->fd, &q, sizeof q, MSG_NOSIGNAL) != (ssize_t)sizeof q)
         result = -1; /* it was gone already */
-    else
-        await_end(c->fd, 1000); /* Python: join(timeout=shutdown_timeout), 1.0 s */
-    kill(m->server, SIGKILL);   /* (a process that has exited, unreaped, ignores it) */
-    while (waitpid(m->server, &status, 0) < 0 && errno == EINTR)
-        continue;
+    /* Python: join(timeout=shutdown_timeout), 1.0 s; then terminate, kill */
+    if (!ends_within(m, result ? 0 : 1000)) {
+        if (m->pidfd >= 0)
+            syscall(SYS_pidfd_send_signal, m->pidfd, SIGKILL, NULL, 0);
+        else
+            kill(m->server, SIGKILL);
+        ends_within(m, 1000);
+    }
     manager_disconnect(c);
+    if (m->pidfd >= 0)
+        close(m->pidfd);
     free(m);
     errno = result ? EPIPE : 0;
     return result;

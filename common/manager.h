@@ -38,9 +38,11 @@
  * message (SOCK_SEQPACKET) that arrives whole or not at all, a reply to a
  * dead client is dropped, its connection closed, and the server goes on.
  *
- * The server is a child of manager_start's caller: it ignores SIGINT (a
- * Ctrl-C is its creator's to handle, as Python's does: bpo-36368), dies
- * with its creator (PR_SET_PDEATHSIG), keeps only stderr of the creator's
+ * The server is forked twice (nobody's child: init reaps it, as with
+ * shm_tracker.c's tracker) into a session of its own: a terminal's Ctrl-C
+ * is its creator's to handle (Python's server ignores SIGINT: bpo-36368).
+ * It ends when its creator does, however that ends (it polls a pidfd of
+ * the creator, Linux 5.3), keeps only stderr of the creator's
  * descriptors, and listens on an abstract Unix socket (Linux: a name that
  * is no file, so nothing is left behind); it refuses connections from
  * other users (SO_PEERCRED; Python checks an authkey instead).
@@ -57,17 +59,17 @@
 struct manager;
 struct manager_conn;
 
-/* Start the server; NULL with errno (socket, bind, listen, fork). Call it
- * early: the server is forked from the caller. */
+/* Start the server; NULL with errno (socket, bind, listen, fork,
+ * pidfd_open). */
 struct manager *manager_start(void);
 
 /* The server's pid (Python: manager._process.pid). */
 pid_t manager_pid(const struct manager *m);
 
 /* In the creator only: ask the server to stop (Python's 'shutdown'
- * request), wait for it up to 1 s, then SIGKILL it; reap it and free m.
- * 0; -1 with errno EPIPE if the server had died before (it is reaped all
- * the same), EPERM if this process is not the creator (m is left alone). */
+ * request), wait up to 1 s for it to exit, else SIGKILL it (by pidfd);
+ * free m. 0; -1 with errno EPIPE if the server had died before, EPERM if
+ * this process is not the creator (m is left alone). */
 int manager_shutdown(struct manager *m);
 
 /* A connection for this process; NULL with errno (ECONNREFUSED: the

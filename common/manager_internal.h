@@ -11,7 +11,9 @@
 #ifndef FORKLORE_MANAGER_INTERNAL_H
 #define FORKLORE_MANAGER_INTERNAL_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "manager.h"
 
@@ -41,8 +43,14 @@ struct manager_reply {
 
 #define MANAGER_MESSAGE_MAX (sizeof(struct manager_request) + MANAGER_KEY_MAX + MANAGER_VALUE_MAX)
 
-/* The server's life, in the forked child: serve on `listener` until a
- * MANAGER_SHUTDOWN request, then _exit(0). */
-_Noreturn void manager_serve(int listener) __attribute__((noreturn));
+/* The server's life, in the forked process: serve on `listener` until a
+ * MANAGER_SHUTDOWN request (then _exit(0)) or until the process that
+ * started it ends: `creator`, its pidfd, becomes readable; without one
+ * (-1), the server looks every 100 ms whether creator_pid is alive. */
+_Noreturn void manager_serve(int listener, int creator, pid_t creator_pid)
+    __attribute__((noreturn));
+
+/* Does pid exist, and is it no zombie? (/proc/PID/stat) */
+bool manager_alive(pid_t pid);
 
 #endif

@@ -229,7 +229,7 @@ static int serve_one(struct store *s, int fd, char *request)
 }
 
 struct conns {
-    struct pollfd *fds; /* [0]: the listening socket */
+    struct pollfd *fds; /* [0]: the listening socket, [1]: the creator's pidfd */
     size_t n, capacity;
 };
 
@@ -258,19 +258,22 @@ static void accept_one(struct conns *c)
     c->fds[c->n++] = (struct pollfd){.fd = fd, .events = POLLIN};
 }
 
-_Noreturn void manager_serve(int listener)
+_Noreturn void manager_serve(int listener, int creator, pid_t creator_pid)
 {
     static char request[MANAGER_MESSAGE_MAX]; /* static: 64 KiB is not for the stack */
     struct store s = {0};
-    struct conns c = {malloc(16 * sizeof *c.fds), 1, 16};
+    struct conns c = {malloc(16 * sizeof *c.fds), 2, 16};
     if (c.fds == NULL)
         _exit(1);
     c.fds[0] = (struct pollfd){.fd = listener, .events = POLLIN};
+    c.fds[1] = (struct pollfd){.fd = creator, .events = POLLIN}; /* readable: it ended */
     bool stop = false;
     while (!stop) {
-        if (poll(c.fds, c.n, -1) < 0 && errno != EINTR)
+        if (poll(c.fds, c.n, creator >= 0 ? -1 : 100) < 0 && errno != EINTR)
             _exit(1);
-        for (size_t i = c.n; !stop && i-- > 1;) { /* backwards: the last fills a gap */
+        /* the creator is gone: so are we (a negative fd: poll skips it) */
+        stop = c.fds[1].revents != 0 || (creator < 0 && !manager_alive(creator_pid));
+        for (size_t i = c.n; !stop && i-- > 2;) { /* backwards: the last fills a gap */
             int done = c.fds[i].revents ? serve_one(&s, c.fds[i].fd, request) : 0;
             stop = done == 1;
             if (done < 0) {

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -255,6 +256,18 @@ static void manager_race_lost_add_exact(void)
     CHECK_EQ(manager_shutdown(m), 0);
 }
 
+static bool gone(pid_t pid) /* no such process, or a zombie */
+{
+    char path[64], state = 'Z';
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *f = fopen(path, "r");
+    if (f != NULL && fscanf(f, "%*d (%*[^)]) %c", &state) != 1)
+        state = '?';
+    if (f != NULL)
+        fclose(f);
+    return state == 'Z';
+}
+
 static struct manager_conn *inherited;
 static void use_inherited(int unused)
 {
@@ -280,7 +293,7 @@ static void manager_connections_and_shutdown(void)
     CHECK_EQ(manager_shutdown(m), 0);
     CHECK_EQ(dict_len(inherited), -1);
     CHECK_EQ(errno, EPIPE);
-    CHECK(kill(server, 0) == -1 && errno == ESRCH); /* reaped */
+    CHECK(gone(server)); /* exited (init reaps it: it is nobody's child) */
     manager_disconnect(inherited);
 }
 
@@ -373,6 +386,8 @@ static void manager_server_killed(void)
     CHECK_FASTER_THAN(timing_now() - t0, 1.0);
     CHECK_EQ(dict_len(c), -1);
     CHECK_EQ(errno, EPIPE);
+    while (!gone(manager_pid(m))) /* (its clients saw EPIPE as it was exiting) */
+        timing_sleep(0.001);
     CHECK(manager_connect(m) == NULL);
     CHECK_EQ(errno, ECONNREFUSED);
     CHECK_EQ(manager_shutdown(m), -1);
@@ -380,6 +395,35 @@ static void manager_server_killed(void)
     close(fds[0]);
     close(fds[1]);
     manager_disconnect(c);
+}
+
+static void start_and_wait(int fd) /* a creator: report the server's pid, wait */
+{
+    CHECK((m = manager_start()) != NULL);
+    pid_t server = manager_pid(m);
+    if (write(fd, &server, sizeof server) != sizeof server)
+        _exit(4);
+    pause();
+}
+
+/* The creator SIGKILLed: its server ends within 1 s (it watches a pidfd
+ * of the creator), with nothing left to shut it down. */
+static void manager_creator_killed(void)
+{
+    int fds[2];
+    pid_t server;
+    CHECK(pipe(fds) == 0);
+    pid_t creator = child(start_and_wait, fds[1]);
+    CHECK_EQ(read(fds[0], &server, sizeof server), sizeof server);
+    CHECK(!gone(server));
+    CHECK(kill(creator, SIGKILL) == 0);
+    CHECK_EQ(reap(creator), 128 + SIGKILL);
+    double t0 = timing_now();
+    while (!gone(server) && timing_now() - t0 < 1.0 * check_time_scale())
+        timing_sleep(0.01);
+    CHECK(gone(server));
+    close(fds[0]);
+    close(fds[1]);
 }
 
 static void sigterm_parent_soon(int unused)
@@ -416,4 +460,5 @@ CHECK_MAIN({"manager_dict_ops", manager_dict_ops}, {"manager_add_and_list", mana
            {"manager_connections_and_shutdown", manager_connections_and_shutdown},
            {"manager_client_killed_mid_request", manager_client_killed_mid_request},
            {"manager_server_killed", manager_server_killed},
+           {"manager_creator_killed", manager_creator_killed},
            {"manager_interrupted_call", manager_interrupted_call})
