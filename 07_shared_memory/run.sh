@@ -10,6 +10,8 @@ step 4_false_sharing
 step 5_zero_copy_array
 step 6_named_segment
 step 7_manager_server
+# The extra step after step 7: a real Manager, its dict and list (common/manager.h).
+step manager_dict
 step 8_server_vs_shared_memory
 # The extra step after step 8: Lock, RLock, Semaphore, Event, Condition, Barrier.
 step sync_primitives

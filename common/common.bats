@@ -16,6 +16,7 @@ joinable() { run bounded 60 "$TEST_BIN/joinable_test" "$1" 3>&-; assert_success;
 unbounded() { run bounded 60 "$TEST_BIN/unbounded_test" "$1" 3>&-; assert_success; }
 sync() { run bounded 60 "$TEST_BIN/sync_test" "$1" 3>&-; assert_success; }
 pipe_poll() { run bounded 30 "$TEST_BIN/pipe_poll_test" "$1" 3>&-; assert_success; }
+manager() { run bounded 60 "$TEST_BIN/manager_test" "$1" 3>&-; assert_success; }
 
 @test "pool: map of cube over 1..6 gives 1 8 27 64 125 216" { pool map_cube; }
 @test "pool: map keeps input order when tasks finish in reverse" { pool map_keeps_order; }
@@ -193,3 +194,13 @@ for line in sys.stdin:
 @test "sync: Event: wait times out, set wakes a live waiter beside a killed one; EINTR" { sync sync_event_wakes; }
 @test "sync: Condition: wait times out holding the RLock again; notify_all past a killed waiter; notifier killed" { sync sync_cond_notifies; }
 @test "sync: Barrier: 5 rounds, indexes 0-2 each; a party killed waiting; timeout breaks it, reset mends it" { sync sync_barrier_rounds; }
+
+@test "manager: dict set/get/overwrite, KeyError as ENOENT, EMSGSIZE, size limits, del, len, 10000 keys" { manager manager_dict_ops; }
+@test "manager: dict_add (a missing key is 0; EINVAL, ERANGE keep the value); list append, get from either end, len" { manager manager_add_and_list; }
+@test "manager: 8 clients at once: 4000 adds, every set and append once" { manager manager_many_clients; }
+@test "manager: d[k] += 1 as get then set loses updates; dict_add loses none" { manager manager_race_lost_add_exact; }
+@test "manager: a connection used after fork is EBADF, shutdown from a child EPERM; after shutdown EPIPE, the server gone" { manager manager_connections_and_shutdown; }
+@test "manager: 20 clients SIGKILLed mid-request: the server goes on, values whole, their connections closed" { manager manager_client_killed_mid_request; }
+@test "manager: the server SIGKILLed under 4 clients: each gets EPIPE within 1 s; connect refused" { manager manager_server_killed; }
+@test "manager: the creator SIGKILLed: its server ends within 1 s" { manager manager_creator_killed; }
+@test "manager: a call waiting on a stopped server returns EINTR on interrupt.h's flag; the late reply skipped" { manager manager_interrupted_call; }

@@ -161,6 +161,7 @@ interrupt_all_ways() {
 @test "signals: 2_shared_counter_lock (workers in their loop)" { interrupt_all_ways 2_shared_counter_lock -n 1e9; }
 @test "signals: 6_named_segment (named segment held)" { interrupt_all_ways 6_named_segment --hold-ms 5000; }
 @test "signals: 7_manager_server (clients and the server)" { interrupt_all_ways 7_manager_server --ops 100M; }
+@test "signals: manager_dict (clients and the manager's server process)" { interrupt_all_ways manager_dict --ops 100M; }
 @test "signals: 4_pi_timed" { interrupt_all_ways 4_pi_timed -j 2 -n 100G -q; }
 @test "signals: 3_block_streams" { interrupt_all_ways 3_block_streams -j 2 -n 100G -q; }
 
@@ -322,6 +323,9 @@ TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
         [ "$status" -eq 2 ] && [ -z "$output" ] || fail "sync_primitives $arg: exit $status, stdout '$output'"
         [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || fail "sync_primitives $arg: not one line: $stderr"
     done
+    bad manager_dict -j "${COUNTS[@]}" 0 $TOO_MANY
+    bad manager_dict --ops "${COUNTS[@]}" 0
+    usage manager_dict --ops
     for step in 7_manager_server 8_server_vs_shared_memory; do
         bad $step -j "${COUNTS[@]}" 0 $TOO_MANY
         bad $step --ops "${COUNTS[@]}" 0

@@ -113,7 +113,7 @@ stage_valgrind() {
         fi
     }
     local program case
-    for program in pool_test queue_test helpers_test shm_tracker_test imap_test map_async_test joinable_test pipe_poll_test unbounded_test sync_test; do
+    for program in pool_test queue_test helpers_test shm_tracker_test imap_test map_async_test joinable_test pipe_poll_test unbounded_test sync_test manager_test; do
         for case in $("build/test/$program"); do
             run_one "$program $case" "build/test/$program" "$case"
         done
