@@ -11,5 +11,7 @@ from mpi4py import MPI   # importing it runs MPI_Init; MPI_Finalize runs at exit
 
 comm = MPI.COMM_WORLD
 rank, ranks = comm.Get_rank(), comm.Get_size()
-print(f"[rank {rank} of {ranks} pid {os.getpid()}] hello from host {MPI.Get_processor_name()}",
-      flush=True)
+line = f"[rank {rank} of {ranks} pid {os.getpid()}] hello from host {MPI.Get_processor_name()}"
+# One write() per line: print() may write the text and its newline apart, and
+# mpirun then splices another rank's line in between.
+os.write(1, (line + "\n").encode())

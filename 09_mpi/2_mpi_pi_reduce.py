@@ -45,8 +45,9 @@ def main():
     rank, ranks = comm.Get_rank(), comm.Get_size()
     darts, seed = comm.bcast((500_000, 1) if rank == 0 else None, root=0)
     first, blocks, hits, thrown = throw_share(darts, seed, rank, ranks)
-    print(f"[rank {rank} pid {os.getpid()}] blocks {first} to {first + blocks - 1}: "
-          f"{hits} of {thrown} darts inside", flush=True)
+    line = (f"[rank {rank} pid {os.getpid()}] blocks {first} to {first + blocks - 1}: "
+            f"{hits} of {thrown} darts inside")
+    os.write(1, (line + "\n").encode())  # one write(): never spliced with another rank's line
     inside = comm.reduce(hits, op=MPI.SUM, root=0)    # None on the other ranks
     if rank == 0:
         print(f"[rank 0 pid {os.getpid()}] MPI_Reduce: {inside} of {darts} darts inside, "

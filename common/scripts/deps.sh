@@ -46,6 +46,13 @@ if [ "$mode" = install ] && ! have dot; then missing="$missing graphviz"; need_g
 need_mpi=0
 # Chapter 09 (MPI) is optional: make deps installs it, make test skips it.
 if [ "$mode" = install ] && ! have mpicc; then missing="$missing mpi"; need_mpi=1; fi
+# Its Python mirrors need mpi4py for the system's python3 (the tests skip
+# them without it).
+need_mpi4py=0
+if [ "$mode" = install ] && ! /usr/bin/python3 -c 'import mpi4py' 2>/dev/null; then
+    missing="$missing mpi4py"
+    need_mpi4py=1
+fi
 need_slurm=0
 # Chapter 10 (Slurm) likewise: its tests skip, saying why, without it.
 have_daemon() { have "$1" || [ -x "/usr/sbin/$1" ]; }
@@ -69,6 +76,7 @@ if have apt-get; then
     [ $need_graphviz = 1 ] && packages="$packages graphviz"
     [ $need_bats = 1 ] && packages="$packages bats bats-support bats-assert"
     [ $need_mpi = 1 ] && packages="$packages openmpi-bin libopenmpi-dev"
+    [ $need_mpi4py = 1 ] && packages="$packages python3-mpi4py"
     [ $need_slurm = 1 ] && packages="$packages slurm-wlm munge"
     packages="$packages$tools" # Debian names its packages after the tools
     install="apt-get install -y $packages"
@@ -79,6 +87,7 @@ elif have dnf; then
     [ $need_graphviz = 1 ] && packages="$packages graphviz"
     [ $need_bats = 1 ] && packages="$packages bats"
     [ $need_mpi = 1 ] && packages="$packages openmpi openmpi-devel"
+    [ $need_mpi4py = 1 ] && packages="$packages python3-mpi4py-openmpi"
     [ $need_slurm = 1 ] && packages="$packages slurm slurm-slurmctld slurm-slurmd munge"
     for tool in $tools; do
         case $tool in
