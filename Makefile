@@ -122,6 +122,9 @@ $(BUILD)/bench/%: common/bench/%.c $(LIB) $(HEADERS)
 	$(call say,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
+# pi_floor --chapter runs chapter 08's kernel beside the floor.
+$(BUILD)/bench/pi_floor: 08_pi_montecarlo/pi_steps.h
+
 # ---------------------------------------------------------------- labs
 # handouts/ is the students' folder: make clean leaves it alone, and make
 # handouts never overwrites a file a student already has.

@@ -57,7 +57,8 @@ NUMBER='^ [0-9.]+[kM]? $'
         "queue 2P/2C, 64 B" "queue 1P/1C, 64 B, Python with Pipe" \
         "pool map, chunksize 1" "pool map, automatic chunksize" \
         "apply_async + get round trip" "shared counter: mutex" \
-        "shared counter: C11 atomic"; do
+        "shared counter: C11 atomic" "pi kernel: 4_pi_timed -j 1 / the fastest single-core loop" \
+        "pi kernel alone: pi_steps.h throw_darts / pi_floor"; do
         assert_line --partial "| $what"
     done
     for w in $(seq "$(nproc)"); do
@@ -90,6 +91,22 @@ NUMBER='^ [0-9.]+[kM]? $'
     grep -q 'draw = rng.random' "$ROOT/common/bench/bench.py"
 }
 
+@test "bench: the pi floor and the chapter's kernel in its harness give 4_pi_timed's estimate" {
+    local args want
+    for args in "-n 2M" "-n 1234567 --seed 3" "-n 99999 --seed 11"; do
+        # shellcheck disable=SC2086 # args is a list of words
+        want=$(bounded 30 "$BUILD/bin/4_pi_timed" --csv -j 2 $args 3>&- | awk -F, 'NR == 2 { print $4 }')
+        [ -n "$want" ]
+        # shellcheck disable=SC2086
+        run "$BUILD/bench/pi_floor" $args
+        assert_success
+        assert_line --index 1 --regexp "^1,[0-9]+,[0-9.]+,$want,"
+        # shellcheck disable=SC2086
+        run "$BUILD/bench/pi_floor" --chapter $args
+        assert_line --index 1 --regexp "^1,[0-9]+,[0-9.]+,$want,"
+    done
+}
+
 @test "bench: nothing failed on the way" {
     run cat "$BATS_FILE_TMPDIR/bench.err"
     refute_output --partial "failed"
@@ -105,7 +122,7 @@ NUMBER='^ [0-9.]+[kM]? $'
 
 @test "bench: the Python column is filled" {
     if ! command -v python3 >/dev/null; then skip "python3 is not installed: the Python column stays empty"; fi
-    [ -z "$(rows_without "$BENCH_MD" 6 "$NUMBER" | grep -v -e '^| process start + join, the child told')" ]
+    [ -z "$(rows_without "$BENCH_MD" 6 "$NUMBER" | grep -v -e '^| process start + join, the child told' -e '^| pi kernel')" ]
 }
 
 @test "bench: without a build it says so and fails" {
@@ -150,6 +167,7 @@ NUMBER='^ [0-9.]+[kM]? $'
     printf '#!/bin/sh\necho 1\n' >"$fake/bench/bare_pipe"
     printf '#!/bin/sh\necho "forklore_bench: broken" >&2; exit 1\n' >"$fake/bench/forklore_bench"
     printf '#!/bin/sh\nprintf "w,d,s\\n1,100,1\\n"\n' >"$fake/bin/4_pi_timed"
+    cp "$fake/bin/4_pi_timed" "$fake/bench/pi_floor"
     # and a python3 that fails at once (this test is about the C side)
     printf '#!/bin/sh\nexit 1\n' >"$fake/bin/python3"
     chmod +x "$fake"/bench/* "$fake"/bin/*

@@ -30,7 +30,8 @@ else
 fi
 bench=$BUILD/bench
 bin=$BUILD/bin
-for prog in "$bench/bare_fork" "$bench/bare_pipe" "$bench/forklore_bench" "$bin/4_pi_timed"; do
+for prog in "$bench/bare_fork" "$bench/bare_pipe" "$bench/forklore_bench" "$bench/pi_floor" \
+    "$bin/4_pi_timed"; do
     if [ ! -x "$prog" ]; then
         echo "bench.sh: $prog is missing: build first (make BUILD=$BUILD)" >&2
         exit 1
@@ -127,6 +128,10 @@ for round in $(seq "$repeats"); do
     measure atomic_c      "$bench/forklore_bench" atomic -j "$cores" -n "$n_ccount"
     for w in $(seq "$cores"); do
         pi_rate "pi${w}_c" "$w" "$bin/4_pi_timed" --csv -j "$w" -n "$darts"
+        if [ "$w" = 1 ]; then # the kernel's floor: the fastest loop, same darts
+            pi_rate pi_floor 1 "$bench/pi_floor" -n "$darts"
+            pi_rate pi_kernel 1 "$bench/pi_floor" --chapter -n "$darts"
+        fi
         if [ $have_omp = 1 ]; then
             pi_rate "pi${w}_omp" "$w" env OMP_NUM_THREADS="$w" "$omp" -n "$darts"
         fi
@@ -174,6 +179,8 @@ pool map, automatic chunksize, square|items/s|-|-|map_c|map_py|py>=20|map auto c
 apply_async + get round trip / pipe ping-pong|us|apply_c|apply_bare|apply_cp|apply_py|base<=3|apply round trip
 shared counter: mutex / C11 atomic / Value + lock|incr/s|mutex_c|atomic_c|mutex_cp|value_py|
 shared counter: C11 atomic / - / Value + lock|incr/s|-|-|atomic_cp|value_py|
+pi kernel: 4_pi_timed -j 1 / the fastest single-core loop, same darts (pi_floor)|darts/s|pi1_c|pi_floor|-|-|base>=1|pi kernel vs floor
+pi kernel alone: pi_steps.h throw_darts / pi_floor, same harness (pi_floor --chapter)|darts/s|pi_kernel|pi_floor|-|-|
 ROWS
 )
 for w in $(seq "$cores"); do
