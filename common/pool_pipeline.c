@@ -66,8 +66,8 @@ int pipeline_pick_worker(struct pool *pool, const struct pool_async *job, size_t
     int best = -1;
     for (int w = 0; w < pool->nworkers; w++) {
         struct worker *wk = &pool->workers[w];
-        if (wk->pid == 0 || wk->count >= depth)
-            continue;
+        if (wk->pid == 0 || wk->count >= depth || wk->large_left > 0 || wk->large_pad > 0)
+            continue; /* full, or a large chunk is still going out: nothing may pass it */
         if (max_tasks > 0 && wk->tasks_sent >= max_tasks)
             continue; /* it will retire after what it has */
         if (wk->count > 0 && wk->bytes + bytes > INFLIGHT_BYTES_MAX)
@@ -212,15 +212,16 @@ void pipeline_release_args(struct pool *pool, const struct pool_async *job)
         struct worker *wk = &pool->workers[w];
         if (wk->pid == 0 || wk->large_left == 0 || wk->large_job_id != job->id)
             continue;
-        unsigned char *copy = wire_reserve(&wk->out, wk->large_left);
+        size_t left = wk->large_left, pad = wk->large_pad;
+        unsigned char *copy = wire_reserve(&wk->out, left + pad);
         if (copy == NULL) {         /* cannot keep the worker's stream whole */
             kill(wk->pid, SIGKILL); /* poll() reports the death */
-            wk->large_left = wk->large_pad = 0;
-            continue;
+        } else {
+            memcpy(copy, wk->large, left);
+            memset(copy + left, 0, pad);
+            wk->out.end += left + pad;
         }
-        memcpy(copy, wk->large, wk->large_left);
-        wk->out.end += wk->large_left;
-        wk->large_left = 0;
+        wk->large_left = wk->large_pad = 0;
     }
 }
 
