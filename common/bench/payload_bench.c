@@ -186,5 +186,7 @@ int main(int argc, char **argv)
     if (memcmp(in, out, total) != 0)
         die_msg("%s: the bytes that came back differ from those sent", mode);
     printf("%.0f\n", (double)total / seconds / 1e6);
+    free(in);
+    free(out);
     return 0;
 }
