@@ -67,7 +67,7 @@ struct wire_result {
  * on with the next part, so its buffers stay about this size whatever the
  * chunk's (a fresh buffer per chunk faults in every page: slow, and
  * memory that grows with the chunk). */
-#define WIRE_PART_BYTES (256 * 1024)
+#define WIRE_PART_BYTES ((size_t)256 * 1024)
 
 /* Headers keep what follows them aligned. */
 _Static_assert(sizeof(struct wire_task) % WIRE_ALIGN == 0, "wire_task size");
