@@ -17,6 +17,21 @@ BUILD    ?= build
 # The project's version, in one place: --version prints it (common/opts.c).
 CPPFLAGS += -DFORKLORE_VERSION='"$(shell cat VERSION)"'
 
+# Both cores by default: plain `make` runs one job per CPU unless you give
+# -j yourself (make -j1 builds one file at a time). Not with `make clean`,
+# which must not run beside a build.
+ifeq ($(filter -j%,$(MAKEFLAGS))$(filter clean,$(MAKECMDGOALS)),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
+endif
+# Quiet by default: one short line per file built; V=1 prints the commands.
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-5s %s\n' $(1) $(patsubst $(BUILD)/%,%,$(2))
+endif
+
 # Chapters are the numbered folders; each .c directly inside one is a program.
 CHAPTERS := $(sort $(patsubst %/,%,$(wildcard [0-9][0-9]_*/)))
 MPI_CHAPTER := 09_mpi
@@ -76,46 +91,57 @@ all: $(LIB) $(PROGRAMS) $(MPI_PROGRAMS) $(TEST_PROGRAMS) $(SOLUTIONS) $(HANDOUT_
 
 $(BUILD)/obj/common/%.o: common/%.c $(HEADERS) $(STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) -c $< -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJECTS)
 	@mkdir -p $(@D)
 	@rm -f $@ # ar never drops a member: an object of a file since removed would stay
-	$(AR) rcs $@ $^
+	$(call say,AR,$@)
+	$(Q)$(AR) rcs $@ $^
 
 # Every chapter program: one source file, linked with the common library.
 # A chapter may keep headers of its own beside its programs (05_apply_async).
 define program_rule
 $(BUILD)/bin/$(notdir $(basename $(1))): $(1) $(LIB) $(HEADERS) $(wildcard $(dir $(1))*.h) $(STAMP)
 	@mkdir -p $$(@D)
-	$$(CC) $$(CPPFLAGS) $$(WARNINGS) $$(CFLAGS) $$< $(LIB) $$(LDFLAGS) $$(LDLIBS) -o $$@
+	$$(call say,CC,$$@)
+	$$(Q)$$(CC) $$(CPPFLAGS) $$(WARNINGS) $$(CFLAGS) $$< $(LIB) $$(LDFLAGS) $$(LDLIBS) -o $$@
 endef
 $(foreach src,$(PROGRAM_SOURCES),$(eval $(call program_rule,$(src))))
 
 $(BUILD)/bin/%: $(MPI_CHAPTER)/%.c $(LIB) $(HEADERS) $(wildcard $(MPI_CHAPTER)/*.h) $(STAMP)
 	@mkdir -p $(@D)
-	$(MPICC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+	$(call say,MPICC,$@)
+	$(Q)$(MPICC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
 $(BUILD)/test/%: common/tests/%.c $(LIB) $(HEADERS) common/tests/check.h $(STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
 define solution_rule
 $(BUILD)/solutions/$(notdir $(basename $(1))): $(1) $(LIB) $(HEADERS) $(STAMP)
 	@mkdir -p $$(@D)
-	$$(CC) -DSOLUTION $$(CPPFLAGS) $$(WARNINGS) $$(CFLAGS) $$< $(LIB) $$(LDFLAGS) $$(LDLIBS) -o $$@
+	$$(call say,CC,$$@)
+	$$(Q)$$(CC) -DSOLUTION $$(CPPFLAGS) $$(WARNINGS) $$(CFLAGS) $$< $(LIB) $$(LDFLAGS) $$(LDLIBS) -o $$@
 # The untouched handout must compile too (warnings allowed: stubs have unused
 # parameters); make test checks that it fails the exercise's checks.
 $(BUILD)/handout-check/$(notdir $(basename $(1))): $(1) $(LIB) $(HEADERS) common/scripts/strip-solution.awk $(STAMP)
 	@mkdir -p $$(@D)
-	awk -f common/scripts/strip-solution.awk $$< > $$@.c
-	$$(CC) $$(CPPFLAGS) -std=c11 $$(CFLAGS) $$@.c $(LIB) $$(LDFLAGS) $$(LDLIBS) -o $$@
+	$$(call say,CC,$$@)
+	$$(Q)awk -f common/scripts/strip-solution.awk $$< > $$@.c
+	$$(Q)$$(CC) $$(CPPFLAGS) -std=c11 $$(CFLAGS) $$@.c $(LIB) $$(LDFLAGS) $$(LDLIBS) -o $$@
 endef
 $(foreach src,$(EXERCISE_SOURCES),$(eval $(call solution_rule,$(src))))
 
 $(BUILD)/bench/%: common/bench/%.c $(LIB) $(HEADERS) $(STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+	$(call say,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
+
+# pi_floor --chapter runs chapter 08's kernel beside the floor.
+$(BUILD)/bench/pi_floor: 08_pi_montecarlo/pi_steps.h
 
 # ---------------------------------------------------------------- labs
 # handouts/ is the students' folder: make clean leaves it alone, and make

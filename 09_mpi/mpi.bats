@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: MIT
+# run-tests: alone (mpirun starts ranks on every core: beside another test file, the ranks' output came interleaved mid-line)
 # Tests of chapter 09, step by step: every rank says who it is (1), MPI_Bcast
 # and MPI_Reduce give chapter 08's estimate (2, 3), bad input ends every rank
 # with status 2 (no rank left waiting), --help, the cost of a reduce (4), the

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: MIT
+# run-tests: alone (a private Slurm cluster: no other test file runs beside it)
 # cluster.sh: up gives an idle node that runs a job, status tells up from
 # down, down leaves no process and no file. Skips, saying why, where Slurm
 # is not installed.

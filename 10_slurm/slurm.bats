@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: MIT
+# run-tests: alone (a private Slurm cluster: no other test file runs beside it)
 # Chapter 10's steps against a private cluster started once for this file:
 # the array, the combine equal to chapter 08 bit for bit, MPI under srun,
 # the CPU counts under --cpus-per-task=1, a failed task cancelling the

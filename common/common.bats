@@ -23,6 +23,7 @@ manager() { run bounded 60 "$TEST_BIN/manager_test" "$1" 3>&-; assert_success; }
 @test "pool: map of 0, 1, fewer-than-workers items, chunk > input" { pool map_edge_sizes; }
 @test "pool: map chunks cover every index exactly once" { pool map_chunks_cover_input; }
 @test "pool: map of 3 million items, chunks larger than a socket buffer" { pool map_large; }
+@test "pool: a large chunk failing midway fails the map; the pool's next maps are right" { pool map_large_fails_midway; }
 @test "pool: a task's own error fails the map, naming the task" { pool map_task_error; }
 @test "pool: worker SIGKILLed mid-task: reported, replaced, pool goes on" { pool worker_sigkill; }
 @test "pool: worker segfault is reported as SIGSEGV" { pool worker_segfault; }

@@ -145,7 +145,7 @@ static void handle_result(struct pool *pool, int w, const struct wire_result *r,
     } else if (job->state == JOB_RUNNING) {
         unsigned char *dest = job->results + slot.chunk * job->chunksize * job->result_size;
         if (payload != NULL) /* NULL: pipeline_read_large put it there */
-            memcpy(dest, payload, r->payload);
+            memcpy(dest + r->offset * job->result_size, payload, r->payload);
         callback_chunk(job, &slot, w, r, dest);
         if (++job->chunks_done == job->chunks && job->state == JOB_RUNNING) {
             job_finish(job, JOB_DONE);
@@ -156,7 +156,8 @@ static void handle_result(struct pool *pool, int w, const struct wire_result *r,
 }
 
 /* Read what worker w sent and handle every whole result. A worker sends
- * whole results: when part of one is here, the rest is on its way. */
+ * whole results: when part of one is here, the rest is on its way. (A large
+ * chunk comes in parts: pipeline_part puts each in place.) */
 static void read_results(struct pool *pool, int w)
 {
     struct worker *wk = &pool->workers[w];
@@ -169,7 +170,8 @@ static void read_results(struct pool *pool, int w)
         size_t size = large ? 0 : sizeof r + wire_padded(r.payload);
         if (large < 0 || wire_await(wk->fd, &wk->in, size) != 0)
             goto died;
-        handle_result(pool, w, &r, large ? NULL : wk->in.data + wk->in.start + sizeof r);
+        const unsigned char *payload = large ? NULL : wk->in.data + wk->in.start + sizeof r;
+        r.more ? pipeline_part(pool, w, &r, payload) : handle_result(pool, w, &r, payload);
         wire_consume(&wk->in, size);
     } while (wire_filled(&wk->in) > 0 && !pool->terminate_requested);
     return;
@@ -185,7 +187,8 @@ int pool_pump(struct pool *pool, double timeout)
     int n = pool->nworkers, alive = 0;
     for (int w = 0; w < n; w++) { /* poll() skips an empty slot's fd -1 */
         struct worker *wk = &pool->workers[w];
-        pool->polled[w] = (struct pollfd){.fd = wk->pid ? wk->fd : -1, .events = POLLIN};
+        pool->polled[w] =
+            (struct pollfd){.fd = wk->pid ? wk->fd : -1, .events = pipeline_events(wk)};
         alive += wk->pid != 0;
     }
     if (stop_interrupted()) /* Ctrl-C noticed: back to the program */
@@ -198,7 +201,7 @@ int pool_pump(struct pool *pool, double timeout)
     if (poll(pool->polled, (nfds_t)watched, ms) < 0 || stop_interrupted())
         return -1; /* EINTR: a signal handler ran; let the caller look */
     for (int w = 0; w < n && !pool->terminate_requested; w++)
-        if (pool->polled[w].revents != 0 && pool->workers[w].pid != 0)
+        if (pool->workers[w].pid != 0 && pipeline_ready(&pool->workers[w], pool->polled[w].revents))
             read_results(pool, w);
     if (pool->terminate_requested) { /* by a callback: now it can be done */
         pool->terminate_requested = false;

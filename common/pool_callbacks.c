@@ -57,7 +57,7 @@ void callback_chunk(struct pool_async *job, const struct inflight *slot, int w,
     struct pool_chunk chunk = {
         .number = slot->chunk,
         .first = job->base_index + slot->chunk * job->chunksize,
-        .count = r->payload / job->result_size,
+        .count = job_chunk_items(job, slot->chunk),
         .worker = w,
         .pid = pool->workers[w].pid,
         .started = (double)r->started_ns / 1e9,

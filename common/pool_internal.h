@@ -88,6 +88,12 @@ struct worker {
     unsigned start_failures; /* processes in this slot that died before
                                 their first task, in a row */
     struct wire_buffer in, out;
+    /* A large chunk's arguments, sent from the caller's array after `out`
+     * as the socket takes them (never blocking: the worker answers in
+     * parts while they go), then large_pad zero bytes. */
+    const unsigned char *large;
+    size_t large_left, large_pad;
+    uint64_t large_job_id;
 };
 
 struct pool {
@@ -174,6 +180,11 @@ bool pipeline_send_large(struct worker *wk, const struct wire_task *task, const 
                          size_t bytes);
 int pipeline_read_large(struct worker *wk, const struct wire_result *r);
 void pipeline_flush(struct pool *pool);
+short pipeline_events(const struct worker *wk);
+bool pipeline_ready(struct worker *wk, short revents);
+void pipeline_part(struct pool *pool, int w, const struct wire_result *r,
+                   const unsigned char *payload);
+void pipeline_release_args(struct pool *pool, const struct pool_async *job);
 
 /* pool_worker.c: in the child, right after fork() */
 _Noreturn void pool_worker_start(const struct pool *pool, int w, int fd, pid_t parent,

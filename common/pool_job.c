@@ -71,6 +71,7 @@ void job_finish(struct pool_async *job, enum job_state state)
     job->state = state;
     job->pool->running_jobs--;
     job_unlink_dispatch(job->pool, job);
+    pipeline_release_args(job->pool, job); /* the caller may free its arrays now */
 }
 
 void job_fail(struct pool_async *job, const struct pool_failure *f, bool callbacks)

@@ -12,7 +12,9 @@
  * function's chunks take: about QUEUED_WORK_SECONDS of work, so that long
  * tasks still go to whichever worker frees up first.
  */
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "pool_internal.h"
 
@@ -64,8 +66,8 @@ int pipeline_pick_worker(struct pool *pool, const struct pool_async *job, size_t
     int best = -1;
     for (int w = 0; w < pool->nworkers; w++) {
         struct worker *wk = &pool->workers[w];
-        if (wk->pid == 0 || wk->count >= depth)
-            continue;
+        if (wk->pid == 0 || wk->count >= depth || wk->large_left > 0 || wk->large_pad > 0)
+            continue; /* full, or a large chunk is still going out: nothing may pass it */
         if (max_tasks > 0 && wk->tasks_sent >= max_tasks)
             continue; /* it will retire after what it has */
         if (wk->count > 0 && wk->bytes + bytes > INFLIGHT_BYTES_MAX)
@@ -84,6 +86,7 @@ void pipeline_start(struct worker *wk, pid_t pid, int fd)
     wk->head = wk->count = wk->bytes = 0;
     wk->tasks_sent = wk->tasks_done = 0;
     wk->in.start = wk->in.end = wk->out.start = wk->out.end = 0;
+    wk->large_left = wk->large_pad = 0;
 }
 
 /* A chunk was sent to wk: the newest in its pipeline. */
@@ -125,24 +128,106 @@ size_t pipeline_chunks_in_flight(const struct pool *pool)
 void pipeline_forget(struct worker *wk)
 {
     wk->head = wk->count = wk->bytes = 0;
+    wk->out.start = wk->out.end = 0;
+    wk->large_left = wk->large_pad = 0;
+}
+
+/* Send what the socket takes now, never waiting: `out`, then a large
+ * chunk's arguments and their padding. -1 when the worker is gone (poll()
+ * will report it; what was to go is dropped). */
+static int send_more(struct worker *wk)
+{
+    static const unsigned char zeros[WIRE_ALIGN];
+    for (;;) {
+        const unsigned char *from = wk->large;
+        size_t left = wk->large_left;
+        if (wire_filled(&wk->out) > 0)
+            from = wk->out.data + wk->out.start, left = wire_filled(&wk->out);
+        else if (left == 0)
+            from = zeros, left = wk->large_pad;
+        if (left == 0)
+            return 0;
+        /* MSG_NOSIGNAL: a worker gone is EPIPE here, not SIGPIPE. */
+        ssize_t sent = send(wk->fd, from, left, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+            return 0; /* full: poll() says when there is room */
+        if (sent < 0) {
+            wk->out.start = wk->out.end = 0;
+            wk->large_left = wk->large_pad = 0;
+            return -1;
+        }
+        if (wire_filled(&wk->out) > 0)
+            wire_consume(&wk->out, (size_t)sent);
+        else if (wk->large_left > 0)
+            wk->large += sent, wk->large_left -= (size_t)sent;
+        else
+            wk->large_pad -= (size_t)sent;
+    }
 }
 
 /* A chunk larger than INFLIGHT_BYTES_MAX goes alone to an idle worker,
- * straight from the caller's array. If the worker is gone the send fails,
- * and poll() reports the death, which reschedules the chunk. False for a
- * small chunk: the caller batches it. */
+ * straight from the caller's array, as the socket takes it: the worker
+ * streams it and answers in parts meanwhile, so neither side may block
+ * sending while the other does. False for a small chunk: the caller
+ * batches it. */
 bool pipeline_send_large(struct worker *wk, const struct wire_task *task, const void *args,
                          size_t bytes)
 {
     if (bytes <= INFLIGHT_BYTES_MAX)
         return false;
-    if (wire_flush(wk->fd, &wk->out) == 0)
-        wire_send_direct(wk->fd, task, sizeof *task, args, bytes);
+    if (wire_append(&wk->out, task, sizeof *task) != 0)
+        return false; /* out of memory: the caller tries its way */
+    wk->large = args;
+    wk->large_left = bytes;
+    wk->large_pad = wire_padded(bytes) - bytes;
+    wk->large_job_id = task->job_id;
+    send_more(wk);
     return true;
 }
 
-/* Where a large successful result should land, or NULL to go through the
- * buffer (small, failed, or for a job that no longer wants it). */
+/* What poll() should watch on wk's socket: answers, and room to send when
+ * something waits to go. */
+short pipeline_events(const struct worker *wk)
+{
+    bool pending = wire_filled(&wk->out) > 0 || wk->large_left > 0 || wk->large_pad > 0;
+    return (short)(POLLIN | (pending ? POLLOUT : 0));
+}
+
+/* poll() said revents for wk: send more if there is room; true when there
+ * is something to read (an answer, or the end of file of a death). */
+bool pipeline_ready(struct worker *wk, short revents)
+{
+    if (revents & POLLOUT)
+        send_more(wk);
+    return (revents & ~POLLOUT) != 0;
+}
+
+/* The job is over (done, failed or abandoned) and its caller may free its
+ * arrays: a large chunk of it still being sent is copied to `out` first.
+ * (Only a failed job can leave one: a worker answers a chunk's last part
+ * only after it has read all of the chunk.) */
+void pipeline_release_args(struct pool *pool, const struct pool_async *job)
+{
+    for (int w = 0; w < pool->nworkers; w++) {
+        struct worker *wk = &pool->workers[w];
+        if (wk->pid == 0 || wk->large_left == 0 || wk->large_job_id != job->id)
+            continue;
+        size_t left = wk->large_left, pad = wk->large_pad;
+        unsigned char *copy = wire_reserve(&wk->out, left + pad);
+        if (copy == NULL) {         /* cannot keep the worker's stream whole */
+            kill(wk->pid, SIGKILL); /* poll() reports the death */
+        } else {
+            memcpy(copy, wk->large, left);
+            memset(copy + left, 0, pad);
+            wk->out.end += left + pad;
+        }
+        wk->large_left = wk->large_pad = 0;
+    }
+}
+
+/* Where a large successful result (or part) should land, or NULL to go
+ * through the buffer (small, failed, or for a job that no longer wants
+ * it). */
 static unsigned char *direct_destination(const struct worker *wk, const struct wire_result *r)
 {
     const struct inflight *slot = &wk->sent[wk->head];
@@ -150,7 +235,21 @@ static unsigned char *direct_destination(const struct worker *wk, const struct w
     if (r->failed || r->payload <= INFLIGHT_BYTES_MAX || job->state != JOB_RUNNING ||
         job->id != r->job_id || slot->chunk != r->chunk)
         return NULL;
-    return job->results + slot->chunk * job->chunksize * job->result_size;
+    return job->results + (slot->chunk * job->chunksize + r->offset) * job->result_size;
+}
+
+/* A part of a large chunk's results (r->more): it goes to its place, and
+ * the chunk stays in flight until its last part. payload NULL: it is
+ * there already (pipeline_read_large). */
+void pipeline_part(struct pool *pool, int w, const struct wire_result *r,
+                   const unsigned char *payload)
+{
+    const struct inflight *slot = &pool->workers[w].sent[pool->workers[w].head];
+    const struct pool_async *job = slot->job;
+    if (payload == NULL || job->state != JOB_RUNNING || job->id != r->job_id)
+        return;
+    memcpy(job->results + (slot->chunk * job->chunksize + r->offset) * job->result_size, payload,
+           r->payload);
 }
 
 /* A large result not yet all here: copy what arrived, then read the rest
@@ -177,13 +276,11 @@ int pipeline_read_large(struct worker *wk, const struct wire_result *r)
     return 1;
 }
 
-/* Send every worker's batch. A failed send means the worker is gone;
- * poll() will say so. */
+/* Send every worker's batch, as far as its socket takes it now; poll()
+ * watches for room for the rest. A worker gone: poll() will say so. */
 void pipeline_flush(struct pool *pool)
 {
-    for (int w = 0; w < pool->nworkers; w++) {
-        struct worker *wk = &pool->workers[w];
-        if (wk->pid != 0 && wire_filled(&wk->out) > 0 && wire_flush(wk->fd, &wk->out) != 0)
-            wk->out.start = wk->out.end = 0;
-    }
+    for (int w = 0; w < pool->nworkers; w++)
+        if (pool->workers[w].pid != 0)
+            send_more(&pool->workers[w]);
 }

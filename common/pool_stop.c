@@ -112,10 +112,18 @@ static int reap_ended_workers(struct pool *pool)
 }
 
 /* Read and drop what the worker still sends until it has exited: one
- * blocked writing a result nobody reads would otherwise never exit. */
+ * blocked writing a result nobody reads would otherwise never exit. A
+ * worker that owes us nothing (no chunk in flight: every result it wrote
+ * has been read) has nothing to write, so we wait for its exit alone. That
+ * is one wake-up: watching the socket too wakes us twice, once for the end
+ * of file its exit causes and again for the exit itself. */
 static void drain_and_reap(struct worker *wk)
 {
-    unsigned char sink[4096];
+    if (wk->count == 0) {
+        forget_worker(wk);
+        return;
+    }
+    unsigned char sink[256]; /* small: a fresh stack page is a copy-on-write fault */
     struct pollfd ready = {.fd = wk->fd, .events = POLLIN};
     pid_t ended;
     while ((ended = waitpid(wk->pid, NULL, WNOHANG)) == 0 || (ended < 0 && errno == EINTR)) {
@@ -137,8 +145,17 @@ void stop_workers(struct pool *pool)
         if (wk->pid == 0)
             continue;
         /* An explicit goodbye, not just closing the socket: a worker of
-         * another pool may hold a copy of our end, so EOF might never come. */
-        if (wire_append(&wk->out, &bye, sizeof bye) != 0 || wire_flush(wk->fd, &wk->out) != 0)
+         * another pool may hold a copy of our end, so EOF might never come.
+         * Sent straight from here when nothing else waits to go (a pool
+         * that never sent anything then allocates no send buffer). */
+        int sent;
+        if (wire_filled(&wk->out) == 0)
+            sent = wire_send_direct(wk->fd, &bye, sizeof bye, NULL, 0);
+        else if (wire_append(&wk->out, &bye, sizeof bye) == 0)
+            sent = wire_flush(wk->fd, &wk->out);
+        else
+            sent = -1;
+        if (sent != 0)
             kill(wk->pid, SIGKILL);
     }
     for (int w = 0; w < pool->nworkers; w++)

@@ -45,8 +45,11 @@ struct wire_task {
     uint64_t result_size;
 };
 
-/* Worker -> parent; followed by error_length message bytes (when the task
- * failed) or count x result_size result bytes (when it succeeded). */
+/* Worker -> parent; followed by `payload` bytes: the error message (when
+ * the task failed) or the results of items [offset, offset + payload /
+ * result_size) of the chunk. A large chunk is answered in parts, one per
+ * WIRE_PART_BYTES or so as the worker goes (more = 1), the last with more
+ * = 0: the chunk is done when that one comes. */
 struct wire_result {
     uint64_t job_id;
     uint64_t chunk;
@@ -55,9 +58,16 @@ struct wire_result {
     uint64_t finished_ns;
     uint64_t payload; /* bytes that follow (before padding) */
     int32_t failed;   /* 0: success */
-    uint32_t padding;
-    uint64_t spare; /* keeps the size a multiple of WIRE_ALIGN */
+    uint32_t more;    /* 1: a part, more of this chunk follows */
+    uint64_t offset;  /* the part's first item, counted from the chunk's */
 };
+
+/* A worker streams a chunk whose arguments or results pass this size: it
+ * reads the arguments of a part, runs them, sends their results, and goes
+ * on with the next part, so its buffers stay about this size whatever the
+ * chunk's (a fresh buffer per chunk faults in every page: slow, and
+ * memory that grows with the chunk). */
+#define WIRE_PART_BYTES ((size_t)256 * 1024)
 
 /* Headers keep what follows them aligned. */
 _Static_assert(sizeof(struct wire_task) % WIRE_ALIGN == 0, "wire_task size");

@@ -56,12 +56,42 @@ static void become_worker(const struct worker_setup *setup)
         setup->initializer(setup->index, setup->initializer_udata);
 }
 
-/* Run one chunk: fn over every item, results appended to `out`. */
-static int run_task(const struct worker_setup *setup, const struct wire_task *task,
-                    const unsigned char *args, struct wire_buffer *out)
+/* A piece of a chunk: items [offset, offset + count) of task. */
+struct part {
+    const struct wire_task *task;
+    uint64_t offset, count;
+    uint64_t started_ns; /* when the chunk started */
+    bool last;           /* the chunk's last part */
+};
+
+/* The answer's payload is in place after its header: the results, or on
+ * failure the error message, written over them. Zero the padding too:
+ * bytes sent to another process should never be whatever happened to be
+ * in memory. Returns the bytes the answer takes. */
+static size_t seal_answer(struct wire_result *header, size_t result_bytes, char *error)
 {
+    unsigned char *payload = (unsigned char *)(header + 1);
+    if (header->failed) {
+        if (error[0] == '\0')
+            snprintf(error, POOL_MESSAGE_MAX, "the task function returned an error");
+        header->payload = strlen(error) + 1;
+        memcpy(payload, error, header->payload);
+    } else {
+        header->payload = result_bytes;
+    }
+    memset(payload + header->payload, 0, wire_padded(header->payload) - header->payload);
+    return sizeof *header + wire_padded(header->payload);
+}
+
+/* Run one part: fn over its items, whose arguments are at args. Its answer
+ * (the results, or the error) is appended to `out`. 0, or -1 out of memory;
+ * *failed says whether an item failed (then the answer is the last). */
+static int run_part(const struct worker_setup *setup, const struct part *p,
+                    const unsigned char *args, struct wire_buffer *out, bool *failed)
+{
+    const struct wire_task *task = p->task;
     struct wire_scoreboard *board = &setup->board[setup->index];
-    size_t result_bytes = task->count * task->result_size;
+    size_t result_bytes = p->count * task->result_size;
     size_t room =
         sizeof(struct wire_result) + wire_padded(result_bytes) + wire_padded(POOL_MESSAGE_MAX);
     if (wire_reserve(out, room) == NULL)
@@ -73,13 +103,14 @@ static int run_task(const struct worker_setup *setup, const struct wire_task *ta
     memset(header, 0, sizeof *header);
     header->job_id = task->job_id;
     header->chunk = task->chunk;
+    header->offset = p->offset;
+    header->started_ns = p->started_ns;
 
     struct pool_task info = {.worker = setup->index, .udata = setup->task_udata};
     board->chunk = task->chunk;
     board->job_id = task->job_id;
-    header->started_ns = timing_now_ns();
-    for (uint64_t i = 0; i < task->count; i++) {
-        info.index = task->first + i;
+    for (uint64_t i = 0; i < p->count; i++) {
+        info.index = task->first + p->offset + i;
         board->item = info.index; /* so a crash names the exact item */
         info.error[0] = '\0';
         if (task->fn(args + i * task->arg_size, results + i * task->result_size, &info) != 0) {
@@ -89,34 +120,81 @@ static int run_task(const struct worker_setup *setup, const struct wire_task *ta
         }
     }
     header->finished_ns = timing_now_ns();
+    header->more = !p->last && !header->failed;
     board->job_id = 0;
-
-    if (header->failed) {
-        if (info.error[0] == '\0')
-            snprintf(info.error, sizeof info.error, "the task function returned an error");
-        header->payload = strlen(info.error) + 1;
-        memcpy(results, info.error, header->payload);
-    } else {
-        header->payload = result_bytes;
-    }
-    /* Zero the padding too: bytes sent to another process should never be
-     * whatever happened to be in memory. */
-    memset(results + header->payload, 0, wire_padded(header->payload) - header->payload);
-    out->end += sizeof *header + wire_padded(header->payload);
+    *failed = header->failed;
+    out->end += seal_answer(header, result_bytes, info.error);
     return 0;
 }
 
+/* A chunk too large to hold at once (WIRE_PART_BYTES): read a part's
+ * arguments, run it, send its results, next part. After a failed item the
+ * rest of the arguments is read and dropped: the next task follows them.
+ * The task's header has been consumed. 0, or -1 (the parent is gone). */
+static int run_streamed(const struct worker_setup *setup, const struct wire_task *task,
+                        struct wire_buffer *in, struct wire_buffer *out)
+{
+    size_t item = task->arg_size > task->result_size ? task->arg_size : task->result_size;
+    uint64_t per_part = item > 0 && item < WIRE_PART_BYTES ? WIRE_PART_BYTES / item : 1;
+    struct part p = {.task = task, .started_ns = timing_now_ns()};
+    bool failed = false;
+    for (; p.offset < task->count; p.offset += p.count) {
+        p.count = task->count - p.offset < per_part ? task->count - p.offset : per_part;
+        p.last = p.offset + p.count == task->count;
+        size_t bytes = p.count * task->arg_size;
+        if (wire_await(setup->fd, in, bytes) != 0)
+            return -1;
+        if (!failed && (run_part(setup, &p, in->data + in->start, out, &failed) != 0 ||
+                        wire_flush(setup->fd, out) != 0))
+            return -1;
+        wire_consume(in, bytes);
+    }
+    size_t padding = wire_padded(task->count * task->arg_size) - task->count * task->arg_size;
+    if (wire_await(setup->fd, in, padding) != 0)
+        return -1;
+    wire_consume(in, padding);
+    return 0;
+}
+
+/* Run one task (a chunk) whose header is at the front of `in`: whole, or
+ * streamed in parts when it is large. 0, or -1 (out of memory, or the
+ * parent is gone). */
+static int run_task(const struct worker_setup *setup, const struct wire_task *task,
+                    struct wire_buffer *in, struct wire_buffer *out)
+{
+    size_t args = task->count * task->arg_size, results = task->count * task->result_size;
+    if (args > WIRE_PART_BYTES || results > WIRE_PART_BYTES) {
+        wire_consume(in, sizeof *task);
+        return run_streamed(setup, task, in, out);
+    }
+    size_t size = sizeof *task + wire_padded(args);
+    if (wire_await(setup->fd, in, size) != 0)
+        return -1;
+    struct part whole = {.task = task, .count = task->count, .last = true};
+    whole.started_ns = timing_now_ns();
+    bool failed;
+    if (run_part(setup, &whole, in->data + in->start + sizeof *task, out, &failed) != 0)
+        return -1;
+    wire_consume(in, size);
+    return 0;
+}
+
+/* Only a task or the initializer can have printed: a worker that ran
+ * neither skips fflush(), whose locks would copy two pages (fork's
+ * copy-on-write) and make a start + join measurably slower. */
 _Noreturn void pool_worker_main(const struct worker_setup *setup)
 {
     become_worker(setup);
     struct wire_buffer in = {0}, out = {0};
     unsigned tasks_done = 0;
+    bool printed = setup->initializer != NULL; /* see above */
     uint64_t last_answer_ns = timing_now_ns();
     for (;;) {
         /* Answer what we have before sleeping for more: the parent is
          * waiting for these results, and we are about to block. */
         if (wire_filled(&in) < sizeof(struct wire_task)) {
-            fflush(NULL); /* output a task printed, before it can be lost */
+            if (printed)
+                fflush(NULL); /* output a task printed, before it can be lost */
             if (wire_flush(setup->fd, &out) != 0)
                 _exit(WORKER_EXIT_IO);
             last_answer_ns = timing_now_ns();
@@ -131,17 +209,15 @@ _Noreturn void pool_worker_main(const struct worker_setup *setup)
         struct wire_task task;
         memcpy(&task, in.data + in.start, sizeof task);
         if (task.kind == WIRE_EXIT) {
-            fflush(NULL);
+            if (printed)
+                fflush(NULL);
             wire_flush(setup->fd, &out);
             _exit(WORKER_EXIT_OK);
         }
-        size_t size = sizeof task + wire_padded(task.count * task.arg_size);
-        if (wire_await(setup->fd, &in, size) != 0)
+        if (run_task(setup, &task, &in, &out) != 0)
             _exit(WORKER_EXIT_IO);
-        if (run_task(setup, &task, in.data + in.start + sizeof task, &out) != 0)
-            _exit(WORKER_EXIT_IO);
-        wire_consume(&in, size);
         tasks_done++;
+        printed = true;
         /* Also answer every millisecond or so while more tasks wait: the
          * parent then sends more before this queue runs dry, instead of
          * after, and the worker never stands idle while the parent (which

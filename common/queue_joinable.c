@@ -222,13 +222,19 @@ static int verdict(struct joinable *jq)
         return 0;
     if (!queue_empty(jq->queue))
         return EAGAIN;
+    /* First look for a busy process still alive; only when there is none
+     * is the verdict final, and the dead ones' records may be freed (freed
+     * before, a dead holder would be forgotten while another is still
+     * busy, and the next verdict would name pid 0). */
+    for (int i = 0; i < JOINABLE_PROCESSES; i++) {
+        struct holder *h = &jq->holders[i];
+        if (h->pid != 0 && (h->putting || h->taken > h->done) && alive(h))
+            return EAGAIN;
+    }
     pid_t dead = 0;
     for (int i = 0; i < JOINABLE_PROCESSES; i++) {
         struct holder *h = &jq->holders[i];
-        bool busy = h->putting || h->taken > h->done;
-        if (h->pid != 0 && busy && alive(h))
-            return EAGAIN;
-        if (h->pid != 0 && busy)
+        if (h->pid != 0 && (h->putting || h->taken > h->done))
             dead = h->pid;
         if (h->pid != 0 && !alive(h))
             h->pid = 0; /* its record is free again */

@@ -1,12 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* rng.c - xoshiro256** and splitmix64, after the public-domain reference
+/* rng.c - seeding (splitmix64), jumps and bounded draws for xoshiro256**
+ * (its step, rng_next, is inline in rng.h), after the public-domain reference
  * code by David Blackman and Sebastiano Vigna; see rng.h. */
 #include "rng.h"
-
-static uint64_t rotate_left(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
 
 static uint64_t splitmix64(uint64_t *state)
 {
@@ -20,20 +16,6 @@ void rng_seed(struct rng *r, uint64_t seed)
 {
     for (int i = 0; i < 4; i++)
         r->s[i] = splitmix64(&seed);
-}
-
-uint64_t rng_next(struct rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = rotate_left(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotate_left(s[3], 45);
-    return result;
 }
 
 void rng_jump(struct rng *r)
@@ -64,11 +46,6 @@ void rng_stream(struct rng *r, uint64_t seed, uint64_t stream)
     rng_seed(r, seed);
     for (uint64_t i = 0; i < stream; i++)
         rng_jump(r);
-}
-
-double rng_uniform(struct rng *r)
-{
-    return (double)(rng_next(r) >> 11) * 0x1.0p-53;
 }
 
 uint64_t rng_below(struct rng *r, uint64_t bound)

@@ -57,8 +57,15 @@ NUMBER='^ [0-9.]+[kM]? $'
         "queue 2P/2C, 64 B" "queue 1P/1C, 64 B, Python with Pipe" \
         "pool map, chunksize 1" "pool map, automatic chunksize" \
         "apply_async + get round trip" "shared counter: mutex" \
-        "shared counter: C11 atomic"; do
+        "shared counter: C11 atomic" "pi kernel: 4_pi_timed -j 1 / the fastest single-core loop" \
+        "pi kernel alone: pi_steps.h throw_darts / pi_floor"; do
         assert_line --partial "| $what"
+    done
+    for size in "64 B" "4 KiB" "64 KiB" "1 MiB" "4 MiB"; do
+        for what in "first pool_map / bare socketpair stream" "first pool_map / the same map repeated" \
+            "queue / bare socketpair stream"; do
+            assert_line --partial "| payload $size items: $what"
+        done
     done
     for w in $(seq "$(nproc)"); do
         assert_line --partial "| pi, $w worker(s): darts/s per worker"
@@ -90,6 +97,43 @@ NUMBER='^ [0-9.]+[kM]? $'
     grep -q 'draw = rng.random' "$ROOT/common/bench/bench.py"
 }
 
+@test "bench: the pi floor and the chapter's kernel in its harness give 4_pi_timed's estimate" {
+    local args want
+    for args in "-n 2M" "-n 1234567 --seed 3" "-n 99999 --seed 11"; do
+        # shellcheck disable=SC2086 # args is a list of words
+        want=$(bounded 30 "$BUILD/bin/4_pi_timed" --csv -j 2 $args 3>&- | awk -F, 'NR == 2 { print $4 }')
+        [ -n "$want" ]
+        # shellcheck disable=SC2086
+        run "$BUILD/bench/pi_floor" $args
+        assert_success
+        assert_line --index 1 --regexp "^1,[0-9]+,[0-9.]+,$want,"
+        # shellcheck disable=SC2086
+        run "$BUILD/bench/pi_floor" --chapter $args
+        assert_line --index 1 --regexp "^1,[0-9]+,[0-9.]+,$want,"
+    done
+}
+
+@test "bench: payload_bench moves the bytes unchanged in every mode, and says so on bad input" {
+    local mode
+    for mode in first repeat queue stream; do
+        run bounded 30 "$BUILD/bench/payload_bench" "$mode" -s 100000 -b 1M 3>&-
+        assert_success
+        assert_output --regexp '^[0-9]+$'
+    done
+    run --separate-stderr "$BUILD/bench/payload_bench" first -s 3
+    assert_equal "$status" 2
+    assert_output ""
+    run --separate-stderr "$BUILD/bench/payload_bench" sideways -s 64
+    assert_equal "$status" 2
+}
+
+@test "bench: the payload sweep's plot data has every size, first map to bare stream" {
+    run cat "$BATS_FILE_TMPDIR/bench/bench_payload.dat"
+    for size in 64 4096 65536 1048576 4194304; do
+        assert_line --regexp "^$size [0-9.]+ [0-9.]+ [0-9.]+ [0-9.]+$"
+    done
+}
+
 @test "bench: nothing failed on the way" {
     run cat "$BATS_FILE_TMPDIR/bench.err"
     refute_output --partial "failed"
@@ -101,11 +145,12 @@ NUMBER='^ [0-9.]+[kM]? $'
     diff <(printf '%s\n' "$output") "$BENCH_MD"
     if ! command -v gnuplot >/dev/null; then skip "gnuplot is not installed: no chart"; fi
     [ -s "$BATS_FILE_TMPDIR/bench/bench.png" ]
+    [ -s "$BATS_FILE_TMPDIR/bench/bench_payload.png" ]
 }
 
 @test "bench: the Python column is filled" {
     if ! command -v python3 >/dev/null; then skip "python3 is not installed: the Python column stays empty"; fi
-    [ -z "$(rows_without "$BENCH_MD" 6 "$NUMBER" | grep -v -e '^| process start + join, the child told')" ]
+    [ -z "$(rows_without "$BENCH_MD" 6 "$NUMBER" | grep -v -e '^| process start + join, the child told' -e '^| pi kernel' -e '^| payload ')" ]
 }
 
 @test "bench: without a build it says so and fails" {
@@ -150,6 +195,8 @@ NUMBER='^ [0-9.]+[kM]? $'
     printf '#!/bin/sh\necho 1\n' >"$fake/bench/bare_pipe"
     printf '#!/bin/sh\necho "forklore_bench: broken" >&2; exit 1\n' >"$fake/bench/forklore_bench"
     printf '#!/bin/sh\nprintf "w,d,s\\n1,100,1\\n"\n' >"$fake/bin/4_pi_timed"
+    cp "$fake/bin/4_pi_timed" "$fake/bench/pi_floor"
+    cp "$fake/bench/bare_fork" "$fake/bench/payload_bench"
     # and a python3 that fails at once (this test is about the C side)
     printf '#!/bin/sh\nexit 1\n' >"$fake/bin/python3"
     chmod +x "$fake"/bench/* "$fake"/bin/*

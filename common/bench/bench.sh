@@ -30,7 +30,8 @@ else
 fi
 bench=$BUILD/bench
 bin=$BUILD/bin
-for prog in "$bench/bare_fork" "$bench/bare_pipe" "$bench/forklore_bench" "$bin/4_pi_timed"; do
+for prog in "$bench/bare_fork" "$bench/bare_pipe" "$bench/forklore_bench" "$bench/pi_floor" \
+    "$bench/payload_bench" "$bin/4_pi_timed"; do
     if [ ! -x "$prog" ]; then
         echo "bench.sh: $prog is missing: build first (make BUILD=$BUILD)" >&2
         exit 1
@@ -71,12 +72,20 @@ fi
 if [ "$QUICK" = 1 ]; then
     n_start=20 n_spawn=1 n_queue=2000 n_map1=2000 n_map=20000 n_apply=200
     n_count=20000 darts=2M pydarts=20000
-    n_cqueue=2000 n_capply=200 n_ccount=10000
+    n_cqueue=2000 n_capply=200 n_ccount=10000 pay_bytes=1M
 else
     n_start=100 n_spawn=4 n_queue=50000 n_map1=50000 n_map=1000000 n_apply=2000
     n_count=200000 darts=100M pydarts=4000000
-    n_cqueue=200000 n_capply=20000 n_ccount=10000000
+    n_cqueue=200000 n_capply=20000 n_ccount=10000000 pay_bytes=64M
 fi
+# The payload sweep: item sizes in bytes, and how each is named.
+pay_sizes="64 4096 65536 1048576 4194304"
+pay_name() {
+    case $1 in
+        4194304) echo "4 MiB" ;; 1048576) echo "1 MiB" ;; 65536) echo "64 KiB" ;;
+        4096) echo "4 KiB" ;; *) echo "$1 B" ;;
+    esac
+}
 half_queue=$((n_queue / 2)) half_cqueue=$((n_cqueue / 2))
 
 raw=$OUT/bench.raw
@@ -127,9 +136,21 @@ for round in $(seq "$repeats"); do
     measure atomic_c      "$bench/forklore_bench" atomic -j "$cores" -n "$n_ccount"
     for w in $(seq "$cores"); do
         pi_rate "pi${w}_c" "$w" "$bin/4_pi_timed" --csv -j "$w" -n "$darts"
+        if [ "$w" = 1 ]; then # the kernel's floor: the fastest loop, same darts
+            pi_rate pi_floor 1 "$bench/pi_floor" -n "$darts"
+            pi_rate pi_kernel 1 "$bench/pi_floor" --chapter -n "$darts"
+        fi
         if [ $have_omp = 1 ]; then
             pi_rate "pi${w}_omp" "$w" env OMP_NUM_THREADS="$w" "$omp" -n "$darts"
         fi
+    done
+    # Large items: the first map of a program, a repeated map, the queue,
+    # and the bare stream, the same bytes each (payload_bench.c).
+    for size in $pay_sizes; do
+        measure "pay_first_$size" "$bench/payload_bench" first -s "$size" -b "$pay_bytes"
+        measure "pay_repeat_$size" "$bench/payload_bench" repeat -s "$size" -b "$pay_bytes"
+        measure "pay_stream_$size" "$bench/payload_bench" stream -s "$size" -b "$pay_bytes"
+        measure "pay_queue_$size" "$bench/payload_bench" queue -s "$size" -b "$pay_bytes"
     done
     [ $have_python = 1 ] || continue
     measure start_cp      "$bench/forklore_bench" start -n "$n_start"
@@ -174,8 +195,18 @@ pool map, automatic chunksize, square|items/s|-|-|map_c|map_py|py>=20|map auto c
 apply_async + get round trip / pipe ping-pong|us|apply_c|apply_bare|apply_cp|apply_py|base<=3|apply round trip
 shared counter: mutex / C11 atomic / Value + lock|incr/s|mutex_c|atomic_c|mutex_cp|value_py|
 shared counter: C11 atomic / - / Value + lock|incr/s|-|-|atomic_cp|value_py|
+pi kernel: 4_pi_timed -j 1 / the fastest single-core loop, same darts (pi_floor)|darts/s|pi1_c|pi_floor|-|-|base>=1|pi kernel vs floor
+pi kernel alone: pi_steps.h throw_darts / pi_floor, same harness (pi_floor --chapter)|darts/s|pi_kernel|pi_floor|-|-|
 ROWS
 )
+for size in $pay_sizes; do
+    name=$(pay_name "$size") queue_goal=""
+    [ "$size" != 65536 ] && [ "$size" != 1048576 ] || queue_goal="base>=0.5"
+    rows="$rows
+payload $name items: first pool_map / bare socketpair stream, each way|MB/s|pay_first_$size|pay_stream_$size|-|-|base>=0.5|first map $name vs stream
+payload $name items: first pool_map / the same map repeated|MB/s|pay_first_$size|pay_repeat_$size|-|-|base>=0.67|first map $name vs repeated
+payload $name items: queue / bare socketpair stream|MB/s|pay_queue_$size|pay_stream_$size|-|-|$queue_goal|queue $name vs stream"
+done
 for w in $(seq "$cores"); do
     rows="$rows
 pi, $w worker(s): darts/s per worker, processes / OpenMP / Python random.random()|darts/s|pi${w}_c|pi${w}_omp|pi${w}_cp|pi${w}_py|base>=0.9|pi, $w worker(s)
@@ -281,6 +312,26 @@ if command -v gnuplot >/dev/null 2>&1; then
         && echo "bench.sh: wrote $md and $OUT/bench.png" >&2
 else
     echo "bench.sh: wrote $md (gnuplot is missing: no chart)" >&2
+fi
+# The payload sweep's plot: MB/s against item size, log-log, the medians.
+pay_data=$OUT/bench_payload.dat
+awk -v repeats="$repeats" -v sizes="$pay_sizes" '
+function med(id,    n, r, v, i, j, t) {
+    n = 0
+    for (r = 1; r <= repeats; r++) if ((r, id) in val) v[++n] = val[r, id]
+    for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+    return n == 0 ? "NaN" : (n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2)
+}
+{ val[$1, $2] = $3 }
+END {
+    print "# bytes first_map repeated_map queue bare_stream (MB/s each way, medians)"
+    ns = split(sizes, sz, " ")
+    for (i = 1; i <= ns; i++)
+        print sz[i], med("pay_first_" sz[i]), med("pay_repeat_" sz[i]), med("pay_queue_" sz[i]), med("pay_stream_" sz[i])
+}' "$raw" > "$pay_data"
+if command -v gnuplot >/dev/null 2>&1; then
+    gnuplot -e "data='$pay_data'; out='$OUT/bench_payload.png'; machine='$cpu, $cores cores'" \
+        "$here/bench_payload.gp" && echo "bench.sh: wrote $OUT/bench_payload.png" >&2
 fi
 # A measurement that failed leaves a gap in the table, and fails make bench.
 if [ "$failures" -gt 0 ]; then

@@ -61,7 +61,8 @@ stage_sanitizers() {
     for dir in [0-9][0-9]_*/; do
         [ "$dir" = 09_mpi/ ] || dirs+=("$dir")
     done
-    BUILD="$build" FORKLORE_TIME_SCALE=3 bash common/scripts/run-tests.sh \
+    # One test file at a time: sanitized programs are slow enough already.
+    BUILD="$build" FORKLORE_TIME_SCALE=3 TEST_JOBS=1 bash common/scripts/run-tests.sh \
         "${dirs[@]}" >"$OUT/asan-tests.log" 2>&1
     local status=$?
     unset ASAN_OPTIONS UBSAN_OPTIONS CFLAGS LDFLAGS

@@ -9,7 +9,8 @@
 #            clang, clang-tidy, clang-format, shellcheck)
 #   run      before make run-all: install gnuplot if we can, else say how
 #   test     before make test: install what the tests need if we can (Slurm
-#            too); if bats is still missing, print the command and fail
+#            and GNU parallel too); if bats is still missing, print the
+#            command and fail
 #
 # It installs only as root or with passwordless sudo (sudo -n never asks for a
 # password, so this never hangs); otherwise it prints the exact command.
@@ -62,7 +63,13 @@ if { [ "$mode" = install ] || [ "$mode" = test ]; } && { have apt-get || have dn
         need_slurm=1
     fi
 fi
+need_parallel=0
 if [ "$mode" != run ]; then
+    # GNU parallel: make test runs test files side by side (one at a time without it)
+    if ! parallel --version 2>/dev/null | grep -q 'GNU parallel'; then
+        missing="$missing parallel"
+        need_parallel=1
+    fi
     have bats || { missing="$missing bats"; need_bats=1; }
     bats_lib_present bats-support || { missing="$missing bats-support"; need_bats=1; }
     bats_lib_present bats-assert || { missing="$missing bats-assert"; need_bats=1; }
@@ -75,6 +82,7 @@ if have apt-get; then
     [ $need_gnuplot = 1 ] && packages="gnuplot-nox"
     [ $need_graphviz = 1 ] && packages="$packages graphviz"
     [ $need_bats = 1 ] && packages="$packages bats bats-support bats-assert"
+    [ $need_parallel = 1 ] && packages="$packages parallel"
     [ $need_mpi = 1 ] && packages="$packages openmpi-bin libopenmpi-dev"
     [ $need_mpi4py = 1 ] && packages="$packages python3-mpi4py"
     [ $need_slurm = 1 ] && packages="$packages slurm-wlm munge"
@@ -86,6 +94,7 @@ elif have dnf; then
     [ $need_gnuplot = 1 ] && packages="gnuplot"
     [ $need_graphviz = 1 ] && packages="$packages graphviz"
     [ $need_bats = 1 ] && packages="$packages bats"
+    [ $need_parallel = 1 ] && packages="$packages parallel"
     [ $need_mpi = 1 ] && packages="$packages openmpi openmpi-devel"
     [ $need_mpi4py = 1 ] && packages="$packages python3-mpi4py-openmpi"
     [ $need_slurm = 1 ] && packages="$packages slurm slurm-slurmctld slurm-slurmd munge"
@@ -103,6 +112,7 @@ elif have brew; then
     [ $need_gnuplot = 1 ] && packages="gnuplot"
     [ $need_graphviz = 1 ] && packages="$packages graphviz"
     [ $need_bats = 1 ] && packages="$packages bats-core bats-core/bats-core/bats-support bats-core/bats-core/bats-assert"
+    [ $need_parallel = 1 ] && packages="$packages parallel"
     [ $need_mpi = 1 ] && packages="$packages open-mpi"
     packages="$packages$tools"
     install="brew install $packages"

@@ -8,7 +8,14 @@
 # never reported (bats can lose one, e.g. when its own timeout fires while
 # the test runs bats inside bats) counts as failed and is named.
 #
-# Usage: run-tests.sh DIR...   (BUILD names the build folder)
+# Files run side by side, one per CPU (GNU parallel starts them and prints
+# each file's results whole, in order); without GNU parallel, one at a time.
+# A file whose first lines hold the comment "# run-tests: alone" (a private
+# cluster, timings that another file's load would spoil) runs after the
+# others, with nothing beside it.
+#
+# Usage: run-tests.sh DIR...   (BUILD names the build folder; TEST_JOBS=N
+#        files at once, default the CPUs; TEST_JOBS=1: one at a time)
 set -u
 # shellcheck disable=SC1091 # bats-path.sh is found at run time, beside this script
 . "$(dirname "$0")/bats-path.sh"
@@ -77,11 +84,41 @@ account() {
     fi
 }
 
+jobs=${TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
+if [ "$jobs" -gt 1 ] && ! parallel --version 2>/dev/null | grep -q 'GNU parallel'; then
+    echo "run-tests: GNU parallel is not installed (make deps): one file at a time" >&2
+    jobs=1
+fi
+together=() alone=()
 for i in "${!files[@]}"; do
-    file=${files[$i]}
-    echo "# $file"
-    bats --tap "$file" 2>&1 | tee "$work/$i.tap"
-    account "$work/$i.tap" "$file" "${PIPESTATUS[0]}"
+    if [ "$jobs" -gt 1 ] && ! head -n 20 "${files[$i]}" | grep -q '^# run-tests: alone'; then
+        together+=("$i")
+    else
+        alone+=("$i")
+    fi
+done
+# File $2, number $1: its TAP kept in $work/$1.tap, bats's status in
+# $work/$1.status, then printed whole under its name.
+run_file() {
+    bats --tap "$2" >"$work/$1.tap" 2>&1
+    echo $? >"$work/$1.status"
+    echo "# $2"
+    cat "$work/$1.tap"
+}
+export -f run_file
+export work
+if [ ${#together[@]} -gt 0 ]; then
+    for i in "${together[@]}"; do printf '%s\t%s\n' "$i" "${files[$i]}"; done |
+        SHELL=$(command -v bash) parallel --will-cite --keep-order --colsep '\t' -j "$jobs" \
+            run_file '{1}' '{2}'
+fi
+for i in "${alone[@]}"; do
+    echo "# ${files[$i]}"
+    bats --tap "${files[$i]}" 2>&1 | tee "$work/$i.tap"
+    echo "${PIPESTATUS[0]}" >"$work/$i.status"
+done
+for i in "${!files[@]}"; do
+    account "$work/$i.tap" "${files[$i]}" "$(cat "$work/$i.status" 2>/dev/null || echo 1)"
 done
 
 echo

@@ -247,6 +247,39 @@ static void map_large(void)
     free(out);
 }
 
+static int fail_on_1234567(const void *arg, void *result, struct pool_task *task)
+{
+    long x = *(const long *)arg;
+    if (x == 1234567)
+        return pool_task_fail(task, "1234567 is not allowed");
+    *(long *)result = 2 * x + 1;
+    return 0;
+}
+
+/* A large chunk is streamed in parts (pool_worker.c): one whose item fails
+ * midway fails the map, its caller frees the arguments at once, and the
+ * same pool's next maps (large chunks, then small ones) come back right. */
+static void map_large_fails_midway(void)
+{
+    size_t n = 3000000;
+    long *in = iota(n), *out = malloc(n * sizeof *out);
+    struct pool *pool = make_pool(2);
+    CHECK_EQ(pool_map(pool, fail_on_1234567, in, n, sizeof(long), out, sizeof(long), NULL), -1);
+    CHECK_EQ(pool_last_failure(pool)->index, 1234567);
+    free(in);
+    in = iota(1000000);
+    for (size_t chunk = 0; chunk <= 1; chunk++) {
+        struct pool_map_options opt = {.chunksize = chunk ? 3 : 0};
+        CHECK_EQ(pool_map(pool, twice_plus_one, in, 1000000, sizeof(long), out, sizeof(long), &opt),
+                 0);
+        for (size_t i = 0; i < 1000000; i++)
+            CHECK_EQ(out[i], 2 * (long)i + 1);
+    }
+    finish(pool);
+    free(in);
+    free(out);
+}
+
 /* Prints "items workers chunksize" lines for bats to compare with Python. */
 static void default_chunksize(void)
 {
@@ -1015,10 +1048,10 @@ static void initializer_fails_everywhere(void)
 
 CHECK_MAIN({"map_cube", map_cube}, {"map_keeps_order", map_keeps_order},
            {"map_edge_sizes", map_edge_sizes}, {"map_chunks_cover_input", map_chunks_cover_input},
-           {"map_large", map_large}, {"default_chunksize", default_chunksize},
-           {"map_task_error", map_task_error}, {"worker_sigkill", worker_sigkill},
-           {"worker_segfault", worker_segfault}, {"worker_abort", worker_abort},
-           {"worker_exit3", worker_exit3},
+           {"map_large", map_large}, {"map_large_fails_midway", map_large_fails_midway},
+           {"default_chunksize", default_chunksize}, {"map_task_error", map_task_error},
+           {"worker_sigkill", worker_sigkill}, {"worker_segfault", worker_segfault},
+           {"worker_abort", worker_abort}, {"worker_exit3", worker_exit3},
            {"worker_killed_from_outside", worker_killed_from_outside},
            {"apply_async_get_timeout", apply_async_get_timeout},
            {"callbacks_in_parent", callbacks_in_parent}, {"apply_is_serial", apply_is_serial},

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * payload_bench.c - large items through the library against a bare stream:
+ * the payload sweep of make bench (MB/s against item size).
+ *
+ * Usage: payload_bench first|repeat|queue|stream -s SIZE [-b BYTES]
+ *   first   one pool_map (1 worker, the automatic chunksize) of BYTES / SIZE
+ *           items of SIZE bytes, each copied to its result: what a program
+ *           that runs one map sees
+ *   repeat  the same map twice in one pool; the second one's rate
+ *   queue   a child queue_puts the items, the parent queue_gets them
+ *   stream  the floor: the same bytes over a socket pair, in messages of
+ *           SIZE or 64 KiB, whichever is larger (a stream needs no item
+ *           boundaries), echoed back by the child (both ways at once)
+ *
+ * Prints MB/s each way (BYTES / seconds / 10^6). The caller's arrays are
+ * allocated and written before the clock starts, in every mode: their first
+ * touch belongs to the caller, not to what moves the bytes.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "pool.h"
+#include "queue.h"
+#include "report.h"
+#include "timing.h"
+#include "waitstatus.h"
+
+static int copy_item(const void *arg, void *result, struct pool_task *task)
+{
+    memcpy(result, arg, *(const size_t *)task->udata);
+    return 0;
+}
+
+static void reap(pid_t pid)
+{
+    int status;
+    if (waitpid(pid, &status, 0) < 0 || wait_exitcode(status) != 0)
+        die_msg("child %ld failed", (long)pid);
+}
+
+/* Map the items `maps` times in one pool; the last map's seconds. */
+static double map_seconds(unsigned char *in, unsigned char *out, size_t size, size_t items,
+                          int maps)
+{
+    struct pool *pool = pool_create(&(struct pool_options){.workers = 1, .task_udata = &size});
+    if (pool == NULL)
+        die("pool_create");
+    double seconds = 0;
+    for (int m = 0; m < maps; m++) {
+        double t0 = timing_now();
+        if (pool_map(pool, copy_item, in, items, size, out, size, NULL) != 0)
+            die_msg("pool_map: %s", pool_last_failure(pool)->message);
+        seconds = timing_now() - t0;
+    }
+    pool_close(pool);
+    if (pool_join(pool) != 0)
+        die("pool_join");
+    pool_destroy(pool);
+    return seconds;
+}
+
+static double queue_seconds(unsigned char *in, unsigned char *out, size_t size, size_t items)
+{
+    size_t slots = (16u << 20) / size; /* at most 16 MiB of slots */
+    struct queue *q = queue_create(slots < 4 ? 4 : slots > 1024 ? 1024 : slots, size);
+    if (q == NULL)
+        die("queue_create");
+    fflush(stdout);
+    double t0 = timing_now();
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (pid == 0) {
+        for (size_t i = 0; i < items; i++)
+            if (queue_put(q, in + i * size, size, QUEUE_FOREVER) != 0)
+                _exit(1);
+        _exit(0);
+    }
+    for (size_t i = 0; i < items; i++)
+        if (queue_get(q, out + i * size, size, QUEUE_FOREVER) != (ssize_t)size)
+            die("queue_get");
+    reap(pid);
+    double seconds = timing_now() - t0;
+    queue_destroy(q);
+    return seconds;
+}
+
+/* The child: read what comes into one buffer of SIZE, send it back. */
+static _Noreturn void echo(int fd, size_t size)
+{
+    unsigned char *buf = malloc(size);
+    ssize_t got = -1;
+    while (buf != NULL && (got = recv(fd, buf, size, 0)) > 0)
+        for (ssize_t sent = 0, n; sent < got; sent += n)
+            if ((n = send(fd, buf + sent, (size_t)(got - sent), 0)) < 0)
+                _exit(1);
+    _exit(buf != NULL && got == 0 ? 0 : 1);
+}
+
+static double stream_seconds(unsigned char *in, unsigned char *out, size_t size, size_t bytes)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+        die("socketpair");
+    fflush(stdout);
+    double t0 = timing_now();
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (size < 65536)
+        size = 65536;
+    if (pid == 0) {
+        close(sv[0]);
+        echo(sv[1], size);
+    }
+    close(sv[1]);
+    size_t sent = 0, got = 0;
+    while (got < bytes) { /* send and receive at once: nobody blocks for ever */
+        struct pollfd p = {.fd = sv[0], .events = POLLIN | (sent < bytes ? POLLOUT : 0)};
+        if (poll(&p, 1, -1) < 0)
+            die("poll");
+        ssize_t n;
+        if ((p.revents & POLLOUT) && sent < bytes) {
+            size_t len = bytes - sent < size ? bytes - sent : size;
+            if ((n = send(sv[0], in + sent, len, MSG_DONTWAIT)) < 0 && errno != EAGAIN)
+                die("send");
+            sent += n > 0 ? (size_t)n : 0;
+            if (sent == bytes)
+                shutdown(sv[0], SHUT_WR); /* the child's end of file */
+        }
+        if ((p.revents & (POLLIN | POLLHUP)) &&
+            (n = recv(sv[0], out + got, bytes - got, MSG_DONTWAIT)) > 0)
+            got += (size_t)n;
+    }
+    reap(pid);
+    double seconds = timing_now() - t0;
+    close(sv[0]);
+    return seconds;
+}
+
+int main(int argc, char **argv)
+{
+    report_set_program(argv[0]);
+    long long size = 65536, bytes = 64LL << 20;
+    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    opterr = 0;
+    for (int c; (c = getopt_long(argc, argv, ":s:b:h", longopts, NULL)) != -1;) {
+        switch (c) {
+        case 's': size = cli_parse_count("-s", optarg, 8, 64LL << 20); break;
+        case 'b': bytes = cli_parse_count("-b", optarg, 8, 4LL << 30); break;
+        case 'h':
+            printf("Usage: %s first|repeat|queue|stream -s SIZE [-b BYTES]\n", report_program());
+            return 0;
+        case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
+        default: usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind != argc - 1)
+        usage_error("give one mode: first, repeat, queue or stream");
+    const char *mode = argv[optind];
+    size_t items = bytes < size ? 1 : (size_t)(bytes / size), total = items * (size_t)size;
+    unsigned char *in = malloc(total), *out = malloc(total);
+    if (in == NULL || out == NULL)
+        die("malloc");
+    for (size_t i = 0; i < total; i++)
+        in[i] = (unsigned char)(i * 7 + 1);
+    memset(out, 0, total);
+    double seconds;
+    if (strcmp(mode, "first") == 0 || strcmp(mode, "repeat") == 0)
+        seconds = map_seconds(in, out, (size_t)size, items, mode[0] == 'f' ? 1 : 2);
+    else if (strcmp(mode, "queue") == 0)
+        seconds = queue_seconds(in, out, (size_t)size, items);
+    else if (strcmp(mode, "stream") == 0)
+        seconds = stream_seconds(in, out, (size_t)size, total);
+    else
+        usage_error("unknown mode '%s'", mode);
+    if (memcmp(in, out, total) != 0)
+        die_msg("%s: the bytes that came back differ from those sent", mode);
+    printf("%.0f\n", (double)total / seconds / 1e6);
+    free(in);
+    free(out);
+    return 0;
+}
