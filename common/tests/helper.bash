@@ -15,6 +15,11 @@ done
 bats_require_minimum_version 1.5.0
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# Python's own buffering, whatever the caller's environment says: with
+# PYTHONUNBUFFERED=1 print() writes a line's text and its newline apart, and
+# the lines of processes sharing a pipe (a Pool's workers, MPI ranks) come
+# out interleaved mid-line; the tests compare whole lines.
+unset PYTHONUNBUFFERED
 BUILD=${BUILD:-$ROOT/build}
 export BIN=$BUILD/bin
 export TEST_BIN=$BUILD/test
