@@ -36,7 +36,7 @@ static void run_all(struct pool *pool, pool_task_fn fn, const void *args, size_t
 {
     const unsigned char *a = args;
     unsigned char *r = results;
-    struct pool_async **jobs = malloc((size_t)n * sizeof *jobs);
+    struct pool_async **jobs = malloc((size_t)n * sizeof(struct pool_async *));
     if (jobs == NULL)
         die("malloc");
     for (int i = 0; i < n; i++) {
@@ -111,8 +111,8 @@ int main(int argc, char **argv)
     long long j = cpus_for_pool(), r = DEFAULT_ROWS, s = 1;
     const struct flag flags[] = {
         FLAG_WORKERS(&j, "pool size (default: usable CPUs)"),
-        {'n', NULL, "ROWS", "rows (default 120, 45 to 20000)", FLAG_INT, MIN_ROWS, MAX_ROWS, &r},
-        {0, "seed", "S", "seed of the data set (default 1)", FLAG_INT, 0, LLONG_MAX, &s},
+        {'n', FLAG_INT, NULL, "ROWS", "rows (default 120, 45 to 20000)", MIN_ROWS, MAX_ROWS, &r},
+        {0, FLAG_INT, "seed", "S", "seed of the data set (default 1)", 0, LLONG_MAX, &s},
         FLAG_QUIET(&quiet, "print only the summary line"),
         OPTS_END_EXITS("-j 2 -n 10000\n-q --seed 7", OPTS_EXITS_INTERRUPT),
     };

@@ -93,7 +93,7 @@ static int run_reader_process(pid_t *pid)
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 32);
     if (len < 0)
         die("readlink /proc/self/exe");
-    strcpy(self + len, "_reader"); /* build/bin/6_named_segment_reader */
+    snprintf(self + len, 32, "_reader"); /* build/bin/6_named_segment_reader */
     printf("[parent %ld] starting a reader: fork + exec of 6_named_segment_reader %s\n",
            (long)getpid(), named.name);
     fflush(stdout); /* or the child would print our buffer again */
@@ -119,7 +119,7 @@ int main(int argc, char **argv)
 {
     long long hold_ms = 0;
     const struct flag flags[] = {
-        {0, "hold-ms", "MS", "keep it MS ms before the reader starts", FLAG_COUNT, 0, 600000,
+        {0, FLAG_COUNT, "hold-ms", "MS", "keep it MS ms before the reader starts", 0, 600000,
          &hold_ms},
         OPTS_END_EXITS("--hold-ms 2000", OPTS_EXITS_INTERRUPT),
     };

@@ -133,7 +133,9 @@ stage_valgrind() {
 stage_static() {
     local problems=0 files
     mapfile -t files < <(c_sources)
-    local cflags=(-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icommon)
+    # FORKLORE_VERSION as the Makefile defines it (opts.c refuses to build without it)
+    local cflags=(-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icommon
+                  "-DFORKLORE_VERSION=\"$(cat VERSION)\"")
 
     local c_files
     mapfile -t c_files < <(printf '%s\n' "${files[@]}" | grep '\.c$')
