@@ -26,11 +26,7 @@ descendant_named() {
     done
 }
 
-# The processes of session $1 (setsid: the program and all it forked).
-session_members() {
-    awk -v s="$1" '{ sub(/^.*\) /, ""); if ($4 == s) { split(FILENAME, f, "/"); print f[3] } }' \
-        /proc/[0-9]*/stat 2>/dev/null || true
-}
+# session_members SID: common/tests/helper.bash (setsid: the program and all it forked).
 
 # ------------------------------------------------------------ 1. the race
 
