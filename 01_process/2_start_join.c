@@ -76,9 +76,9 @@ int main(int argc, char **argv)
     long long workers = 3;
     bool quiet = false;
     const struct flag flags[] = {
-        {'j', "workers", "N", "children to start (default 3)", FLAG_INT, 1, pool_max_workers(),
+        {'j', FLAG_INT, "workers", "N", "children to start (default 3)", 1, pool_max_workers(),
          &workers},
-        {'q', "quiet", NULL, "results only, no explanations", FLAG_SWITCH, 0, 0, &quiet},
+        {'q', FLAG_SWITCH, "quiet", NULL, "results only, no explanations", 0, 0, &quiet},
         OPTS_END("-j 5\n-q"),
     };
     opts_parse(argc, argv, "[-j N] [-q]",
@@ -90,7 +90,7 @@ int main(int argc, char **argv)
     if (pids == NULL)
         die("malloc");
 
-    start_children(pids, workers);
+    start_children(pids, (int)workers); /* -j is at most pool_max_workers() */
     /* p.join() for each, in start order; report once all are joined, so
      * that no child's hello lands between the parent's lines. */
     int *statuses = malloc((size_t)workers * sizeof *statuses);

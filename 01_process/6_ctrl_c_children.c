@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -73,17 +74,18 @@ static _Noreturn void parent(bool handled, int report_fd)
 /* The parent pid of `pid` from /proc/<pid>/stat, or 0 if it is gone. */
 static long parent_of(pid_t pid)
 {
-    char path[64];
-    long ppid = 0;
-    char state = 0;
+    char path[64], line[512];
     snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
     FILE *f = fopen(path, "r");
     if (f == NULL)
         return 0;
-    if (fscanf(f, "%*d (%*[^)]) %c %ld", &state, &ppid) != 2 || state == 'Z')
-        ppid = 0; /* unreadable, or dead and waiting to be reaped */
+    char *got = fgets(line, sizeof line, f);
     fclose(f);
-    return ppid;
+    /* "pid (name) state ppid ...": the name may hold a ')', so the last one */
+    char *paren = got != NULL ? strrchr(line, ')') : NULL;
+    if (paren == NULL || paren[1] != ' ' || paren[2] == '\0' || paren[2] == 'Z')
+        return 0; /* unreadable, or dead and waiting to be reaped */
+    return strtol(paren + 3, NULL, 10);
 }
 
 /* One round: start a parent, SIGTERM it once its workers run, look at them.

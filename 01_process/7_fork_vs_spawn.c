@@ -96,11 +96,11 @@ int main(int argc, char **argv)
     long long n = 30, memory_mb = 0;
     bool quiet = false;
     const struct flag flags[] = {
-        {'n', NULL, "N", "processes per way and round (default 30; best of 3 rounds)", FLAG_COUNT,
+        {'n', FLAG_COUNT, NULL, "N", "processes per way and round (default 30; best of 3 rounds)",
          1, 100000, &n},
-        {'m', "memory", "MB", "touch MB megabytes first, to see what a big parent does to fork",
-         FLAG_INT, 0, 4096, &memory_mb},
-        {'q', "quiet", NULL, "results only, no explanations", FLAG_SWITCH, 0, 0, &quiet},
+        {'m', FLAG_INT, "memory", "MB",
+         "touch MB megabytes first, to see what a big parent does to fork", 0, 4096, &memory_mb},
+        {'q', FLAG_SWITCH, "quiet", NULL, "results only, no explanations", 0, 0, &quiet},
         OPTS_END_EXITS("-n 100\n-m 500 -q", OPTS_EXITS_INTERRUPT),
     };
     opts_parse(argc, argv, "[-n N] [-m MB] [-q]",

@@ -12,12 +12,9 @@ pids_in_output() {
     grep -oE '(pid|parent) [0-9]+' <<<"$output" | awk '{ print $2 }' | sort -u
 }
 
-# The processes of session $1: setsid makes the program a session leader,
-# and whatever it forks stays in its session, zombies and orphans included.
-session_members() {
-    awk -v s="$1" '{ sub(/^.*\) /, ""); if ($4 == s) { split(FILENAME, f, "/"); print f[3] } }' \
-        /proc/[0-9]*/stat 2>/dev/null || true
-}
+# session_members SID (common/tests/helper.bash): setsid makes the program a
+# session leader, and whatever it forks stays in its session, zombies and
+# orphans included.
 
 # ------------------------------------------------------------ 1_fork_join
 

@@ -133,9 +133,9 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0); /* lines leave in the order printed */
     const char *timeout = "1.0";
     const struct flag flags[] = {
-        {0, "timeout", "S", "how long to let the deadlock hang (default 1.0)", FLAG_TEXT, 0, 0,
+        {0, FLAG_TEXT, "timeout", "S", "how long to let the deadlock hang (default 1.0)", 0, 0,
          &timeout},
-        {'q', "quiet", NULL, "no lines from the child", FLAG_SWITCH, 0, 0, &opt.quiet},
+        {'q', FLAG_SWITCH, "quiet", NULL, "no lines from the child", 0, 0, &opt.quiet},
         OPTS_END_EXITS("--timeout 0.2\n-q", OPTS_EXITS_INTERRUPT),
     };
     opts_parse(argc, argv, "[--timeout SECONDS] [-q]",

@@ -118,9 +118,9 @@ int main(int argc, char **argv)
         bool quiet;
     } f = {.items = 10000};
     const struct flag flags[] = {
-        {'n', NULL, "N", "round trips per run (default 10000; 10K, 1e5 work)", FLAG_COUNT, 1,
+        {'n', FLAG_COUNT, NULL, "N", "round trips per run (default 10000; 10K, 1e5 work)", 1,
          100000000, &f.items},
-        {'q', "quiet", NULL, "no explanation lines, only the measurements", FLAG_SWITCH, 0, 0,
+        {'q', FLAG_SWITCH, "quiet", NULL, "no explanation lines, only the measurements", 0, 0,
          &f.quiet},
         OPTS_END_EXITS("-n 100K\n-q", OPTS_EXITS_INTERRUPT),
     };

@@ -148,7 +148,7 @@ int main(int argc, char **argv)
     };
     opts_parse(argc, argv, NULL, "Producers and consumers over a queue in shared memory.", flags);
     interrupt_install(); /* Ctrl-C and SIGTERM: stop and reap every child (crew.h) */
-    struct crew crew = crew_create(producers + workers);
+    struct crew crew = crew_create((int)(producers + workers));
     bool ok = run(&crew);
     crew_check(&crew); /* a signal after the last wait still counts */
     crew_destroy(&crew);

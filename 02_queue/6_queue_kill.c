@@ -98,8 +98,8 @@ static bool run(struct crew *crew, struct queue *work, struct ledger *l)
     char how[64];
     for (int c = 0; c < workers + producers; c++)
         if ((pids[c] = crew_fork(crew)) == 0)
-            c < workers ? consumer(work, l, c) : producer(work, c - workers);
-    for (int p = workers; p < workers + producers; p++) /* survivors keep taking */
+            c < workers ? consumer(work, l, c) : producer(work, c - (int)workers);
+    for (int p = (int)workers; p < workers + producers; p++) /* survivors keep taking */
         if (wait_exitcode(crew_join(crew, pids[p], how, sizeof how)) != 0)
             die_msg("producer %lld %s", p - workers + 1, how);
     printf("[parent %ld] queue_close(): the consumers drain what is left, then get EPIPE\n", me);
@@ -133,15 +133,15 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     int most = pool_max_workers() < MAX ? pool_max_workers() : MAX; /* the fork-bomb guard */
     const struct flag flags[] = {
-        {'p', "producers", "N", "producers (default 2)", FLAG_INT, 1, most, &producers},
-        {'j', "workers", "N", "consumers (default 2; at least 2)", FLAG_INT, 2, most, &workers},
+        {'p', FLAG_INT, "producers", "N", "producers (default 2)", 1, most, &producers},
+        {'j', FLAG_INT, "workers", "N", "consumers (default 2; at least 2)", 2, most, &workers},
         FLAG_N(&items, 1, 10000000, "items each producer puts (default 1000)"),
         FLAG_QUIET(&quiet, "no line per consumer"),
         OPTS_END_EXITS("-j 4\n-q -n 10K", OPTS_EXITS_INTERRUPT),
     };
     opts_parse(argc, argv, NULL, "Consumer 1 is SIGKILLed mid-work: the others go on.", flags);
     interrupt_install(); /* Ctrl-C and SIGTERM: stop and reap every child (crew.h) */
-    struct crew crew = crew_create(producers + workers);
+    struct crew crew = crew_create((int)(producers + workers));
     size_t size = sizeof(struct ledger) + (size_t)(items * producers);
     struct queue *work = queue_create(64, sizeof(struct item));
     struct ledger *l = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "crew.h"
@@ -102,6 +103,8 @@ static bool returning_results(struct crew *crew)
     pid_t pids[workers];
     struct result got[workers];
     int arrival[workers];
+    memset(got, 0, sizeof got); /* (every slot is filled: one result per worker) */
+    memset(arrival, 0, sizeof arrival);
     for (int w = 0; w < workers; w++)
         if ((pids[w] = crew_fork(crew)) == 0)
             summer(results, w, top);
@@ -142,7 +145,7 @@ int main(int argc, char **argv)
     };
     opts_parse(argc, argv, NULL, "A struct through a queue; results back through a queue.", flags);
     interrupt_install(); /* Ctrl-C and SIGTERM: stop and reap every child (crew.h) */
-    struct crew crew = crew_create(workers);
+    struct crew crew = crew_create((int)workers);
     bool ok = passing_a_struct(&crew);
     ok = returning_results(&crew) && ok;
     crew_check(&crew);

@@ -88,9 +88,9 @@ int main(int argc, char **argv)
         bool quiet;
     } f = {.items = 100000};
     const struct flag flags[] = {
-        {'n', NULL, "N", "items per row (default 100000; 100K, 1e6 work)", FLAG_COUNT, 1, 100000000,
+        {'n', FLAG_COUNT, NULL, "N", "items per row (default 100000; 100K, 1e6 work)", 1, 100000000,
          &f.items},
-        {'q', "quiet", NULL, "no closing explanation", FLAG_SWITCH, 0, 0, &f.quiet},
+        {'q', FLAG_SWITCH, "quiet", NULL, "no closing explanation", 0, 0, &f.quiet},
         OPTS_END_EXITS("-n 1M\n-q", OPTS_EXITS_INTERRUPT),
     };
     opts_parse(argc, argv, "[-n ITEMS] [-q]",

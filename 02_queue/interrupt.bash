@@ -1,30 +1,33 @@
 # SPDX-License-Identifier: MIT
 # interrupt.bash - loaded by pipes.bats and queues.bats: Ctrl-C on the parent.
 
-# sigint_parent_alone PROGRAM ARGS...: start PROGRAM, wait until its
+# sigint_parent_alone N PROGRAM ARGS...: start PROGRAM, wait until its N
 # children are at work, then send SIGINT to the parent alone (`kill -INT`,
 # not a terminal's Ctrl-C, which reaches the whole process group, children
 # included). It must die of SIGINT (exit status 130) and leave none of its
 # children behind: not running (an orphan), not a zombie (nobody would reap
 # it: pid 1 does not, on some machines). Output in $BATS_TEST_TMPDIR/out.
 sigint_parent_alone() {
-    local program=$1 out=$BATS_TEST_TMPDIR/out
-    shift
+    local want=$1 program=$2 out=$BATS_TEST_TMPDIR/out
+    shift 2
     # Without job control bash starts background jobs with SIGINT ignored
     # (and a program inherits that); env --default-signal undoes it.
     env --default-signal=INT "$BIN/$program" "$@" >"$out" 2>&1 3>&- &
-    local pid=$! kids="" i
-    for i in $(seq 100); do # at most 10 s for the children to start
-        kids=$(children_of "$pid")
-        [ -n "$kids" ] && break
+    local pid=$! kids="" at_work=0 i
+    # The event: all N children exist and each has had CPU time. Bounded
+    # generously (30 s, times FORKLORE_TIME_SCALE): a loaded machine, ASan.
+    for ((i = 0; i < 300 * ${FORKLORE_TIME_SCALE:-1}; i++)); do
+        process_gone "$pid" && break
+        at_work=$(children_at_work "$pid" | wc -l)
+        [ "$at_work" -ge "$want" ] && break
         sleep 0.1
     done
-    sleep 0.3 # now they are busy
     kids=$(children_of "$pid")
-    if process_gone "$pid" || [ -z "$kids" ]; then
-        kill -KILL "$pid" 2>/dev/null || true
+    if process_gone "$pid" || [ "$at_work" -lt "$want" ]; then
+        # shellcheck disable=SC2086 # one pid a word
+        kill -KILL "$pid" $kids 2>/dev/null || true
         wait "$pid" || true
-        fail "$program $* had no children at work when the signal was due"
+        fail "$program $* had $at_work of its $want children at work when the signal was due"
     fi
     kill -INT "$pid"
     for i in $(seq 100); do # bounded: at most 10 s

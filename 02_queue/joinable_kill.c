@@ -103,8 +103,8 @@ int main(int argc, char **argv)
     report_set_program(argv[0]);
     long long consumers = 3, n = 20;
     const struct flag flags[] = {
-        {'j', "consumers", "N", "consumer processes (default 3)", FLAG_INT, 2, 64, &consumers},
-        {'n', NULL, "N", "items per round (default 20)", FLAG_COUNT, 6, 1000000, &n},
+        {'j', FLAG_INT, "consumers", "N", "consumer processes (default 3)", 2, 64, &consumers},
+        {'n', FLAG_COUNT, NULL, "N", "items per round (default 20)", 6, 1000000, &n},
         {0},
     };
     opts_parse(argc, argv, "[-j N] [-n N]",

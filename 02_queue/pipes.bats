@@ -173,6 +173,6 @@ same_in_both() {
 }
 
 @test "4_ping_pong: SIGINT to the parent alone mid-ping-pong: exit 130, the child stopped and reaped" {
-    sigint_parent_alone 4_ping_pong -n 100M
+    sigint_parent_alone 1 4_ping_pong -n 100M
     grep -q 'SIGINT: stopping and reaping 1 child (pid [0-9]*), then dying of SIGINT' "$BATS_TEST_TMPDIR/out"
 }

@@ -261,11 +261,11 @@ same_in_both() {
 }
 
 @test "5_queue_workers: SIGINT to the parent alone mid-run: exit 130, every child stopped and reaped" {
-    sigint_parent_alone 5_queue_workers -n 10M -q
+    sigint_parent_alone 4 5_queue_workers -n 10M -q # 2 producers, 2 consumers
     [ "$(grep -c 'stopping and reaping 4 children (pid [0-9 ]*), then dying of SIGINT' "$BATS_TEST_TMPDIR/out")" -eq 1 ]
 }
 
 @test "8_queue_cost: SIGINT to the parent alone mid-run: exit 130, the producer stopped and reaped" {
-    sigint_parent_alone 8_queue_cost -n 100M
+    sigint_parent_alone 1 8_queue_cost -n 100M
     grep -q 'SIGINT: stopping and reaping 1 child (pid [0-9]*), then dying of SIGINT' "$BATS_TEST_TMPDIR/out"
 }

@@ -13,7 +13,7 @@
 
 int main(void)
 {
-    long result[N], pids[W], answer[2]; /* answer: (index, cube); pid_t fits in a long */
+    long result[N] = {0}, pids[W], answer[2]; /* answer: (index, cube); pid_t fits in a long */
     int fd[2];
     CHECK(pipe(fd) == 0, "pipe");
     for (long w = 0; w < W; w++) {

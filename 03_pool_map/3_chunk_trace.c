@@ -109,8 +109,8 @@ int main(int argc, char **argv)
     long long workers = cpus_for_pool(), chosen = 0;
     const struct flag flags[] = {
         FLAG_WORKERS(&workers, "worker processes (default: usable CPUs)"),
-        {0, "chunksize", "C", "items per chunk in the second trace (default: 20 / workers)",
-         FLAG_COUNT, 1, 50000000, &chosen},
+        {0, FLAG_COUNT, "chunksize", "C",
+         "items per chunk in the second trace (default: 20 / workers)", 1, 50000000, &chosen},
         OPTS_END("-j 2\n-j 3 --chunksize 5"),
     };
     opts_parse(argc, argv, "[-j N] [--chunksize C]",

@@ -124,9 +124,9 @@ int main(int argc, char **argv)
     bool quiet = false;
     const struct flag flags[] = {
         FLAG_WORKERS(&workers, "workers (default: CPUs)"),
-        {'n', NULL, "N", "items (default 200000; 2M, 2e6 work)", FLAG_COUNT, 1, 50000000, &items},
+        {'n', FLAG_COUNT, NULL, "N", "items (default 200000; 2M, 2e6 work)", 1, 50000000, &items},
         FLAG_QUIET(&quiet, "one map, one line: count, checksum"),
-        {0, "chunksize", "C", "with -q (default: Python's rule)", FLAG_COUNT, 1, 50000000,
+        {0, FLAG_COUNT, "chunksize", "C", "with -q (default: Python's rule)", 1, 50000000,
          &chunksize},
         OPTS_END("-j 2 -n 2M\n-q --chunksize 100"),
     };

@@ -112,9 +112,9 @@ int main(int argc, char **argv)
     long long workers = cpus_for_pool(), files = 8, seed = 1;
     const struct flag flags[] = {
         FLAG_WORKERS(&workers, "worker processes (default: usable CPUs)"),
-        {0, "files", "F", "text files to generate and count (default 8)", FLAG_INT, 1, 10000,
+        {0, FLAG_INT, "files", "F", "text files to generate and count (default 8)", 1, 10000,
          &files},
-        {0, "seed", "S", "seed of the generated text (default 1)", FLAG_INT, 0, INT64_MAX, &seed},
+        {0, FLAG_INT, "seed", "S", "seed of the generated text (default 1)", 0, INT64_MAX, &seed},
         OPTS_END_EXITS("-j 2 --files 100\n--seed 7", OPTS_EXITS_INTERRUPT),
     };
     opts_parse(argc, argv, "[-j N] [--files F] [--seed S]",

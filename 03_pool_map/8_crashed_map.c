@@ -61,10 +61,10 @@ int main(int argc, char **argv)
     bool quiet = false;
     const struct flag flags[] = {
         FLAG_WORKERS(&workers, "worker processes (default: usable CPUs)"),
-        {'n', NULL, "N", "items (default 200000; 2M and 2e6 work)", FLAG_COUNT, 1, 50000000, &n},
-        {0, "chunksize", "C", "items per chunk (default: Python's rule)", FLAG_COUNT, 1, 50000000,
+        {'n', FLAG_COUNT, NULL, "N", "items (default 200000; 2M and 2e6 work)", 1, 50000000, &n},
+        {0, FLAG_COUNT, "chunksize", "C", "items per chunk (default: Python's rule)", 1, 50000000,
          &chunksize},
-        {0, "crash-task", "K", "the task that kills its worker (default 7)", FLAG_INT, 0, 49999999,
+        {0, FLAG_INT, "crash-task", "K", "the task that kills its worker (default 7)", 0, 49999999,
          &crash_task},
         FLAG_QUIET(&quiet, "print only the error line"),
         OPTS_END("-j 2 -n 1000 --crash-task 999\n-q --chunksize 1"),

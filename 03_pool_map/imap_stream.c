@@ -132,9 +132,9 @@ int main(int argc, char **argv)
     report_set_program(argv[0]);
     long long workers = cpus_for_pool(), n = 1000000;
     const struct flag flags[] = {
-        {'j', "workers", "N", "worker processes (default: usable CPUs)", FLAG_INT, 1,
+        {'j', FLAG_INT, "workers", "N", "worker processes (default: usable CPUs)", 1,
          pool_max_workers(), &workers},
-        {'n', NULL, "N", "numbers to stream (default 1000000; 1M and 1e6 work)", FLAG_COUNT, 1,
+        {'n', FLAG_COUNT, NULL, "N", "numbers to stream (default 1000000; 1M and 1e6 work)", 1,
          1000000000, &n},
         {0},
     };

@@ -97,7 +97,9 @@ static void texts_write_one(const char *name, struct rng *r)
  * interrupt_requested()); t->written files exist then. */
 static void texts_write(struct texts *t, uint64_t seed)
 {
-    const char *tmp = getenv("TMPDIR") != NULL && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    const char *tmp = getenv("TMPDIR");
+    if (tmp == NULL || *tmp == '\0')
+        tmp = "/tmp";
     if (strlen(tmp) > 200)
         die_msg("TMPDIR is too long: %s", tmp);
     snprintf(t->dir, sizeof t->dir, "%s/pool_map.XXXXXX", tmp);

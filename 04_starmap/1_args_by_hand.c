@@ -26,7 +26,7 @@ int main(void)
     for (long i = 0; i < W; i++) {
         CHECK((pids[i] = fork()) >= 0, "fork");
         if (pids[i] == 0) { /* child i: 16 bytes, one write (<= PIPE_BUF: never split) */
-            long answer[2] = {i, (long)pow(pairs[i].x, pairs[i].y)};
+            long answer[2] = {i, (long)pow((double)pairs[i].x, (double)pairs[i].y)};
             CHECK(write(fd[1], answer, sizeof answer) == sizeof answer, "write");
             _exit(0);
         }

@@ -136,8 +136,8 @@ int main(int argc, char **argv)
     bool quiet = false;
     const struct flag flags[] = {
         FLAG_WORKERS(&workers, "worker processes"),
-        {'n', NULL, "N", "indices (default 200000; 2M, 1e9)", FLAG_COUNT, 1, 1000000000, &n},
-        {0, "seed", "S", "seed of do_something (default 42)", FLAG_INT, 0, INT64_MAX, &seed},
+        {'n', FLAG_COUNT, NULL, "N", "indices (default 200000; 2M, 1e9)", 1, 1000000000, &n},
+        {0, FLAG_INT, "seed", "S", "seed of do_something (default 42)", 0, INT64_MAX, &seed},
         FLAG_QUIET(&quiet, "the chunked loop alone, one summary line"),
         OPTS_END_EXITS("-j 4 -n 2M\n-q --seed 7", OPTS_EXITS_INTERRUPT),
     };

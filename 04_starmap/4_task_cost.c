@@ -33,9 +33,8 @@ static uint64_t do_something(uint64_t i)
     return z;
 }
 
-static int do_index /* map(do_something, range(n)): one index per item */ (const void *arg,
-                                                                           void *result,
-                                                                           struct pool_task *task)
+/* map(do_something, range(n)): one index per item */
+static int do_index(const void *arg, void *result, struct pool_task *task)
 {
     (void)task;
     *(uint64_t *)result = do_something(*(const uint64_t *)arg);
@@ -102,7 +101,9 @@ static double row(const char *how, size_t shown, double (*way)(void *), uint64_t
 {
     char label[64];
     struct pool_stats before, after;
-    snprintf(label, sizeof label, how, shown);
+    snprintf(label, sizeof label, "%s", how); /* the serial row: no number in it */
+    if (shown != 0)
+        snprintf(label, sizeof label, how, shown);
     pool_get_stats(pool, &before);
     double best = verdict_best_of(RUNS, way, NULL);
     pool_get_stats(pool, &after);
@@ -125,8 +126,8 @@ int main(int argc, char **argv)
     workers = cpus_for_pool();
     const struct flag flags[] = {
         FLAG_WORKERS(&workers, "worker processes"),
-        {'n', NULL, "N", "indices (default 200000; 1e6, 2M work)", FLAG_COUNT, 1, 100000000, &n},
-        {0, "chunksize", "C", "items per task, first map row (default 1)", FLAG_COUNT, 1,
+        {'n', FLAG_COUNT, NULL, "N", "indices (default 200000; 1e6, 2M work)", 1, 100000000, &n},
+        {0, FLAG_COUNT, "chunksize", "C", "items per task, first map row (default 1)", 1,
          1000000000, &asked},
         OPTS_END("-j 2 -n 1e6 --chunksize 100"),
     };

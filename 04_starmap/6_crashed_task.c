@@ -45,7 +45,7 @@ int main(int argc, char **argv)
     bool quiet = false;
     const struct flag flags[] = {
         FLAG_WORKERS(&workers, "worker processes"),
-        {0, "crash-task", "K", "the task for pair K (0 to 5, default 3) kills its worker", FLAG_INT,
+        {0, FLAG_INT, "crash-task", "K", "the task for pair K (0 to 5, default 3) kills its worker",
          0, NPAIRS - 1, &crash_task},
         FLAG_QUIET(&quiet, "print only the error line"),
         OPTS_END("--crash-task 0\n-j 2 -q"),

@@ -120,7 +120,7 @@ int main(int argc, char **argv)
     report_set_program(argv[0]);
     long long workers = cpus_for_pool();
     const struct flag flags[] = {
-        {'j', "workers", "N", "worker processes (default: usable CPUs)", FLAG_INT, 1,
+        {'j', FLAG_INT, "workers", "N", "worker processes (default: usable CPUs)", 1,
          pool_max_workers(), &workers},
         {0},
     };

@@ -35,6 +35,6 @@ int main(void)
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     printf("[parent %ld] 4 tasks of 400+300+200+100 ms took %.2f s\n", (long)getpid(),
-           (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+           (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
     return 0;
 }

@@ -56,7 +56,7 @@ struct way {
 static double run_tasks(void *udata)
 {
     struct way *w = udata;
-    struct pool_async *jobs[TASKS];
+    struct pool_async *jobs[TASKS] = {NULL};
     double t0 = timing_now();
     for (int i = 0; i < TASKS; i++) {
         if (w->async) /* submit all 8 first: each call returns at once */

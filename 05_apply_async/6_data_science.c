@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * 6_data_science.c - three shapes of apply_async work on one data set:
- * (a) several algorithms, one task each; (b) one algorithm over a sweep of
- * its parameter, one task per value; (c) leave-one-out cross-validation,
- * one task per row. The same tasks run sequentially in the parent must
- * give the same results; both ways are timed, best of 3.
+ * 6_data_science.c - three shapes of apply_async work on one data set: (a) several
+ * algorithms, one task each; (b) one algorithm over a sweep of its parameter, one task per
+ * value; (c) leave-one-out cross-validation, one task per row. The same tasks run
+ * sequentially in the parent must give the same results; both ways are timed, best of 3.
  *
  * Python: handles = [pool.apply_async(evaluate, m) for m in MODELS]
  *         scores = [h.get() for h in handles]
@@ -23,7 +22,8 @@ static const struct model_arg models[MODELS] = {
     {MAJORITY, 0}, {CENTROID, 0}, {KNN, 1}, {KNN, 7}, {PERCEPTRON, 0}};
 
 struct science {
-    struct pool *pool; /* NULL: the same calls, made here one after another */
+    struct pool *pool; /* the workers (stopped on Ctrl-C in a sequential run too) */
+    bool sequential;   /* the same calls, made here one after another */
     struct score models[MODELS], sweep[SWEEP];
     int best_k;
     int *loo; /* the label predicted for each row */
@@ -31,23 +31,25 @@ struct science {
 
 /* Python: handles = [pool.apply_async(fn, a) for a in args]
  *         results = [h.get() for h in handles]                          */
-static void run_all(struct pool *pool, pool_task_fn fn, const void *args, size_t arg_size,
+static void run_all(const struct science *s, pool_task_fn fn, const void *args, size_t arg_size,
                     void *results, size_t result_size, int n)
 {
     const unsigned char *a = args;
     unsigned char *r = results;
-    struct pool_async **jobs = malloc((size_t)n * sizeof *jobs);
+    struct pool_async **jobs = malloc((size_t)n * sizeof(struct pool_async *));
     if (jobs == NULL)
         die("malloc");
     for (int i = 0; i < n; i++) {
         struct pool_task task = {.index = (size_t)i};
-        if (pool != NULL)
-            jobs[i] = submit(pool, fn, a + i * arg_size, arg_size, result_size, i);
+        if (interrupt_requested()) /* Ctrl-C, kill: seen between two tasks, either way */
+            stop(s->pool);
+        if (!s->sequential)
+            jobs[i] = submit(s->pool, fn, a + i * arg_size, arg_size, result_size, i);
         else if (fn(a + i * arg_size, r + i * result_size, &task) != 0)
             die_msg("sequential task %d failed: %s", i, task.error);
     }
-    for (int i = 0; pool != NULL && i < n; i++)
-        get_or_stop(pool, jobs[i], r + i * result_size);
+    for (int i = 0; !s->sequential && i < n; i++)
+        get_or_stop(s->pool, jobs[i], r + i * result_size);
     free(jobs);
 }
 
@@ -56,11 +58,11 @@ static double run_science(void *udata)
 {
     struct science *s = udata;
     double t0 = timing_now();
-    run_all(s->pool, evaluate, models, sizeof models[0], s->models, sizeof s->models[0], MODELS);
+    run_all(s, evaluate, models, sizeof models[0], s->models, sizeof s->models[0], MODELS);
     struct model_arg sweep[SWEEP];
     for (int i = 0; i < SWEEP; i++)
         sweep[i] = (struct model_arg){KNN, 2 * i + 1};
-    run_all(s->pool, evaluate, sweep, sizeof sweep[0], s->sweep, sizeof s->sweep[0], SWEEP);
+    run_all(s, evaluate, sweep, sizeof sweep[0], s->sweep, sizeof s->sweep[0], SWEEP);
     int best = 0; /* a tie goes to the smaller k */
     for (int i = 1; i < SWEEP; i++)
         best = s->sweep[i].correct > s->sweep[best].correct ? i : best;
@@ -70,7 +72,7 @@ static double run_science(void *udata)
         die("malloc");
     for (int i = 0; i < rows; i++)
         loo[i] = (struct loo_arg){i, s->best_k};
-    run_all(s->pool, leave_one_out, loo, sizeof loo[0], s->loo, sizeof s->loo[0], rows);
+    run_all(s, leave_one_out, loo, sizeof loo[0], s->loo, sizeof s->loo[0], rows);
     free(loo);
     return timing_now() - t0;
 }
@@ -111,19 +113,18 @@ int main(int argc, char **argv)
     long long j = cpus_for_pool(), r = DEFAULT_ROWS, s = 1;
     const struct flag flags[] = {
         FLAG_WORKERS(&j, "pool size (default: usable CPUs)"),
-        {'n', NULL, "ROWS", "rows (default 120, 45 to 20000)", FLAG_INT, MIN_ROWS, MAX_ROWS, &r},
-        {0, "seed", "S", "seed of the data set (default 1)", FLAG_INT, 0, LLONG_MAX, &s},
+        {'n', FLAG_INT, NULL, "ROWS", "rows (default 120, 45 to 20000)", MIN_ROWS, MAX_ROWS, &r},
+        {0, FLAG_INT, "seed", "S", "seed of the data set (default 1)", 0, LLONG_MAX, &s},
         FLAG_QUIET(&quiet, "print only the summary line"),
         OPTS_END_EXITS("-j 2 -n 10000\n-q --seed 7", OPTS_EXITS_INTERRUPT),
     };
     opts_parse(argc, argv, NULL, "three shapes of apply_async work on a generated data.", flags);
-    int workers = (int)j;
     make_data((unsigned long long)s, (int)r); /* before the pool: every worker inherits it */
     interrupt_install();
-    struct pool *pool = pool_create(&(struct pool_options){.workers = workers});
+    struct pool *pool = pool_create(&(struct pool_options){.workers = (int)j});
     if (pool == NULL)
         die("pool_create");
-    struct science par = {.pool = pool}, seq = {.pool = NULL};
+    struct science par = {.pool = pool}, seq = {.pool = pool, .sequential = true};
     par.loo = calloc((size_t)rows, sizeof *par.loo);
     seq.loo = calloc((size_t)rows, sizeof *seq.loo);
     if (par.loo == NULL || seq.loo == NULL)
@@ -150,8 +151,7 @@ int main(int argc, char **argv)
     pool_destroy(pool);
     printf("[parent %ld] summary: %d rows, %d workers; equals sequential: %s; pool %.4f s, "
            "sequential %.4f s (best of %d): %s\n",
-           (long)getpid(), rows, workers, same ? "yes" : "no", t_par, t_seq, RUNS, verdict);
-    free(par.loo);
-    free(seq.loo);
+           (long)getpid(), rows, (int)j, same ? "yes" : "no", t_par, t_seq, RUNS, verdict);
+    free(par.loo), free(seq.loo);
     return same ? 0 : 1;
 }

@@ -80,8 +80,8 @@ int main(int argc, char **argv)
     const struct flag flags[] = {
         FLAG_WORKERS(&j, "pool size (default: usable CPUs)"),
         FLAG_QUIET(&quiet, "print only the summary line"),
-        {0, "crash-task", "K", "the worker running task K (0 to 7) dies of SIGKILL; exit 1",
-         FLAG_INT, 0, TASKS - 1, &k},
+        {0, FLAG_INT, "crash-task", "K",
+         "the worker running task K (0 to 7) dies of SIGKILL; exit 1", 0, TASKS - 1, &k},
         OPTS_END_EXITS("-j 2\n--crash-task 4", OPTS_EXITS_INTERRUPT),
     };
     opts_parse(argc, argv, NULL, "a failing task and a crashed worker, each told by its handle.",

@@ -124,7 +124,7 @@ int main(int argc, char **argv)
     const struct flag flags[] = {
         FLAG_WORKERS(&workers, "worker processes (default: usable CPUs)"),
         FLAG_N(&tasks, 1, 10000, "tasks (default 40)"),
-        {0, "seed", "S", "seed of inputs and durations (default 1)", FLAG_INT, 0, LLONG_MAX, &seed},
+        {0, FLAG_INT, "seed", "S", "seed of inputs and durations (default 1)", 0, LLONG_MAX, &seed},
         FLAG_QUIET(&quiet, "no line per callback"),
         OPTS_END_EXITS("-j 2 -n 100\n-q --seed 7", OPTS_EXITS_INTERRUPT),
     };

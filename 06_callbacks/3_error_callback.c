@@ -33,7 +33,7 @@ struct task_result {
 static int square_unless_multiple_of_7(const void *argp, void *resultp, struct pool_task *task)
 {
     const struct task_arg *arg = argp;
-    timing_sleep(arg->sleep_ms / 1000.0);
+    timing_sleep((double)arg->sleep_ms / 1000.0);
     if (arg->x % 7 == 0)
         return pool_task_fail(task, "input %ld is a multiple of 7", arg->x);
     *(struct task_result *)resultp =
@@ -129,7 +129,7 @@ int main(int argc, char **argv)
     const struct flag flags[] = {
         FLAG_WORKERS(&workers, "workers (default: usable CPUs)"),
         FLAG_N(&tasks, 1, 10000, "tasks (default 40)"),
-        {0, "seed", "S", "seed of inputs and durations (default 1)", FLAG_INT, 0, LLONG_MAX, &seed},
+        {0, FLAG_INT, "seed", "S", "seed of inputs and durations (default 1)", 0, LLONG_MAX, &seed},
         FLAG_QUIET(&quiet, "no line per callback"),
         OPTS_END_EXITS("-j 2 -n 100\n-q --seed 7", OPTS_EXITS_INTERRUPT),
     };

@@ -103,7 +103,7 @@ int main(int argc, char **argv)
         FLAG_WORKERS(&workers, "workers (default: usable CPUs)"),
         FLAG_N(&tasks, 1, 10000, "tasks (default 40)"),
         FLAG_QUIET(&quiet, "no line per callback (the crash is still shown)"),
-        {0, "crash-task", "K", "task K kills its worker (default 5)", FLAG_INT, 0, 9999, &crash},
+        {0, FLAG_INT, "crash-task", "K", "task K kills its worker (default 5)", 0, 9999, &crash},
         OPTS_END_EXITS("-j 2 --crash-task 0\n-q -n 100", OPTS_EXITS_INTERRUPT),
     };
     opts_parse(argc, argv, NULL, "A worker killed mid-task: its error callback is told.", flags);

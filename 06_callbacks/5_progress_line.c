@@ -24,7 +24,7 @@
 /* In a worker: sleep 1..20 ms ("work"), send back the task's number. */
 static int work(const void *argp, void *resultp, struct pool_task *task)
 {
-    timing_sleep((1 + (long)task->index * 7 % 20) / 1000.0);
+    timing_sleep((double)(1 + (long)task->index * 7 % 20) / 1000.0);
     *(long *)resultp = (long)task->index;
     (void)argp;
     return 0;

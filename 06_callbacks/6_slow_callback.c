@@ -109,7 +109,7 @@ int main(int argc, char **argv)
     const struct flag flags[] = {
         FLAG_WORKERS(&workers, "workers (default: usable CPUs)"),
         FLAG_N(&tasks, 1, 10000, "tasks of 5 ms (default 20)"),
-        {0, "callback-ms", "N", "how long the slow callback takes (default 20)", FLAG_COUNT, 0,
+        {0, FLAG_COUNT, "callback-ms", "N", "how long the slow callback takes (default 20)", 0,
          1000, &callback_ms},
         FLAG_QUIET(&quiet, "no line per round (the best times only)"),
         OPTS_END_EXITS("-j 2 --callback-ms 50\n-q -n 100", OPTS_EXITS_INTERRUPT),

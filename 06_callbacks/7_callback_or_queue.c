@@ -136,11 +136,11 @@ int main(int argc, char **argv)
            parent, tasks, workers, ROUNDS);
     interrupt_install(); /* Ctrl-C, kill: reap the workers, then go */
     struct run run = {(int)workers, (size_t)tasks, 0};
-    double (*way[2])(void *) = {by_callback, by_queue}, best[2] = {1e30, 1e30};
+    double best[2] = {1e30, 1e30}; /* [0]: by callback, [1]: by queue */
     bool right[2] = {true, true};
     for (int round = 1; round <= ROUNDS; round++) /* alternate: load hits both alike */
         for (int k = 0; k < 2; k++) {
-            double t = way[k](&run);
+            double t = (k ? by_queue : by_callback)(&run);
             best[k] = t < best[k] ? t : best[k];
             right[k] = right[k] && run.sum == expected;
             if (!quiet)

@@ -69,7 +69,7 @@ int main(int argc, char **argv)
     long long workers = cpus_for_pool() < 2 ? 2 : cpus_for_pool(), n = 2000000;
     bool quiet = false;
     const struct flag flags[] = {
-        {'j', "workers", "N", "worker processes (default: usable CPUs, at least 2)", FLAG_INT, 1,
+        {'j', FLAG_INT, "workers", "N", "worker processes (default: usable CPUs, at least 2)", 1,
          team_max_workers(), &workers},
         FLAG_N(&n, 1, 1000000000, "increments per worker (default 2M; 250K, 1e6 work too)"),
         FLAG_QUIET(&quiet, "results only, no explanations"),

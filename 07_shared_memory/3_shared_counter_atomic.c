@@ -83,9 +83,9 @@ static double run_once(void *udata)
     struct team team;
     team_start(&team, job->workers, add, job, true);
     double seconds = team_join(&team);
-    long total = job->way == MUTEX ? s->locked : atomic_load(&s->atomic);
+    long total = job->way == MUTEX ? s->locked : job->way == ATOMIC ? atomic_load(&s->atomic) : 0;
     if (job->way == PARTIAL) /* after join: every worker is done */
-        for (int w = total = 0; w < job->workers; w++)
+        for (int w = 0; w < job->workers; w++)
             total += s->partial[w].value;
     job->total = total;
     job->exact &= total == (long)(job->workers * job->n);
@@ -110,7 +110,7 @@ int main(int argc, char **argv)
     long long workers = cpus_for_pool() < 2 ? 2 : cpus_for_pool(), n = 2000000;
     bool quiet = false;
     const struct flag flags[] = {
-        {'j', "workers", "N", "worker processes (default: usable CPUs, at least 2)", FLAG_INT, 1,
+        {'j', FLAG_INT, "workers", "N", "worker processes (default: usable CPUs, at least 2)", 1,
          team_max_workers(), &workers},
         FLAG_N(&n, 1, 1000000000, "increments per worker (default 2M; 250K, 1e6 work too)"),
         FLAG_QUIET(&quiet, "results only, no explanations"),

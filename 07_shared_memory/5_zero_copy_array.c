@@ -124,9 +124,9 @@ int main(int argc, char **argv)
     long long workers = cpus_for_pool() < 2 ? 2 : cpus_for_pool(), mib = 32;
     bool quiet = false;
     const struct flag flags[] = {
-        {'j', "workers", "N", "worker processes (default: usable CPUs, at least 2)", FLAG_INT, 1,
+        {'j', FLAG_INT, "workers", "N", "worker processes (default: usable CPUs, at least 2)", 1,
          team_max_workers(), &workers},
-        {0, "array-mib", "M", "size of the array in MiB (default 32)", FLAG_COUNT, 1, 4096, &mib},
+        {0, FLAG_COUNT, "array-mib", "M", "size of the array in MiB (default 32)", 1, 4096, &mib},
         FLAG_QUIET(&quiet, "results only, no explanations"),
         OPTS_END_EXITS("-j 2 --array-mib 256\n-q", OPTS_EXITS_INTERRUPT),
     };

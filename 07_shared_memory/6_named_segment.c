@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * 6_named_segment.c - shared memory with a name in /dev/shm, which an
- * unrelated program (6_named_segment_reader, no inherited mapping) opens by
- * that name; and a name that never outlives this program, however it ends.
+ * 6_named_segment.c - shared memory with a name in /dev/shm, which an unrelated program
+ * (6_named_segment_reader, no inherited mapping) opens by that name; and a name that never
+ * outlives this program, however it ends (SIGKILL too: a tracker process removes it).
  * Python: shm = SharedMemory(name=..., create=True, size=...); shm.unlink()
  * Usage: 6_named_segment [--hold-ms MS]   (hold the segment MS ms first)
  * Look for: the reader's sum, 500500, and "is gone" at the end.
@@ -21,6 +21,7 @@
 #include "interrupt.h"
 #include "opts.h"
 #include "report.h"
+#include "shm_tracker.h"
 #include "team.h"
 #include "waitstatus.h"
 
@@ -29,15 +30,13 @@
 struct segment {
     char greeting[64];
     long numbers[NUMBERS];
-    long reader_sum; /* the reader's answer */
-    long reader_pid;
+    long reader_sum, reader_pid; /* the reader's answer, and who gave it */
 };
 
-/* The name to remove: global, because atexit() (every die() ends in exit())
- * removes it too; `owner` keeps a forked child from removing it. */
+/* The name: global, as atexit() (every die() exits) removes it too; never a forked child. */
 static struct {
     char name[64];
-    pid_t owner;
+    pid_t owner; /* only the owner removes it */
     bool live;
 } named;
 
@@ -47,15 +46,16 @@ static void remove_name(void) /* SharedMemory.unlink() */
         named.live = false;
         if (shm_unlink(named.name) != 0)
             warn_errno("shm_unlink");
+        if (shm_tracker_unregister(named.name) != 0) /* resource_tracker.unregister */
+            warn_errno("shm_tracker_unregister");
     }
 }
 
 static _Noreturn void remove_and_die_of_signal(void)
 {
-    char sig[32];
-    signal_name(interrupt_signal(), sig, sizeof sig);
-    printf("[parent %ld] %s: removing %s, then dying of %s\n", (long)getpid(), sig, named.name,
-           sig);
+    char s[32];
+    signal_name(interrupt_signal(), s, sizeof s);
+    printf("[parent %ld] %s: removing %s, then dying of %s\n", (long)getpid(), s, named.name, s);
     fflush(stdout);
     remove_name();
     interrupt_exit();
@@ -69,7 +69,9 @@ static struct segment *create(void)
     int fd = shm_open(named.name, O_CREAT | O_EXCL | O_RDWR, 0600); /* O_EXCL: a new name */
     if (fd < 0)
         die("shm_open");
-    named.live = true; /* from here on, every way out removes the name */
+    named.live = true;                         /* from here on, every way out removes the name */
+    if (shm_tracker_register(named.name) != 0) /* and if we are killed, the tracker does */
+        die("shm_tracker_register");
     if (ftruncate(fd, sizeof(struct segment)) != 0) /* a new segment has 0 bytes */
         die("ftruncate");
     struct segment *seg = mmap(NULL, sizeof *seg, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
@@ -93,7 +95,7 @@ static int run_reader_process(pid_t *pid)
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 32);
     if (len < 0)
         die("readlink /proc/self/exe");
-    strcpy(self + len, "_reader"); /* build/bin/6_named_segment_reader */
+    snprintf(self + len, 32, "_reader"); /* build/bin/6_named_segment_reader */
     printf("[parent %ld] starting a reader: fork + exec of 6_named_segment_reader %s\n",
            (long)getpid(), named.name);
     fflush(stdout); /* or the child would print our buffer again */
@@ -104,13 +106,12 @@ static int run_reader_process(pid_t *pid)
         die("execl"); /* (exit 1; the atexit handler sees we do not own the name) */
     }
     int status;
-    while (waitpid(*pid, &status, 0) < 0) {
+    while (waitpid(*pid, &status, 0) < 0)
         if (errno != EINTR)
             die("waitpid");
-        if (interrupt_requested())
+        else if (interrupt_requested())
             kill(*pid, SIGKILL); /* then reap it, and die of the signal below */
-    }
-    if (interrupt_requested()) /* the reader may have died of it too */
+    if (interrupt_requested())   /* the reader may have died of it too */
         remove_and_die_of_signal();
     return status;
 }
@@ -119,21 +120,20 @@ int main(int argc, char **argv)
 {
     long long hold_ms = 0;
     const struct flag flags[] = {
-        {0, "hold-ms", "MS", "keep it MS ms before the reader starts", FLAG_COUNT, 0, 600000,
+        {0, FLAG_COUNT, "hold-ms", "MS", "keep it MS ms before the reader starts", 0, 600000,
          &hold_ms},
         OPTS_END_EXITS("--hold-ms 2000", OPTS_EXITS_INTERRUPT),
     };
     opts_parse(argc, argv, NULL, "A named shared memory segment, found by its name.", flags);
-    /* Ctrl-C, SIGTERM: a flag, then remove + die. Errors: die() -> exit -> atexit. */
-    interrupt_install();
-    if (atexit(remove_name) != 0)
+    interrupt_install();          /* Ctrl-C, SIGTERM: a flag, then remove + die */
+    if (atexit(remove_name) != 0) /* errors: die() -> exit() -> remove_name() */
         die_msg("atexit failed");
     long me = (long)getpid();
     struct segment *seg = create();
     if (hold_ms > 0) {
         printf("[parent %ld] holding the segment for %lld ms\n", me, hold_ms);
-        /* Wait for the time or a signal: interrupt.h's self-pipe wakes poll. */
-        struct pollfd wake = {.fd = interrupt_fd(), .events = POLLIN};
+        fflush(stdout); /* seen now, through a pipe too */
+        struct pollfd wake = {.fd = interrupt_fd(), .events = POLLIN}; /* a signal wakes poll */
         if (poll(&wake, 1, (int)hold_ms) < 0 && errno != EINTR)
             die("poll");
         if (interrupt_requested())

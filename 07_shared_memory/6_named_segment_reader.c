@@ -31,7 +31,7 @@ int main(int argc, char **argv)
 {
     const char *name = NULL;
     const struct flag flags[] = {
-        {0, "/NAME", NULL, NULL, FLAG_ARG, 0, 0, &name},
+        {0, FLAG_ARG, "/NAME", NULL, NULL, 0, 0, &name},
         OPTS_END("/forklore-07-4242"),
     };
     opts_parse(argc, argv, NULL, "Open a segment by its name (6_named_segment starts me).", flags);

@@ -6,7 +6,6 @@
  * Python: Manager().dict(), d[k] += x (racy); a registered add() (see .py)
  * Usage: 7_manager_server [-j N] [--ops N] [--seed S] [-q]
  */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,8 +28,7 @@ struct request {          /* 16 bytes < PIPE_BUF: a write() of one is never inte
 struct job {
     bool get_then_set; /* d[k] += x as two requests, or one add */
     int clients;
-    long long ops;
-    unsigned long long seed;
+    long long ops, seed;
     int requests[2];          /* every client writes, the server reads */
     int replies[TEAM_MAX][2]; /* the server writes, client w reads [w][0] */
 };
@@ -45,18 +43,17 @@ static long next_op(struct rng *r, int *key)
 static long ask(struct job *job, int w, int set, int key, long amount) /* a round trip */
 {
     struct request req = {.from = (short)w, .set = (short)set, .key = (short)key, .amount = amount};
-    long value;
     team_write_all(job->requests[1], &req, sizeof req);
-    if (read(job->replies[w][0], &value, sizeof value) != (ssize_t)sizeof value)
+    if (read(job->replies[w][0], &req.amount, sizeof(long)) != (ssize_t)sizeof(long))
         die_msg("client %d: no reply from the server", w);
-    return value;
+    return req.amount; /* the reply: the key's value */
 }
 
 static void client(int w, void *udata) /* a proxy: every call is a request */
 {
     struct job *job = udata;
     struct rng r;
-    rng_stream(&r, job->seed, (uint64_t)w);
+    rng_stream(&r, (uint64_t)job->seed, (uint64_t)w);
     for (long long i = 0; i < job->ops; i++) {
         int key;
         long amount = next_op(&r, &key);
@@ -67,9 +64,8 @@ static void client(int w, void *udata) /* a proxy: every call is a request */
     }
 }
 
-/* The server (here the parent; Python's Manager() forks one): it owns the
- * table and answers one request at a time, in the order they come, until
- * every client has exited (end-of-file on the request pipe). */
+/* The server (here the parent; Python's Manager() forks one) owns the table and answers
+ * one request at a time, in order, until every client has exited (end-of-file on the pipe). */
 static long table[KEYS + 1]; /* + the count of requests served */
 static void serve(struct job *job)
 {
@@ -84,8 +80,8 @@ static void serve(struct job *job)
     struct request q;
     ssize_t n;
     while ((n = read(job->requests[0], &q, sizeof q)) != 0) {
-        if (n < 0 && errno == EINTR && interrupt_requested())
-            team_abort(&team);
+        if (interrupt_requested()) /* Ctrl-C, kill: in read() (EINTR) or between two */
+            team_abort(&team);     /* kill and reap the clients, die of the signal */
         if (n != (ssize_t)sizeof q || q.key < 0 || q.key >= KEYS || q.from >= job->clients)
             die_msg("server: bad request");
         table[q.key] = q.set ? q.amount : table[q.key] + q.amount;
@@ -97,6 +93,20 @@ static void serve(struct job *job)
         if (close(w < job->clients ? job->replies[w][0] : job->requests[0]) != 0 ||
             (w < job->clients && close(job->replies[w][1]) != 0))
             die("close");
+}
+
+/* What the table must hold: every client's adds, replayed from its seed. */
+static void replay(const struct job *job, long *expected)
+{
+    long amount;
+    for (int w = 0, key; w < job->clients; w++) {
+        struct rng r;
+        rng_stream(&r, (uint64_t)job->seed, (uint64_t)w);
+        for (long long i = 0; i < job->ops && !interrupt_requested(); i++)
+            amount = next_op(&r, &key), expected[key] += amount; /* (key: set by the call) */
+    }
+    if (interrupt_requested()) /* a long replay (--ops 100M) sees Ctrl-C too */
+        team_die_of_signal();
 }
 
 static void print_table(const char *label, const long *values)
@@ -112,32 +122,24 @@ int main(int argc, char **argv)
     long long workers = cpus_for_pool() < 2 ? 2 : cpus_for_pool(), ops = 5000, seed = 7;
     bool quiet = false;
     const struct flag flags[] = {
-        {'j', "workers", "N", "client processes (default: usable CPUs, at least 2)", FLAG_INT, 1,
+        {'j', FLAG_INT, "workers", "N", "client processes (default: usable CPUs, at least 2)", 1,
          team_max_workers() - 1, &workers},
-        {0, "ops", "N", "requests per client (default 5000)", FLAG_COUNT, 1, 100000000, &ops},
-        {0, "seed", "S", "seed of the requests (default 7)", FLAG_COUNT, 0, 1LL << 62, &seed},
+        {0, FLAG_COUNT, "ops", "N", "requests per client (default 5000)", 1, 100000000, &ops},
+        {0, FLAG_COUNT, "seed", "S", "seed of the requests (default 7)", 0, 1LL << 62, &seed},
         FLAG_QUIET(&quiet, "results only, no explanations"),
         OPTS_END_EXITS("-j 2 --ops 20000\n-q --seed 1", OPTS_EXITS_INTERRUPT),
     };
     opts_parse(argc, argv, NULL, "A server process owns a table; clients send it requests.", flags);
     interrupt_install();
-    struct job job = {.clients = (int)workers, .ops = ops, .seed = (unsigned long long)seed};
+    struct job job = {.clients = (int)workers, .ops = ops, .seed = seed};
     long me = (long)getpid(), expected[KEYS] = {0}, total = (long)(workers * ops), want = 0,
          got = 0;
-    printf("[parent %ld] a server owns a %d-key table; %d clients send %lld requests each", me,
-           KEYS, job.clients, ops);
-    printf(" (seed %lld)\n", seed);
-    for (int w = 0; w < job.clients; w++) { /* what the table must hold: replay every add */
-        struct rng r;
-        rng_stream(&r, job.seed, (uint64_t)w);
-        for (long long i = 0; i < ops; i++) {
-            int key;
-            long amount = next_op(&r, &key); /* (key is set by the call) */
-            expected[key] += amount;
-        }
-    }
+    printf("[parent %ld] a server owns a %d-key table; %d clients send %lld requests each "
+           "(seed %lld)\n",
+           me, KEYS, job.clients, ops, seed);
     job.get_then_set = true;
     serve(&job);
+    replay(&job, expected);
     for (int k = 0; k < KEYS; k++)
         want += expected[k], got += table[k];
     printf("[parent %ld] get then set: %ld of the %ld added lost (%.1f%%)\n", me, want - got, want,

@@ -111,10 +111,10 @@ int main(int argc, char **argv)
     long long workers = cpus_for_pool() < 2 ? 2 : cpus_for_pool(), ops = 5000, seed = 7;
     bool quiet = false;
     const struct flag flags[] = {
-        {'j', "workers", "N", "client processes (default: usable CPUs, at least 2)", FLAG_INT, 1,
+        {'j', FLAG_INT, "workers", "N", "client processes (default: usable CPUs, at least 2)", 1,
          team_max_workers() - 1, &workers},
-        {0, "ops", "N", "requests per client (default 5000)", FLAG_COUNT, 1, 100000000, &ops},
-        {0, "seed", "S", "seed of the requests (default 7)", FLAG_COUNT, 0, 1LL << 62, &seed},
+        {0, FLAG_COUNT, "ops", "N", "requests per client (default 5000)", 1, 100000000, &ops},
+        {0, FLAG_COUNT, "seed", "S", "seed of the requests (default 7)", 0, 1LL << 62, &seed},
         FLAG_QUIET(&quiet, "results only, no explanations"),
         OPTS_END_EXITS("-j 2 --ops 20000\n-q --seed 1", OPTS_EXITS_INTERRUPT),
     };

@@ -46,9 +46,12 @@ static void check(long result, const char *what) /* a failed call ends the progr
 
 static long long get_hits(struct manager_conn *c) /* int(d["hits"]) */
 {
-    char text[32] = ""; /* zeros: the value read is a string */
+    char text[32] = "", *end; /* zeros: the value read is a string */
     check(dict_get(c, "hits", text, sizeof text - 1), "dict_get");
-    return atoll(text);
+    long long hits = strtoll(text, &end, 10);
+    if (end == text || *end != '\0') /* Python's int() raises ValueError */
+        die_msg("d[\"hits\"] is not a number: \"%s\"", text);
+    return hits;
 }
 
 static void client(int w, void *udata) /* a team worker: connects, increments */
@@ -60,8 +63,8 @@ static void client(int w, void *udata) /* a team worker: connects, increments */
         return;
     struct manager_conn *c = manager_connect(job->m); /* each process its own */
     check(c ? 0 : -1, "manager_connect");
-    for (long long i = 0; i < job->ops; i++) {
-        char text[32]; /* d["hits"] += 1: __getitem__, then __setitem__ */
+    char text[64];
+    for (long long i = 0; i < job->ops; i++) { /* d["hits"] += 1: __getitem__, __setitem__ */
         if (job->way == GET_THEN_SET) {
             int n = snprintf(text, sizeof text, "%lld", get_hits(c) + 1);
             check(dict_set(c, "hits", text, (size_t)n), "dict_set");
@@ -69,10 +72,9 @@ static void client(int w, void *udata) /* a team worker: connects, increments */
             check(dict_add(c, "hits", 1, NULL), "dict_add");
     }
     if (job->way == SERVER_ADD && job->run == 0) { /* l.append(...), once */
-        char line[64];
-        int n = snprintf(line, sizeof line, "client %d (pid %ld) added %lld", w, (long)getpid(),
+        int n = snprintf(text, sizeof text, "client %d (pid %ld) added %lld", w, (long)getpid(),
                          job->ops);
-        check(list_append(c, line, (size_t)n), "list_append");
+        check(list_append(c, text, (size_t)n), "list_append");
     }
     manager_disconnect(c);
 }
@@ -124,23 +126,21 @@ static void finish(struct job *job, bool quiet) /* the list, del, shutdown */
 
 int main(int argc, char **argv)
 {
-    report_set_program(argv[0]);
     long long workers = cpus_for_pool() < 2 ? 2 : cpus_for_pool(), ops = 2000;
     bool quiet = false;
     const struct flag flags[] = {
-        {'j', "workers", "N", "client processes (default: usable CPUs, at least 2)", FLAG_INT, 1,
+        {'j', FLAG_INT, "workers", "N", "client processes (default: usable CPUs, at least 2)", 1,
          team_max_workers() - 1, &workers},
-        {0, "ops", "N", "increments per client and run (default 2000)", FLAG_COUNT, 1, 100000000,
+        {0, FLAG_COUNT, "ops", "N", "increments per client and run (default 2000)", 1, 100000000,
          &ops},
-        {'q', "quiet", NULL, "results only, no explanations", FLAG_SWITCH, 0, 0, &quiet},
+        {'q', FLAG_SWITCH, "quiet", NULL, "results only, no explanations", 0, 0, &quiet},
         {0},
     };
     opts_parse(argc, argv, "[-j N] [--ops N] [-q]",
                "d[k] += 1 through a Manager's dict: get then set, dict_add, shared memory.", flags);
     interrupt_install();
     struct job job = {.clients = (int)workers, .ops = ops, .m = manager_start()};
-    if (job.m == NULL || (job.parent = manager_connect(job.m)) == NULL)
-        die("manager_start");
+    check(job.m != NULL && (job.parent = manager_connect(job.m)) != NULL ? 0 : -1, "manager_start");
     job.shared = team_map_shared(sizeof *job.shared);
     long me = (long)getpid(), total = (long)(workers * ops);
     printf("[parent %ld] a manager's server (pid %ld) holds d and l; %d clients each do "

@@ -26,11 +26,7 @@ descendant_named() {
     done
 }
 
-# The processes of session $1 (setsid: the program and all it forked).
-session_members() {
-    awk -v s="$1" '{ sub(/^.*\) /, ""); if ($4 == s) { split(FILENAME, f, "/"); print f[3] } }' \
-        /proc/[0-9]*/stat 2>/dev/null || true
-}
+# session_members SID: common/tests/helper.bash (setsid: the program and all it forked).
 
 # ------------------------------------------------------------ 1. the race
 
@@ -142,6 +138,40 @@ signal_during_named() {
 
 @test "6: SIGTERM while the segment is open removes it, exit 143" {
     signal_during_named TERM 143
+}
+
+# Wait (up to $2 seconds, times FORKLORE_TIME_SCALE) until the command $1 succeeds.
+wait_until() {
+    local tries=$((${2} * 20 * ${FORKLORE_TIME_SCALE:-1})) i
+    for ((i = 0; i < tries; i++)); do
+        eval "$1" && return 0
+        sleep 0.05
+    done
+    eval "$1"
+}
+
+@test "6: SIGKILLed while holding the segment: its tracker removes the name (shm_tracker.h)" {
+    local out=$BATS_TEST_TMPDIR/out
+    # bounded's timeout, called as a command: so the redirections are the program's
+    # alone, and bash's report of the job "Killed" does not land in $out.
+    timeout -k 2 30 "$BIN/6_named_segment" --hold-ms 20000 >"$out" 2>&1 3>&- &
+    local pid=$!
+    # The event: the program says it holds the segment (a line it flushes).
+    wait_until 'grep -q "holding the segment" "$out"' 10
+    local prog
+    prog=$(sed -n '1s/^\[parent \([0-9]*\)\].*/\1/p' "$out")
+    [ -n "$prog" ]
+    [ -e "/dev/shm/forklore-07-$prog" ]
+    kill -KILL "$prog" # no handler, no atexit: only the tracker can remove the name
+    local status=0
+    wait "$pid" || status=$?
+    [ "$status" -eq 137 ]
+    # The tracker reads end-of-file, unlinks the name, then says so on stderr.
+    wait_until '[ ! -e "/dev/shm/forklore-07-$prog" ] && grep -q "^shm_tracker: unlinked" "$out"' 10
+    [ -z "$(leftovers "$prog")" ]
+    grep -qx "shm_tracker: unlinked /forklore-07-$prog: its owner ended without unlinking it" "$out"
+    output=$(cat "$out")
+    readme_matches "$README" named-sigkill
 }
 
 @test "6: an error after shm_open (ftruncate over the file size limit) still removes the name" {

@@ -9,7 +9,8 @@
 #include <unistd.h>
 
 enum { CHILDREN = 4, DARTS = 250000 }; /* UNIFORM: a toy, Knuth's MMIX LCG, top 53 bits */
-#define UNIFORM(s) ((double)((s = s * 6364136223846793005u + 1442695040888963407u) >> 11) / 0x1p53)
+#define UNIFORM(s)                                                                                 \
+    ((double)(((s) = (s)*6364136223846793005u + 1442695040888963407u) >> 11) / 0x1p53)
 
 static void child(int c, int out) /* seed c + 1: darts of its own; fflush, as _exit won't */
 {

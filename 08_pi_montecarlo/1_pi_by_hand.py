@@ -22,7 +22,10 @@ def child(c, out):
         s = (s * 6364136223846793005 + 1442695040888963407) & MASK
         y = (s >> 11) / 2**53
         hits += x * x + y * y < 1.0
-    print(f"[child {c} pid {os.getpid()}] {hits} of {DARTS} darts inside", flush=True)
+    # One write for the whole line (print writes the text and the newline
+    # apart when stdout is unbuffered, PYTHONUNBUFFERED=1: lines would mix).
+    sys.stdout.write(f"[child {c} pid {os.getpid()}] {hits} of {DARTS} darts inside\n")
+    sys.stdout.flush()
     os.write(out, struct.pack("=Q", hits))   # 8 bytes: one atomic write
     os._exit(0)                              # _exit: no Python clean-up in the child
 

@@ -30,13 +30,13 @@ static struct options parse_options(int argc, char **argv)
     long long seed = 1;
     const struct flag flags[] = {
         FLAG_N(&o.darts, 1, MAX_DARTS, "darts in all (default 100M; 1e9, 250M, 2G work)"),
-        {0, "seed", "S",
+        {0, FLAG_INT, "seed", "S",
          "random seed (default 1); the estimate depends on\nthe seed and the darts only, never on R",
-         FLAG_INT, 0, INT64_MAX, &seed},
-        {0, "csv", NULL,
+         0, INT64_MAX, &seed},
+        {0, FLAG_SWITCH, "csv", NULL,
          "print 'workers,darts,seconds,estimate,error' and\none line of values (chapter 08's "
          "columns; workers\nholds the rank count)",
-         FLAG_SWITCH, 0, 0, &o.csv},
+         0, 0, &o.csv},
         FLAG_QUIET(&o.quiet, "print the summary line only"),
         OPTS_END("-n 1e9\n--seed 7 --csv"),
     };

@@ -127,6 +127,8 @@ chapter08() {
 @test "README: each step's output block matches a real run" {
     local name
     for name in array combine mpi cpus failed; do
+        # step 3's program may not be built (no mpicc; make check's sanitizer build)
+        [ "$name" != mpi ] || [ -x "$BIN/$MPI_PROGRAM" ] || continue
         saved "$name"
         readme_matches "$README" "$name"
     done

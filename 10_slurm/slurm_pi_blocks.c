@@ -54,9 +54,9 @@ static struct options parse_options(int argc, char **argv)
     const char *task = NULL, *tasks = NULL;
     const struct flag flags[] = {
         FLAG_N(&o.darts, 1, MAX_DARTS, "darts of the whole job (default 100M)"),
-        {0, "seed", "S", "random seed (default 1)", FLAG_INT, 0, INT64_MAX, &seed},
-        {0, "TASK", NULL, NULL, FLAG_ARG, 0, 0, &task},
-        {0, "TASKS", NULL, NULL, FLAG_ARG, 0, 0, &tasks},
+        {0, FLAG_INT, "seed", "S", "random seed (default 1)", 0, INT64_MAX, &seed},
+        {0, FLAG_ARG, "TASK", NULL, NULL, 0, 0, &task},
+        {0, FLAG_ARG, "TASKS", NULL, NULL, 0, 0, &tasks},
         OPTS_END("-n 1e9 0 4\n--seed 7 3 4"),
     };
     opts_parse(argc, argv, NULL, "Throw task TASK's share (of TASKS) of chapter 08's pi blocks.",

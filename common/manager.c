@@ -285,7 +285,7 @@ bool manager_alive(pid_t pid)
 static bool ends_within(const struct manager *m, int milliseconds)
 {
     struct pollfd p = {.fd = m->pidfd, .events = POLLIN}; /* readable: it has exited */
-    int ready;
+    int ready = 0;
     while (m->pidfd >= 0 && (ready = poll(&p, 1, milliseconds)) < 0 && errno == EINTR)
         continue;
     if (m->pidfd >= 0)

@@ -62,7 +62,7 @@ static struct entry **find(struct store *s, const char *key, size_t size)
 static int grow_table(struct store *s) /* double the buckets (16 at first) */
 {
     size_t n = s->n_buckets ? 2 * s->n_buckets : 16;
-    struct entry **old = s->buckets, **fresh = calloc(n, sizeof *fresh);
+    struct entry **old = s->buckets, **fresh = calloc(n, sizeof(struct entry *));
     if (fresh == NULL)
         return ENOMEM;
     size_t old_n = s->n_buckets;
@@ -151,9 +151,9 @@ static int list_push(struct store *s, const char *v, size_t size)
         struct blob *more = realloc(s->items, n * sizeof *more);
         if (more == NULL)
             return ENOMEM;
+        memset(more + s->length, 0, (n - s->length) * sizeof *more); /* the new slots: empty */
         s->items = more, s->capacity = n;
     }
-    s->items[s->length] = (struct blob){0, NULL};
     int error = copy_blob(&s->items[s->length], v, size);
     s->length += error == 0;
     return error;

@@ -224,7 +224,7 @@ int opts_parse_workers(int argc, char **argv, const char *about, int min, int fa
     char help[64];
     snprintf(help, sizeof help, "processes to start (default %d)", fallback);
     const struct flag flags[] = {
-        {'j', "workers", "N", help, FLAG_INT, min, pool_max_workers(), &workers},
+        {'j', FLAG_INT, "workers", "N", help, min, pool_max_workers(), &workers},
         OPTS_END(examples),
     };
     opts_parse(argc, argv, "[-j N]", about, flags);

@@ -8,9 +8,9 @@
  *     long long workers = cpus_for_pool(), n = 1000;
  *     bool quiet = false;
  *     const struct flag flags[] = {
- *         {'j', "workers", "N", "worker processes", FLAG_INT, 1, 64, &workers},
- *         {'n', NULL, "N", "items (1e6, 2M work)", FLAG_COUNT, 1, 1000000000, &n},
- *         {'q', "quiet", NULL, "print only the summary line", FLAG_SWITCH, 0, 0, &quiet},
+ *         {'j', FLAG_INT, "workers", "N", "worker processes", 1, 64, &workers},
+ *         {'n', FLAG_COUNT, NULL, "N", "items (1e6, 2M work)", 1, 1000000000, &n},
+ *         {'q', FLAG_SWITCH, "quiet", NULL, "print only the summary line", 0, 0, &quiet},
  *         OPTS_END("-j 4 -n 1M\n-q"),
  *     };
  *     opts_parse(argc, argv, "[-j N] [-n N] [-q]", "What the program shows.", flags);
@@ -55,12 +55,14 @@ struct flag_real {
     bool below_max;
 };
 
+/* The letter and the kind first: so ordered, an entry has no padding to
+ * speak of (tables have dozens of entries). */
 struct flag {
-    char letter;      /* 'j' for -j, or 0 for a long flag only */
-    const char *name; /* "workers" for --workers, or NULL for -j only */
-    const char *arg;  /* the value's name in --help ("N"), NULL for a switch */
-    const char *help; /* one line for --help ('\n' starts an indented line) */
+    char letter; /* 'j' for -j, or 0 for a long flag only */
     enum flag_kind kind;
+    const char *name;   /* "workers" for --workers, or NULL for -j only */
+    const char *arg;    /* the value's name in --help ("N"), NULL for a switch */
+    const char *help;   /* one line for --help ('\n' starts an indented line) */
     long long min, max; /* the accepted range of a number */
     void *target;       /* a long long * for a number, a bool * for a switch */
 };
@@ -70,20 +72,20 @@ struct flag {
  * every program. */
 #define FLAG_PROCESSES(letter, name, target, help)                                                 \
     {                                                                                              \
-        (letter), (name), "N", (help), FLAG_INT, 1, pool_max_workers(), (target)                   \
+        (letter), FLAG_INT, (name), "N", (help), 1, pool_max_workers(), (target)                   \
     }
 #define FLAG_WORKERS(target, help) FLAG_PROCESSES('j', "workers", (target), (help))
 
 /* -n N, the number of items (darts, tasks, ...): a count, 250K or 1e6 allowed. */
 #define FLAG_N(target, min, max, help)                                                             \
     {                                                                                              \
-        'n', NULL, "N", (help), FLAG_COUNT, (min), (max), (target)                                 \
+        'n', FLAG_COUNT, NULL, "N", (help), (min), (max), (target)                                 \
     }
 
 /* -q/--quiet: print less (the summary stays), into a bool. */
 #define FLAG_QUIET(target, help)                                                                   \
     {                                                                                              \
-        'q', "quiet", NULL, (help), FLAG_SWITCH, 0, 0, (target)                                    \
+        'q', FLAG_SWITCH, "quiet", NULL, (help), 0, 0, (target)                                    \
     }
 
 /* The table's last entry: neither letter nor name. It may carry the

@@ -211,4 +211,3 @@ double team_join(struct team *t)
     }
     return timing_now() - t->started;
 }
-

@@ -6,6 +6,7 @@
 #include "verdict.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cpus.h"
 
@@ -60,14 +61,14 @@ const char *verdict_compare_pair(const struct verdict_pair *p, const char *b_win
 /* The one-minute load average from /proc/loadavg, or -1 if unreadable. */
 static double load_average(void)
 {
+    char line[128], *end;
     FILE *f = fopen("/proc/loadavg", "r");
-    double load = -1;
     if (f == NULL)
         return -1;
-    if (fscanf(f, "%lf", &load) != 1)
-        load = -1;
+    char *got = fgets(line, sizeof line, f);
     fclose(f);
-    return load;
+    double load = got != NULL ? strtod(line, &end) : -1;
+    return got != NULL && end != line ? load : -1;
 }
 
 bool verdict_busy(char *note, size_t size)

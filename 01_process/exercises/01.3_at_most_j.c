@@ -146,8 +146,8 @@ int main(int argc, char **argv)
     long long jobs = cpus_for_pool();
     const struct flag flags[] = {
         FLAG_WORKERS(&jobs, "children at once (default: CPUs)"),
-        {'n', NULL, "N", "tasks (default 20)", FLAG_COUNT, 1, MAX_TASKS, &run.tasks},
-        {0, "crash-task", "K", "task K is killed", FLAG_INT, 0, MAX_TASKS - 1, &run.crash_task},
+        {'n', FLAG_COUNT, NULL, "N", "tasks (default 20)", 1, MAX_TASKS, &run.tasks},
+        {0, FLAG_INT, "crash-task", "K", "task K is killed", 0, MAX_TASKS - 1, &run.crash_task},
         OPTS_END("-j 2 -n 10\n-j 4 --crash-task 3"),
     };
     opts_parse(argc, argv, "[-j N] [-n N] [--crash-task K]",
@@ -155,6 +155,6 @@ int main(int argc, char **argv)
 
     printf("[parent %ld] %lld tasks, at most %lld at a time\n", (long)getpid(), run.tasks, jobs);
     double t0 = timing_now();
-    run_tasks(run.tasks, jobs);
-    return summary(jobs, timing_now() - t0) ? 0 : 1;
+    run_tasks((int)run.tasks, (int)jobs); /* in range: the table above */
+    return summary((int)jobs, timing_now() - t0) ? 0 : 1;
 }

@@ -112,9 +112,9 @@ static bool run(struct crew *crew, struct queue *q, struct queue *tallies)
                 put_item(q, &(struct item){p, seq}, sizeof(struct item), "producer");
             _exit(0);
         }
-    bool ok = join_all(crew, pids + workers, producers, "producer");
+    bool ok = join_all(crew, pids + workers, (int)producers, "producer");
     printf("[parent %ld] every producer joined; sending the sentinels\n", (long)getpid());
-    send_sentinels(q, workers);
+    send_sentinels(q, (int)workers);
     long long got = 0, sum = 0, total = items * producers;
     int stopped = 0; /* read the tallies, THEN join (step 3); one that gave up sends none */
     struct tally t;
@@ -125,7 +125,7 @@ static bool run(struct crew *crew, struct queue *q, struct queue *tallies)
         sum += t.sum;
         stopped++;
     }
-    ok = join_all(crew, pids, workers, "consumer") && ok;
+    ok = join_all(crew, pids, (int)workers, "consumer") && ok;
     long long want = producers * (items * (items - 1) / 2);
     printf("[parent %ld] consumers stopped: %d of %lld; items consumed: %lld of %lld; sum of seq: "
            "%lld (expected %lld); left in the queue: %zu\n",
@@ -144,7 +144,7 @@ int main(int argc, char **argv)
     };
     opts_parse(argc, argv, NULL, "Producers and consumers, ended by one sentinel each.", flags);
     interrupt_install(); /* Ctrl-C: stop and reap every child (crew.h) */
-    struct crew crew = crew_create(producers + workers);
+    struct crew crew = crew_create((int)(producers + workers));
     struct queue *q = queue_create(16, sizeof(struct item));
     struct queue *tallies = queue_create((size_t)workers, sizeof(struct tally));
     if (q == NULL || tallies == NULL)

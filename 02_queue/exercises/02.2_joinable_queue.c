@@ -117,8 +117,8 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
     const struct flag flags[] = {
         FLAG_WORKERS(&workers, "workers (default 2)"),
-        {'n', "tasks", "N", "tasks per round (default 20, at most 100)", FLAG_INT, 1, 100, &tasks},
-        {0, "task-ms", "MS", "ms each task takes (default 10)", FLAG_INT, 0, 2000, &task_ms},
+        {'n', FLAG_INT, "tasks", "N", "tasks per round (default 20, at most 100)", 1, 100, &tasks},
+        {0, FLAG_INT, "task-ms", "MS", "ms each task takes (default 10)", 0, 2000, &task_ms},
         OPTS_END("-j 4 -n 50\n--task-ms 0"),
     };
     opts_parse(argc, argv, NULL,

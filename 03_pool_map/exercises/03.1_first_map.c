@@ -118,8 +118,8 @@ int main(int argc, char **argv)
     long long workers = 2, count = 10000, from = 1;
     const struct flag flags[] = {
         FLAG_WORKERS(&workers, "workers (default 2)"),
-        {'n', NULL, "N", "how many numbers (default 10000)", FLAG_COUNT, 1, 1000000, &count},
-        {0, "from", "X", "the first number (default 1; below 1 a task fails)", FLAG_INT, -1000,
+        {'n', FLAG_COUNT, NULL, "N", "how many numbers (default 10000)", 1, 1000000, &count},
+        {0, FLAG_INT, "from", "X", "the first number (default 1; below 1 a task fails)", -1000,
          1000000000, &from},
         OPTS_END("-j 4 -n 1M\n--from 0"),
     };

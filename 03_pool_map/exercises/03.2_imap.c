@@ -122,8 +122,8 @@ int main(int argc, char **argv)
     long long workers = 2, items = 12, chunksize = 1;
     const struct flag flags[] = {
         FLAG_WORKERS(&workers, "workers (default 2)"),
-        {'n', NULL, "N", "items (default 12)", FLAG_COUNT, 1, 1000, &items},
-        {0, "chunksize", "C", "items per chunk (default 1)", FLAG_INT, 1, 1000, &chunksize},
+        {'n', FLAG_COUNT, NULL, "N", "items (default 12)", 1, 1000, &items},
+        {0, FLAG_INT, "chunksize", "C", "items per chunk (default 1)", 1, 1000, &chunksize},
         OPTS_END("-j 3 -n 20 --chunksize 4"),
     };
     opts_parse(argc, argv, "[-j N] [-n N] [--chunksize C]",

@@ -129,8 +129,8 @@ int main(int argc, char **argv)
     long long workers = 2, count = 24;
     int most = pool_max_workers() < MAX_WORKERS ? pool_max_workers() : MAX_WORKERS;
     const struct flag flags[] = {
-        {'j', "workers", "N", "workers (default 2)", FLAG_INT, 1, most, &workers},
-        {'n', NULL, "N", "jobs (default 24)", FLAG_COUNT, 1, 200, &count},
+        {'j', FLAG_INT, "workers", "N", "workers (default 2)", 1, most, &workers},
+        {'n', FLAG_COUNT, NULL, "N", "jobs (default 24)", 1, 200, &count},
         OPTS_END("-j 4 -n 100"),
     };
     opts_parse(argc, argv, "[-j N] [-n N]", "Map uneven jobs in order, then longest first.", flags);

@@ -126,8 +126,8 @@ int main(int argc, char **argv)
     bool quiet = false;
     const struct flag flags[] = {
         FLAG_WORKERS(&jobs, "worker processes"),
-        {'n', NULL, "N", "indices (default 1000000)", FLAG_COUNT, 1, 1000000000, &items},
-        {'r', "ranges", "R", "ranges to ask for (default: the workers)", FLAG_INT, 1, 1000,
+        {'n', FLAG_COUNT, NULL, "N", "indices (default 1000000)", 1, 1000000000, &items},
+        {'r', FLAG_INT, "ranges", "R", "ranges to ask for (default: the workers)", 1, 1000,
          &wanted},
         FLAG_QUIET(&quiet, "print only the summary line"),
         OPTS_END("-j 4 -n 1e6 -r 7\n-q"),

@@ -146,9 +146,9 @@ int main(int argc, char **argv)
     bool quiet = false;
     const struct flag flags[] = {
         FLAG_WORKERS(&jobs, "worker processes"),
-        {'n', NULL, "N", "indices (default 100000)", FLAG_COUNT, 1, 100000000, &items},
-        {'r', "ranges", "R", "ranges (default: the workers)", FLAG_INT, 1, RANGES_MAX, &wanted},
-        {0, "seed", "S", "changes value(i) (default 7)", FLAG_INT, 0, INT64_MAX, &seed},
+        {'n', FLAG_COUNT, NULL, "N", "indices (default 100000)", 1, 100000000, &items},
+        {'r', FLAG_INT, "ranges", "R", "ranges (default: the workers)", 1, RANGES_MAX, &wanted},
+        {0, FLAG_INT, "seed", "S", "changes value(i) (default 7)", 0, INT64_MAX, &seed},
         FLAG_QUIET(&quiet, "print only the summary line"),
         OPTS_END("-j 2 -r 5 --seed 1\n-q"),
     };

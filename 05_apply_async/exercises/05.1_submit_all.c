@@ -137,8 +137,8 @@ int main(int argc, char **argv)
     long long workers = cpus_for_pool(), n = 8, fail = 5;
     const struct flag flags[] = {
         FLAG_WORKERS(&workers, "worker processes (default: CPUs)"),
-        {'n', NULL, "TASKS", "tasks of 50 ms each (default 8)", FLAG_INT, 1, MAX_TASKS, &n},
-        {0, "fail", "K", "task K fails (default 5; -1: none)", FLAG_INT, -1, MAX_TASKS - 1, &fail},
+        {'n', FLAG_INT, NULL, "TASKS", "tasks of 50 ms each (default 8)", 1, MAX_TASKS, &n},
+        {0, FLAG_INT, "fail", "K", "task K fails (default 5; -1: none)", -1, MAX_TASKS - 1, &fail},
         OPTS_END("-j 2 -n 16\n--fail -1"),
     };
     opts_parse(argc, argv, NULL, "Submit every task with apply_async, then get each.", flags);
@@ -146,15 +146,15 @@ int main(int argc, char **argv)
     for (int i = 0; i < n; i++)
         xs[i] = i == fail ? -1 : i + 1;
 
-    struct pool *pool = lab_pool_start(workers);
+    struct pool *pool = lab_pool_start((int)workers);
     printf("[parent %ld] %lld tasks of %d ms each, %lld workers\n", (long)getpid(), n, TASK_MS,
            workers);
     double t0 = timing_now();
-    run_all(pool, xs, n);
+    run_all(pool, xs, (int)n);
     double took = timing_now() - t0;
     lab_pool_finish(pool);
 
-    print_log(n, took, (n - (fail >= 0 && fail < n)) * TASK_MS / 1e3);
+    print_log((int)n, took, (double)(n - (fail >= 0 && fail < n)) * TASK_MS / 1e3);
     printf("summary: %lld tasks, %d reported, %d failed, %d handles released\n", n, log_.reported,
            log_.failed, log_.released);
     return log_.reported == n && log_.released == n ? 0 : 1;

@@ -132,15 +132,15 @@ int main(int argc, char **argv)
     long long workers = cpus_for_pool();
     const struct flag flags[] = {
         FLAG_WORKERS(&workers, "worker processes (default: CPUs)"),
-        {0, "timeout", "T", "seconds per attempt (default 1)", FLAG_REAL, 0, 0, &timeout},
-        {0, "attempts", "N", "per task, in all (default 3)", FLAG_INT, 1, 5, &attempts},
-        {0, "crash", "K", "1st try kills its worker (2)", FLAG_INT, -1, LAST, &crash_task},
-        {0, "stall", "K", "1st try hangs for 20 s (5)", FLAG_INT, -1, LAST, &stall_task},
-        {0, "fail", "K", "fails every time (-1: none)", FLAG_INT, -1, LAST, &fail_task},
+        {0, FLAG_REAL, "timeout", "T", "seconds per attempt (default 1)", 0, 0, &timeout},
+        {0, FLAG_INT, "attempts", "N", "per task, in all (default 3)", 1, 5, &attempts},
+        {0, FLAG_INT, "crash", "K", "1st try kills its worker (2)", -1, LAST, &crash_task},
+        {0, FLAG_INT, "stall", "K", "1st try hangs for 20 s (5)", -1, LAST, &stall_task},
+        {0, FLAG_INT, "fail", "K", "fails every time (-1: none)", -1, LAST, &fail_task},
         OPTS_END("-j 2 --timeout 0.5\n--crash -1 --stall -1 --fail 3"),
     };
     opts_parse(argc, argv, NULL, "Retry the apply_async tasks that time out or crash.", flags);
-    struct pool *pool = lab_pool_start(workers);
+    struct pool *pool = lab_pool_start((int)workers);
     lab_say("8 tasks, %lld workers, timeout %.2f s, at most %lld attempts", workers, timeout.value,
             attempts);
     struct pool_async *jobs[TASKS];

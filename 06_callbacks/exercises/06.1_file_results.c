@@ -36,7 +36,7 @@ struct task_result {
 static int square(const void *argp, void *resultp, struct pool_task *task)
 {
     const struct task_arg *arg = argp;
-    timing_sleep(arg->sleep_ms / 1000.0);
+    timing_sleep((double)arg->sleep_ms / 1000.0);
     if (arg->crash)
         raise(SIGKILL); /* the worker dies mid-task */
     if (arg->x % 5 == 0)
@@ -145,7 +145,7 @@ int main(int argc, char **argv)
     const struct flag flags[] = {
         FLAG_WORKERS(&workers, "worker processes (default: CPUs)"),
         FLAG_N(&tasks, 1, MAX_TASKS, "tasks, x = 1..N (default 12, max 1000)"),
-        {0, "crash-task", "K", "task K kills its worker", FLAG_INT, 0, MAX_TASKS - 1, &crash},
+        {0, FLAG_INT, "crash-task", "K", "task K kills its worker", 0, MAX_TASKS - 1, &crash},
         OPTS_END("-j 2 -n 100\n--crash-task 5"),
     };
     opts_parse(argc, argv, NULL, "Exercise 06.1: callbacks that file results by task number.",

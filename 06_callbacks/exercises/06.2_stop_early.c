@@ -134,7 +134,7 @@ int main(int argc, char **argv)
     const struct flag flags[] = {
         FLAG_WORKERS(&workers, "worker processes (default: usable CPUs)"),
         FLAG_N(&blocks, 1, 1000, "blocks of 10000 candidates (default 100, max 1000)"),
-        {0, "secret", "N", "the number to find (default 123456)", FLAG_COUNT, 0, 1000LL * BLOCK - 1,
+        {0, FLAG_COUNT, "secret", "N", "the number to find (default 123456)", 0, 1000LL * BLOCK - 1,
          &secret},
         OPTS_END("-j 2 --secret 999999"),
     };

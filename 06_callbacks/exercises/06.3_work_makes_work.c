@@ -142,7 +142,7 @@ int main(int argc, char **argv)
     const struct flag flags[] = {
         FLAG_WORKERS(&workers, "worker processes (default: CPUs)"),
         FLAG_N(&n, 2, 10000000, "count the primes below N (default 200000)"),
-        {0, "grain", "N", "split longer ranges (default 10000)", FLAG_COUNT, 100, 10000000, &grain},
+        {0, FLAG_COUNT, "grain", "N", "split longer ranges (default 10000)", 100, 10000000, &grain},
         OPTS_END("-j 2 -n 1M --grain 1000"),
     };
     opts_parse(argc, argv, NULL, "Exercise 06.3: results that are more tasks.", flags);

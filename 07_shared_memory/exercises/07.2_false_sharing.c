@@ -122,9 +122,9 @@ int main(int argc, char **argv)
 {
     long long workers = cpus_usable() < 2 ? 2 : cpus_usable(), n = 10000000;
     const struct flag flags[] = {
-        {'j', "workers", "N", "worker processes (default: usable CPUs, at least 2)", FLAG_INT, 1,
+        {'j', FLAG_INT, "workers", "N", "worker processes (default: usable CPUs, at least 2)", 1,
          team_max_workers(), &workers},
-        {'n', NULL, "N", "numbers per worker (default 10M; K, M accepted)", FLAG_COUNT, 1,
+        {'n', FLAG_COUNT, NULL, "N", "numbers per worker (default 10M; K, M accepted)", 1,
          100000000, &n},
         OPTS_END_EXITS("-j 2 -n 1M", OPTS_EXITS_INTERRUPT),
     };

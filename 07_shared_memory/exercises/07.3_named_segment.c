@@ -126,7 +126,7 @@ int main(int argc, char **argv)
         return run_reader(argv[2]);
     long long n = 1000;
     const struct flag flags[] = {
-        {'n', NULL, "N", "numbers (default 1000)", FLAG_COUNT, 1, 1000000, &n}, OPTS_END("-n 100")};
+        {'n', FLAG_COUNT, NULL, "N", "numbers (default 1000)", 1, 1000000, &n}, OPTS_END("-n 100")};
     opts_parse(argc, argv, "[-n N]", "Exercise 07.3: a named segment, found by name.", flags);
     long parent = (long)getpid();
     char name[64], path[96];

@@ -96,8 +96,8 @@ int main(int argc, char **argv)
 {
     long long n = 1000, hold_ms = 0;
     const struct flag flags[] = {
-        {'n', NULL, "N", "numbers in the segment (default 1000)", FLAG_COUNT, 1, 1000000, &n},
-        {0, "hold-ms", "MS", "keep the segment MS ms before adding up", FLAG_INT, 0, 600000,
+        {'n', FLAG_COUNT, NULL, "N", "numbers in the segment (default 1000)", 1, 1000000, &n},
+        {0, FLAG_INT, "hold-ms", "MS", "keep the segment MS ms before adding up", 0, 600000,
          &hold_ms},
         OPTS_END_EXITS("-n 100 --hold-ms 5000", OPTS_EXITS_INTERRUPT),
     };

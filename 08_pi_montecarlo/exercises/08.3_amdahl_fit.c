@@ -94,7 +94,7 @@ static double fit_parallel_fraction(const struct point *points, int count, int c
 static int get_times(const struct pi_lab *o, struct point *points)
 {
     long me = (long)getpid();
-    double seconds[PI_LAB_MAX_POINTS];
+    double seconds[PI_LAB_MAX_POINTS] = {0};
     int count, cpus = o->cpus;
     if (o->times != NULL) {
         count = pi_lab_parse_times(o->times, seconds); /* checked before any output */

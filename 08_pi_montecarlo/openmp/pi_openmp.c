@@ -43,7 +43,7 @@ static void parse_options(int argc, char **argv, long long *darts, uint64_t *see
     long long s = 1;
     const struct flag flags[] = {
         FLAG_N(darts, 1, MAX_DARTS, "darts in all (default 100M)"),
-        {0, "seed", "S", "random seed (default 1)", FLAG_INT, 0, INT64_MAX, &s},
+        {0, FLAG_INT, "seed", "S", "random seed (default 1)", 0, INT64_MAX, &s},
         OPTS_END("-n 1e9\n--seed 7"),
     };
     opts_parse(argc, argv, "[-n DARTS] [--seed S]   (threads: OMP_NUM_THREADS=T)",

@@ -29,7 +29,7 @@ int main(int argc, char **argv)
     bool message = false;
     const struct flag flags[] = {
         FLAG_N(&n, 1, 1000000, "processes to start and reap (default 200)"),
-        {0, "message", NULL, "each child sends one byte back through a pipe", FLAG_SWITCH, 0, 0,
+        {0, FLAG_SWITCH, "message", NULL, "each child sends one byte back through a pipe", 0, 0,
          &message},
         OPTS_END("-n 1000\n--message"),
     };

@@ -140,10 +140,10 @@ int main(int argc, char **argv)
     long long n = 100000, writers = 1, readers = 1;
     bool pingpong = false;
     const struct flag flags[] = {
-        {'p', "producers", "P", "writer processes (default 1)", FLAG_INT, 1, 32, &writers},
-        {'j', "workers", "C", "reader processes (default 1)", FLAG_INT, 1, 32, &readers},
+        {'p', FLAG_INT, "producers", "P", "writer processes (default 1)", 1, 32, &writers},
+        {'j', FLAG_INT, "workers", "C", "reader processes (default 1)", 1, 32, &readers},
         FLAG_N(&n, 1, 100000000, "messages (default 100000)"),
-        {0, "ping-pong", NULL, "round trips between two processes instead", FLAG_SWITCH, 0, 0,
+        {0, FLAG_SWITCH, "ping-pong", NULL, "round trips between two processes instead", 0, 0,
          &pingpong},
         OPTS_END("-p 2 -j 2 -n 1M\n--ping-pong -n 10000"),
     };
@@ -153,6 +153,6 @@ int main(int argc, char **argv)
     if (pingpong)
         printf("%.2f\n", ping_pong(n));
     else
-        printf("%.0f\n", throughput(writers, readers, n));
+        printf("%.0f\n", throughput((int)writers, (int)readers, n));
     return 0;
 }

@@ -238,13 +238,13 @@ int main(int argc, char **argv)
     long long n = 0, producers = 1, workers = 1, chunksize = 0;
     const char *mode = NULL;
     const struct flag flags[] = {
-        {'p', "producers", "P", "producer processes (queue; default 1)", FLAG_INT, 1, 32,
+        {'p', FLAG_INT, "producers", "P", "producer processes (queue; default 1)", 1, 32,
          &producers},
-        {'j', "workers", "W", "worker processes (default 1)", FLAG_INT, 1, 32, &workers},
+        {'j', FLAG_INT, "workers", "W", "worker processes (default 1)", 1, 32, &workers},
         FLAG_N(&n, 1, 100000000, "items, tasks or processes (default: the mode's)"),
-        {0, "chunksize", "C", "map's chunksize (default: Python's rule)", FLAG_INT, 1, 100000000,
+        {0, FLAG_INT, "chunksize", "C", "map's chunksize (default: Python's rule)", 1, 100000000,
          &chunksize},
-        {0, "MODE", NULL, NULL, FLAG_ARG, 0, 0, &mode},
+        {0, FLAG_ARG, "MODE", NULL, NULL, 0, 0, &mode},
         OPTS_END("map -j 2 -n 1M\nqueue -p 2 -j 2"),
     };
     opts_parse(argc, argv,
@@ -253,13 +253,13 @@ int main(int argc, char **argv)
     if (strcmp(mode, "start") == 0)
         printf("%.2f\n", start_join(n ? n : 200));
     else if (strcmp(mode, "queue") == 0)
-        printf("%.0f\n", queue_rate(producers, workers, n ? n : 100000));
+        printf("%.0f\n", queue_rate((int)producers, (int)workers, n ? n : 100000));
     else if (strcmp(mode, "map") == 0)
-        printf("%.0f\n", map_rate(workers, n ? n : 1000000, (size_t)chunksize));
+        printf("%.0f\n", map_rate((int)workers, n ? n : 1000000, (size_t)chunksize));
     else if (strcmp(mode, "apply") == 0)
         printf("%.2f\n", apply_round_trip(n ? n : 20000));
     else if (strcmp(mode, "mutex") == 0 || strcmp(mode, "atomic") == 0)
-        printf("%.0f\n", counter_rate(workers, n ? n : 1000000, strcmp(mode, "atomic") == 0));
+        printf("%.0f\n", counter_rate((int)workers, n ? n : 1000000, strcmp(mode, "atomic") == 0));
     else
         usage_error("unknown mode '%s'", mode);
     return 0;

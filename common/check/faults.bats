@@ -23,12 +23,7 @@ setup() {
 
 tally() { echo "$1" >>"$TALLY"; }
 
-# The processes of session $1 (a program started with setsid and all it
-# forked, zombies and orphans included).
-session_members() {
-    awk -v s="$1" '{ sub(/^.*\) /, ""); if ($4 == s) { split(FILENAME, f, "/"); print f[3] } }' \
-        /proc/[0-9]*/stat 2>/dev/null || true
-}
+# session_members SID: in common/tests/helper.bash.
 
 # Wait up to $2 seconds for session $1 to be empty; fail naming what is left.
 session_ends() {

@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # check.sh - make check: prove the tutorial handles processes, memory and
 # input the way it teaches. Stages:
-#   1. sanitizers   everything built with ASan+UBSan, the whole bats suite run
-#                   against that build; any sanitizer report fails
+#   1. sanitizers   everything but chapter 09 (MPI) built with ASan+UBSan,
+#                   the whole bats suite run against that build; any
+#                   sanitizer report fails
 #   2. valgrind     every demo (small sizes) and every unit-test case, parent
 #                   and children: no errors, no definite or indirect leak
 #   3. static       cppcheck, clang-tidy (.clang-tidy), shellcheck,
@@ -41,13 +42,30 @@ stage_sanitizers() {
     local build=$ROOT/build/asan logs=$OUT/sanitizer-logs
     rm -rf "$logs"
     mkdir -p "$logs"
+    # Writable by all, as /tmp: make grade runs submissions as nobody, and
+    # a sanitizer that cannot open its log file stops the program.
+    chmod 1777 "$logs"
     echo "building with -fsanitize=address,undefined into build/asan ..."
     # Exported: the tests also compile (make lab, the OpenMP comparison)
-    # against this build's library, which needs the same flags.
-    export CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
-    export LDFLAGS="-fsanitize=address,undefined"
+    # against this build's library, which needs the same flags. A store
+    # through NULL is left to the kernel (-fno-sanitize=null), as SIGSEGV
+    # is below: it is the lessons' own crash (make lab and make grade name
+    # it "crashed (SIGSEGV)"). In LDFLAGS too: a program compiled and
+    # linked in one command would get the null check back from them.
+    export CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize=null -fno-omit-frame-pointer -fno-sanitize-recover=all"
+    export LDFLAGS="-fsanitize=address,undefined -fno-sanitize=null"
+    # Chapter 09 is left out, as from the tests below and the static stage:
+    # Open MPI never frees what MPI_Init allocates, and LeakSanitizer would
+    # report that in every MPI program (its stacks end in unloaded plugins,
+    # so no suppression can name them). Without mpicc the Makefile builds
+    # no MPI program; those of an earlier build are removed.
+    export MPICC=/nonexistent/mpicc
+    local mpi
+    for mpi in 09_mpi/*.c; do
+        rm -f "$build/bin/$(basename "$mpi" .c)"
+    done
     if ! make -s -j"$jobs" BUILD="$build" all >"$OUT/asan-build.log" 2>&1; then
-        unset CFLAGS LDFLAGS
+        unset CFLAGS LDFLAGS MPICC
         cat "$OUT/asan-build.log"
         record sanitizers FAIL "build failed"
         return
@@ -65,7 +83,7 @@ stage_sanitizers() {
     BUILD="$build" FORKLORE_TIME_SCALE=3 TEST_JOBS=1 bash common/scripts/run-tests.sh \
         "${dirs[@]}" >"$OUT/asan-tests.log" 2>&1
     local status=$?
-    unset ASAN_OPTIONS UBSAN_OPTIONS CFLAGS LDFLAGS
+    unset ASAN_OPTIONS UBSAN_OPTIONS CFLAGS LDFLAGS MPICC
     local summary reports
     summary=$(tail -n 1 "$OUT/asan-tests.log")
     reports=$(find "$logs" -type f | wc -l)
@@ -134,7 +152,9 @@ stage_valgrind() {
 stage_static() {
     local problems=0 files
     mapfile -t files < <(c_sources)
-    local cflags=(-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icommon)
+    # FORKLORE_VERSION as the Makefile defines it (opts.c refuses to build without it)
+    local cflags=(-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icommon
+                  "-DFORKLORE_VERSION=\"$(cat VERSION)\"")
 
     local c_files
     mapfile -t c_files < <(printf '%s\n' "${files[@]}" | grep '\.c$')

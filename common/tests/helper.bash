@@ -32,11 +32,39 @@ bounded() {
     timeout -k 2 "$seconds" "$@"
 }
 
-# The pids of the processes whose parent is $1 (none when all were reaped),
-# read from /proc in one pass.
+# Every process, one a line: PID STATE PPID PGRP SESSION UTIME STIME (from
+# /proc/PID/stat, in one pass). Each file is read in awk's BEGIN: a process
+# that ended after the glob is skipped (read as main input, mawk would stop
+# at the first file it cannot open, and every process after it would be
+# missed: on a busy machine, children "not there" and leftovers "gone").
+proc_stats() {
+    awk 'BEGIN {
+        for (i = 1; i < ARGC; i++) {
+            if ((getline line < ARGV[i]) <= 0)
+                continue
+            close(ARGV[i])
+            sub(/^.*\) /, "", line) # after "pid (name) ": the name may hold ") "
+            split(line, f, " ")
+            split(ARGV[i], d, "/")
+            print d[3], f[1], f[2], f[3], f[4], f[12], f[13]
+        }
+    }' /proc/[0-9]*/stat 2>/dev/null || true
+}
+
+# The pids of the processes whose parent is $1 (none when all were reaped).
 children_of() {
-    awk -v p="$1" '{ sub(/^.*\) /, ""); if ($2 == p) { split(FILENAME, f, "/"); print f[3] } }' \
-        /proc/[0-9]*/stat 2>/dev/null || true
+    proc_stats | awk -v p="$1" '$3 == p { print $1 }'
+}
+
+# The children of $1 that have had CPU time: started and at work.
+children_at_work() {
+    proc_stats | awk -v p="$1" '$3 == p && $6 + $7 > 0 { print $1 }'
+}
+
+# The processes of session $1 (a program started with setsid and all it
+# forked, zombies and orphans included).
+session_members() {
+    proc_stats | awk -v s="$1" '$5 == s { print $1 }'
 }
 
 # Is process $1 gone (or a zombie nobody has reaped yet)?

@@ -240,7 +240,7 @@ static void imap_early_break(void)
     for (long i = 0; i < 7; i++)
         CHECK_EQ(pool_imap_next(it, &y, POOL_FOREVER), 1);
     /* 7 items read: 2 chunks handed out, so at most 2 + (2 + 4) chunks read */
-    CHECK(produced <= 5 * (2 + 2 + 4));
+    CHECK(produced <= 5L * (2 + 2 + 4));
     pool_imap_close(it);
     pid_t pids[2] = {pool_worker_pid(pool, 0), pool_worker_pid(pool, 1)};
     double t0 = timing_now();
@@ -329,7 +329,7 @@ static void imap_ten_million_bounded_memory(void)
     CHECK_EQ(count, n);
     CHECK(sum == expect);
     if (!scaled)
-        CHECK(grown < 4 * 1024);
+        CHECK(grown < 4L * 1024);
     end_pool(pool);
 }
 

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -64,7 +65,10 @@ static long long get_number(struct manager_conn *c, const char *key)
     ssize_t n = dict_get(c, key, text, sizeof text - 1);
     CHECK(n > 0);
     text[n] = '\0';
-    return atoll(text);
+    char *end;
+    long long number = strtoll(text, &end, 10);
+    CHECK(end != text && *end == '\0');
+    return number;
 }
 
 /* d[k] = v, get, overwrite, KeyError, a buffer too small, sizes at the

@@ -76,7 +76,7 @@ static void unbounded_fifo_far_past_any_ring(void)
         CHECK_EQ(unbounded_put(q, buf, fill(buf, i)), 0);
     CHECK_FASTER_THAN(timing_now() - t0, 10.0);
     CHECK_EQ(unbounded_size(q), 200000);
-    CHECK(unbounded_bytes(q) >= 16 * 1024 * 1024);
+    CHECK(unbounded_bytes(q) >= (size_t)16 * 1024 * 1024);
     for (long i = 0; i < 200000; i++)
         check_message(buf, unbounded_get(q, buf, sizeof buf, 0.0), i);
     CHECK(unbounded_empty(q));
@@ -94,7 +94,7 @@ static void unbounded_fifo_far_past_any_ring(void)
 static void unbounded_sizes(void)
 {
     struct unbounded *q = make();
-    size_t big = 1000 * 1000;
+    size_t big = (size_t)1000 * 1000;
     unsigned char *a = malloc(big), *b = malloc(big);
     CHECK(a != NULL && b != NULL);
     for (size_t k = 0; k < big; k++)
