@@ -56,6 +56,7 @@ def parent_of(pid):
 def round_trip(handled):
     me = os.getpid()
     r, w = os.pipe()
+    sys.stdout.flush()  # else the child inherits our unwritten lines and prints them again
     pid = os.fork()
     if pid == 0:
         os.close(r)

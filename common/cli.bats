@@ -30,7 +30,7 @@ NO_QUIET=(2_map_cube 3_chunk_trace 5_uneven_schedule 6_word_count 7_map_speedup 
     03.1_first_map 03.2_imap 03.3_longest_first 05.1_submit_all 05.2_retry 06.1_file_results
     06.2_stop_early 06.3_work_makes_work 07.2_false_sharing 07.3_named_segment
     07.4_cleanup_on_signal 08.1_block_streams 08.2_best_workers 08.3_amdahl_fit bare_fork
-    bare_pipe forklore_bench pi_openmp)
+    bare_pipe forklore_bench pi_openmp payload_bench pi_floor)
 
 listed() { # NAME LIST...
     local name=$1 item
@@ -190,11 +190,11 @@ $output"
     # the flags in effect: the default, or make check's sanitizer flags (exported)
     grep -qF -- "${CFLAGS:--O2 -g}" "$build/flags.stamp"
     # the same flags: nothing to do
-    run bounded 60 make -C "$ROOT" BUILD="$build" "$lib"
+    run bounded 60 make -C "$ROOT" BUILD="$build" V=1 "$lib"
     assert_success
     refute_output --partial "-c common/"
     # other CFLAGS: every object again, with them; the stamp says so
-    run bounded 300 make -C "$ROOT" BUILD="$build" CFLAGS="-O2 -g -DSTAMP_TEST" "$lib"
+    run bounded 300 make -C "$ROOT" BUILD="$build" V=1 CFLAGS="-O2 -g -DSTAMP_TEST" "$lib"
     assert_success
     assert_output --partial "-O2 -g -DSTAMP_TEST -c common/opts.c"
     assert_output --partial "-O2 -g -DSTAMP_TEST -c common/pool.c"

@@ -18,7 +18,6 @@
  * touch belongs to the caller, not to what moves the bytes.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +27,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "opts.h"
 #include "pool.h"
 #include "queue.h"
 #include "report.h"
@@ -151,22 +151,15 @@ int main(int argc, char **argv)
 {
     report_set_program(argv[0]);
     long long size = 65536, bytes = 64LL << 20;
-    static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, ":s:b:h", longopts, NULL)) != -1;) {
-        switch (c) {
-        case 's': size = cli_parse_count("-s", optarg, 8, 64LL << 20); break;
-        case 'b': bytes = cli_parse_count("-b", optarg, 8, 4LL << 30); break;
-        case 'h':
-            printf("Usage: %s first|repeat|queue|stream -s SIZE [-b BYTES]\n", report_program());
-            return 0;
-        case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
-        default: usage_error("unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind != argc - 1)
-        usage_error("give one mode: first, repeat, queue or stream");
-    const char *mode = argv[optind];
+    const char *mode = NULL;
+    const struct flag flags[] = {
+        {0, FLAG_ARG, "MODE", NULL, "first, repeat, queue or stream", 0, 0, &mode},
+        {'s', FLAG_COUNT, "size", "SIZE", "bytes per item (8 to 64M)", 8, 64LL << 20, &size},
+        {'b', FLAG_COUNT, "bytes", "BYTES", "bytes in all (default 64M)", 8, 4LL << 30, &bytes},
+        OPTS_END("first -s 64K\nstream -s 1M -b 256M"),
+    };
+    opts_parse(argc, argv, "MODE -s SIZE [-b BYTES]",
+               "One map (or queue, or bare stream) of large items, MB/s each way.", flags);
     size_t items = bytes < size ? 1 : (size_t)(bytes / size), total = items * (size_t)size;
     unsigned char *in = malloc(total), *out = malloc(total);
     if (in == NULL || out == NULL)

@@ -18,7 +18,6 @@
  * error): the estimate must be the same digits for the same seed and darts
  * (bench.bats checks it), the seconds cover the darts alone.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -61,25 +60,14 @@ int main(int argc, char **argv)
     report_set_program(argv[0]);
     long long darts = 100000000, seed = 1;
     bool chapter = false;
-    static const struct option longopts[] = {{"seed", required_argument, NULL, 's'},
-                                             {"chapter", no_argument, NULL, 'c'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, ":n:h", longopts, NULL)) != -1;) {
-        switch (c) {
-        case 'n': darts = cli_parse_count("-n", optarg, 1, 100000000000LL); break;
-        case 's': seed = cli_parse_int("--seed", optarg, 0, INT64_MAX); break;
-        case 'c': chapter = true; break;
-        case 'h':
-            printf("Usage: %s [-n DARTS] [--seed S] [--chapter]\n", report_program());
-            return 0;
-        case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
-        default: usage_error("unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        usage_error("unexpected argument '%s'", argv[optind]);
+    const struct flag flags[] = {
+        {'n', FLAG_COUNT, NULL, "DARTS", "darts (default 100M)", 1, 100000000000LL, &darts},
+        {0, FLAG_INT, "seed", "S", "the generator's seed (default 1)", 0, INT64_MAX, &seed},
+        {0, FLAG_SWITCH, "chapter", NULL, "run chapter 08's throw_darts instead", 0, 0, &chapter},
+        OPTS_END("-n 100M\n--chapter -n 100M"),
+    };
+    opts_parse(argc, argv, "[-n DARTS] [--seed S] [--chapter]",
+               "The fastest single-core pi kernel for chapter 08's stream: the floor.", flags);
     struct rng r;
     rng_seed(&r, (uint64_t)seed);
     uint64_t total = (uint64_t)darts, inside = 0;
