@@ -222,13 +222,15 @@ static int verdict(struct joinable *jq)
         return 0;
     if (!queue_empty(jq->queue))
         return EAGAIN;
-    pid_t dead = 0;
+    for (int i = 0; i < JOINABLE_PROCESSES; i++) { /* first decide: nothing freed yet */
+        struct holder *h = &jq->holders[i];
+        if (h->pid != 0 && (h->putting || h->taken > h->done) && alive(h))
+            return EAGAIN;
+    }
+    pid_t dead = 0; /* then, lost for sure: name a dead holder, free the dead's records */
     for (int i = 0; i < JOINABLE_PROCESSES; i++) {
         struct holder *h = &jq->holders[i];
-        bool busy = h->putting || h->taken > h->done;
-        if (h->pid != 0 && busy && alive(h))
-            return EAGAIN;
-        if (h->pid != 0 && busy)
+        if (h->pid != 0 && (h->putting || h->taken > h->done))
             dead = h->pid;
         if (h->pid != 0 && !alive(h))
             h->pid = 0; /* its record is free again */
