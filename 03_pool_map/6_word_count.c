@@ -133,6 +133,8 @@ int main(int argc, char **argv)
     map_files((int)workers, results);
     struct counts total = {0}, serial = {0}, one;
     for (int i = 0; i < texts.files; i++) {
+        if (interrupt_requested()) /* the serial check is long too: Ctrl-C ends it */
+            stop(NULL);
         printf("  %s: %5ld lines %6ld words %7ld bytes  (worker %ld)\n",
                strrchr(texts.paths[i].name, '/') + 1, results[i].c.lines, results[i].c.words,
                results[i].c.bytes, results[i].worker);
