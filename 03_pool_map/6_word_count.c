@@ -150,5 +150,7 @@ int main(int argc, char **argv)
     texts_remove(&texts);
     printf("[parent %ld] removed the temporary directory\n", me);
     free(results);
+    if (interrupt_requested()) /* Ctrl-C came after the last check: still die of it */
+        interrupt_exit();
     return agree ? 0 : 1;
 }

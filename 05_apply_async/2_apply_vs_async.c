@@ -131,5 +131,7 @@ int main(int argc, char **argv)
     pool_destroy(pool);
     printf("[parent %ld] summary: speedup %.2fx with %d workers (best of %d): %s\n", (long)getpid(),
            t_apply / t_async, workers, RUNS, verdict);
+    if (interrupt_requested()) /* Ctrl-C after the last wait: still die of it */
+        interrupt_exit();
     return same ? 0 : 1;
 }
