@@ -1,0 +1,58 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: MIT
+# Tests of 02_queue's second extra step, unbounded_queue (Queue() with no
+# maxsize, common/queue_unbounded.h): puts that never wait, a ring that
+# grows, ENOMEM with nothing lost; the README block, the Python mirror, the
+# command line.
+
+setup() {
+    load ../common/tests/helper
+    README=$ROOT/02_queue/README.md
+}
+
+@test "unbounded_queue: a producer puts 100000 with nobody getting, ends; all got in order" {
+    run bounded 30 "$BIN/unbounded_queue" 3>&-
+    assert_success
+    assert_line --regexp '^\[producer [0-9]+\] put 100000 items, nobody getting; the ring grew from 64 KiB to 2048 KiB$'
+    assert_line --regexp '^\[parent [0-9]+\] then got 100000 items, 0 \.\. 99999 in order: all of them$'
+}
+
+@test "unbounded_queue: memory limited to 4 MiB / 1 MiB: ENOMEM at the put that needed more, nothing lost" {
+    run bounded 30 "$BIN/unbounded_queue" -n 10 3>&-
+    assert_success
+    assert_line --regexp '^\[producer [0-9]+\] put 131072 items, nobody getting; the ring grew from 64 KiB to 2048 KiB$'
+    assert_line --regexp '^\[producer [0-9]+\] put number 131073 failed: ENOMEM \(Cannot allocate memory\)$'
+    assert_line --regexp '^\[parent [0-9]+\] then got 131072 items, 0 \.\. 131071 in order: nothing put before the failure was lost$'
+    run bounded 30 "$BIN/unbounded_queue" -n 10 --limit-mib 1 3>&-
+    assert_success
+    assert_line --regexp '^\[producer [0-9]+\] put number 32769 failed: ENOMEM'
+    assert_line --regexp '^\[parent [0-9]+\] then got 32768 items, 0 \.\. 32767 in order: nothing put before the failure was lost$'
+}
+
+@test "unbounded_queue: README block matches a real run" {
+    run bounded 30 "$BIN/unbounded_queue" 3>&-
+    assert_success
+    readme_matches "$README" unbounded_queue
+}
+
+@test "unbounded_queue.py: the same items got, in order (the memory round skipped)" {
+    command -v python3 >/dev/null || skip "python3 is not installed"
+    local pick='s/^\[parent [0-9]+\] //p' keep='^then got .*: all of them$'
+    c_out=$(bounded 30 "$BIN/unbounded_queue" -n 5000 3>&- | sed -nE "$pick" | grep -E "$keep")
+    py_out=$(bounded 60 python3 "$ROOT/02_queue/unbounded_queue.py" -n 5000 3>&- | sed -nE "$pick" | grep -E "$keep")
+    [ "$(printf '%s\n' "$c_out" | wc -l)" -eq 1 ]
+    [ "$c_out" = "$py_out" ] || { diff <(echo "$c_out") <(echo "$py_out"); return 1; }
+}
+
+@test "unbounded_queue: --help, bad numbers, unknown options: exit 0 / 2 with one line" {
+    run --separate-stderr "$BIN/unbounded_queue" --help
+    assert_success
+    assert_line --partial "Usage: unbounded_queue"
+    for args in "-n 0" "-n abc" "-n 20M" "--limit-mib 0" "--limit-mib 257" "--bogus" "stray"; do
+        # shellcheck disable=SC2086
+        run --separate-stderr "$BIN/unbounded_queue" $args
+        [ "$status" -eq 2 ] && [ -z "$output" ] || { echo "$args: status $status"; return 1; }
+        [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+        [[ "$stderr" == "unbounded_queue: "*"(try 'unbounded_queue --help')" ]]
+    done
+}
