@@ -109,8 +109,8 @@ int main(int argc, char **argv)
     report_set_program(argv[0]);
     long long n = 100000, limit_mib = 4;
     const struct flag flags[] = {
-        {'n', FLAG_COUNT, NULL, "N", "items the first producer puts (default 100000; 16 bytes each)",
-         1, 10000000, &n},
+        {'n', FLAG_COUNT, NULL, "N",
+         "items the first producer puts (default 100000; 16 bytes each)", 1, 10000000, &n},
         {0, FLAG_INT, "limit-mib", "M", "the second producer's memory limit (default 4)", 1, 256,
          &limit_mib},
         OPTS_END("\n-n 1M\n--limit-mib 16"),
