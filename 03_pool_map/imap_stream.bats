@@ -22,7 +22,16 @@ setup() {
 @test "imap_stream: item 3's worker killed: its failure is reported, the other 7 results come" {
     run bounded 30 "$BIN/imap_stream" -j 2 -n 1000 3>&-
     assert_success
-    assert_line --regexp '^\[parent [0-9]+\] imap, 3 dies: +0 1 4 \[item 3: task 3 failed: worker [0-9] \(pid [0-9]+\) was killed by SIGKILL\] 16 25 36 49$'
+    assert_line --regexp '^\[parent [0-9]+\] imap, one dies: +0 1 4 \[item 3: task 3 failed: worker [0-9] \(pid [0-9]+\) was killed by SIGKILL\] 16 25 36 49$'
+}
+
+@test "imap_stream --crash-task 0 / 7: the first / last item's failure reported, the others come" {
+    run bounded 30 "$BIN/imap_stream" -j 2 -n 1000 --crash-task 0 3>&-
+    assert_success
+    assert_line --regexp '^\[parent [0-9]+\] imap, one dies: +\[item 0: task 0 failed: worker [0-9] \(pid [0-9]+\) was killed by SIGKILL\] 1 4 9 16 25 36 49$'
+    run bounded 30 "$BIN/imap_stream" -j 2 -n 1000 --crash-task 7 3>&-
+    assert_success
+    assert_line --regexp '^\[parent [0-9]+\] imap, one dies: +0 1 4 9 16 25 36 \[item 7: task 7 failed: worker [0-9] \(pid [0-9]+\) was killed by SIGKILL\]$'
 }
 
 @test "imap_stream: the streamed sum is right, and the parent's memory grew by < 4 MiB" {
@@ -57,7 +66,7 @@ setup() {
     run --separate-stderr "$BIN/imap_stream" --help
     assert_success
     assert_line --partial "Usage: imap_stream"
-    for args in "-j 0" "-n abc" "--bogus" "stray"; do
+    for args in "-j 0" "-n abc" "--crash-task 8" "--crash-task -1" "--crash-task" "--bogus" "stray"; do
         # shellcheck disable=SC2086
         run --separate-stderr "$BIN/imap_stream" $args
         [ "$status" -eq 2 ] && [ -z "$output" ] || { echo "$args: status $status"; return 1; }

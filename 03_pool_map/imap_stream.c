@@ -10,8 +10,8 @@
  *     for y in pool.imap_unordered(slow_square, range(8)): ...   # completion order
  *     sum(pool.imap(cube, numbers(n), chunksize=1000))   # numbers() is a generator
  *
- * Usage: imap_stream [-j N] [-n N]
- * Look for: imap in input order, imap_unordered in finishing order; item 3
+ * Usage: imap_stream [-j N] [-n N] [--crash-task K]
+ * Look for: imap in input order, imap_unordered in finishing order; item K (3)
  * reported, the rest still come; n numbers streamed in flat memory.
  */
 #include <errno.h>
@@ -32,7 +32,7 @@ static int slow_square(const void *arg, void *result, struct pool_task *task)
 {
     long x = *(const long *)arg;
     timing_sleep((double)(8 - x) * 0.020); /* item 0 is the slowest */
-    if (x == 3 && task->udata != NULL)
+    if (task->udata != NULL && x == *(const long long *)task->udata)
         raise(SIGKILL); /* the third run only: the worker dies mid-task */
     *(long *)result = x * x;
     return 0;
@@ -46,7 +46,8 @@ static int cube(const void *arg, void *result, struct pool_task *task)
     return 0;
 }
 
-static struct pool *pool, *dying; /* the second one's item 3 kills its worker */
+static struct pool *pool, *dying; /* the second one's item K kills its worker */
+static long long crash = 3;       /* K, --crash-task */
 
 /* Ctrl-C, SIGTERM (interrupt.h): stop and reap the pools, die of the signal. */
 static void stop_if_interrupted(struct pool_imap *it, const char *call)
@@ -101,7 +102,7 @@ static void three_loops(void)
     it = pool_imap_unordered(pool, slow_square, numbers, &eight, sizeof(long), sizeof(long), NULL);
     print_all(it, "imap_unordered:");
     it = pool_imap(dying, slow_square, numbers, &eight, sizeof(long), sizeof(long), NULL);
-    print_all(it, "imap, 3 dies:");
+    print_all(it, "imap, one dies:");
 }
 
 static void stream(size_t n, int workers)
@@ -132,20 +133,18 @@ int main(int argc, char **argv)
     report_set_program(argv[0]);
     long long workers = cpus_for_pool(), n = 1000000;
     const struct flag flags[] = {
-        {'j', FLAG_INT, "workers", "N", "worker processes (default: usable CPUs)", 1,
-         pool_max_workers(), &workers},
-        {'n', FLAG_COUNT, NULL, "N", "numbers to stream (default 1000000; 1M and 1e6 work)", 1,
-         1000000000, &n},
+        FLAG_WORKERS(&workers, "worker processes (default: usable CPUs)"),
+        FLAG_N(&n, 1, 1000000000, "numbers to stream (default 1000000; 1M and 1e6 work)"),
+        {0, FLAG_INT, "crash-task", "K", "the item (0-7) whose worker dies (3)", 0, 7, &crash},
         {0},
     };
-    opts_parse(argc, argv, "[-j N] [-n N]",
+    opts_parse(argc, argv, "[-j N] [-n N] [--crash-task K]",
                "Pool.imap and imap_unordered: results pulled one by one, inputs streamed.", flags);
     printf("[parent %ld] slow_square(x) sleeps (8 - x) x 20 ms; %lld workers\n", (long)getpid(),
            workers);
     interrupt_install(); /* Ctrl-C, SIGTERM: a flag; the pool's waits return EINTR */
-    static int dies = 1; /* task_udata: non-NULL in the second pool's workers */
     pool = pool_create(&(struct pool_options){.workers = (int)workers});
-    dying = pool_create(&(struct pool_options){.workers = (int)workers, .task_udata = &dies});
+    dying = pool_create(&(struct pool_options){.workers = (int)workers, .task_udata = &crash});
     if (pool == NULL || dying == NULL)
         die("pool_create");
     three_loops();

@@ -47,7 +47,7 @@ def main():
             print(f"{PARENT} it.next(timeout=0.01): TimeoutError, item 0 is not ready yet")
         print_all(it, "imap:")
         print_all(pool.imap_unordered(slow_square, range(8)), "imap_unordered:")
-        print(f"{PARENT} imap, 3 dies:   not run: Python's Pool would wait for ever")
+        print(f"{PARENT} imap, one dies: not run: Python's Pool would wait for ever")
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         total = sum(pool.imap(cube, numbers(args.n), chunksize=1000)) % 2**64
         grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before

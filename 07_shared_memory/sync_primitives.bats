@@ -17,6 +17,12 @@ setup() {
     assert_line --regexp 'Lock: then 2 processes x 10000 increments: a = 20001, b = 20001$'
 }
 
+@test "sync_primitives -n 500: the Lock round's increments: a = b = 1001" {
+    run bounded 30 "$BIN/sync_primitives" -n 500 3>&-
+    assert_success
+    assert_line --regexp 'Lock: then 2 processes x 500 increments: a = 1001, b = 1001$'
+}
+
 @test "sync_primitives: Semaphore at most 2, Event wakes 3 of 3, Condition reads 42, Barrier 3 of 3 rounds" {
     run bounded 30 "$BIN/sync_primitives" 3>&-
     assert_success
@@ -41,11 +47,11 @@ setup() {
     [ "$c_out" = "$py_out" ] || { diff <(echo "$c_out") <(echo "$py_out"); return 1; }
 }
 
-@test "sync_primitives: --help, unknown options, stray arguments: exit 0 / 2 with one line" {
+@test "sync_primitives: --help, bad numbers, unknown options, stray arguments: exit 0 / 2 with one line" {
     run --separate-stderr "$BIN/sync_primitives" --help
     assert_success
     assert_line --partial "Usage: sync_primitives"
-    for args in "--bogus" "stray" "-j 2"; do
+    for args in "--bogus" "stray" "-j 2" "-n 0" "-n abc" "-n"; do
         # shellcheck disable=SC2086
         run --separate-stderr "$BIN/sync_primitives" $args
         [ "$status" -eq 2 ] && [ -z "$output" ] || { echo "$args: status $status"; return 1; }

@@ -1,13 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sync_primitives.c - chapter 07's extra step: Lock, RLock, Semaphore,
- * Event, Condition and Barrier across processes (common/sync.h), each once,
- * and a Lock whose holder is SIGKILLed in the middle of an update. Python:
- * Lock(), RLock(), Semaphore(2), Event(), Condition(), Barrier(3)
- * (Lib/multiprocessing/synchronize.py).
- * Usage: sync_primitives
- * Look for: the acquire after the holder died says so (Python's would wait
- * for ever) and finds the data half-updated; every primitive's count.
+ * sync_primitives.c - chapter 07's extra step: Lock(), RLock(), Semaphore(2),
+ * Event(), Condition(), Barrier(3) across processes (common/sync.h; Python's
+ * Lib/multiprocessing/synchronize.py), each once, and a Lock whose holder is
+ * SIGKILLed in the middle of an update.
+ * Usage: sync_primitives [-n N]   (N: increments per process, Lock round)
+ * Look for: acquire() after the holder died says so (Python's waits for ever).
  */
 #include <signal.h>
 #include <stdatomic.h>
@@ -36,7 +34,8 @@ static struct {
     } * s;
     int fds[2]; /* a child says "I am there" */
     long me;
-} g;
+    long long n; /* -n: increments per process in the Lock round */
+} g = {.n = 10000};
 
 static void work(int what) /* a child's whole life */
 {
@@ -47,7 +46,7 @@ static void work(int what) /* a child's whole life */
         (void)!write(g.fds[1], "!", 1);
         pause();
     } else if (what == 1) { /* with lock: a += 1; b += 1 */
-        for (int i = 0; i < 10000 && sync_lock_acquire(g.lock, SYNC_FOREVER) == 0; i++)
+        for (long long i = 0; i < g.n && sync_lock_acquire(g.lock, SYNC_FOREVER) == 0; i++)
             g.s->a++, g.s->b++, sync_lock_release(g.lock);
     } else if (what == 2) { /* with sem: sleep(0.02) */
         sync_sem_acquire(g.sem, SYNC_FOREVER);
@@ -109,15 +108,16 @@ static void lock_holder_killed(void)
            "it; mended: b = a\n",
            g.me);
     join_all(start(2, 1, pid), pid);
-    printf("[parent %ld] Lock: then 2 processes x 10000 increments: a = %ld, b = %ld\n", g.me,
+    printf("[parent %ld] Lock: then 2 processes x %lld increments: a = %ld, b = %ld\n", g.me, g.n,
            g.s->a, g.s->b);
 }
 
 int main(int argc, char **argv)
 {
     report_set_program(argv[0]);
-    const struct flag flags[] = {{0}};
-    opts_parse(argc, argv, "",
+    const struct flag flags[] = {FLAG_N(&g.n, 1, 1000000000, "increments per process (10000)"),
+                                 OPTS_END("\n-n 1M")};
+    opts_parse(argc, argv, "[-n N]",
                "Lock, RLock, Semaphore, Event, Condition, Barrier; a holder killed.", flags);
     g.me = (long)getpid();
     g.s = mmap(NULL, sizeof *g.s, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);

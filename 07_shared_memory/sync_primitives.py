@@ -4,11 +4,12 @@
 Semaphore(2), Event, Condition and Barrier(3) across processes
 (Lib/multiprocessing/synchronize.py).
 
-Usage: python3 sync_primitives.py
+Usage: python3 sync_primitives.py [-n N]   (N: increments per process, Lock round)
 The killed holder is not run: Python's Lock is a SemLock of kind SEMAPHORE
 with no owner the kernel knows of, so a holder killed holding it keeps it
 for ever and the next acquire() waits for ever.
 """
+import argparse
 import multiprocessing as mp
 import os
 import sys
@@ -17,8 +18,8 @@ import time
 PARENT = f"[parent {os.getpid()}]"
 
 
-def add(lock, pair):
-    for _ in range(10000):
+def add(lock, pair, n):
+    for _ in range(n):
         with lock:  # a += 1; b += 1
             pair[0] += 1
             pair[1] += 1
@@ -62,12 +63,15 @@ def run(ctx, n, target, *args):
 
 
 def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("-n", type=int, default=10000, help="increments per process (10000)")
+    n = p.parse_args().n
     ctx = mp.get_context("fork")
     lock, pair = ctx.Lock(), ctx.RawArray("l", 2)
     print(f"{PARENT} Lock: a holder killed holding it: not run "
           "(Python's acquire() would wait for ever)")
-    run(ctx, 2, add, lock, pair)
-    print(f"{PARENT} Lock: then 2 processes x 10000 increments: a = {pair[0]}, b = {pair[1]}")
+    run(ctx, 2, add, lock, pair, n)
+    print(f"{PARENT} Lock: then 2 processes x {n} increments: a = {pair[0]}, b = {pair[1]}")
     count, most = ctx.Value("i", 0), ctx.RawValue("i", 0)
     run(ctx, 4, inside, ctx.Semaphore(2), count, most)
     print(f"{PARENT} Semaphore(2): 4 processes, at most {most.value} inside at once")

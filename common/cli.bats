@@ -20,12 +20,12 @@ NO_COMMAND_LINE=(1_fork_join 1_pipe_fifo 3_pipe_drain 1_map_by_hand 1_args_by_ha
 
 # Programs with no option but -h/--help and --version (and perhaps an argument).
 NO_FLAGS=(3_exit_codes 4_zombie 5_cpu_count 6_ctrl_c_children 4_get_timeout 5_heterogeneous
-    6_named_segment_reader sync_primitives)
+    6_named_segment_reader)
 
 # Programs with options but no -q: what they print is the lesson itself (a
 # trace, a table, a handful of lines), or what a script reads.
 NO_QUIET=(2_map_cube 3_chunk_trace 5_uneven_schedule 6_word_count 7_map_speedup 2_starmap_pairs
-    4_task_cost 7_map_async_callbacks imap_stream joinable_kill unbounded_queue 3_completion_order 6_named_segment 07.1_shared_counter slurm_pi_blocks
+    4_task_cost 7_map_async_callbacks imap_stream joinable_kill unbounded_queue sync_primitives 3_completion_order 6_named_segment 07.1_shared_counter slurm_pi_blocks
     01.1_start_join 01.2_completion_order 01.3_at_most_j 02.1_sentinels 02.2_joinable_queue
     03.1_first_map 03.2_imap 03.3_longest_first 05.1_submit_all 05.2_retry 06.1_file_results
     06.2_stop_early 06.3_work_makes_work 07.2_false_sharing 07.3_named_segment
