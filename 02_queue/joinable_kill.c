@@ -17,21 +17,20 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "crew.h"
+#include "interrupt.h"
 #include "opts.h"
 #include "queue.h"
 #include "report.h"
 #include "timing.h"
-#include "waitstatus.h"
 
 /* A consumer: get, work 1 ms, task_done; the one that gets item `fatal`
  * is SIGKILLed between its get and its task_done (as the OOM killer might). */
 static void consume(struct joinable *jq, long fatal)
 {
-    prctl(PR_SET_PDEATHSIG, SIGKILL); /* Linux: die with the parent, no orphan */
     long x;
     while (joinable_get(jq, &x, sizeof x, QUEUE_FOREVER) >= 0) {
         if (x == fatal)
@@ -42,25 +41,28 @@ static void consume(struct joinable *jq, long fatal)
     _exit(0);
 }
 
-/* One round: `consumers` processes, items 0 .. n-1, then join. */
+/* One round: `consumers` processes, items 0 .. n-1, then join. Ctrl-C or
+ * SIGTERM (a put or the join says EINTR): crew_check SIGKILLs and reaps
+ * the consumers, then dies of the signal (crew.h). */
 static void round_of(long long consumers, long long n, long fatal)
 {
     long me = (long)getpid();
     struct joinable *jq = joinable_create(8, sizeof(long));
     if (jq == NULL)
         die("joinable_create");
+    struct crew crew = crew_create((int)consumers);
     pid_t pids[64];
-    for (int k = 0; k < consumers; k++) {
-        fflush(stdout); /* else the child would print our buffer again */
-        if ((pids[k] = fork()) < 0)
-            die("fork");
-        if (pids[k] == 0)
+    for (int k = 0; k < consumers; k++)
+        if ((pids[k] = crew_fork(&crew)) == 0) /* flushes stdout first */
             consume(jq, fatal);
-    }
     for (long i = 0; i < n; i++)
-        if (joinable_put(jq, &i, sizeof i, QUEUE_FOREVER) != 0)
+        if (joinable_put(jq, &i, sizeof i, QUEUE_FOREVER) != 0) {
+            crew_check(&crew); /* EINTR: it stops, reaps and dies */
             die("joinable_put");
-    if (joinable_join(jq, QUEUE_FOREVER) == 0) {
+        }
+    int joined = joinable_join(jq, QUEUE_FOREVER);
+    crew_check(&crew);
+    if (joined == 0) {
         printf("[parent %ld] q.join() returned: all %lld items done\n", me, n);
     } else if (errno == EOWNERDEAD) {
         pid_t who;
@@ -73,14 +75,12 @@ static void round_of(long long consumers, long long n, long fatal)
     }
     queue_close(joinable_queue(jq)); /* the consumers' get says EPIPE: they end */
     for (int k = 0; k < consumers; k++) {
-        int status;
         char how[64];
-        if (waitpid(pids[k], &status, 0) < 0)
-            die("waitpid");
+        int status = crew_join(&crew, pids[k], how, sizeof how);
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-            printf("[parent %ld] consumer pid %ld %s\n", me, (long)pids[k],
-                   wait_describe(status, how, sizeof how));
+            printf("[parent %ld] consumer pid %ld %s\n", me, (long)pids[k], how);
     }
+    crew_destroy(&crew);
     joinable_destroy(jq);
 }
 
@@ -109,6 +109,7 @@ int main(int argc, char **argv)
     };
     opts_parse(argc, argv, "[-j N] [-n N]",
                "JoinableQueue: task_done and join, and a consumer killed holding an item.", flags);
+    interrupt_install(); /* Ctrl-C, SIGTERM: a flag; the queue's waits say EINTR */
     snapshots();
     printf("[parent %ld] %lld consumers, %lld items, then q.join()\n", (long)getpid(), consumers,
            n);

@@ -20,22 +20,21 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "crew.h"
+#include "interrupt.h"
 #include "opts.h"
 #include "queue_unbounded.h"
 #include "report.h"
-#include "waitstatus.h"
 
 /* The producer: put 0, 1, 2, ... up to n (or until a put fails), never a
  * get; say how far it got and what the ring became. Exit 0, or 1 if a put
  * failed for another reason than ENOMEM. */
 static void produce(struct unbounded *q, long n)
 {
-    prctl(PR_SET_PDEATHSIG, SIGKILL); /* Linux: die with the parent, no orphan */
     long me = (long)getpid();
     size_t first = unbounded_bytes(q);
     long i = 0;
@@ -51,20 +50,19 @@ static void produce(struct unbounded *q, long n)
     _exit(err == 0 || err == ENOMEM ? 0 : 1);
 }
 
-/* Fork the producer; `limit` > 0: its file-size limit in bytes first. */
+/* Fork the producer (`limit` > 0: its file-size limit in bytes first) and
+ * wait for it to end. Ctrl-C or SIGTERM meanwhile: crew_join SIGKILLs and
+ * reaps it, then dies of the signal (crew.h). */
 static void start_producer(struct unbounded *q, long n, rlim_t limit)
 {
-    fflush(stdout); /* else the child would print our buffer again */
-    pid_t pid = fork();
-    if (pid < 0)
-        die("fork");
-    if (pid > 0) { /* the parent gets nothing until the producer has ended */
-        int status;
+    struct crew crew = crew_create(1);
+    pid_t pid = crew_fork(&crew); /* flushes stdout first */
+    if (pid > 0) {                /* the parent gets nothing until the producer has ended */
         char how[64];
-        if (waitpid(pid, &status, 0) < 0)
-            die("waitpid");
+        int status = crew_join(&crew, pid, how, sizeof how);
         if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-            die_msg("the producer %s", wait_describe(status, how, sizeof how));
+            die_msg("the producer %s", how);
+        crew_destroy(&crew);
         return;
     }
     /* The ring is a memfd that grows by fallocate: RLIMIT_FSIZE caps it,
@@ -83,13 +81,15 @@ static void start_producer(struct unbounded *q, long n, rlim_t limit)
 static void drain(struct unbounded *q, const char *what)
 {
     long expected = 0, x;
-    while (!unbounded_empty(q)) {
+    while (!unbounded_empty(q) && !interrupt_requested()) {
         if (unbounded_get(q, &x, sizeof x, QUEUE_FOREVER) != (ssize_t)sizeof x)
             die("unbounded_get");
         if (x != expected)
             die_msg("item %ld came where %ld was expected", x, expected);
         expected++;
     }
+    if (interrupt_requested()) /* Ctrl-C, SIGTERM: no child left to reap */
+        interrupt_exit();
     printf("[parent %ld] then got %ld items, 0 .. %ld in order: %s\n", (long)getpid(), expected,
            expected - 1, what);
 }
@@ -118,6 +118,7 @@ int main(int argc, char **argv)
     opts_parse(argc, argv, "[-n N] [--limit-mib M]",
                "Queue() with no maxsize: puts never wait, memory grows, then runs out.", flags);
     long me = (long)getpid();
+    interrupt_install(); /* Ctrl-C, SIGTERM: a flag (interrupt.h) */
     printf("[parent %ld] a producer puts %lld items into q = Queue(); nobody gets until it "
            "has ended\n",
            me, n);

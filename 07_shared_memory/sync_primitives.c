@@ -11,14 +11,15 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "crew.h"
+#include "interrupt.h"
 #include "opts.h"
 #include "report.h"
 #include "sync.h"
 #include "timing.h"
+#include "waitstatus.h"
 
 static struct {
     struct sync_lock *lock, *rlock;
@@ -34,13 +35,13 @@ static struct {
     } * s;
     int fds[2]; /* a child says "I am there" */
     long me;
-    long long n; /* -n: increments per process in the Lock round */
+    long long n;      /* -n: increments per process in the Lock round */
+    struct crew crew; /* the children: Ctrl-C SIGKILLs and reaps them (crew.h) */
 } g = {.n = 10000};
 
 static void work(int what) /* a child's whole life */
 {
-    prctl(PR_SET_PDEATHSIG, SIGKILL); /* Linux: die with the parent */
-    if (what == 0) {                  /* holds the Lock, and is killed mid-update */
+    if (what == 0) { /* holds the Lock, and is killed mid-update */
         sync_lock_acquire(g.lock, SYNC_FOREVER);
         g.s->a++; /* ... and b not yet */
         (void)!write(g.fds[1], "!", 1);
@@ -72,21 +73,18 @@ static void work(int what) /* a child's whole life */
 
 static int start(int n, int what, pid_t *pids) /* n children doing `what` */
 {
-    fflush(stdout); /* or a child would print our buffer again */
-    for (int k = 0; k < n; k++) {
-        if ((pids[k] = fork()) < 0)
-            die("fork");
-        if (pids[k] == 0)
+    for (int k = 0; k < n; k++)
+        if ((pids[k] = crew_fork(&g.crew)) == 0) /* stdout flushed first; PR_SET_PDEATHSIG */
             work(what == 5 ? 5 + k : what);
-    }
     return n;
 }
 
 static int join_all(int n, const pid_t *pids) /* how many exited 0 */
 {
-    int ok = 0, status;
+    int ok = 0; /* Ctrl-C, SIGTERM: crew_join stops, reaps and dies of it */
+    char how[64];
     for (int k = 0; k < n; k++)
-        ok += waitpid(pids[k], &status, 0) == pids[k] && WIFEXITED(status) && !WEXITSTATUS(status);
+        ok += wait_exitcode(crew_join(&g.crew, pids[k], how, sizeof how)) == 0;
     return ok;
 }
 
@@ -119,7 +117,8 @@ int main(int argc, char **argv)
                                  OPTS_END("\n-n 1M")};
     opts_parse(argc, argv, "[-n N]",
                "Lock, RLock, Semaphore, Event, Condition, Barrier; a holder killed.", flags);
-    g.me = (long)getpid();
+    g.me = (long)getpid(), g.crew = crew_create(4);
+    interrupt_install(); /* Ctrl-C, SIGTERM: a flag; waitpid says EINTR */
     g.s = mmap(NULL, sizeof *g.s, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     g.lock = sync_lock_create(false), g.rlock = sync_lock_create(true);
     g.sem = sync_sem_create(2), g.event = sync_event_create();
@@ -153,5 +152,6 @@ int main(int argc, char **argv)
         rounds += (1 << ix[r][0] | 1 << ix[r][1] | 1 << ix[r][2]) == 7;
     printf("[parent %ld] Barrier(3): 3 processes, %d of 3 rounds passed with indexes 0, 1, 2\n",
            g.me, rounds);
+    crew_destroy(&g.crew);
     return 0;
 }

@@ -3,6 +3,9 @@
 # The fault matrix of make check (not part of make test: it is slower):
 #  - every pool demo with --crash-task at the first, a middle and the last
 #    task: exit 1, the message names the task and SIGKILL, nothing left;
+#    imap_stream's --crash-task K, a worker killed in the middle of an imap:
+#    the iterator reports item K's failure, the other results still come in
+#    order, the program ends by itself with 0, nothing left;
 #  - SIGINT and SIGTERM in the middle of each demo's work, to the parent
 #    alone and to its whole process group (as a terminal's Ctrl-C): it ends
 #    within a second with 130 / 143 and leaves no process (no zombie, no
@@ -92,6 +95,43 @@ crash() {
     for k in 0 10 19; do crash 4_pi_timed $k -j 2 -n 2M -q; done
 }
 
+# crash_imap K: imap_stream --crash-task K kills the worker running item K
+# of an imap over 8 items (chunksize 1). The iterator must report that
+# item's failure, naming SIGKILL, in its place, and hand out the other 7
+# results in input order; the program then streams its sum on the same
+# pools and ends with 0 by itself, leaving nothing behind.
+crash_imap() {
+    local k=$1
+    tally case
+    local dir=$BATS_TEST_TMPDIR/imap_stream-$k
+    mkdir -p "$dir"
+    setsid "$BIN/imap_stream" -j 2 -n 5000 --crash-task "$k" >"$dir/out" 2>"$dir/err" 3>&- &
+    local pid=$!
+    local waited=0
+    while [ -d "/proc/$pid" ] && ! process_gone "$pid"; do
+        sleep 0.1
+        waited=$((waited + 1))
+        [ $waited -le $((300 * SCALE)) ] || { kill -KILL -- -"$pid"; fail "imap_stream --crash-task $k hung (30 s)"; }
+    done
+    local status=0
+    wait "$pid" || status=$?
+    [ "$status" -eq 0 ] || fail "imap_stream --crash-task $k: exit $status, not 0: $(cat "$dir/err")"
+    local got want="" x
+    got=$(sed -nE 's/^\[parent [0-9]+\] imap, one dies: +//p' "$dir/out" |
+        sed -E 's/\[item ([0-7]): task \1 failed: worker [0-9]+ \(pid [0-9]+\) was killed by SIGKILL\]/failed:\1/')
+    for x in 0 1 2 3 4 5 6 7; do
+        if [ "$x" -eq "$k" ]; then want+="failed:$x "; else want+="$((x * x)) "; fi
+    done
+    [ "$got" = "${want% }" ] || fail "imap_stream --crash-task $k: '$got', not '${want% }'"
+    grep -q "numbers(5000), chunksize=1000)) % 2\*\*64 = " "$dir/out" ||
+        fail "imap_stream --crash-task $k: the stream after the crash did not finish"
+    session_ends "$pid" 1 || fail "imap_stream --crash-task $k left processes behind"
+}
+
+@test "faults: imap_stream (03, imap) --crash-task first, middle, last: the iterator goes on" {
+    for k in 0 3 7; do crash_imap $k; done
+}
+
 # ---------------------------------------------------------------- signals
 
 # interrupt SIGNAL TARGET PROGRAM ARGS...: start it, let it work 0.5 s (or
@@ -161,6 +201,9 @@ interrupt_all_ways() {
 @test "signals: 8_queue_cost" { interrupt_all_ways 8_queue_cost -n 100M; }
 @test "signals: 4_ping_pong" { interrupt_all_ways 4_ping_pong -n 100M; }
 @test "signals: 2_pipe_deadlock (during the deadlock)" { interrupt_all_ways 2_pipe_deadlock --timeout 20; }
+@test "signals: joinable_kill (consumers between get and task_done, join)" { interrupt_all_ways joinable_kill -n 1000000; }
+# 10M items of 16 bytes: about 3 s on an idle machine, the ring at most 256 MiB
+@test "signals: unbounded_queue (a producer putting, the ring growing)" { interrupt_all_ways unbounded_queue -n 10M; }
 @test "signals: imap_stream (03, imap over a stream)" { interrupt_all_ways imap_stream -j 2 -n 1e9; }
 @test "signals: 6_word_count (03, map-reduce word count)" { interrupt_all_ways 6_word_count -j 2 --files 5000; }
 @test "signals: 3_parallel_for (parallel for)" { interrupt_all_ways 3_parallel_for -j 2 -n 1e9 -q; }
@@ -170,6 +213,7 @@ interrupt_all_ways() {
 @test "signals: 6_slow_callback (06, slow callbacks)" { interrupt_all_ways 6_slow_callback -j 2 -n 400 --callback-ms 50 -q; }
 @test "signals: 2_callback_in_parent (06)" { interrupt_all_ways 2_callback_in_parent -j 2 -n 2000 -q; }
 @test "signals: 2_shared_counter_lock (workers in their loop)" { interrupt_all_ways 2_shared_counter_lock -n 1e9; }
+@test "signals: sync_primitives (two processes in the Lock round)" { interrupt_all_ways sync_primitives -n 1e9; }
 @test "signals: 6_named_segment (named segment held)" { interrupt_all_ways 6_named_segment --hold-ms 5000; }
 @test "signals: 7_manager_server (clients and the server)" { interrupt_all_ways 7_manager_server --ops 100M; }
 @test "signals: manager_dict (clients and the manager's server process)" { interrupt_all_ways manager_dict --ops 100M; }
@@ -242,6 +286,10 @@ TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
     bad joinable_kill -j "${COUNTS[@]}" 0 1 65
     bad joinable_kill -n "${COUNTS[@]}" 0 5
     usage 7_queue_results -j
+    usage joinable_kill -n
+    bad unbounded_queue -n "${COUNTS[@]}" 0 20M
+    bad unbounded_queue --limit-mib "${COUNTS[@]}" 0 257
+    usage unbounded_queue --limit-mib
 }
 @test "bad input: 8_queue_cost, 4_ping_pong and 2_pipe_deadlock" {
     bad 8_queue_cost -n "${COUNTS[@]}" 0
@@ -261,6 +309,8 @@ TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
     bad 4_chunksize_sweep -n "${COUNTS[@]}" 0
     bad 8_crashed_map -n "${COUNTS[@]}" 0
     bad imap_stream -n "${COUNTS[@]}" 0
+    bad imap_stream --crash-task "${COUNTS[@]}" 8
+    usage imap_stream --crash-task
     bad 3_chunk_trace --chunksize "${COUNTS[@]}" 0
     bad 4_chunksize_sweep --chunksize "${COUNTS[@]}" 0
     bad 8_crashed_map --chunksize "${COUNTS[@]}" 0
@@ -327,13 +377,8 @@ TOO_MANY=100000 # far past 8 x the CPUs: the fork-bomb guard
     usage 5_zero_copy_array --array-mib
     bad 6_named_segment --hold-ms "${COUNTS[@]}"
     usage 6_named_segment --hold-ms
-    local arg
-    for arg in --no-such-option stray-argument -j; do # sync_primitives takes no option
-        tally input
-        run --separate-stderr bounded 10 "$BIN/sync_primitives" "$arg" 3>&-
-        [ "$status" -eq 2 ] && [ -z "$output" ] || fail "sync_primitives $arg: exit $status, stdout '$output'"
-        [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || fail "sync_primitives $arg: not one line: $stderr"
-    done
+    bad sync_primitives -n "${COUNTS[@]}" 0
+    usage sync_primitives -n
     bad manager_dict -j "${COUNTS[@]}" 0 $TOO_MANY
     bad manager_dict --ops "${COUNTS[@]}" 0
     usage manager_dict --ops
