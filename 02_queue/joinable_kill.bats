@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: MIT
 # Tests of 02_queue's extra step, joinable_kill (JoinableQueue): join after
 # all items are done, join after a consumer was SIGKILLed holding an item;
-# the README block, the Python mirror, the command line.
+# the README block, the Python mirror, the command line, Ctrl-C.
 
 setup() {
     load ../common/tests/helper
+    load interrupt
     README=$ROOT/02_queue/README.md
 }
 
@@ -51,4 +52,9 @@ setup() {
         [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
         [[ "$stderr" == "joinable_kill: "*"(try 'joinable_kill --help')" ]]
     done
+}
+
+@test "joinable_kill: SIGINT to the parent alone mid-round: exit 130, the 3 consumers stopped and reaped" {
+    sigint_parent_alone 3 joinable_kill -n 1000000
+    grep -q 'SIGINT: stopping and reaping 3 children (pid [0-9 ]*), then dying of SIGINT' "$BATS_TEST_TMPDIR/out"
 }

@@ -3,10 +3,11 @@
 # Tests of 02_queue's second extra step, unbounded_queue (Queue() with no
 # maxsize, common/queue_unbounded.h): puts that never wait, a ring that
 # grows, ENOMEM with nothing lost; the README block, the Python mirror, the
-# command line.
+# command line, Ctrl-C.
 
 setup() {
     load ../common/tests/helper
+    load interrupt
     README=$ROOT/02_queue/README.md
 }
 
@@ -55,4 +56,9 @@ setup() {
         [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
         [[ "$stderr" == "unbounded_queue: "*"(try 'unbounded_queue --help')" ]]
     done
+}
+
+@test "unbounded_queue: SIGINT to the parent alone mid-put: exit 130, the producer stopped and reaped" {
+    sigint_parent_alone 1 unbounded_queue -n 10M
+    grep -q 'SIGINT: stopping and reaping 1 child (pid [0-9]*), then dying of SIGINT' "$BATS_TEST_TMPDIR/out"
 }
