@@ -75,6 +75,21 @@ process_gone() {
     [ -z "$state" ] || [ "$state" = Z ]
 }
 
+# sigint_to PID WHO: Ctrl-C to a program started with setsid: SIGINT to PID
+# alone (WHO=parent) or to its whole process group (WHO=group, as a
+# terminal sends it); it must end within 5 s, dying of SIGINT (status 130).
+sigint_to() {
+    local pid=$1 who=$2 i status=0
+    if [ "$who" = group ]; then kill -INT -- -"$pid"; else kill -INT "$pid"; fi
+    for i in $(seq 100); do
+        process_gone "$pid" && break
+        sleep 0.05
+    done
+    process_gone "$pid" || { kill -KILL -- -"$pid"; fail "still running 5 s after SIGINT"; }
+    wait "$pid" || status=$?
+    assert_equal "$status" 130
+}
+
 # The ```-fenced block that follows the line "<!-- expected-output: NAME -->"
 # in a README.
 readme_block() {
