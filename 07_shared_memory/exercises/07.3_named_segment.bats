@@ -5,23 +5,10 @@
 
 setup() {
     load ../../common/tests/helper
+    load named_segment # parent_of; teardown removes /dev/shm/$SEGMENT-<pid>
     EX=${EXERCISE_BIN:-$BUILD/solutions/07.3_named_segment}
     README=$ROOT/07_shared_memory/README.md
-    PIDS=$BATS_TEST_TMPDIR/pids
-}
-
-# Whatever a wrong attempt leaves in /dev/shm, the machine gets back.
-teardown() {
-    [ -f "$PIDS" ] || return 0
-    while read -r p; do rm -f "/dev/shm/forklore-ex073-$p"; done <"$PIDS"
-}
-
-# The parent's pid in $1 (an output), remembered for teardown.
-parent_of() {
-    local p
-    p=$(sed -n 's/^\[parent \([0-9]*\)\].*/\1/p' <<<"$1" | head -1)
-    [ -n "$p" ] && echo "$p" >>"$PIDS"
-    echo "$p"
+    SEGMENT=forklore-ex073
 }
 
 # Fails with a hint when the segment was not created or not opened.

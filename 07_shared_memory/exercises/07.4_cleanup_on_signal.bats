@@ -5,23 +5,10 @@
 
 setup() {
     load ../../common/tests/helper
+    load named_segment # parent_of; teardown removes /dev/shm/$SEGMENT-<pid>
     EX=${EXERCISE_BIN:-$BUILD/solutions/07.4_cleanup_on_signal}
     README=$ROOT/07_shared_memory/README.md
-    PIDS=$BATS_TEST_TMPDIR/pids
-}
-
-# Whatever a wrong attempt leaves in /dev/shm, the machine gets back.
-teardown() {
-    [ -f "$PIDS" ] || return 0
-    while read -r p; do rm -f "/dev/shm/forklore-ex074-$p"; done <"$PIDS"
-}
-
-# The parent's pid in $1 (an output), remembered for teardown.
-parent_of() {
-    local p
-    p=$(sed -n 's/^\[parent \([0-9]*\)\].*/\1/p' <<<"$1" | head -1)
-    [ -n "$p" ] && echo "$p" >>"$PIDS"
-    echo "$p"
+    SEGMENT=forklore-ex074
 }
 
 @test "07.4: after a normal run the name is gone from /dev/shm" {
@@ -48,7 +35,7 @@ signal_while_holding() {
         sleep 0.05
     done
     [ -n "$parent" ] || { kill "$pid"; fail "the program never said it was holding the segment"; }
-    echo "$parent" >>"$PIDS"
+    echo "$parent" >>"$BATS_TEST_TMPDIR/pids"
     if [ ! -e "/dev/shm/forklore-ex074-$parent" ]; then
         kill "$parent"; wait "$pid" || true
         fail "while it holds the segment, /dev/shm/forklore-ex074-$parent should exist (segment_create is given: is it still there?)"
