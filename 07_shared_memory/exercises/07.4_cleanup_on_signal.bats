@@ -5,7 +5,7 @@
 
 setup() {
     load ../../common/tests/helper
-    load named_segment # parent_of; teardown removes /dev/shm/$SEGMENT-<pid>
+    load named_segment # parent_of, help_and_bad_input; teardown cleans /dev/shm
     EX=${EXERCISE_BIN:-$BUILD/solutions/07.4_cleanup_on_signal}
     README=$ROOT/07_shared_memory/README.md
     SEGMENT=forklore-ex074
@@ -68,14 +68,4 @@ signal_while_holding() {
     readme_matches "$README" ex07.4
 }
 
-@test "07.4: --help and bad input" {
-    run bounded 10 "$EX" --help 3>&-
-    assert_success
-    assert_line --partial "Usage:"
-    for bad in "-n 0" "-n -1" "-n abc" "--hold-ms 1x" "--hold-ms" "--bogus" "stray"; do
-        # shellcheck disable=SC2086
-        run --separate-stderr bounded 10 "$EX" $bad 3>&-
-        [ "$status" -eq 2 ] || fail "$bad: status $status, expected 2"
-        [ -z "$output" ] || fail "$bad: something on stdout"
-    done
-}
+@test "07.4: --help and bad input" { help_and_bad_input; }
