@@ -86,8 +86,8 @@ def main():
           f"normally: {'yes' if ok else 'NO'}")
     print(f"[parent {me}] two pipes vs socketpair: "
           f"{compare(s, p, 'two pipes are faster', 'the socketpair is faster')}")
-    if busy_note():
-        print(f"[parent {me}] {busy_note()}")
+    if note := busy_note():
+        print(f"[parent {me}] {note}")
     if not args.quiet:
         print(f"[parent {me}] a pipe has two ends: enough for one writer and one reader; "
               "several of either need a queue (step 5)")

@@ -89,8 +89,8 @@ def main():
         verdict = compare(times[0], times[-1], "batching is faster", "batching is slower")
         print(f"[parent {me}] {BATCHES[-1]} items per put vs 1: "
               f"{times[0] / times[-1]:.1f} times the speed: {verdict}")
-    if busy_note():
-        print(f"[parent {me}] {busy_note()}")
+    if note := busy_note():
+        print(f"[parent {me}] {note}")
     if not args.quiet:
         print(f"[parent {me}] a call has a fixed cost: send fewer, bigger messages")
     print(f"\n[parent {me}] summary: "
