@@ -75,6 +75,25 @@ process_gone() {
     [ -z "$state" ] || [ "$state" = Z ]
 }
 
+# help_and_refusals [--one-line] COMMAND_LINE...: an exercise's command line:
+# $EX --help prints its usage, exit 0; each COMMAND_LINE (split into words)
+# is refused: exit 2, nothing on stdout (with --one-line: and one line on
+# stderr).
+help_and_refusals() {
+    local one_line=0 bad
+    [ "$1" != --one-line ] || { one_line=1; shift; }
+    run bounded 10 "$EX" --help 3>&-
+    assert_success
+    assert_line --partial "Usage:"
+    for bad in "$@"; do
+        # shellcheck disable=SC2086 # one command line, split into its words
+        run --separate-stderr bounded 10 "$EX" $bad 3>&-
+        [ "$status" -eq 2 ] || fail "$bad: status $status, expected 2"
+        [ -z "$output" ] || fail "$bad: something on stdout"
+        [ $one_line = 0 ] || [ "$(wc -l <<<"$stderr")" -eq 1 ] || fail "$bad: not one line on stderr"
+    done
+}
+
 # sigint_to PID WHO: Ctrl-C to a program started with setsid: SIGINT to PID
 # alone (WHO=parent) or to its whole process group (WHO=group, as a
 # terminal sends it); it must end within 5 s, dying of SIGINT (status 130).
