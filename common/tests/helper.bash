@@ -94,6 +94,27 @@ help_and_refusals() {
     done
 }
 
+# usage_and_refusals [--try-help] NAME COMMAND_LINE...: a chapter program's
+# command line: build/bin/NAME --help prints "Usage: NAME", exit 0; each
+# COMMAND_LINE (split into words) is refused: exit 2, nothing on stdout, one
+# line on stderr (with --try-help: "NAME: ... (try 'NAME --help')").
+usage_and_refusals() {
+    local try_help=0 name args
+    [ "$1" != --try-help ] || { try_help=1; shift; }
+    name=$1
+    shift
+    run --separate-stderr "$BIN/$name" --help
+    assert_success
+    assert_line --partial "Usage: $name"
+    for args in "$@"; do
+        # shellcheck disable=SC2086 # one command line, split into its words
+        run --separate-stderr "$BIN/$name" $args
+        [ "$status" -eq 2 ] && [ -z "$output" ] || { echo "$args: status $status"; return 1; }
+        [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+        [ $try_help = 0 ] || [[ "$stderr" == "$name: "*"(try '$name --help')" ]]
+    done
+}
+
 # sigint_to PID WHO: Ctrl-C to a program started with setsid: SIGINT to PID
 # alone (WHO=parent) or to its whole process group (WHO=group, as a
 # terminal sends it); it must end within 5 s, dying of SIGINT (status 130).
