@@ -51,7 +51,8 @@ HEADERS := $(wildcard common/*.h)
 
 # Lab exercises: NN_name/exercises/NN.K_slug.c holds solution and handout
 # (#ifdef SOLUTION ... #else ... #endif). The solutions are built here; the
-# handouts (solutions stripped) go to handouts/ for students to edit.
+# handouts (solutions stripped) go to handouts/ for students to edit. A
+# header beside the exercises (07's named_segment.h) is shared, not stripped.
 EXERCISE_SOURCES := $(wildcard [0-9][0-9]_*/exercises/*.c)
 # A student copy (make student-copy; marked by .student-copy) has handouts
 # where the solutions were: there is no solution to build.
@@ -121,17 +122,17 @@ $(BUILD)/test/%: common/tests/%.c $(LIB) $(HEADERS) common/tests/check.h $(STAMP
 	$(Q)$(CC) $(CPPFLAGS) $(WARNINGS) $(CFLAGS) $< $(LIB) $(LDFLAGS) $(LDLIBS) -o $@
 
 define solution_rule
-$(BUILD)/solutions/$(notdir $(basename $(1))): $(1) $(LIB) $(HEADERS) $(STAMP)
+$(BUILD)/solutions/$(notdir $(basename $(1))): $(1) $(LIB) $(HEADERS) $(wildcard $(dir $(1))*.h) $(STAMP)
 	@mkdir -p $$(@D)
 	$$(call say,CC,$$@)
 	$$(Q)$$(CC) -DSOLUTION $$(CPPFLAGS) $$(WARNINGS) $$(CFLAGS) $$< $(LIB) $$(LDFLAGS) $$(LDLIBS) -o $$@
 # The untouched handout must compile too (warnings allowed: stubs have unused
 # parameters); make test checks that it fails the exercise's checks.
-$(BUILD)/handout-check/$(notdir $(basename $(1))): $(1) $(LIB) $(HEADERS) common/scripts/strip-solution.awk $(STAMP)
+$(BUILD)/handout-check/$(notdir $(basename $(1))): $(1) $(LIB) $(HEADERS) $(wildcard $(dir $(1))*.h) common/scripts/strip-solution.awk $(STAMP)
 	@mkdir -p $$(@D)
 	$$(call say,CC,$$@)
 	$$(Q)awk -f common/scripts/strip-solution.awk $$< > $$@.c
-	$$(Q)$$(CC) $$(CPPFLAGS) -std=c11 $$(CFLAGS) $$@.c $(LIB) $$(LDFLAGS) $$(LDLIBS) -o $$@
+	$$(Q)$$(CC) $$(CPPFLAGS) -I$(dir $(1)) -std=c11 $$(CFLAGS) $$@.c $(LIB) $$(LDFLAGS) $$(LDLIBS) -o $$@
 endef
 $(foreach src,$(EXERCISE_SOURCES),$(eval $(call solution_rule,$(src))))
 

@@ -16,8 +16,11 @@ import time
 
 from forklore_cli import Parser, number
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common", "python"))
+from forklore_verdict import busy_note, compare  # noqa: E402 (the path first)
+
 ROUNDS = 3
-MARGIN = 0.05  # as VERDICT_MARGIN in common/verdict.h
 
 
 def noop():
@@ -33,24 +36,6 @@ def one_round(ctx, n):
         if p.exitcode != 0:
             sys.exit(f"7_fork_vs_spawn.py: a child ended with {p.exitcode}")
     return (time.perf_counter() - t0) / n
-
-
-def compare(a, b, b_wins, a_wins):
-    """As verdict_compare() in C: smaller is better."""
-    if b < a * (1 - MARGIN):
-        return b_wins
-    if b > a * (1 + MARGIN):
-        return a_wins
-    return "too close to call on this machine"
-
-
-def busy_note():
-    """As verdict_busy() in C: load average at least the usable CPUs."""
-    load, cpus = os.getloadavg()[0], len(os.sched_getaffinity(0))
-    if load < cpus:
-        return ""
-    return (f"this machine is busy (load {load:.2f} on {cpus} "
-            f"CPU{'' if cpus == 1 else 's'}): timings unreliable")
 
 
 def main():
@@ -84,8 +69,8 @@ def main():
           f"of fork ({compare(t['fork'], t['spawn'], 'spawn faster', 'fork faster')}), "
           f"forkserver {t['forkserver'] / t['fork']:.1f} x "
           f"({compare(t['fork'], t['forkserver'], 'forkserver faster', 'fork faster')})")
-    if busy_note():
-        print(f"[parent {me}] {busy_note()}")
+    if note := busy_note():
+        print(f"[parent {me}] {note}")
     if not opts.quiet:
         print("  spawn starts a fresh interpreter that imports this file "
               "again: the __main__ guard\n  below is what stops each child "

@@ -339,15 +339,7 @@ ctrl_c_while_spawning() {
     done
     sleep 0.2 # now it starts and reaps one child after another
     process_gone "$pid" && fail "process ended before the signal"
-    if [ "$1" = group ]; then kill -INT -- -"$pid"; else kill -INT "$pid"; fi
-    for i in $(seq 100); do
-        process_gone "$pid" && break
-        sleep 0.05
-    done
-    process_gone "$pid" || { kill -KILL -- -"$pid"; fail "still running 5 s after SIGINT"; }
-    local status=0
-    wait "$pid" || status=$?
-    assert_equal "$status" 130
+    sigint_to "$pid" "$1"
     grep -q "SIGINT: stopping and reaping [01] child.*, then dying of SIGINT" "$out"
     assert_equal "$(session_members "$pid")" ""
 }

@@ -21,10 +21,11 @@ import argparse
 import fcntl
 import multiprocessing as mp
 import os
-import signal
 import struct
 import sys
 import termios
+
+from _steps import describe, say  # what chapter 02's mirrors share
 
 
 def seconds(text):
@@ -35,20 +36,6 @@ def seconds(text):
     if not 0.01 <= value <= 60:
         raise argparse.ArgumentTypeError(f"{value} is out of range (0.01 to 60)")
     return value
-
-
-def say(line):
-    """One write() per line, so that lines of several processes never mix."""
-    sys.stdout.flush()
-    os.write(sys.stdout.fileno(), (line + "\n").encode())
-
-
-def describe(exitcode):
-    if exitcode == 0:
-        return "exited normally"
-    if exitcode > 0:
-        return f"exited with code {exitcode}"
-    return f"killed by {signal.Signals(-exitcode).name}"
 
 
 def writer(r, w, size, quiet):

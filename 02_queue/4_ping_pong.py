@@ -14,19 +14,9 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common", "python"))
 from forklore_verdict import best_of, busy_note, compare  # noqa: E402
+from _steps import count  # noqa: E402  (chapter 02's -n parser)
 
 RUNS = 3
-
-
-def count(text):
-    scale = {"k": 1e3, "m": 1e6, "g": 1e9}.get(text[-1:].lower(), 1)
-    try:
-        value = float(text[:-1] if scale != 1 else text) * scale
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a count")
-    if value != int(value) or not 1 <= value <= 100_000_000:
-        raise argparse.ArgumentTypeError(f"'{text}' is out of range (1 to 100000000)")
-    return int(value)
 
 
 def bouncer(parent_ends, child_in, child_out):
@@ -80,7 +70,7 @@ def measure(round_trips, sockets, name, state):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=count, default=10_000)
+    parser.add_argument("-n", type=lambda text: count(text, 100_000_000), default=10_000)
     parser.add_argument("-q", "--quiet", action="store_true")
     args = parser.parse_args()
     mp.set_start_method("fork")
@@ -96,8 +86,8 @@ def main():
           f"normally: {'yes' if ok else 'NO'}")
     print(f"[parent {me}] two pipes vs socketpair: "
           f"{compare(s, p, 'two pipes are faster', 'the socketpair is faster')}")
-    if busy_note():
-        print(f"[parent {me}] {busy_note()}")
+    if note := busy_note():
+        print(f"[parent {me}] {note}")
     if not args.quiet:
         print(f"[parent {me}] a pipe has two ends: enough for one writer and one reader; "
               "several of either need a queue (step 5)")

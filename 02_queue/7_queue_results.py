@@ -9,52 +9,10 @@ Usage: python3 7_queue_results.py [-j WORKERS] [-q]
 import argparse
 import multiprocessing as mp
 import os
-import queue  # the standard library's: for queue.Empty
-import signal
 import sys
-import time
 from dataclasses import dataclass
 
-
-def count(text):
-    """-n 1000, 2K, 1e5: a whole number, like cli_parse_count in C."""
-    scale = {"k": 1e3, "m": 1e6, "g": 1e9}.get(text[-1:].lower(), 1)
-    number = text[:-1] if scale != 1 else text
-    try:
-        value = float(number) * scale
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a count")
-    if value != int(value) or not 1 <= value <= 10_000_000:
-        raise argparse.ArgumentTypeError(f"'{text}' is out of range (1 to 10000000)")
-    return int(value)
-
-
-def workers(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number")
-    limit = 8 * len(os.sched_getaffinity(0))  # pool_max_workers() in C
-    if not 1 <= value <= limit:
-        raise argparse.ArgumentTypeError(f"{value} is out of range (1 to {limit})")
-    return value
-
-
-def say(line):
-    """Print from a child: one write() per line, so that lines from several
-    processes sharing stdout never mix (a write of up to PIPE_BUF bytes into
-    a pipe is atomic); printf on a line-buffered stdout does the same in C."""
-    sys.stdout.flush()
-    os.write(sys.stdout.fileno(), (line + "\n").encode())
-
-
-def describe(exitcode):
-    """Process.exitcode in words, as wait_describe() says it in C."""
-    if exitcode == 0:
-        return "exited normally"
-    if exitcode > 0:
-        return f"exited with code {exitcode}"
-    return f"killed by {signal.Signals(-exitcode).name}"
+from _steps import describe, say, summary, workers  # what chapter 02's mirrors share
 
 
 # --------------------------------------------------------- passing a struct
@@ -136,9 +94,7 @@ def main():
     mp.set_start_method("fork")  # as in C; the default on Linux before 3.14
     ok = passing_a_struct(args)
     ok = returning_results(args) and ok
-    print(f"\n[parent {os.getpid()}] "
-          f"{'summary: every check held' if ok else 'summary: A CHECK FAILED'}")
-    return 0 if ok else 1
+    return summary(ok)
 
 
 if __name__ == "__main__":

@@ -19,21 +19,11 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common", "python"))
 from forklore_verdict import busy_note, compare  # noqa: E402
+from _steps import count  # noqa: E402  (chapter 02's -n parser)
 
 RUNS = 3
 
 BATCHES = (1, 10, 100, 1000)
-
-
-def count(text):
-    scale = {"k": 1e3, "m": 1e6, "g": 1e9}.get(text[-1:].lower(), 1)
-    try:
-        value = float(text[:-1] if scale != 1 else text) * scale
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a count")
-    if value != int(value) or not 1 <= value <= 100_000_000:
-        raise argparse.ArgumentTypeError(f"'{text}' is out of range (1 to 100000000)")
-    return int(value)
 
 
 def producer(q, items, batch):
@@ -72,7 +62,7 @@ def best_row(items, batch):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-n", type=count, default=100_000)
+    parser.add_argument("-n", type=lambda text: count(text, 100_000_000), default=100_000)
     parser.add_argument("-q", "--quiet", action="store_true")
     args = parser.parse_args()
     items = args.n
@@ -99,8 +89,8 @@ def main():
         verdict = compare(times[0], times[-1], "batching is faster", "batching is slower")
         print(f"[parent {me}] {BATCHES[-1]} items per put vs 1: "
               f"{times[0] / times[-1]:.1f} times the speed: {verdict}")
-    if busy_note():
-        print(f"[parent {me}] {busy_note()}")
+    if note := busy_note():
+        print(f"[parent {me}] {note}")
     if not args.quiet:
         print(f"[parent {me}] a call has a fixed cost: send fewer, bigger messages")
     print(f"\n[parent {me}] summary: "

@@ -1,5 +1,25 @@
 # SPDX-License-Identifier: MIT
-# interrupt.bash - loaded by pipes.bats and queues.bats: Ctrl-C on the parent.
+# interrupt.bash - loaded by pipes.bats and queues.bats: Ctrl-C on the parent,
+# and the two checks both files make of every step: a refused command line,
+# and no process of a step left behind.
+
+# refused NAME ARGS...: a usage error: exit 2, nothing on stdout, one line on
+# stderr naming NAME.
+refused() {
+    local name=$1
+    shift
+    run --separate-stderr bounded 10 "$BIN/$name" "$@" 3>&-
+    assert_failure 2
+    assert_output ""
+    [ "${#stderr_lines[@]}" -eq 1 ]
+    [[ $stderr == *"try '$name --help'"* ]]
+}
+
+# nothing_left NAME: no process of this program is left (children die or are
+# reaped).
+nothing_left() {
+    ! pgrep -f "^$BIN/$1( |$)" >/dev/null
+}
 
 # sigint_parent_alone N PROGRAM ARGS...: start PROGRAM, wait until its N
 # children are at work, then send SIGINT to the parent alone (`kill -INT`,

@@ -42,16 +42,7 @@ setup() {
 }
 
 @test "joinable_kill: --help, bad numbers, unknown options: exit 0 / 2 with one line" {
-    run --separate-stderr "$BIN/joinable_kill" --help
-    assert_success
-    assert_line --partial "Usage: joinable_kill"
-    for args in "-j 1" "-j abc" "-n 5" "--bogus" "stray"; do
-        # shellcheck disable=SC2086
-        run --separate-stderr "$BIN/joinable_kill" $args
-        [ "$status" -eq 2 ] && [ -z "$output" ] || { echo "$args: status $status"; return 1; }
-        [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
-        [[ "$stderr" == "joinable_kill: "*"(try 'joinable_kill --help')" ]]
-    done
+    usage_and_refusals --try-help joinable_kill "-j 1" "-j abc" "-n 5" "--bogus" "stray"
 }
 
 @test "joinable_kill: SIGINT to the parent alone mid-round: exit 130, the 3 consumers stopped and reaped" {

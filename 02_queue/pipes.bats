@@ -9,21 +9,6 @@ setup() {
     README=$ROOT/02_queue/README.md
 }
 
-# A usage error: exit 2, nothing on stdout, one line on stderr naming $1.
-refused() {
-    local name=$1
-    shift
-    run --separate-stderr bounded 10 "$BIN/$name" "$@" 3>&-
-    assert_failure 2
-    assert_output ""
-    [ "${#stderr_lines[@]}" -eq 1 ]
-    [[ $stderr == *"try '$name --help'"* ]]
-}
-
-gone() {
-    ! pgrep -f "^$BIN/$1( |$)" >/dev/null
-}
-
 @test "1_pipe_fifo: three lines, in order, then end of file" {
     run bounded 10 "$BIN/1_pipe_fifo" 3>&-
     assert_success
@@ -50,7 +35,7 @@ gone() {
     assert_line --regexp 'deadlock: sent SIGKILL, child [0-9]+ killed by SIGKILL$'
     refute_line --regexp "wrote all $((2 * capacity)) bytes"
     assert_line --regexp 'summary: 100 bytes did not hang; join before reading hung$'
-    gone 2_pipe_deadlock
+    nothing_left 2_pipe_deadlock
 }
 
 @test "2_pipe_deadlock -q: no lines from the child" {
@@ -86,7 +71,7 @@ gone() {
     assert_line --regexp '^\[parent [0-9]+\] two pipes .*: 777 round trips in [0-9.]+ s \(best of 3\): [0-9]+ round trips/s'
     assert_line --partial "the counter came back as 777: every message arrived, in order; every child exited normally: yes"
     assert_line --regexp 'two pipes vs socketpair: (two pipes are faster|the socketpair is faster|too close to call on this machine)$'
-    gone 4_ping_pong
+    nothing_left 4_ping_pong
 }
 
 @test "4_ping_pong -q and the README" {
@@ -166,10 +151,10 @@ same_in_both() {
     kill -TERM "$pid"
     wait "$pid" || true
     for i in $(seq 30); do
-        gone 2_pipe_deadlock && return 0
+        nothing_left 2_pipe_deadlock && return 0
         sleep 0.1
     done
-    gone 2_pipe_deadlock
+    nothing_left 2_pipe_deadlock
 }
 
 @test "4_ping_pong: SIGINT to the parent alone mid-ping-pong: exit 130, the child stopped and reaped" {

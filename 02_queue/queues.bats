@@ -9,21 +9,6 @@ setup() {
     README=$ROOT/02_queue/README.md
 }
 
-refused() {
-    local name=$1
-    shift
-    run --separate-stderr bounded 10 "$BIN/$name" "$@" 3>&-
-    assert_failure 2
-    assert_output ""
-    [ "${#stderr_lines[@]}" -eq 1 ]
-    [[ $stderr == *"try '$name --help'"* ]]
-}
-
-# No process of this program is left (children die or are reaped).
-nothing_left() {
-    ! pgrep -f "^$BIN/$1( |$)" >/dev/null
-}
-
 @test "5_queue_workers: produced = consumed, each item once, FIFO per producer" {
     run bounded 20 "$BIN/5_queue_workers" 3>&-
     assert_success

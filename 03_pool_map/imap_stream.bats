@@ -63,6 +63,7 @@ setup() {
 }
 
 @test "imap_stream: --help, bad numbers, unknown options: exit 0 / 2 with one line" {
+<<<<<<< HEAD
     run --separate-stderr "$BIN/imap_stream" --help
     assert_success
     assert_line --partial "Usage: imap_stream"
@@ -73,4 +74,7 @@ setup() {
         [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
         [[ "$stderr" == "imap_stream: "*"(try 'imap_stream --help')" ]]
     done
+=======
+    usage_and_refusals --try-help imap_stream "-j 0" "-n abc" "--bogus" "stray"
+>>>>>>> s2-dup
 }

@@ -45,14 +45,5 @@ setup() {
 }
 
 @test "7_map_async_callbacks: --help, bad numbers, unknown options: exit 0 / 2 with one line" {
-    run --separate-stderr "$BIN/7_map_async_callbacks" --help
-    assert_success
-    assert_line --partial "Usage: 7_map_async_callbacks"
-    for args in "-j 0" "-j abc" "--bogus" "stray"; do
-        # shellcheck disable=SC2086
-        run --separate-stderr "$BIN/7_map_async_callbacks" $args
-        [ "$status" -eq 2 ] && [ -z "$output" ] || { echo "$args: status $status"; return 1; }
-        [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
-        [[ "$stderr" == "7_map_async_callbacks: "*"(try '7_map_async_callbacks --help')" ]]
-    done
+    usage_and_refusals --try-help 7_map_async_callbacks "-j 0" "-j abc" "--bogus" "stray"
 }

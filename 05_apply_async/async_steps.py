@@ -2,13 +2,17 @@
 """async_steps.py - what the Python steps of chapter 05 share, as
 async_steps.h does for the C steps: a tagged print, the command line, and
 common/verdict.h's rules (best of N runs, "too close to call", the busy
-machine note)."""
+machine note; the last two from common/python/forklore_verdict.py)."""
 import argparse
 import os
+import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common", "python"))
+from forklore_verdict import MARGIN, busy_note, compare  # noqa: E402,F401 (the path first)
+
 QUIET = False
-MARGIN = 0.05                 # common/verdict.h's VERDICT_MARGIN
 
 
 def say(text):
@@ -27,15 +31,6 @@ def best_of(runs, fn):
     return best
 
 
-def compare(a, b, b_wins, a_wins):
-    """verdict_compare: b_wins when b is more than 5 % faster than a."""
-    if b < a * (1 - MARGIN):
-        return b_wins
-    if b > a * (1 + MARGIN):
-        return a_wins
-    return "too close to call on this machine"
-
-
 def time_pair(runs, fn_a, fn_b):
     """verdict_time_pair: a, b, a, b, ...; (a_best, a_worst, b_best, b_worst)."""
     times_a, times_b = [], []
@@ -52,19 +47,13 @@ def compare_pair(pair, b_wins, a_wins):
     when it is larger than 5 %."""
     a_best, a_worst, b_best, b_worst = pair
     margin = max(MARGIN, a_worst / a_best - 1, b_worst / b_best - 1)
-    if b_best < a_best * (1 - margin):
-        return b_wins
-    if b_best > a_best * (1 + margin):
-        return a_wins
-    return "too close to call on this machine"
+    return compare(a_best, b_best, b_wins, a_wins, margin)
 
 
 def say_busy():
     """verdict_print_busy: load average >= the CPUs this process may use."""
-    load, cpus = os.getloadavg()[0], len(os.sched_getaffinity(0))
-    if load >= cpus:
-        say(f"this machine is busy (load {load:.2f} on {cpus} CPU"
-            f"{'' if cpus == 1 else 's'}): timings unreliable")
+    if note := busy_note():
+        say(note)
 
 
 def bounded(low, high):

@@ -23,6 +23,8 @@
 #include "rng.h"
 #include "timing.h"
 
+#include "callback_steps.h" /* submit_with_callbacks, close_and_join */
+
 struct task_arg { /* copied as bytes into the worker: no pointers */
     long x;
     int sleep_ms;
@@ -80,16 +82,10 @@ static void run_tasks(int workers, const struct task_arg *args, struct collector
         die("pool_create");
     for (size_t i = 0; i < c->tasks; i++) {
         struct pool_apply_options opt = {.callback = on_result, .udata = c, .index = i};
-        struct pool_async *job = pool_apply_async(pool, square, &args[i], sizeof args[i],
-                                                  sizeof(struct task_result), &opt);
-        if (job == NULL)
-            die("pool_apply_async");
-        pool_async_release(job); /* no handle needed: the callback gets the result */
+        submit_with_callbacks(pool, square, &args[i], sizeof args[i], sizeof(struct task_result),
+                              &opt); /* no handle needed: the callback gets the result */
     }
-    pool_close(pool);
-    while (pool_join(pool) != 0 && !interrupt_requested())
-        if (errno != EINTR)
-            die("pool_join");
+    close_and_join(pool);
     pool_destroy(pool); /* after an interrupt: SIGTERM, SIGKILL, each worker reaped */
     if (interrupt_requested())
         interrupt_exit();

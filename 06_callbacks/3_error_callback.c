@@ -21,6 +21,8 @@
 #include "rng.h"
 #include "timing.h"
 
+#include "callback_steps.h" /* submit_with_callbacks, close_and_join */
+
 struct task_arg { /* copied as bytes into the worker: no pointers */
     long x, sleep_ms;
 };
@@ -83,16 +85,10 @@ static void run_tasks(int workers, const struct task_arg *args, size_t n, struct
     for (size_t i = 0; i < n; i++) {
         struct pool_apply_options opt = {
             .callback = on_result, .error_callback = on_error, .udata = c, .index = i};
-        struct pool_async *job = pool_apply_async(pool, square_unless_multiple_of_7, &args[i],
-                                                  sizeof args[i], sizeof(struct task_result), &opt);
-        if (job == NULL)
-            die("pool_apply_async");
-        pool_async_release(job);
+        submit_with_callbacks(pool, square_unless_multiple_of_7, &args[i], sizeof args[i],
+                              sizeof(struct task_result), &opt);
     }
-    pool_close(pool);
-    while (pool_join(pool) != 0 && !interrupt_requested())
-        if (errno != EINTR)
-            die("pool_join");
+    close_and_join(pool);
     pool_destroy(pool);
     if (interrupt_requested())
         interrupt_exit();

@@ -21,6 +21,8 @@
 #include "report.h"
 #include "timing.h"
 
+#include "callback_steps.h" /* submit_with_callbacks, close_and_join */
+
 struct task_arg {
     long x, crash; /* crash: die of SIGKILL instead of answering */
 };
@@ -77,16 +79,9 @@ static unsigned long run_tasks(int workers, size_t n, long crash, struct collect
         struct task_arg arg = {(long)i, crash == (long)i};
         struct pool_apply_options opt = {
             .callback = on_result, .error_callback = on_error, .udata = c, .index = i};
-        struct pool_async *job =
-            pool_apply_async(pool, square_or_die, &arg, sizeof arg, 3 * sizeof(long), &opt);
-        if (job == NULL)
-            die("pool_apply_async");
-        pool_async_release(job);
+        submit_with_callbacks(pool, square_or_die, &arg, sizeof arg, 3 * sizeof(long), &opt);
     }
-    pool_close(pool);
-    while (pool_join(pool) != 0 && !interrupt_requested())
-        if (errno != EINTR)
-            die("pool_join");
+    close_and_join(pool);
     struct pool_stats stats;
     pool_get_stats(pool, &stats);
     pool_destroy(pool); /* after Ctrl-C: every worker stopped and reaped */

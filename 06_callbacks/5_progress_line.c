@@ -21,6 +21,8 @@
 #include "report.h"
 #include "timing.h"
 
+#include "callback_steps.h" /* submit_with_callbacks, close_and_join */
+
 /* In a worker: sleep 1..20 ms ("work"), send back the task's number. */
 static int work(const void *argp, void *resultp, struct pool_task *task)
 {
@@ -77,15 +79,9 @@ int main(int argc, char **argv)
         die("pool_create");
     for (size_t i = 0; i < p.tasks; i++) {
         struct pool_apply_options opt = {.callback = on_result, .udata = &p, .index = i};
-        struct pool_async *job = pool_apply_async(pool, work, &i, sizeof i, sizeof(long), &opt);
-        if (job == NULL)
-            die("pool_apply_async");
-        pool_async_release(job);
+        submit_with_callbacks(pool, work, &i, sizeof i, sizeof(long), &opt);
     }
-    pool_close(pool);
-    while (pool_join(pool) != 0 && !interrupt_requested())
-        if (errno != EINTR)
-            die("pool_join");
+    close_and_join(pool);
     pool_destroy(pool); /* after Ctrl-C: every worker stopped and reaped */
     progress_erase(&p);
     if (interrupt_requested())

@@ -22,6 +22,8 @@
 #include "timing.h"
 #include "verdict.h"
 
+#include "callback_steps.h" /* submit_with_callbacks, close_and_join */
+
 enum { TASK_MS = 5, ROUNDS = 3 };
 
 static int work(const void *argp, void *resultp, struct pool_task *task)
@@ -61,15 +63,9 @@ static double timed_run(void *udata)
     double t0 = timing_now();
     for (int i = 0; i < r->tasks; i++) {
         struct pool_apply_options opt = {.callback = on_result, .udata = r, .index = (size_t)i};
-        struct pool_async *job = pool_apply_async(r->pool, work, &i, sizeof i, 1, &opt);
-        if (job == NULL)
-            die("pool_apply_async");
-        pool_async_release(job);
+        submit_with_callbacks(r->pool, work, &i, sizeof i, 1, &opt);
     }
-    pool_close(r->pool);
-    while (pool_join(r->pool) != 0 && !interrupt_requested())
-        if (errno != EINTR)
-            die("pool_join");
+    close_and_join(r->pool);
     double seconds = timing_now() - t0;
     pool_destroy(r->pool); /* after Ctrl-C: every worker stopped and reaped */
     if (interrupt_requested())

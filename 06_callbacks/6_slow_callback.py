@@ -21,21 +21,16 @@ import os
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common", "python"))
+from forklore_verdict import busy_note, compare  # noqa: E402 (the path first)
+
 TASK_MS, ROUNDS = 5, 3
 
 
 def work(index):  # in a worker
     time.sleep(TASK_MS / 1000)
     return index
-
-
-def verdict(a, b, b_wins, a_wins, margin=0.05):
-    """As common/verdict.h: conclude only past a 5 % difference."""
-    if b < a * (1 - margin):
-        return b_wins
-    if b > a * (1 + margin):
-        return a_wins
-    return "too close to call on this machine"
 
 
 def timed_run(workers, tasks, callback_ms):
@@ -76,7 +71,7 @@ def main():
     print(f"[parent {parent}] callback of {c} ms: {best[1]:.3f} s  ({n} "
           f"callbacks x {c} ms = {n * c / 1000:.3f} s in the parent, one at a time)")
     print(f"[parent {parent}] the slow run took {best[1] / best[0]:.1f}x the fast one: "
-          + verdict(best[1], best[0], "the slow callback cost time",
+          + compare(best[1], best[0], "the slow callback cost time",
                     "the slow callback run was faster"))
     print(f"[parent {parent}] model for Python's Pool: the workers run on while "
           f"the result-handler thread runs the callbacks:")
@@ -85,10 +80,8 @@ def main():
           f"ms + {n} x {c} ms) = {model:.3f} s (this tutorial's pool: "
           f"{n} / {w} x max({TASK_MS} + {c}, {w} x {c}) ms = "
           f"{n / w * max(TASK_MS + c, w * c) / 1000:.3f} s)")
-    load, cpus = os.getloadavg()[0], len(os.sched_getaffinity(0))
-    if load >= cpus:  # as verdict_print_busy
-        print(f"[parent {parent}] this machine is busy (load {load:.2f} on "
-              f"{cpus} CPUs): timings unreliable")
+    if note := busy_note():  # as verdict_print_busy
+        print(f"[parent {parent}] {note}")
     return 0
 
 

@@ -22,6 +22,8 @@
 #include "timing.h"
 #include "verdict.h"
 
+#include "callback_steps.h" /* submit_with_callbacks, close_and_join */
+
 struct run {
     int workers;
     size_t tasks;
@@ -78,16 +80,10 @@ static double run_pool(struct run *r, struct queue *q)
     for (size_t i = 0; i < r->tasks; i++) {
         long x = (long)(i % 1000);
         struct pool_apply_options opt = {.callback = q ? NULL : add_up, .udata = r};
-        struct pool_async *job = pool_apply_async(pool, q ? square_onto_queue : square, &x,
-                                                  sizeof x, sizeof(long), &opt);
-        if (job == NULL)
-            die("pool_apply_async");
-        pool_async_release(job);
+        submit_with_callbacks(pool, q ? square_onto_queue : square, &x, sizeof x, sizeof(long),
+                              &opt);
     }
-    pool_close(pool);
-    while (pool_join(pool) != 0 && !interrupt_requested())
-        if (errno != EINTR)
-            die("pool_join");
+    close_and_join(pool);
     for (long square; q && queue_get(q, &square, sizeof square, 0) == (ssize_t)sizeof square;)
         r->sum += square;
     double seconds = timing_now() - t0;

@@ -16,6 +16,10 @@ import os
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common", "python"))
+from forklore_verdict import busy_note, compare  # noqa: E402 (the path first)
+
 ROUNDS = 3
 worker_queue = None
 
@@ -64,15 +68,6 @@ def by_queue(workers, n):
         return time.perf_counter() - t0, total
 
 
-def verdict(a, b, b_wins, a_wins, margin=0.05):
-    """As common/verdict.h: conclude only past a 5 % difference."""
-    if b < a * (1 - margin):
-        return b_wins
-    if b > a * (1 + margin):
-        return a_wins
-    return "too close to call on this machine"
-
-
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("-j", "--workers", type=int, default=len(os.sched_getaffinity(0)))
@@ -100,11 +95,9 @@ def main():
               f"{'right' if right[k] else 'WRONG'}")
     print(f"[parent {parent}] the queue way took {best[1] / best[0]:.2f}x the "
           f"time of the callback way: "
-          + verdict(best[0], best[1], "the queue is faster", "the callback is faster"))
-    load, cpus = os.getloadavg()[0], len(os.sched_getaffinity(0))
-    if load >= cpus:
-        print(f"[parent {parent}] this machine is busy (load {load:.2f} on "
-              f"{cpus} CPUs): timings unreliable")
+          + compare(best[0], best[1], "the queue is faster", "the callback is faster"))
+    if note := busy_note():  # as verdict_print_busy
+        print(f"[parent {parent}] {note}")
     return 0 if all(right) else 1
 
 

@@ -6,7 +6,6 @@
  * Python: Manager() proxy calls, against an Array with its lock (see .py)
  * Usage: 8_server_vs_shared_memory [-j N] [--ops N] [--seed S] [-q]
  */
-#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,38 +19,16 @@
 #include "team.h"
 #include "verdict.h"
 
+#include "server.h" /* step 7's: KEYS, next_op, ask, server_run, replay */
+
 #define RUNS 3
-#define KEYS 8
-struct request {          /* 16 bytes < PIPE_BUF: a write() of one is never interleaved */
-    short from, key, set; /* set: table[key] = amount; else += amount (a read: += 0) */
-    long amount;
-};
 
 struct job {
+    struct server server; /* the clients, their pipes, the table */
     _Atomic long *shared; /* NULL: through the server; else this table */
-    int clients;
     long long ops;
     unsigned long long seed;
-    int requests[2];          /* every client writes, the server reads */
-    int replies[TEAM_MAX][2]; /* the server writes, client w reads [w][0] */
 };
-
-/* Client w's next operation, for a seed: 1 in 4 reads (0), 3 in 4 add 1..100. */
-static long next_op(struct rng *r, int *key)
-{
-    *key = (int)rng_below(r, KEYS);
-    return rng_below(r, 4) == 0 ? 0 : (long)rng_below(r, 100) + 1;
-}
-
-static long ask(struct job *job, int w, int set, int key, long amount) /* a round trip */
-{
-    struct request req = {.from = (short)w, .set = (short)set, .key = (short)key, .amount = amount};
-    long value;
-    team_write_all(job->requests[1], &req, sizeof req);
-    if (read(job->replies[w][0], &value, sizeof value) != (ssize_t)sizeof value)
-        die_msg("client %d: no reply from the server", w);
-    return value;
-}
 
 static void client(int w, void *udata) /* a proxy: every call is a request */
 {
@@ -64,45 +41,20 @@ static void client(int w, void *udata) /* a proxy: every call is a request */
         if (job->shared != NULL)
             atomic_fetch_add(&job->shared[key], amount); /* (a read: + 0) */
         else
-            ask(job, w, 0, key, amount);
+            ask(&job->server, w, 0, key, amount);
     }
 }
 
-/* The server (here the parent; Python's Manager() forks one): it owns the
- * table and answers one request at a time, in the order they come, until
- * every client has exited (end-of-file on the request pipe). */
-static long table[KEYS + 1]; /* + the count of requests served */
+/* One run: the clients' operations through the server, or (job->shared) in shared memory;
+ * either way the final table in job->server.table. */
 static double run_once(void *udata)
 {
     struct job *job = udata;
-    for (int w = 0; w <= job->clients; w++) /* a reply pipe each, then the request pipe */
-        if (pipe(w < job->clients ? job->replies[w] : job->requests) != 0)
-            die("pipe");
-    struct team team;
     for (int k = 0; job->shared != NULL && k < KEYS; k++)
         atomic_store(&job->shared[k], 0);
-    team_start(&team, job->clients, client, job, false);
-    if (close(job->requests[1]) != 0) /* or the pipe would never reach EOF */
-        die("close");
-    memset(table, 0, sizeof table);
-    struct request q;
-    ssize_t n;
-    while ((n = read(job->requests[0], &q, sizeof q)) != 0) {
-        if (n < 0 && errno == EINTR && interrupt_requested())
-            team_abort(&team);
-        if (n != (ssize_t)sizeof q || q.key < 0 || q.key >= KEYS || q.from >= job->clients)
-            die_msg("server: bad request");
-        table[q.key] = q.set ? q.amount : table[q.key] + q.amount;
-        team_write_all(job->replies[q.from][1], &table[q.key], sizeof(long));
-        table[KEYS]++;
-    }
-    double seconds = team_join(&team);
+    double seconds = server_run(&job->server, client, job);
     for (int k = 0; job->shared != NULL && k < KEYS; k++)
-        table[k] = atomic_load(&job->shared[k]);
-    for (int w = 0; w <= job->clients; w++)
-        if (close(w < job->clients ? job->replies[w][0] : job->requests[0]) != 0 ||
-            (w < job->clients && close(job->replies[w][1]) != 0))
-            die("close");
+        job->server.table[k] = atomic_load(&job->shared[k]);
     return seconds;
 }
 
@@ -121,20 +73,13 @@ int main(int argc, char **argv)
     opts_parse(argc, argv, NULL,
                "The same operations through a server and in shared memory, timed.", flags);
     interrupt_install();
-    struct job job = {.clients = (int)workers, .ops = ops, .seed = (unsigned long long)seed};
+    struct job job = {.server.clients = (int)workers, .ops = ops, .seed = (unsigned long long)seed};
+    const long *table = job.server.table;
     long me = (long)getpid(), expected[KEYS] = {0}, total = (long)(workers * ops);
     printf("[parent %ld] a server owns a %d-key table; %d clients send %lld requests each", me,
-           KEYS, job.clients, ops);
+           KEYS, job.server.clients, ops);
     printf(" (seed %lld)\n", seed);
-    for (int w = 0; w < job.clients; w++) { /* what the table must hold: replay every add */
-        struct rng r;
-        rng_stream(&r, job.seed, (uint64_t)w);
-        for (long long i = 0; i < ops; i++) {
-            int key;
-            long amount = next_op(&r, &key); /* (key is set by the call) */
-            expected[key] += amount;
-        }
-    }
+    replay(job.seed, job.server.clients, ops, expected); /* what the table must hold */
     double server_s = verdict_best_of(RUNS, run_once, &job);
     bool ok = memcmp(table, expected, sizeof expected) == 0 && table[KEYS] == total;
     job.shared = team_map_shared(KEYS * sizeof *job.shared);

@@ -1,15 +1,20 @@
 # SPDX-License-Identifier: MIT
 """_steps.py - what the chapter 07 Python mirrors share: the -j/-n/-q command
-line, starting and joining workers, best of N, and the verdict wording of
-common/verdict.h (the C steps use common/team.c and common/verdict.c)."""
+line, starting and joining workers, and best of N, "too close to call" and
+the busy note of common/verdict.h, from common/python/forklore_verdict.py
+(the C steps use common/team.c and common/verdict.c)."""
 import argparse
 import multiprocessing as mp
 import os
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common", "python"))
+from forklore_verdict import busy_note, compare  # noqa: E402,F401 (the path first)
+from forklore_verdict import best_of as best_of_runs  # noqa: E402
+
 RUNS = 3
-MARGIN = 0.05
 
 
 def count(text):
@@ -53,19 +58,9 @@ def run_workers(count_, target, *args):
 
 
 def best_of(fn):
-    return min(fn() for _ in range(RUNS))
-
-
-def compare(a, b, b_wins, a_wins):
-    if b < a * (1 - MARGIN):
-        return b_wins
-    if b > a * (1 + MARGIN):
-        return a_wins
-    return "too close to call on this machine"
+    return best_of_runs(RUNS, fn)
 
 
 def print_busy():
-    load, cpus = os.getloadavg()[0], len(os.sched_getaffinity(0))
-    if load >= cpus:
-        say(f"this machine is busy (load {load:.2f} on {cpus} CPU{'s' if cpus != 1 else ''}): "
-            "timings unreliable")
+    if note := busy_note():
+        say(note)

@@ -76,13 +76,5 @@ setup() {
 }
 
 @test "manager_dict: --help, bad numbers, unknown options, stray arguments: exit 0 / 2 with one line" {
-    run --separate-stderr "$BIN/manager_dict" --help
-    assert_success
-    assert_line --partial "Usage: manager_dict"
-    for args in "--ops 0" "--ops abc" "-j 0" "-j 99999" "--bogus" "stray" "--ops"; do
-        # shellcheck disable=SC2086
-        run --separate-stderr "$BIN/manager_dict" $args
-        [ "$status" -eq 2 ] && [ -z "$output" ] || { echo "$args: status $status"; return 1; }
-        [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
-    done
+    usage_and_refusals manager_dict "--ops 0" "--ops abc" "-j 0" "-j 99999" "--bogus" "stray" "--ops"
 }

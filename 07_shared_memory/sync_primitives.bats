@@ -48,13 +48,5 @@ setup() {
 }
 
 @test "sync_primitives: --help, bad numbers, unknown options, stray arguments: exit 0 / 2 with one line" {
-    run --separate-stderr "$BIN/sync_primitives" --help
-    assert_success
-    assert_line --partial "Usage: sync_primitives"
-    for args in "--bogus" "stray" "-j 2" "-n 0" "-n abc" "-n"; do
-        # shellcheck disable=SC2086
-        run --separate-stderr "$BIN/sync_primitives" $args
-        [ "$status" -eq 2 ] && [ -z "$output" ] || { echo "$args: status $status"; return 1; }
-        [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
-    done
+    usage_and_refusals sync_primitives "--bogus" "stray" "-j 2" "-n 0" "-n abc" "-n"
 }

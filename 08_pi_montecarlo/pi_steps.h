@@ -22,6 +22,7 @@
 
 #include "opts.h"
 #include "cpus.h"
+#include "darts.h" /* throw_darts: the kernel */
 #include "interrupt.h"
 #include "pool.h"
 #include "report.h"
@@ -84,21 +85,6 @@ static inline void pi_parse(int argc, char **argv, struct pi_options *o)
 static inline uint64_t pi_total(const struct pi_options *o)
 {
     return (uint64_t)o->darts * (o->weak ? (uint64_t)o->workers : 1u);
-}
-
-/* The kernel: count the darts inside the quarter circle. noinline: the
- * parent's serial darts (step 4) and the workers' must run the very same
- * machine code; inlined twice, two copies of a loop need not run at the same
- * speed, and the serial fraction F would not quite be F. */
-__attribute__((noinline, unused)) static uint64_t throw_darts(struct rng *r, uint64_t darts)
-{
-    uint64_t hits = 0;
-    for (uint64_t i = 0; i < darts; i++) {
-        double x = rng_uniform(r);
-        double y = rng_uniform(r);
-        hits += x * x + y * y < 1.0;
-    }
-    return hits;
 }
 
 /* One task: where a block's random numbers start, and how many darts. The

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "darts.h" /* throw_darts: chapter 08's kernel */
 #include "opts.h"
 #include "report.h"
 #include "rng.h"
@@ -29,18 +30,6 @@
 #define BLOCK_DARTS 100000u /* chapter 08's blocks: the same streams */
 #define MAX_DARTS   100000000000LL
 #define MAX_TASKS   1000000
-
-/* Chapter 08's kernel: count the darts inside the quarter circle. */
-static uint64_t throw_darts(struct rng *r, uint64_t darts)
-{
-    uint64_t hits = 0;
-    for (uint64_t i = 0; i < darts; i++) {
-        double x = rng_uniform(r);
-        double y = rng_uniform(r);
-        hits += x * x + y * y < 1.0;
-    }
-    return hits;
-}
 
 struct options {
     long long darts, task, tasks;

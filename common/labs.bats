@@ -6,6 +6,7 @@
 
 setup() {
     load tests/helper
+    load tests/labs
     shopt -s nullglob
     EXERCISES=("$ROOT"/[0-9][0-9]_*/exercises/*.c)
     TEST_STARTED=$SECONDS
@@ -43,17 +44,16 @@ timed_out() { [ "$1" -eq 124 ] || [ "$1" -eq 137 ]; }
 # Every untouched handout of chapter $1 (01, 02, ...) fails its checks. One
 # test per chapter, so that each gets its own BATS_TEST_TIMEOUT: all of them
 # in one test took 90 s of its 120 on a busy machine.
-handouts_fail() {
-    local srcs=("$ROOT"/"$1"_*/exercises/*.c) src name
-    [ ${#srcs[@]} -gt 0 ] || skip "chapter $1 has no exercises"
-    for src in "${srcs[@]}"; do
-        name=$(basename "$src" .c)
-        [ -x "$BUILD/handout-check/$name" ] || fail "handout of $name was not built (make all)"
-        run nested env EXERCISE_BIN="$BUILD/handout-check/$name" BUILD="$BUILD" \
-            bats "${src%.c}.bats" 3>&-
-        ! timed_out "$status" || fail "the checks of $name ran out of time (status $status)"
-        [ "$status" -ne 0 ] || fail "the untouched handout of $name passes its checks: they test nothing"
-    done
+handouts_fail() { each_exercise "$ROOT" "$1" handout_fails; }
+
+# The untouched handout of exercise $1 (source $2) fails its checks.
+handout_fails() {
+    local name=$1 src=$2
+    [ -x "$BUILD/handout-check/$name" ] || fail "handout of $name was not built (make all)"
+    run nested env EXERCISE_BIN="$BUILD/handout-check/$name" BUILD="$BUILD" \
+        bats "${src%.c}.bats" 3>&-
+    ! timed_out "$status" || fail "the checks of $name ran out of time (status $status)"
+    [ "$status" -ne 0 ] || fail "the untouched handout of $name passes its checks: they test nothing"
 }
 
 HANDOUT_CHAPTERS="01 02 03 04 05 06 07 08"
@@ -82,16 +82,11 @@ HANDOUT_CHAPTERS="01 02 03 04 05 06 07 08"
         handout=$(awk -f "$ROOT/common/scripts/strip-solution.awk" "$src")
         ! grep -q 'SOLUTION' <<<"$handout" || fail "$src: SOLUTION left in the handout"
         # every substantial line that only the solution has must be absent
-        # (a line such as die("malloc"); may be in both, legitimately)
         while IFS= read -r line; do
             if grep -qxF -- "$line" <<<"$handout"; then
                 fail "$src: solution line found in the handout: $line"
             fi
-        done < <(awk '/^#ifdef SOLUTION/ { s = 1; next }
-                      s && /^#(else|endif)/ { s = 0; next }
-                      s { if (length($0) > 20 && $0 !~ /^[ \t]*(\/\*|\*|\/\/|[{}]|return)/) sol[$0] = 1; next }
-                      { other[$0] = 1 }
-                      END { for (l in sol) if (!(l in other)) print l }' "$src")
+        done < <(solution_only_lines "$src")
     done
 }
 

@@ -24,6 +24,7 @@
 #include "cli.h"
 #include "opts.h"
 #include "cpus.h"
+#include "darts.h"
 #include "pool.h"
 #include "report.h"
 #include "rng.h"
@@ -89,23 +90,12 @@ struct block {
     uint64_t darts;
 };
 
-static inline uint64_t pi_lab_throw(struct rng *r, uint64_t darts)
-{
-    uint64_t hits = 0;
-    for (uint64_t i = 0; i < darts; i++) {
-        double x = rng_uniform(r);
-        double y = rng_uniform(r);
-        hits += x * x + y * y < 1.0;
-    }
-    return hits;
-}
-
 /* The task, in a worker: one block's hits. */
 static inline int pi_lab_throw_block(const void *arg, void *result, struct pool_task *task)
 {
     (void)task;
     struct block b = *(const struct block *)arg; /* a copy we may advance */
-    *(uint64_t *)result = pi_lab_throw(&b.start, b.darts);
+    *(uint64_t *)result = throw_darts(&b.start, b.darts);
     return 0;
 }
 
@@ -126,7 +116,7 @@ static inline uint64_t pi_lab_map(int workers, const struct block *blocks, size_
     rng_seed(&serial, 0x5e71a1u);
     /* work for the clock, the result discarded; volatile, or the compiler
      * drops the arithmetic nobody reads (see the chapter's pitfalls) */
-    volatile uint64_t discarded = pi_lab_throw(&serial, serial_darts);
+    volatile uint64_t discarded = throw_darts(&serial, serial_darts);
     (void)discarded;
     if (pool_map(pool, pi_lab_throw_block, blocks, tasks, sizeof *blocks, hits, sizeof *hits,
                  &(struct pool_map_options){.chunksize = 1}) != 0)

@@ -17,6 +17,7 @@ setup_file() {
 
 setup() {
     load tests/helper
+    load tests/labs
     [ ! -f "$ROOT/.student-copy" ] || skip "this is a student copy already"
     [ -f "$COPY/.student-copy" ] || fail "student-copy.sh failed: $(cat "$BATS_FILE_TMPDIR/copy.log")"
 }
@@ -28,22 +29,15 @@ setup() {
     [ -f "$COPY/.student-copy" ]
 }
 
-# The lines that only solutions have: in a SOLUTION block, substantial (not
-# a comment, a brace or a return, as in labs.bats), and nowhere else in the
-# repository (a line such as `pid_t pid = fork();` is in chapter programs
-# and handouts too, legitimately).
+# The lines that only solutions have (solution_only_lines, as in labs.bats),
+# across the whole repository (a line such as `pid_t pid = fork();` is in
+# chapter programs and handouts too, legitimately).
 distinctive_lines() {
     local files
     mapfile -t files < <(cd "$ROOT" && find . -type f \( -name '*.[ch]' -o -name '*.md' \
         -o -name '*.py' -o -name '*.sh' -o -name '*.bats' \) -not -path './build*' \
         -not -path './handouts/*' -not -path './.git/*')
-    (cd "$ROOT" && awk '
-        FNR == 1 { s = 0; ex = FILENAME ~ /exercises\/[^\/]*\.c$/ }
-        ex && /^#ifdef SOLUTION/ { s = 1; next }
-        s && /^#(else|endif)/ { s = 0; next }
-        s { if (length($0) > 20 && $0 !~ /^[ \t]*(\/\*|\*|\/\/|[{}]|return)/) sol[$0] = 1; next }
-        { other[$0] = 1 }
-        END { for (l in sol) if (!(l in other)) print l }' "${files[@]}")
+    (cd "$ROOT" && solution_only_lines "${files[@]}")
 }
 
 @test "student-copy: no solution line survives anywhere in the copy" {
@@ -77,16 +71,14 @@ distinctive_lines() {
 
 # make lab on every untouched handout of chapter $1 in the copy: fails, with
 # a hint. One test per chapter, each within its own timeout.
-labs_fail_in_copy() {
-    local srcs=("$COPY"/"$1"_*/exercises/*.c) src name
-    [ -f "${srcs[0]}" ] || skip "chapter $1 has no exercises"
-    for src in "${srcs[@]}"; do
-        name=$(basename "$src" .c)
-        run timeout -k 2 100 make -s -C "$COPY" BUILD=build lab EX="${name%%_*}" 3>&-
-        [ "$status" -ne 0 ] || fail "make lab EX=${name%%_*} passes on the untouched handout"
-        [ "$status" -ne 124 ] || fail "make lab EX=${name%%_*} ran out of time"
-        [[ $output == *"hint"* ]] || fail "make lab EX=${name%%_*}: no hint in: $output"
-    done
+labs_fail_in_copy() { each_exercise "$COPY" "$1" lab_fails_in_copy; }
+
+lab_fails_in_copy() {
+    local name=$1
+    run timeout -k 2 100 make -s -C "$COPY" BUILD=build lab EX="${name%%_*}" 3>&-
+    [ "$status" -ne 0 ] || fail "make lab EX=${name%%_*} passes on the untouched handout"
+    [ "$status" -ne 124 ] || fail "make lab EX=${name%%_*} ran out of time"
+    [[ $output == *"hint"* ]] || fail "make lab EX=${name%%_*}: no hint in: $output"
 }
 
 @test "student-copy: make lab fails with hints on every handout of chapter 01" { labs_fail_in_copy 01; }

@@ -70,13 +70,5 @@ parent_pid() {
 }
 
 @test "06.1: --help and bad input" {
-    run bounded 10 "$EX" --help 3>&-
-    assert_success
-    assert_line --partial "Usage:"
-    for bad in "-j 0" "-n abc" "--crash-task 12" "--bogus"; do
-        # shellcheck disable=SC2086
-        run --separate-stderr bounded 10 "$EX" $bad 3>&-
-        [ "$status" -eq 2 ] || fail "$bad: status $status, expected 2"
-        [ -z "$output" ] || fail "$bad: something on stdout"
-    done
+    help_and_refusals "-j 0" "-n abc" "--crash-task 12" "--bogus"
 }

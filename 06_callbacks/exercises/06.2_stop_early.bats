@@ -54,13 +54,5 @@ setup() {
 }
 
 @test "06.2: --help and bad input" {
-    run bounded 10 "$EX" --help 3>&-
-    assert_success
-    assert_line --partial "Usage:"
-    for bad in "-j 0" "-n 12abc" "--secret -1" "-n 10 --secret 100000" "extra"; do
-        # shellcheck disable=SC2086
-        run --separate-stderr bounded 10 "$EX" $bad 3>&-
-        [ "$status" -eq 2 ] || fail "$bad: status $status, expected 2"
-        [ -z "$output" ] || fail "$bad: something on stdout"
-    done
+    help_and_refusals "-j 0" "-n 12abc" "--secret -1" "-n 10 --secret 100000" "extra"
 }

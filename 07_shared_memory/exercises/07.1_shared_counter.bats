@@ -69,13 +69,5 @@ counter_hint() {
 }
 
 @test "07.1: --help and bad input" {
-    run bounded 10 "$EX" --help 3>&-
-    assert_success
-    assert_line --partial "Usage:"
-    for bad in "-j 0" "-j -1" "-n abc" "-n 99999999999999999999" "-n" "--nope"; do
-        # shellcheck disable=SC2086
-        run --separate-stderr bounded 10 "$EX" $bad 3>&-
-        [ "$status" -eq 2 ] || fail "$bad: status $status, expected 2"
-        [ -z "$output" ] || fail "$bad: something on stdout"
-    done
+    help_and_refusals "-j 0" "-j -1" "-n abc" "-n 99999999999999999999" "-n" "--nope"
 }

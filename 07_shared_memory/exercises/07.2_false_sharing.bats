@@ -87,13 +87,5 @@ VERDICTS='yours are faster|yours are slower|too close to call on this machine'
 }
 
 @test "07.2: --help and bad input" {
-    run bounded 10 "$EX" --help 3>&-
-    assert_success
-    assert_line --partial "Usage:"
-    for bad in "-j 0" "-j abc" "-n 0" "-n 1x" "-n" "--what"; do
-        # shellcheck disable=SC2086
-        run --separate-stderr bounded 10 "$EX" $bad 3>&-
-        [ "$status" -eq 2 ] || fail "$bad: status $status, expected 2"
-        [ -z "$output" ] || fail "$bad: something on stdout"
-    done
+    help_and_refusals "-j 0" "-j abc" "-n 0" "-n 1x" "-n" "--what"
 }

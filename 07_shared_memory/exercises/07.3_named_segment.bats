@@ -5,23 +5,10 @@
 
 setup() {
     load ../../common/tests/helper
+    load named_segment # parent_of, help_and_bad_input; teardown cleans /dev/shm
     EX=${EXERCISE_BIN:-$BUILD/solutions/07.3_named_segment}
     README=$ROOT/07_shared_memory/README.md
-    PIDS=$BATS_TEST_TMPDIR/pids
-}
-
-# Whatever a wrong attempt leaves in /dev/shm, the machine gets back.
-teardown() {
-    [ -f "$PIDS" ] || return 0
-    while read -r p; do rm -f "/dev/shm/forklore-ex073-$p"; done <"$PIDS"
-}
-
-# The parent's pid in $1 (an output), remembered for teardown.
-parent_of() {
-    local p
-    p=$(sed -n 's/^\[parent \([0-9]*\)\].*/\1/p' <<<"$1" | head -1)
-    [ -n "$p" ] && echo "$p" >>"$PIDS"
-    echo "$p"
+    SEGMENT=forklore-ex073
 }
 
 # Fails with a hint when the segment was not created or not opened.
@@ -67,14 +54,4 @@ segment_found() {
     readme_matches "$README" ex07.3
 }
 
-@test "07.3: --help and bad input" {
-    run bounded 10 "$EX" --help 3>&-
-    assert_success
-    assert_line --partial "Usage:"
-    for bad in "-n 0" "-n -1" "-n abc" "--hold-ms 1x" "--hold-ms" "--bogus" "stray"; do
-        # shellcheck disable=SC2086
-        run --separate-stderr bounded 10 "$EX" $bad 3>&-
-        [ "$status" -eq 2 ] || fail "$bad: status $status, expected 2"
-        [ -z "$output" ] || fail "$bad: something on stdout"
-    done
-}
+@test "07.3: --help and bad input" { help_and_bad_input; }

@@ -5,23 +5,10 @@
 
 setup() {
     load ../../common/tests/helper
+    load named_segment # parent_of, help_and_bad_input; teardown cleans /dev/shm
     EX=${EXERCISE_BIN:-$BUILD/solutions/07.4_cleanup_on_signal}
     README=$ROOT/07_shared_memory/README.md
-    PIDS=$BATS_TEST_TMPDIR/pids
-}
-
-# Whatever a wrong attempt leaves in /dev/shm, the machine gets back.
-teardown() {
-    [ -f "$PIDS" ] || return 0
-    while read -r p; do rm -f "/dev/shm/forklore-ex074-$p"; done <"$PIDS"
-}
-
-# The parent's pid in $1 (an output), remembered for teardown.
-parent_of() {
-    local p
-    p=$(sed -n 's/^\[parent \([0-9]*\)\].*/\1/p' <<<"$1" | head -1)
-    [ -n "$p" ] && echo "$p" >>"$PIDS"
-    echo "$p"
+    SEGMENT=forklore-ex074
 }
 
 @test "07.4: after a normal run the name is gone from /dev/shm" {
@@ -48,7 +35,7 @@ signal_while_holding() {
         sleep 0.05
     done
     [ -n "$parent" ] || { kill "$pid"; fail "the program never said it was holding the segment"; }
-    echo "$parent" >>"$PIDS"
+    echo "$parent" >>"$BATS_TEST_TMPDIR/pids"
     if [ ! -e "/dev/shm/forklore-ex074-$parent" ]; then
         kill "$parent"; wait "$pid" || true
         fail "while it holds the segment, /dev/shm/forklore-ex074-$parent should exist (segment_create is given: is it still there?)"
@@ -81,14 +68,4 @@ signal_while_holding() {
     readme_matches "$README" ex07.4
 }
 
-@test "07.4: --help and bad input" {
-    run bounded 10 "$EX" --help 3>&-
-    assert_success
-    assert_line --partial "Usage:"
-    for bad in "-n 0" "-n -1" "-n abc" "--hold-ms 1x" "--hold-ms" "--bogus" "stray"; do
-        # shellcheck disable=SC2086
-        run --separate-stderr bounded 10 "$EX" $bad 3>&-
-        [ "$status" -eq 2 ] || fail "$bad: status $status, expected 2"
-        [ -z "$output" ] || fail "$bad: something on stdout"
-    done
-}
+@test "07.4: --help and bad input" { help_and_bad_input; }

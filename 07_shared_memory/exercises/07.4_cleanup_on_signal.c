@@ -10,7 +10,6 @@
  * with --hold-ms, press Ctrl-C (or kill it) while it holds the segment.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -21,32 +20,13 @@
 #include "report.h"
 #include "waitstatus.h"
 
+#include "named_segment.h"
+
 /* Values only, never pointers: another process may map it elsewhere. */
 struct numbers {
     long count;   /* how many numbers */
     long value[]; /* count numbers */
 };
-
-/* Create the NEW segment `name`, `size` bytes, and map it shared (exercise
- * 07.3); die() on error, the name removed first. */
-static struct numbers *segment_create(const char *name, size_t size)
-{
-    int fd = shm_open(name, O_CREAT | O_EXCL | O_RDWR, 0600); /* O_EXCL: a name in use fails */
-    if (fd < 0)
-        die("shm_open");
-    if (ftruncate(fd, (off_t)size) != 0) { /* a new segment is 0 bytes long */
-        shm_unlink(name);                  /* do not leave a half-made name behind */
-        die("ftruncate");
-    }
-    struct numbers *seg = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (seg == MAP_FAILED) {
-        shm_unlink(name);
-        die("mmap");
-    }
-    if (close(fd) != 0) /* the mapping keeps the memory; the fd is done */
-        die("close");
-    return seg;
-}
 
 /* Remove the name: the memory goes once nobody maps it any more. */
 static void segment_remove(const char *name)
@@ -109,7 +89,7 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "/dev/shm%s", name);
     size_t size = sizeof(struct numbers) + (size_t)n * sizeof(long);
     interrupt_install(); /* Ctrl-C, kill: a flag; we clean up ourselves */
-    struct numbers *seg = segment_create(name, size);
+    struct numbers *seg = named_segment_create(name, size); /* exercise 07.3 */
     printf("[parent %ld] created %s, %zu bytes; %s %s\n", parent, name, size, path,
            access(path, F_OK) == 0 ? "exists" : "does NOT exist");
     seg->count = (long)n;

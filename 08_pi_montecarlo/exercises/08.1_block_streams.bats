@@ -60,16 +60,7 @@ setup() {
 }
 
 @test "08.1: --help and bad input" {
-    run bounded 10 "$EX" --help 3>&-
-    assert_success
-    assert_line --partial "Usage:"
-    for bad in "-j 0" "-j abc" "-n 0" "-n 12abc" "-n 99999999999999999999" "--seed -1" "-n" "--what" "extra"; do
-        # shellcheck disable=SC2086
-        run --separate-stderr bounded 10 "$EX" $bad 3>&-
-        [ "$status" -eq 2 ] || fail "$bad: status $status, expected 2"
-        [ -z "$output" ] || fail "$bad: something on stdout"
-        [ "$(wc -l <<<"$stderr")" -eq 1 ] || fail "$bad: not one line on stderr"
-    done
+    help_and_refusals --one-line "-j 0" "-j abc" "-n 0" "-n 12abc" "-n 99999999999999999999" "--seed -1" "-n" "--what" "extra"
     run --separate-stderr bounded 10 "$EX" -n "" 3>&-
     [ "$status" -eq 2 ] && [ -z "$output" ] || fail "-n '': status $status, expected 2 and nothing on stdout"
 }

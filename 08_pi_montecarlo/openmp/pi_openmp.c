@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "darts.h" /* throw_darts: the kernel of pi_steps.h */
 #include "opts.h"
 #include "report.h"
 #include "rng.h"
@@ -24,18 +25,6 @@
 
 #define BLOCK_DARTS 100000u
 #define MAX_DARTS   100000000000LL
-
-/* The kernel, exactly as in pi_steps.h. */
-static uint64_t throw_darts(struct rng *r, uint64_t darts)
-{
-    uint64_t hits = 0;
-    for (uint64_t i = 0; i < darts; i++) {
-        double x = rng_uniform(r);
-        double y = rng_uniform(r);
-        hits += x * x + y * y < 1.0;
-    }
-    return hits;
-}
 
 /* -n DARTS and --seed S, checked as in chapter 08 (opts.h); bad input: exit 2. */
 static void parse_options(int argc, char **argv, long long *darts, uint64_t *seed)

@@ -12,7 +12,7 @@
  * Usage: pi_floor [-n DARTS] [--seed S] [--chapter]
  *
  * --chapter throws the same blocks with chapter 08's kernel instead
- * (throw_darts in pi_steps.h, the loop 4_pi_timed's workers run), in this
+ * (throw_darts in darts.h, the loop 4_pi_timed's workers run), in this
  * same harness: the two runs differ in the kernel alone.
  * Prints what 4_pi_timed --csv -j 1 prints (workers,darts,seconds,estimate,
  * error): the estimate must be the same digits for the same seed and darts
@@ -22,7 +22,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "../../08_pi_montecarlo/pi_steps.h" /* BLOCK_DARTS, throw_darts */
+#include "../../08_pi_montecarlo/pi_steps.h" /* BLOCK_DARTS, throw_darts (darts.h) */
 #include "cli.h"
 #include "report.h"
 #include "rng.h"

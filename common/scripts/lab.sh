@@ -6,9 +6,10 @@
 #
 # The build treats the project's warnings as errors (a missing #include stops
 # it with the compiler's own message); only the unused-parameter and
-# unused-function warnings are off, since untouched stubs have both. The
-# checks run the program through lab-run.sh, so a crash or a hang is named,
-# with the check it happened in, before that check's hints. Colour only on a
+# unused-function warnings are off, since untouched stubs have both. A
+# header beside the exercise's source (07's named_segment.h) is found there.
+# The checks run the program through lab-run.sh, so a crash or a hang is
+# named, with the check it happened in, before that check's hints. Colour only on a
 # terminal, and never when NO_COLOR is set.
 #
 # Environment: HANDOUTS (default handouts), LAB_TIMEOUT (seconds one run of
@@ -54,7 +55,7 @@ binary=$build/lab/$name
 echo "== building your $handout"
 # CFLAGS and LDFLAGS as for make (the library must be built the same way).
 # shellcheck disable=SC2086 # flags are lists of words
-if ! ${CC:-cc} -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icommon -std=c11 \
+if ! ${CC:-cc} -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Icommon -I"$(dirname "$source")" -std=c11 \
     -Wall -Wextra -Wpedantic -Werror -Werror=implicit-function-declaration \
     -Wno-unused-parameter -Wno-unused-function "$cc_colour" \
     ${CFLAGS:--O2 -g} "$handout" "$build/lib/libcommon.a" \

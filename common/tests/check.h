@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
@@ -51,6 +53,31 @@ static inline double check_time_scale(void)
 }
 
 #define CHECK_FASTER_THAN(elapsed, limit) CHECK((elapsed) < (limit)*check_time_scale())
+
+/* A test's children. check_fork: fork, stdio flushed first (so nothing
+ * buffered is written twice); the child gets 0. check_reap: wait for the
+ * child, its raw wait status; check_reap_code: its exit code, or 128 + the
+ * signal that killed it, as a shell says it. */
+static inline pid_t check_fork(void)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    return pid;
+}
+
+static inline int check_reap(pid_t pid)
+{
+    int status;
+    CHECK(waitpid(pid, &status, 0) == pid);
+    return status;
+}
+
+static inline int check_reap_code(pid_t pid)
+{
+    int status = check_reap(pid);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
 
 struct check_case {
     const char *name;

@@ -75,6 +75,61 @@ process_gone() {
     [ -z "$state" ] || [ "$state" = Z ]
 }
 
+# help_and_refusals [--one-line] COMMAND_LINE...: an exercise's command line:
+# $EX --help prints its usage, exit 0; each COMMAND_LINE (split into words)
+# is refused: exit 2, nothing on stdout (with --one-line: and one line on
+# stderr).
+help_and_refusals() {
+    local one_line=0 bad
+    [ "$1" != --one-line ] || { one_line=1; shift; }
+    run bounded 10 "$EX" --help 3>&-
+    assert_success
+    assert_line --partial "Usage:"
+    for bad in "$@"; do
+        # shellcheck disable=SC2086 # one command line, split into its words
+        run --separate-stderr bounded 10 "$EX" $bad 3>&-
+        [ "$status" -eq 2 ] || fail "$bad: status $status, expected 2"
+        [ -z "$output" ] || fail "$bad: something on stdout"
+        [ $one_line = 0 ] || [ "$(wc -l <<<"$stderr")" -eq 1 ] || fail "$bad: not one line on stderr"
+    done
+}
+
+# usage_and_refusals [--try-help] NAME COMMAND_LINE...: a chapter program's
+# command line: build/bin/NAME --help prints "Usage: NAME", exit 0; each
+# COMMAND_LINE (split into words) is refused: exit 2, nothing on stdout, one
+# line on stderr (with --try-help: "NAME: ... (try 'NAME --help')").
+usage_and_refusals() {
+    local try_help=0 name args
+    [ "$1" != --try-help ] || { try_help=1; shift; }
+    name=$1
+    shift
+    run --separate-stderr "$BIN/$name" --help
+    assert_success
+    assert_line --partial "Usage: $name"
+    for args in "$@"; do
+        # shellcheck disable=SC2086 # one command line, split into its words
+        run --separate-stderr "$BIN/$name" $args
+        [ "$status" -eq 2 ] && [ -z "$output" ] || { echo "$args: status $status"; return 1; }
+        [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+        [ $try_help = 0 ] || [[ "$stderr" == "$name: "*"(try '$name --help')" ]]
+    done
+}
+
+# sigint_to PID WHO: Ctrl-C to a program started with setsid: SIGINT to PID
+# alone (WHO=parent) or to its whole process group (WHO=group, as a
+# terminal sends it); it must end within 5 s, dying of SIGINT (status 130).
+sigint_to() {
+    local pid=$1 who=$2 i status=0
+    if [ "$who" = group ]; then kill -INT -- -"$pid"; else kill -INT "$pid"; fi
+    for i in $(seq 100); do
+        process_gone "$pid" && break
+        sleep 0.05
+    done
+    process_gone "$pid" || { kill -KILL -- -"$pid"; fail "still running 5 s after SIGINT"; }
+    wait "$pid" || status=$?
+    assert_equal "$status" 130
+}
+
 # The ```-fenced block that follows the line "<!-- expected-output: NAME -->"
 # in a README.
 readme_block() {

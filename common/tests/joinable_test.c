@@ -44,8 +44,7 @@ static void joinable_in_one_process(void)
  * `announce` >= 0, write one byte there after the first get, then sleep. */
 static pid_t consumer(struct joinable *jq, double hold, int announce)
 {
-    pid_t pid = fork();
-    CHECK(pid >= 0);
+    pid_t pid = check_fork();
     if (pid > 0)
         return pid;
     long x;
@@ -58,12 +57,6 @@ static pid_t consumer(struct joinable *jq, double hold, int announce)
         joinable_task_done(jq);
     }
     _exit(0);
-}
-
-static void reap(pid_t pid)
-{
-    int status;
-    CHECK(waitpid(pid, &status, 0) == pid);
 }
 
 /* Three consumers, 300 items: join returns once all are done. */
@@ -81,7 +74,7 @@ static void joinable_join_waits_for_consumers(void)
     CHECK(queue_empty(joinable_queue(jq)));
     queue_close(joinable_queue(jq));
     for (int k = 0; k < 3; k++)
-        reap(c[k]);
+        check_reap(c[k]);
     CHECK_EQ(joinable_lost(jq, NULL), 0);
     joinable_destroy(jq);
 }
@@ -98,7 +91,7 @@ static void joinable_slow_holder_is_not_lost(void)
     CHECK_EQ(joinable_join(jq, 10.0), 0);
     CHECK(timing_now() - t0 >= 0.2);
     queue_close(joinable_queue(jq));
-    reap(c);
+    check_reap(c);
     joinable_destroy(jq);
 }
 
@@ -122,7 +115,7 @@ static void joinable_consumer_killed(void)
             CHECK_EQ(joinable_put(jq, &x, sizeof x, QUEUE_FOREVER), 0);
         CHECK(kill(victim, SIGKILL) == 0);
         if (reaped)
-            reap(victim);
+            check_reap(victim);
         double t0 = timing_now();
         CHECK_EQ(joinable_join(jq, 10.0), -1);
         CHECK_EQ(errno, EOWNERDEAD);
@@ -133,8 +126,8 @@ static void joinable_consumer_killed(void)
         CHECK_EQ(joinable_join(jq, 0.0), 0);
         queue_close(joinable_queue(jq));
         if (!reaped)
-            reap(victim);
-        reap(other);
+            check_reap(victim);
+        check_reap(other);
         close(fds[0]);
         close(fds[1]);
         joinable_destroy(jq);

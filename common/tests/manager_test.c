@@ -34,21 +34,12 @@ static struct manager_conn *conn(void)
 
 static pid_t child(void (*body)(int), int arg)
 {
-    fflush(NULL);
-    pid_t pid = fork();
-    CHECK(pid >= 0);
+    pid_t pid = check_fork();
     if (pid == 0) {
         body(arg);
         _exit(0);
     }
     return pid;
-}
-
-static int reap(pid_t pid)
-{
-    int status;
-    CHECK(waitpid(pid, &status, 0) == pid);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 static void await_gate(void)
@@ -190,7 +181,7 @@ static void manager_many_clients(void)
         p[w] = child(busy_client, w);
     close(gate[1]);
     for (int w = 0; w < 8; w++)
-        CHECK_EQ(reap(p[w]), 0);
+        CHECK_EQ(check_reap_code(p[w]), 0);
     struct manager_conn *c = conn();
     CHECK_EQ(get_number(c, "total"), 4000);
     CHECK_EQ(dict_len(c), 9);
@@ -236,7 +227,7 @@ static long long hits_after(int racy) /* 4 clients, 3000 increments each */
     CHECK_EQ(dict_set(c, "hits", "0", 1), 0); /* before the gate opens */
     close(gate[1]);
     for (int w = 0; w < 4; w++)
-        CHECK_EQ(reap(p[w]), 0);
+        CHECK_EQ(check_reap_code(p[w]), 0);
     close(gate[0]);
     long long hits = get_number(c, "hits");
     manager_disconnect(c);
@@ -291,7 +282,7 @@ static void manager_connections_and_shutdown(void)
     CHECK((m = manager_start()) != NULL);
     inherited = conn();
     CHECK_EQ(dict_set(inherited, "a", "1", 1), 0);
-    CHECK_EQ(reap(child(use_inherited, 0)), 0);
+    CHECK_EQ(check_reap_code(child(use_inherited, 0)), 0);
     CHECK_EQ(dict_len(inherited), 1); /* the parent's is still good */
     pid_t server = manager_pid(m);
     CHECK_EQ(manager_shutdown(m), 0);
@@ -341,7 +332,7 @@ static void manager_client_killed_mid_request(void)
         CHECK_EQ(read(fds[0], buf, 1), 1);
         timing_sleep(0.001 * (round % 5));
         CHECK(kill(pid, SIGKILL) == 0);
-        CHECK_EQ(reap(pid), 128 + SIGKILL);
+        CHECK_EQ(check_reap_code(pid), 128 + SIGKILL);
         CHECK_EQ(dict_add(c, "alive", 1, NULL), 0);
     }
     CHECK_EQ(get_number(c, "alive"), 20);
@@ -386,7 +377,7 @@ static void manager_server_killed(void)
     double t0 = timing_now();
     CHECK(kill(manager_pid(m), SIGKILL) == 0);
     for (int w = 0; w < 4; w++)
-        CHECK_EQ(reap(p[w]), 0);
+        CHECK_EQ(check_reap_code(p[w]), 0);
     CHECK_FASTER_THAN(timing_now() - t0, 1.0);
     CHECK_EQ(dict_len(c), -1);
     CHECK_EQ(errno, EPIPE);
@@ -421,7 +412,7 @@ static void manager_creator_killed(void)
     CHECK_EQ(read(fds[0], &server, sizeof server), sizeof server);
     CHECK(!gone(server));
     CHECK(kill(creator, SIGKILL) == 0);
-    CHECK_EQ(reap(creator), 128 + SIGKILL);
+    CHECK_EQ(check_reap_code(creator), 128 + SIGKILL);
     double t0 = timing_now();
     while (!gone(server) && timing_now() - t0 < 1.0 * check_time_scale())
         timing_sleep(0.01);
@@ -450,7 +441,7 @@ static void manager_interrupted_call(void)
     CHECK_EQ(dict_len(c), -1);
     CHECK_EQ(errno, EINTR);
     CHECK_FASTER_THAN(timing_now() - t0, 2.0);
-    CHECK_EQ(reap(pid), 0);
+    CHECK_EQ(check_reap_code(pid), 0);
     CHECK(kill(manager_pid(m), SIGCONT) == 0);
     CHECK_EQ(dict_set(c, "k", "v", 1), 0); /* the stale reply to len() skipped */
     CHECK_EQ(dict_len(c), 1);

@@ -31,21 +31,12 @@ static struct queue *make_queue(size_t capacity, size_t max_message)
 
 static pid_t start_child(void (*body)(struct queue *, long), struct queue *q, long arg)
 {
-    fflush(NULL);
-    pid_t pid = fork();
-    CHECK(pid >= 0);
+    pid_t pid = check_fork();
     if (pid == 0) {
         body(q, arg);
         _exit(0);
     }
     return pid;
-}
-
-static int join_child(pid_t pid)
-{
-    int status;
-    CHECK(waitpid(pid, &status, 0) == pid);
-    return status;
 }
 
 /* Bounds that only prove that nothing hung: generous, because on a busy
@@ -120,9 +111,7 @@ static void expect_events(enum queue_point kill_at)
 /* start_child, with the announcing hook set in the child. */
 static pid_t start_announcing_child(void (*body)(struct queue *, long), struct queue *q, long arg)
 {
-    fflush(NULL);
-    pid_t pid = fork();
-    CHECK(pid >= 0);
+    pid_t pid = check_fork();
     if (pid == 0) {
         close(events_read_fd);
         queue_test_hook = announcing_hook;
@@ -158,7 +147,7 @@ static int exit_within(pid_t pid, double seconds)
         timing_sleep(0.005);
     }
     kill(pid, SIGKILL);
-    join_child(pid);
+    check_reap(pid);
     return -1;
 }
 
@@ -430,7 +419,7 @@ static void many_producers_many_consumers(void)
     for (int p = 0; p < PRODUCERS; p++)
         producers[p] = start_child(produce, q, p);
     for (int p = 0; p < PRODUCERS; p++) {
-        int status = join_child(producers[p]);
+        int status = check_reap(producers[p]);
         CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     }
     queue_close(q); /* every item is in: consumers drain, then end */
@@ -442,7 +431,7 @@ static void many_producers_many_consumers(void)
             total[p] += counts[p];
     }
     for (int c = 0; c < CONSUMERS; c++) {
-        int status = join_child(consumers[c]);
+        int status = check_reap(consumers[c]);
         CHECK(WIFEXITED(status));
         CHECK_EQ(WEXITSTATUS(status), 0);
     }
@@ -489,7 +478,7 @@ static void no_lost_wakeups(void)
         CHECK_EQ(queue_get(q, &got, sizeof got, NO_HANG), sizeof got);
         CHECK_EQ(got, i);
     }
-    int status = join_child(producer);
+    int status = check_reap(producer);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     queue_test_hook = NULL;
     CHECK_EQ(atomic_load(rescues), 0); /* every wake-up came from a ring */
@@ -539,7 +528,7 @@ static pid_t kill_the_woken_one(struct queue *q, void (*sleeper)(struct queue *,
     pid_t victim = next_event(AT_KILL_POINT).pid;
     CHECK(victim == kids[0] || victim == kids[1]);
     CHECK(kill(victim, SIGKILL) == 0);
-    int status = join_child(victim);
+    int status = check_reap(victim);
     CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
     return victim == kids[0] ? kids[1] : kids[0];
 }
@@ -636,7 +625,7 @@ static void killed_holding_the_lock(void)
         pid_t pid = start_announcing_child(put_then_get, q, round);
         CHECK_EQ(next_event(AT_KILL_POINT).pid, pid); /* it holds the lock */
         CHECK(kill(pid, SIGKILL) == 0);
-        join_child(pid);
+        check_reap(pid);
     }
     /* Still works: what the victims committed is there, nothing else. */
     static unsigned char buf[MESSAGE];
@@ -671,7 +660,7 @@ static void killed_while_waiting(void)
         pid_t victim = start_announcing_child(wait_forever, q, 0);
         CHECK_EQ(next_event(ASLEEP).pid, victim); /* it sleeps in queue_get */
         CHECK(kill(victim, SIGKILL) == 0);
-        join_child(victim);
+        check_reap(victim);
     }
     /* A live consumer still gets woken by a put. */
     pid_t consumer = start_announcing_child(wait_forever, q, 0);

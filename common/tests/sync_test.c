@@ -32,21 +32,12 @@ static void *shared(size_t size)
 /* Fork; the child runs body(arg) and exits 0 (or what body exits with). */
 static pid_t child(void (*body)(void *, int), void *arg, int fd)
 {
-    fflush(NULL);
-    pid_t pid = fork();
-    CHECK(pid >= 0);
+    pid_t pid = check_fork();
     if (pid == 0) {
         body(arg, fd);
         _exit(0);
     }
     return pid;
-}
-
-static int reap(pid_t pid)
-{
-    int status;
-    CHECK(waitpid(pid, &status, 0) == pid);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 static void announce(int fd)
@@ -78,7 +69,7 @@ static void sync_lock_basics(void)
     CHECK_EQ(sync_lock_acquire(l, 0.0), -1);
     CHECK_EQ(errno, EDEADLK);
     double t0 = timing_now();
-    CHECK_EQ(reap(child(try_for_100ms, l, -1)), 0);
+    CHECK_EQ(check_reap_code(child(try_for_100ms, l, -1)), 0);
     CHECK(timing_now() - t0 >= 0.09);
     CHECK_EQ(sync_lock_release(l), 0);
     CHECK_EQ(sync_lock_release(l), -1);
@@ -120,7 +111,7 @@ static void sync_lock_excludes(void)
     for (int k = 0; k < 4; k++)
         p[k] = child(add_many, &g, -1);
     for (int k = 0; k < 4; k++)
-        CHECK_EQ(reap(p[k]), 0);
+        CHECK_EQ(check_reap_code(p[k]), 0);
     CHECK_EQ(g.data->a, 80000);
     CHECK_EQ(g.data->b, 80000);
     sync_lock_destroy(g.lock);
@@ -150,14 +141,14 @@ static void sync_lock_holder_killed(void)
         await_child(fds[0]);
         CHECK_EQ(sync_lock_acquire(g.lock, 0.0), -1); /* held by it */
         CHECK(kill(pid, SIGKILL) == 0);
-        CHECK_EQ(reap(pid), 128 + SIGKILL);
+        CHECK_EQ(check_reap_code(pid), 128 + SIGKILL);
         double t0 = timing_now();
         CHECK_EQ(sync_lock_acquire(g.lock, 5.0), SYNC_OWNER_DIED);
         CHECK_FASTER_THAN(timing_now() - t0, 1.0);
         CHECK(g.data->a != g.data->b); /* as the dead holder left it */
         g.data->b = g.data->a;         /* repaired by the new holder */
         CHECK_EQ(sync_lock_release(g.lock), 0);
-        CHECK_EQ(reap(child(add_many, &g, -1)), 0); /* another process: as new */
+        CHECK_EQ(check_reap_code(child(add_many, &g, -1)), 0); /* another process: as new */
         CHECK_EQ(g.data->a, 20001);
         CHECK_EQ(g.data->b, 20001);
         CHECK_EQ(sync_lock_acquire(g.lock, 0.0), 0);
@@ -207,7 +198,7 @@ static void sync_sem_counts(void)
     pid_t pid = child(take_unit_and_die, s, fds[1]);
     await_child(fds[0]);
     kill(pid, SIGKILL);
-    reap(pid);
+    check_reap_code(pid);
     CHECK_EQ(sync_sem_value(s), 1); /* its unit went with it */
     sync_sem_release(s);            /* anyone may give it back */
     for (int round = 0; round < 20; round++) {
@@ -215,7 +206,7 @@ static void sync_sem_counts(void)
         await_child(fds[0]);
         timing_sleep(0.001 * (round % 5));
         kill(pid, SIGKILL);
-        reap(pid);
+        check_reap_code(pid);
         unsigned v = sync_sem_value(s);
         CHECK(v == 1 || v == 2);
         if (v == 1)
@@ -249,10 +240,10 @@ static void sync_event_wakes(void)
     await_child(fds[0]);
     await_child(fds[0]);
     kill(dead, SIGKILL);
-    CHECK_EQ(reap(dead), 128 + SIGKILL);
+    CHECK_EQ(check_reap_code(dead), 128 + SIGKILL);
     double t0 = timing_now();
     sync_event_set(e);
-    CHECK_EQ(reap(alive), 0);
+    CHECK_EQ(check_reap_code(alive), 0);
     CHECK_FASTER_THAN(timing_now() - t0, 1.0);
     CHECK(sync_event_is_set(e));
     CHECK_EQ(sync_event_wait(e, 0.0), 1);
@@ -330,13 +321,13 @@ static void sync_cond_notifies(void)
     pid_t alive = child(wait_ready, &m, fds[1]);
     await_child(fds[0]);
     kill(dead, SIGKILL);
-    reap(dead);
+    check_reap_code(dead);
     double t0 = timing_now();
     sync_lock_acquire(m.lock, SYNC_FOREVER); /* both wait: the lock is free */
     *m.ready = 1;
     sync_cond_notify_all(m.cond);
     sync_lock_release(m.lock);
-    CHECK_EQ(reap(alive), 0);
+    CHECK_EQ(check_reap_code(alive), 0);
     CHECK_FASTER_THAN(timing_now() - t0, 1.0);
     *m.ready = 0;
     pid_t waiter = child(wait_owner_died, &m, fds[1]);
@@ -344,8 +335,8 @@ static void sync_cond_notifies(void)
     pid_t notifier = child(notify_and_die, &m, fds[1]);
     await_child(fds[0]); /* it notified, and holds the lock */
     kill(notifier, SIGKILL);
-    reap(notifier);
-    CHECK_EQ(reap(waiter), 0); /* its wait returned SYNC_OWNER_DIED */
+    check_reap_code(notifier);
+    CHECK_EQ(check_reap_code(waiter), 0); /* its wait returned SYNC_OWNER_DIED */
     CHECK_EQ(sync_lock_acquire(m.lock, 5.0), 0);
     CHECK_EQ(*m.ready, 1);
     sync_lock_release(m.lock);
@@ -393,16 +384,16 @@ static void sync_barrier_rounds(void)
         seen[(int)index]++;
     }
     for (int k = 0; k < 3; k++)
-        CHECK_EQ(reap(p[k]), 0);
+        CHECK_EQ(check_reap_code(p[k]), 0);
     CHECK(seen[0] == 5 && seen[1] == 5 && seen[2] == 5);
     pid_t dead = child(arrive, b, -1);
     while (sync_barrier_waiting(b) < 1)
         timing_sleep(0.005);
     kill(dead, SIGKILL);
-    reap(dead);
+    check_reap_code(dead);
     pid_t other = child(arrive, b, -1);
     CHECK(sync_barrier_wait(b, 10.0) >= 0);
-    CHECK_EQ(reap(other), 0);
+    CHECK_EQ(check_reap_code(other), 0);
     CHECK_EQ(sync_barrier_wait(b, 0.1), -1);
     CHECK_EQ(errno, ETIMEDOUT);
     CHECK_EQ(sync_barrier_wait(b, 0.1), -1);
@@ -411,8 +402,8 @@ static void sync_barrier_rounds(void)
     p[0] = child(arrive, b, -1);
     p[1] = child(arrive, b, -1);
     CHECK(sync_barrier_wait(b, 10.0) >= 0);
-    CHECK_EQ(reap(p[0]), 0);
-    CHECK_EQ(reap(p[1]), 0);
+    CHECK_EQ(check_reap_code(p[0]), 0);
+    CHECK_EQ(check_reap_code(p[1]), 0);
     close(fds[0]);
     close(fds[1]);
     sync_barrier_destroy(b);

@@ -29,21 +29,12 @@ static struct unbounded *make(void)
 
 static pid_t child(void (*body)(struct unbounded *, long), struct unbounded *q, long arg)
 {
-    fflush(NULL);
-    pid_t pid = fork();
-    CHECK(pid >= 0);
+    pid_t pid = check_fork();
     if (pid == 0) {
         body(q, arg);
         _exit(0);
     }
     return pid;
-}
-
-static int reap(pid_t pid)
-{
-    int status;
-    CHECK(waitpid(pid, &status, 0) == pid);
-    return status;
 }
 
 /* Message i: i % 301 bytes, each byte (i + k) % 251. */
@@ -144,7 +135,7 @@ static void unbounded_across_processes(void)
     for (long k = 0; k < 3; k++)
         p[k] = child(produce, q, k);
     for (int k = 0; k < 3; k++)
-        CHECK_EQ(reap(p[k]), 0);
+        CHECK_EQ(check_reap(p[k]), 0);
     CHECK_EQ(unbounded_size(q), 150000);
     unbounded_close(q);
     long item[2];
@@ -164,7 +155,7 @@ static void unbounded_across_processes(void)
     }
     fclose(in);
     for (int k = 0; k < 2; k++)
-        CHECK_EQ(reap(c[k]), 0);
+        CHECK_EQ(check_reap(c[k]), 0);
     CHECK_EQ(got, 150000);
     unbounded_destroy(q);
 }
@@ -181,7 +172,7 @@ static void put_then_die(struct unbounded *q, long n)
 static void unbounded_producer_killed_after_put(void)
 {
     struct unbounded *q = make();
-    int status = reap(child(put_then_die, q, 100000));
+    int status = check_reap(child(put_then_die, q, 100000));
     CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
     CHECK_EQ(unbounded_size(q), 100000);
     for (long i = 0, x; i < 100000; i++) {
@@ -216,7 +207,7 @@ static void unbounded_killed_anywhere(void)
         CHECK_EQ(read(fds[0], &byte, 1), 1);
         timing_sleep(0.001 * (round % 7));
         CHECK(kill(pid, SIGKILL) == 0);
-        reap(pid);
+        check_reap(pid);
         long item[40] = {-1}, n = (long)unbounded_size(q);
         CHECK(n > 10);
         CHECK_EQ(unbounded_put(q, item, sizeof item), 0); /* the lock was recovered */
@@ -251,7 +242,7 @@ static void put_until_no_memory(struct unbounded *q, long limit)
 static void unbounded_out_of_memory(void)
 {
     struct unbounded *q = make();
-    CHECK_EQ(reap(child(put_until_no_memory, q, 4L << 20)), 0);
+    CHECK_EQ(check_reap(child(put_until_no_memory, q, 4L << 20)), 0);
     long n = (long)unbounded_size(q);
     CHECK(n > 100);
     unsigned char buf[301];
@@ -278,11 +269,11 @@ static void unbounded_wakeups(void)
     long x = 42;
     double t0 = timing_now();
     CHECK_EQ(unbounded_put(q, &x, sizeof x), 0);
-    CHECK_EQ(reap(c), 0);
+    CHECK_EQ(check_reap(c), 0);
     CHECK_FASTER_THAN(timing_now() - t0, 5.0);
     pid_t d = child(get_one, q, 0);
     unbounded_close(q);
-    int status = reap(d);
+    int status = check_reap(d);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 3); /* EPIPE, not a hang */
     unbounded_destroy(q);
     q = make();
