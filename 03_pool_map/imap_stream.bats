@@ -63,18 +63,6 @@ setup() {
 }
 
 @test "imap_stream: --help, bad numbers, unknown options: exit 0 / 2 with one line" {
-<<<<<<< HEAD
-    run --separate-stderr "$BIN/imap_stream" --help
-    assert_success
-    assert_line --partial "Usage: imap_stream"
-    for args in "-j 0" "-n abc" "--crash-task 8" "--crash-task -1" "--crash-task" "--bogus" "stray"; do
-        # shellcheck disable=SC2086
-        run --separate-stderr "$BIN/imap_stream" $args
-        [ "$status" -eq 2 ] && [ -z "$output" ] || { echo "$args: status $status"; return 1; }
-        [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
-        [[ "$stderr" == "imap_stream: "*"(try 'imap_stream --help')" ]]
-    done
-=======
-    usage_and_refusals --try-help imap_stream "-j 0" "-n abc" "--bogus" "stray"
->>>>>>> s2-dup
+    usage_and_refusals --try-help imap_stream "-j 0" "-n abc" "--crash-task 8" "--crash-task -1" \
+        "--crash-task" "--bogus" "stray"
 }

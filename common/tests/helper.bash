@@ -115,6 +115,22 @@ usage_and_refusals() {
     done
 }
 
+# shm_left_since BEFORE: the /dev/shm names new since BEFORE (an earlier
+# `ls /dev/shm | sort`) that no live process owns. A name ending in -PID
+# whose process is alive belongs to a test running beside this one; a name
+# whose owner just died is given 2 s to go (a tracker may still unlink it).
+shm_left_since() {
+    local before=$1 tries=40 left
+    while left=$(comm -13 <(printf '%s\n' "$before") <(ls /dev/shm 2>/dev/null | sort) |
+        while read -r f; do
+            p=${f##*-}
+            [[ $p =~ ^[0-9]+$ ]] && [ -d "/proc/$p" ] || echo "$f"
+        done) && [ -n "$left" ] && [ $((tries -= 1)) -gt 0 ]; do
+        sleep 0.05
+    done
+    printf '%s' "$left"
+}
+
 # sigint_to PID WHO: Ctrl-C to a program started with setsid: SIGINT to PID
 # alone (WHO=parent) or to its whole process group (WHO=group, as a
 # terminal sends it); it must end within 5 s, dying of SIGINT (status 130).
