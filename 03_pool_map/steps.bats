@@ -38,17 +38,6 @@ shared_run() {
     mapfile -t lines <<<"$output"
 }
 
-# The verdicts of common/verdict.h, and its busy note: a README block shows
-# one real run, so a test matches it with every verdict made alike and the
-# busy line (printed only on a busy machine) left out.
-VERDICTS='s/(bigger chunks are faster|chunksize 1 is faster|the fastest beat Python.s rule|Python.s rule is faster|Python.s rule was the fastest|chunksize 1 was faster|chunksize 1 was slower|one chunk each left a straggler|no straggler showed this time|faster than the loop|slower than the loop|too close to call on this machine)/VERDICT/g'
-readme_matches_any_verdict() {
-    local name=$1 tmp=$BATS_TEST_TMPDIR/README.md
-    sed -E "$VERDICTS" "$README" | grep -v 'this machine is busy' >"$tmp"
-    output=$(printf '%s\n' "$output" | grep -v 'this machine is busy' | sed -E "$VERDICTS")
-    readme_matches "$tmp" "$name"
-}
-
 # The item ranges of the "  chunk N: items A-B ..." lines of one trace of
 # 3_chunk_trace (the first trace is set 1, the second set 2), "A B" a line.
 trace_ranges() {
@@ -189,7 +178,7 @@ sweep_rows() {
 @test "4_chunksize_sweep: README blocks (the sweep, -q) match real runs" {
     run bounded 30 "$BIN/4_chunksize_sweep" -j 2 3>&-
     assert_success
-    readme_matches_any_verdict sweep
+    readme_matches_any_verdict "$README" sweep
     run bounded 20 "$BIN/4_chunksize_sweep" -j 2 -n 2000000 -q 3>&-
     assert_success
     readme_matches "$README" quiet
@@ -243,7 +232,7 @@ sweep_rows() {
 @test "5_uneven_schedule: README block matches a real run" {
     run bounded 30 "$BIN/5_uneven_schedule" -j 2 3>&-
     assert_success
-    readme_matches_any_verdict schedule
+    readme_matches_any_verdict "$README" schedule
 }
 
 # ---------------------------------------------------------------- step 6
@@ -305,7 +294,7 @@ sweep_rows() {
 @test "7_map_speedup: README block matches a real run" {
     run bounded 30 "$BIN/7_map_speedup" -j 2 3>&-
     assert_success
-    readme_matches_any_verdict speedup
+    readme_matches_any_verdict "$README" speedup
 }
 
 # ---------------------------------------------------------------- step 8

@@ -9,17 +9,6 @@ setup() {
     README=$ROOT/04_starmap/README.md
 }
 
-# The verdicts common/verdict.h may print, and the busy note: a README block
-# shows one real run, so a test matches it with every verdict made alike and
-# the busy line (printed only on a busy machine) left out.
-VERDICTS='s/(faster than serial|slower than serial|too close to call on this machine|looking keeps the workers fed|looking costs more than it gains)/VERDICT/g'
-readme_matches_any_verdict() {
-    local name=$1 tmp=$BATS_TEST_TMPDIR/README.md
-    sed -E "$VERDICTS" "$README" >"$tmp"
-    output=$(printf '%s\n' "$output" | grep -v 'this machine is busy' | sed -E "$VERDICTS")
-    readme_matches "$tmp" "$name"
-}
-
 # The ranges traced by 3_parallel_for cover 0 .. n-1 exactly once, in order,
 # with at most `workers` ranges, each run by a worker, not the parent.
 # Usage: ranges_cover N WORKERS  (reads $output)
@@ -187,7 +176,7 @@ ranges_cover() {
 @test "4_task_cost: README block matches a real run (any verdict)" {
     run bounded 60 "$BIN/4_task_cost" -j 2 3>&-
     assert_success
-    readme_matches_any_verdict task_cost
+    readme_matches_any_verdict "$README" task_cost
 }
 
 # ---------------------------------------------------------------- step 5
@@ -206,7 +195,7 @@ ranges_cover() {
 @test "5_keep_fed: README block matches a real run (any verdict)" {
     run bounded 30 "$BIN/5_keep_fed" 3>&-
     assert_success
-    readme_matches_any_verdict keep_fed
+    readme_matches_any_verdict "$README" keep_fed
 }
 
 # ---------------------------------------------------------------- step 6

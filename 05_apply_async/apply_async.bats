@@ -97,11 +97,47 @@ bad_input() {
     assert_line --regexp '^\[parent [0-9]+\] summary: speedup [0-9.]+x with 2 workers \(best of 3\): '
 }
 
-@test "2_apply_vs_async: with one worker the times are equal, and the verdict does not claim a win" {
-    run bounded 30 "$BIN/2_apply_vs_async" -q -j 1 3>&-
+# The speedup line's verdict against its speedup and the spread printed
+# under it (verdict_compare_pair: the margin is the spread when above 5 %).
+speedup_verdict_follows() {
+    local s spread verdict
+    s=$(sed -n 's/.*\] speedup \([0-9.]*\)x (ideal.*/\1/p' <<<"$output")
+    spread=$(sed -n 's/.*the runs varied by up to \([0-9]*\) % .*/\1/p' <<<"$output")
+    verdict=$(sed -n 's/.*\] speedup [0-9.]*x (ideal [^)]*): //p' <<<"$output")
+    verdict_follows "$verdict" "apply_async is faster" "apply_async is slower" "$s" 1 "$spread" ||
+        fail "speedup ${s}x, spread $spread %, but: $verdict"
+    assert_line --regexp "summary: speedup ${s}x with [0-9]+ workers \(best of 3\): $verdict\$"
+}
+
+@test "2_apply_vs_async: its verdict is the one its speedup and spread support" {
+    saved speedup
     assert_success
-    assert_equal "${#lines[@]}" 1
-    refute_output --partial "apply_async is faster"
+    speedup_verdict_follows
+}
+
+# With one worker apply_async has nothing to overlap: its 8 tasks run one
+# after another, as apply's do. Their times are not pinned: apply also waits
+# for each result before it sends the next task, and on a busy machine that
+# wait (the parent woken, then the worker) may make it measurably slower
+# (1.11x once, under ASan and load). What holds on any machine: no two tasks
+# ran at once, the async run lasted at least its 8 tasks, a verdict that its
+# numbers support, and nothing near the speedup two workers could give.
+@test "2_apply_vs_async: with one worker no task runs beside another, and the verdict follows the numbers" {
+    run bounded 30 "$BIN/2_apply_vs_async" -j 1 3>&-
+    assert_success
+    assert_line --regexp '^\[parent [0-9]+\] apply +[0-9.]+ s +[0-9.]+ ms +1$'
+    assert_line --regexp '^\[parent [0-9]+\] apply_async +[0-9.]+ s +[0-9.]+ ms +1$'
+    assert_line --regexp 'speedup [0-9.]+x \(ideal 1x: 1 workers, [0-9]+ usable CPUs\): '
+    speedup_verdict_follows
+    # one after another: the best async run took at least 8 x its mean task
+    # (the run in seconds to the ms, the task in ms to 0.1 ms)
+    local row
+    row=$(sed -n 's/.*\] apply_async *\([0-9.]*\) s *\([0-9.]*\) ms .*/\1 \2/p' <<<"$output")
+    awk -v t="${row% *}" -v task="${row#* }" 'BEGIN { exit !(t + 0.0005 >= 8 * (task - 0.05) / 1000) }' ||
+        fail "apply_async took $row (s, ms a task): 8 tasks in less than 8 task times"
+    local s
+    s=$(sed -n 's/.*\] speedup \([0-9.]*\)x (ideal.*/\1/p' <<<"$output")
+    awk -v s="$s" 'BEGIN { exit !(s < 2) }' || fail "speedup ${s}x with one worker: the ideal of two"
 }
 
 @test "2_apply_vs_async: -q prints the summary line only; --help; bad input" {
