@@ -337,11 +337,14 @@ ctrl_c_while_spawning() {
     # ignored; env --default-signal undoes that, as a terminal would have it.
     setsid env --default-signal=INT,TERM "$BIN/7_fork_vs_spawn" -n 100000 >"$out" 3>&- &
     local pid=$!
-    for i in $(seq 100); do
-        grep -q "starting and reaping" "$out" && break
+    # The event: it has had CPU time, so it is past its start, in the loop
+    # that starts and reaps one child after another (its lines wait in its
+    # stdout buffer, and each child is too short-lived to be seen).
+    for ((i = 0; i < 200 * ${FORKLORE_TIME_SCALE:-1}; i++)); do
+        [ "$(cpu_ticks "$pid")" -gt 0 ] && break
         sleep 0.05
     done
-    sleep 0.2 # now it starts and reaps one child after another
+    [ "$(cpu_ticks "$pid")" -gt 0 ] || { kill -KILL -- -"$pid"; fail "no CPU time in 10 s"; }
     process_gone "$pid" && fail "process ended before the signal"
     if [ "$1" = group ]; then kill -INT -- -"$pid"; else kill -INT "$pid"; fi
     for i in $(seq 100); do

@@ -61,6 +61,11 @@ children_at_work() {
     proc_stats | awk -v p="$1" '$3 == p && $6 + $7 > 0 { print $1 }'
 }
 
+# The CPU time process $1 has had so far, in clock ticks (0 when gone).
+cpu_ticks() {
+    awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
 # The processes of session $1 (a program started with setsid and all it
 # forked, zombies and orphans included).
 session_members() {
