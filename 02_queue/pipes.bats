@@ -160,9 +160,12 @@ same_in_both() {
 }
 
 @test "2_pipe_deadlock: SIGTERM during the deadlock leaves no process behind" {
-    timeout -k 2 60 "$BIN/2_pipe_deadlock" --timeout 20 >/dev/null 3>&- &
+    local out=$BATS_TEST_TMPDIR/out
+    timeout -k 2 60 "$BIN/2_pipe_deadlock" --timeout 20 >"$out" 3>&- &
     local pid=$! i
-    sleep 0.7
+    # the event: the second child is writing more than the pipe holds (its
+    # line is flushed before the write that blocks)
+    wait_until 'grep -q "writing 131072 bytes" "$out"' 10 || fail "no deadlock after 10 s"
     kill -TERM "$pid"
     wait "$pid" || true
     for i in $(seq 30); do

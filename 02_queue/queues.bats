@@ -249,8 +249,11 @@ same_in_both() {
 
 @test "5_queue_workers: SIGTERM to the parent mid-run leaves no process behind" {
     timeout -k 2 60 "$BIN/5_queue_workers" -q -n 10M >/dev/null 3>&- &
-    local pid=$! i
-    sleep 0.5
+    local pid=$! i prog=
+    # the event: its 2 producers and 2 consumers have had CPU time (it runs
+    # under timeout: its pid is timeout's child)
+    wait_until 'prog=$(children_of "$pid") && [ -n "$prog" ] &&
+        [ "$(children_at_work "$prog" | wc -l)" -ge 4 ]' 10 || fail "its 4 children not at work after 10 s"
     kill -TERM "$pid"
     wait "$pid" || true
     for i in $(seq 30); do

@@ -170,7 +170,10 @@ speedup_verdict_follows() {
         # workers included, as a terminal's Ctrl-C does
         setsid "$BIN/2_apply_vs_async" -j 2 >"$out" 2>&1 3>&- &
         pid=$!
-        sleep 0.3
+        # the event: both workers have had CPU time (they are computing)
+        wait_until '[ "$(children_at_work "$pid" | wc -l)" -ge 2 ]' 10 ||
+            { kill -KILL -- "-$pid"; fail "2 workers not at work after 10 s ($sig)"; }
+        process_gone "$pid" && fail "it ended before SIG$sig came"
         kids=$(children_of "$pid")
         if [ "$sig" = INT ]; then kill -INT -- "-$pid"; else kill -TERM "$pid"; fi
         rc=0

@@ -32,6 +32,17 @@ bounded() {
     timeout -k 2 "$seconds" "$@"
 }
 
+# Wait (up to $2 whole seconds, times FORKLORE_TIME_SCALE) until the
+# command $1 succeeds: a test waits for an event, not a fixed time.
+wait_until() {
+    local tries=$((${2} * 20 * ${FORKLORE_TIME_SCALE:-1})) i
+    for ((i = 0; i < tries; i++)); do
+        eval "$1" && return 0
+        sleep 0.05
+    done
+    eval "$1"
+}
+
 # Every process, one a line: PID STATE PPID PGRP SESSION UTIME STIME (from
 # /proc/PID/stat, in one pass). Each file is read in awk's BEGIN: a process
 # that ended after the glob is skipped (read as main input, mawk would stop
