@@ -86,6 +86,12 @@ gone() {
     assert_line --regexp '^\[parent [0-9]+\] two pipes .*: 777 round trips in [0-9.]+ s \(best of 3\): [0-9]+ round trips/s'
     assert_line --partial "the counter came back as 777: every message arrived, in order; every child exited normally: yes"
     assert_line --regexp 'two pipes vs socketpair: (two pipes are faster|the socketpair is faster|too close to call on this machine)$'
+    local sock pipes verdict
+    sock=$(sed -n 's/.*\] socketpair (Pipe()): .*, \([0-9.]*\) us each$/\1/p' <<<"$output")
+    pipes=$(sed -n 's/.*\] two pipes (.*, \([0-9.]*\) us each$/\1/p' <<<"$output")
+    verdict=$(sed -n 's/.*two pipes vs socketpair: //p' <<<"$output")
+    verdict_follows "$verdict" "two pipes are faster" "the socketpair is faster" "$sock" "$pipes" ||
+        fail "socketpair $sock us, two pipes $pipes us, but: $verdict"
     gone 4_ping_pong
 }
 

@@ -138,6 +138,11 @@ nothing_left() {
     assert_line --regexp '^ +1000 +20 +[0-9.]+ +[0-9]+ +[0-9]+$'
     assert_line --regexp 'every row: all 20000 items arrived once, in order$'
     assert_line --regexp '1000 items per put vs 1: [0-9.]+ times the speed: (batching is faster|batching is slower|too close to call on this machine)$'
+    local ratio verdict # the time of 1 per put over that of 1000 per put
+    ratio=$(sed -n 's/.*1000 items per put vs 1: \([0-9.]*\) times the speed: .*/\1/p' <<<"$output")
+    verdict=$(sed -n 's/.*1000 items per put vs 1: [0-9.]* times the speed: //p' <<<"$output")
+    verdict_follows "$verdict" "batching is faster" "batching is slower" "$ratio" 1 ||
+        fail "$ratio times the speed, but: $verdict"
     assert_line --partial "best of 3"
     nothing_left 8_queue_cost
 }

@@ -258,6 +258,15 @@ collatz_steps(27) -> 111'
     readme_matches "$README" 5_heterogeneous
 }
 
+# 6_data_science's time line: its verdict against the two times printed in it.
+science_verdict_follows() {
+    local line pool seq
+    line=$(grep '\] time: pool ' <<<"$output")
+    pool=$(sed -n 's/.*time: pool \([0-9.]*\) s, .*/\1/p' <<<"$line")
+    seq=$(sed -n 's/.*, sequential \([0-9.]*\) s .*/\1/p' <<<"$line")
+    verdict_follows "${line##*): }" "the pool is faster" "the pool is slower" "$seq" "$pool" || fail "$line"
+}
+
 @test "6_data_science: results equal the sequential run's, for several seeds and pool sizes" {
     local run
     for run in "-j 1 --seed 7" "-j 3 --seed 2026" "-j 2 --seed 0"; do
@@ -266,6 +275,7 @@ collatz_steps(27) -> 111'
         assert_success
         assert_line --partial "the same 133 tasks run sequentially in the parent give the same results: yes"
         assert_line --regexp '^\[parent [0-9]+\] time: pool [0-9.]+ s, sequential [0-9.]+ s \(best of 3\): (the pool is faster|the pool is slower|too close to call on this machine)$'
+        science_verdict_follows
     done
 }
 
@@ -290,6 +300,7 @@ collatz_steps(27) -> 111'
     readme_matches "$README" 6_data_science
     # the time line, whichever verdict this run earned (tiny tasks: it varies)
     assert_line --regexp '^\[parent [0-9]+\] time: pool [0-9.]+ s, sequential [0-9.]+ s \(best of 3\): (the pool is faster|the pool is slower|too close to call on this machine)$'
+    science_verdict_follows
     run bounded 30 "$BIN/6_data_science" -q -j 2 3>&-
     assert_success
     assert_equal "${#lines[@]}" 1
@@ -359,6 +370,12 @@ collatz_steps(27) -> 111'
     assert_line --regexp '^\[parent [0-9]+\] ping-pong child [0-9]+ exited normally, reaped$'
     assert_line --regexp 'apply_async \+ get: +[0-9.]+ us per task \(best of 3 runs of 2000\)$'
     assert_line --regexp 'ratio [0-9.]+x: (the pool is cheaper than the pipe|the pool costs more than the bare pipe|too close to call on this machine)$'
+    local pool_us pipe_us verdict
+    pool_us=$(sed -n 's/.*apply_async + get: *\([0-9.]*\) us per task.*/\1/p' <<<"$output")
+    pipe_us=$(sed -n 's/.*pipe ping-pong *: *\([0-9.]*\) us per round trip.*/\1/p' <<<"$output")
+    verdict=$(sed -n 's/.*\] ratio [0-9.]*x: //p' <<<"$output")
+    verdict_follows "$verdict" "the pool is cheaper than the pipe" "the pool costs more than the bare pipe" \
+        "$pipe_us" "$pool_us" || fail "pool $pool_us us, pipe $pipe_us us, but: $verdict"
     assert_line --regexp '^\[parent [0-9]+\] summary: round trip [0-9.]+ us \(pipe [0-9.]+ us, [0-9.]+x, best of 3\): '
     [[ ${lines[-1]} == *"summary: round trip"* ]]
     all_gone

@@ -279,6 +279,12 @@ callback_pids() {
     assert_line --regexp '^\[parent [0-9]+\] by callback: [0-9.]+ s, [0-9.]+ us per result, sum of squares right$'
     assert_line --regexp '^\[parent [0-9]+\] by queue: +[0-9.]+ s, [0-9.]+ us per result, sum of squares right$'
     assert_line --regexp 'callback way: (the queue is faster|the callback is faster|too close to call on this machine)$'
+    local by_callback by_queue verdict # per result, to 0.01 us
+    by_callback=$(sed -n 's/.*\] by callback: [0-9.]* s, \([0-9.]*\) us per result.*/\1/p' <<<"$output")
+    by_queue=$(sed -n 's/.*\] by queue: *[0-9.]* s, \([0-9.]*\) us per result.*/\1/p' <<<"$output")
+    verdict=$(sed -n 's/.*the time of the callback way: //p' <<<"$output")
+    verdict_follows "$verdict" "the queue is faster" "the callback is faster" "$by_callback" "$by_queue" ||
+        fail "by callback $by_callback us, by queue $by_queue us, but: $verdict"
     assert_equal "$(grep -c 'round [1-3]: by' <<<"$output")" 6
 }
 
