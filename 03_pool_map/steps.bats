@@ -159,6 +159,11 @@ sweep_rows() {
     assert_success
     assert_line --regexp '^\[parent [0-9]+\] chunksize 1 against the fastest, chunksize [0-9]+: [0-9.]+ s against [0-9.]+ s \([0-9]+x\): (bigger chunks are faster|too close to call on this machine)$'
     assert_line --regexp "^\[parent [0-9]+\] Python's rule, chunksize 125, against the fastest: [0-9.]+ s against [0-9.]+ s: "
+    local line
+    line=$(grep 'chunksize 1 against the fastest' <<<"$output")
+    verdict_follows "${line##*): }" "bigger chunks are faster" "chunksize 1 is faster" \
+        "$(sed -n 's/.*: \([0-9.]*\) s against [0-9.]* s (.*/\1/p' <<<"$line")" \
+        "$(sed -n 's/.* s against \([0-9.]*\) s (.*/\1/p' <<<"$line")" || fail "$line"
     # the fastest named is a row with the smallest time (the table prints
     # microseconds: two rows may show the same time, and either is right)
     local named smallest named_time
@@ -290,11 +295,15 @@ sweep_rows() {
     assert_line --regexp '^map,  1 worker  +[0-9.]+ s   speedup [0-9.]+x: '
     assert_line --regexp '^map,  2 workers +[0-9.]+ s   speedup [0-9.]+x: '
     assert_line --regexp 'every run computed the same results: yes$'
-    printf '%s\n' "$output" | awk '
-        /^sequential loop/ { loop = $3 }
-        /^map, / { t = $4
-            want = t < loop * 0.94 ? "faster than the loop" : t > loop * 1.06 ? "slower than the loop" : ""
-            if (index($0, want) == 0) { print "loop " loop ": " $0; exit 1 } }'
+    # each verdict against its speedup (the loop's time over the map's,
+    # printed to 0.01): verdict_compare(loop, map) as verdict.h decides it
+    local s verdict rows=0
+    while IFS=$'\t' read -r s verdict; do
+        verdict_follows "$verdict" "faster than the loop" "slower than the loop" "$s" 1 ||
+            fail "speedup ${s}x, but: $verdict"
+        rows=$((rows + 1))
+    done < <(printf '%s\n' "$output" | sed -n 's/^map, .* speedup \([0-9.]*\)x: \(.*\)$/\1\t\2/p')
+    [ "$rows" -ge 2 ]
 }
 
 @test "7_map_speedup: README block matches a real run" {
