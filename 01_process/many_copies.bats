@@ -25,17 +25,21 @@ setup() {
     export TMPDIR=$BATS_TEST_TMPDIR
     run bounded 60 sh "$SCRIPT" -n 2 -j 2 -q 3>&-
     assert_success
-    local serial line t ratio want
+    local serial line t fastest want
     serial=$(sed -n 's/.*(for loop): *\([0-9.]*\) s.*/\1/p' <<<"$output")
     while IFS= read -r line; do
         t=$(sed -n 's/.*: *\([0-9.]*\) s (best of 3; .*/\1/p' <<<"$line")
         want=$(awk -v s="$serial" -v p="$t" 'BEGIN { if (p <= 0) p = 0.005; if (p < s * 0.95) print "faster"; else if (p > s * 1.05) print "slower"; else print "too close to call on this machine" }')
         [[ $line == *"x: $want)" ]] || fail "serial $serial s, this $t s, but: $line"
     done < <(grep '(best of 3; speedup' <<<"$output")
-    # a speedup above the CPUs is named for what it is
-    ratio=$(grep -o 'speedup [0-9.]*' <<<"$output" | awk '{ if ($2 > m) m = $2 } END { print m + 0 }')
-    if awk -v r="$ratio" -v c="$(nproc)" 'BEGIN { exit !(r > c * 1.1) }'; then
+    # a speedup above the CPUs (more than 5 % above, from the printed times,
+    # which are the script's own) is named for what it is, and only then
+    fastest=$(sed -n 's/.*: *\([0-9.]*\) s (best of 3; .*/\1/p' <<<"$output" | sort -g | head -n 1)
+    if awk -v s="$serial" -v m="$fastest" -v c="$(nproc)" \
+        'BEGIN { if (m <= 0) m = 0.005; exit !(s / m > c * 1.05) }'; then
         assert_line --partial "is the load changing between runs, not the work"
+    else
+        refute_line --partial "is the load changing between runs"
     fi
 }
 
@@ -54,7 +58,9 @@ setup() {
     export TMPDIR=$BATS_TEST_TMPDIR
     run bounded 60 sh "$SCRIPT" -j 2 3>&-
     assert_success
-    readme_matches "$README" many-copies
+    # the verdicts, and the line a load that changed between runs adds, are
+    # the times' to decide: the test above checks them against the times
+    readme_matches_any_verdict "$README" many-copies
 }
 
 @test "many_copies: SIGTERM removes the temp folder and dies of SIGTERM" {

@@ -71,6 +71,12 @@ setup() {
     assert_line --regexp '^\[parent [0-9]+\] two pipes .*: 777 round trips in [0-9.]+ s \(best of 3\): [0-9]+ round trips/s'
     assert_line --partial "the counter came back as 777: every message arrived, in order; every child exited normally: yes"
     assert_line --regexp 'two pipes vs socketpair: (two pipes are faster|the socketpair is faster|too close to call on this machine)$'
+    local sock pipes verdict
+    sock=$(sed -n 's/.*\] socketpair (Pipe()): .*, \([0-9.]*\) us each$/\1/p' <<<"$output")
+    pipes=$(sed -n 's/.*\] two pipes (.*, \([0-9.]*\) us each$/\1/p' <<<"$output")
+    verdict=$(sed -n 's/.*two pipes vs socketpair: //p' <<<"$output")
+    verdict_follows "$verdict" "two pipes are faster" "the socketpair is faster" "$sock" "$pipes" ||
+        fail "socketpair $sock us, two pipes $pipes us, but: $verdict"
     nothing_left 4_ping_pong
 }
 
@@ -145,9 +151,12 @@ same_in_both() {
 }
 
 @test "2_pipe_deadlock: SIGTERM during the deadlock leaves no process behind" {
-    timeout -k 2 60 "$BIN/2_pipe_deadlock" --timeout 20 >/dev/null 3>&- &
+    local out=$BATS_TEST_TMPDIR/out
+    timeout -k 2 60 "$BIN/2_pipe_deadlock" --timeout 20 >"$out" 3>&- &
     local pid=$! i
-    sleep 0.7
+    # the event: the second child is writing more than the pipe holds (its
+    # line is flushed before the write that blocks)
+    wait_until 'grep -q "writing 131072 bytes" "$out"' 10 || fail "no deadlock after 10 s"
     kill -TERM "$pid"
     wait "$pid" || true
     for i in $(seq 30); do

@@ -123,6 +123,11 @@ setup() {
     assert_line --regexp '^ +1000 +20 +[0-9.]+ +[0-9]+ +[0-9]+$'
     assert_line --regexp 'every row: all 20000 items arrived once, in order$'
     assert_line --regexp '1000 items per put vs 1: [0-9.]+ times the speed: (batching is faster|batching is slower|too close to call on this machine)$'
+    local ratio verdict # the time of 1 per put over that of 1000 per put
+    ratio=$(sed -n 's/.*1000 items per put vs 1: \([0-9.]*\) times the speed: .*/\1/p' <<<"$output")
+    verdict=$(sed -n 's/.*1000 items per put vs 1: [0-9.]* times the speed: //p' <<<"$output")
+    verdict_follows "$verdict" "batching is faster" "batching is slower" "$ratio" 1 ||
+        fail "$ratio times the speed, but: $verdict"
     assert_line --partial "best of 3"
     nothing_left 8_queue_cost
 }
@@ -234,8 +239,11 @@ same_in_both() {
 
 @test "5_queue_workers: SIGTERM to the parent mid-run leaves no process behind" {
     timeout -k 2 60 "$BIN/5_queue_workers" -q -n 10M >/dev/null 3>&- &
-    local pid=$! i
-    sleep 0.5
+    local pid=$! i prog=
+    # the event: its 2 producers and 2 consumers have had CPU time (it runs
+    # under timeout: its pid is timeout's child)
+    wait_until 'prog=$(children_of "$pid") && [ -n "$prog" ] &&
+        [ "$(children_at_work "$prog" | wc -l)" -ge 4 ]' 10 || fail "its 4 children not at work after 10 s"
     kill -TERM "$pid"
     wait "$pid" || true
     for i in $(seq 30); do

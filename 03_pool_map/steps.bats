@@ -38,17 +38,6 @@ shared_run() {
     mapfile -t lines <<<"$output"
 }
 
-# The verdicts of common/verdict.h, and its busy note: a README block shows
-# one real run, so a test matches it with every verdict made alike and the
-# busy line (printed only on a busy machine) left out.
-VERDICTS='s/(bigger chunks are faster|chunksize 1 is faster|the fastest beat Python.s rule|Python.s rule is faster|Python.s rule was the fastest|chunksize 1 was faster|chunksize 1 was slower|one chunk each left a straggler|no straggler showed this time|faster than the loop|slower than the loop|too close to call on this machine)/VERDICT/g'
-readme_matches_any_verdict() {
-    local name=$1 tmp=$BATS_TEST_TMPDIR/README.md
-    sed -E "$VERDICTS" "$README" | grep -v 'this machine is busy' >"$tmp"
-    output=$(printf '%s\n' "$output" | grep -v 'this machine is busy' | sed -E "$VERDICTS")
-    readme_matches "$tmp" "$name"
-}
-
 # The item ranges of the "  chunk N: items A-B ..." lines of one trace of
 # 3_chunk_trace (the first trace is set 1, the second set 2), "A B" a line.
 trace_ranges() {
@@ -103,11 +92,17 @@ sweep_rows() {
     assert_line --regexp '^\[parent [0-9]+\] finished in this order:( [1-6]){6}$'
 }
 
-@test "2_map_cube: results stay in input order when tasks finish in reverse order" {
-    # 6 workers, one item each: cube(6) sleeps 30 ms, cube(1) 180 ms.
+@test "2_map_cube: results stay in input order, whatever order the tasks finish in" {
+    # 6 workers, one item each: cube(6) sleeps 30 ms, cube(1) 180 ms, so on
+    # a quiet machine they finish 6 5 4 3 2 1. That order is not pinned: on
+    # a busy one a worker woken 30 ms late swaps two (as in 04's
+    # 2_starmap_pairs). Every item finishes once, whatever the order, and
+    # the results are in input order.
     run bounded 30 "$BIN/2_map_cube" -j 6 3>&-
     assert_success
-    assert_line --regexp '^\[parent [0-9]+\] finished in this order: 6 5 4 3 2 1$'
+    local order
+    order=$(sed -n 's/^\[parent [0-9]*\] finished in this order: //p' <<<"$output")
+    assert_equal "$(tr ' ' '\n' <<<"$order" | sort -n | tr '\n' ' ')" "1 2 3 4 5 6 "
     assert_line '[1, 8, 27, 64, 125, 216]'
 }
 
@@ -164,6 +159,11 @@ sweep_rows() {
     assert_success
     assert_line --regexp '^\[parent [0-9]+\] chunksize 1 against the fastest, chunksize [0-9]+: [0-9.]+ s against [0-9.]+ s \([0-9]+x\): (bigger chunks are faster|too close to call on this machine)$'
     assert_line --regexp "^\[parent [0-9]+\] Python's rule, chunksize 125, against the fastest: [0-9.]+ s against [0-9.]+ s: "
+    local line
+    line=$(grep 'chunksize 1 against the fastest' <<<"$output")
+    verdict_follows "${line##*): }" "bigger chunks are faster" "chunksize 1 is faster" \
+        "$(sed -n 's/.*: \([0-9.]*\) s against [0-9.]* s (.*/\1/p' <<<"$line")" \
+        "$(sed -n 's/.* s against \([0-9.]*\) s (.*/\1/p' <<<"$line")" || fail "$line"
     # the fastest named is a row with the smallest time (the table prints
     # microseconds: two rows may show the same time, and either is right)
     local named smallest named_time
@@ -189,7 +189,7 @@ sweep_rows() {
 @test "4_chunksize_sweep: README blocks (the sweep, -q) match real runs" {
     run bounded 30 "$BIN/4_chunksize_sweep" -j 2 3>&-
     assert_success
-    readme_matches_any_verdict sweep
+    readme_matches_any_verdict "$README" sweep
     run bounded 20 "$BIN/4_chunksize_sweep" -j 2 -n 2000000 -q 3>&-
     assert_success
     readme_matches "$README" quiet
@@ -243,7 +243,7 @@ sweep_rows() {
 @test "5_uneven_schedule: README block matches a real run" {
     run bounded 30 "$BIN/5_uneven_schedule" -j 2 3>&-
     assert_success
-    readme_matches_any_verdict schedule
+    readme_matches_any_verdict "$README" schedule
 }
 
 # ---------------------------------------------------------------- step 6
@@ -295,17 +295,21 @@ sweep_rows() {
     assert_line --regexp '^map,  1 worker  +[0-9.]+ s   speedup [0-9.]+x: '
     assert_line --regexp '^map,  2 workers +[0-9.]+ s   speedup [0-9.]+x: '
     assert_line --regexp 'every run computed the same results: yes$'
-    printf '%s\n' "$output" | awk '
-        /^sequential loop/ { loop = $3 }
-        /^map, / { t = $4
-            want = t < loop * 0.94 ? "faster than the loop" : t > loop * 1.06 ? "slower than the loop" : ""
-            if (index($0, want) == 0) { print "loop " loop ": " $0; exit 1 } }'
+    # each verdict against its speedup (the loop's time over the map's,
+    # printed to 0.01): verdict_compare(loop, map) as verdict.h decides it
+    local s verdict rows=0
+    while IFS=$'\t' read -r s verdict; do
+        verdict_follows "$verdict" "faster than the loop" "slower than the loop" "$s" 1 ||
+            fail "speedup ${s}x, but: $verdict"
+        rows=$((rows + 1))
+    done < <(printf '%s\n' "$output" | sed -n 's/^map, .* speedup \([0-9.]*\)x: \(.*\)$/\1\t\2/p')
+    [ "$rows" -ge 2 ]
 }
 
 @test "7_map_speedup: README block matches a real run" {
     run bounded 30 "$BIN/7_map_speedup" -j 2 3>&-
     assert_success
-    readme_matches_any_verdict speedup
+    readme_matches_any_verdict "$README" speedup
 }
 
 # ---------------------------------------------------------------- step 8

@@ -9,17 +9,6 @@ setup() {
     README=$ROOT/04_starmap/README.md
 }
 
-# The verdicts common/verdict.h may print, and the busy note: a README block
-# shows one real run, so a test matches it with every verdict made alike and
-# the busy line (printed only on a busy machine) left out.
-VERDICTS='s/(faster than serial|slower than serial|too close to call on this machine|looking keeps the workers fed|looking costs more than it gains)/VERDICT/g'
-readme_matches_any_verdict() {
-    local name=$1 tmp=$BATS_TEST_TMPDIR/README.md
-    sed -E "$VERDICTS" "$README" >"$tmp"
-    output=$(printf '%s\n' "$output" | grep -v 'this machine is busy' | sed -E "$VERDICTS")
-    readme_matches "$tmp" "$name"
-}
-
 # The ranges traced by 3_parallel_for cover 0 .. n-1 exactly once, in order,
 # with at most `workers` ranges, each run by a worker, not the parent.
 # Usage: ranges_cover N WORKERS  (reads $output)
@@ -173,21 +162,21 @@ ranges_cover() {
 @test "4_task_cost: every row has a verdict the numbers support" {
     run bounded 60 "$BIN/4_task_cost" -j 2 -n 20000 3>&-
     assert_success
-    # speedup column vs verdict: > 1.05x faster, < 0.95x slower, else too close
-    printf '%s\n' "$output" | awk '
-        / [0-9.]+x  / {
-            for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+x$/) s = substr($i, 1, length($i) - 1)
-            if (/faster than serial/ && s <= 1.0) { print "faster at " s "x: " $0; bad = 1 }
-            if (/slower than serial/ && s >= 1.0) { print "slower at " s "x: " $0; bad = 1 }
-            if (/too close to call/ && (s > 1.06 || s < 0.94)) { print "too close at " s "x: " $0; bad = 1 }
-        }
-        END { exit bad }'
+    # each row's verdict against its speedup (serial time over the row's,
+    # printed to 0.01): verdict_compare(serial, row) as verdict.h decides it
+    local s verdict rows=0
+    while IFS=$'\t' read -r s verdict; do
+        verdict_follows "$verdict" "faster than serial" "slower than serial" "$s" 1 ||
+            fail "speedup ${s}x, but: $verdict"
+        rows=$((rows + 1))
+    done < <(printf '%s\n' "$output" | sed -n 's/.* \([0-9.]*\)x  *\([a-z].*\)$/\1\t\2/p' | grep -v baseline)
+    assert_equal "$rows" 3
 }
 
 @test "4_task_cost: README block matches a real run (any verdict)" {
     run bounded 60 "$BIN/4_task_cost" -j 2 3>&-
     assert_success
-    readme_matches_any_verdict task_cost
+    readme_matches_any_verdict "$README" task_cost
 }
 
 # ---------------------------------------------------------------- step 5
@@ -206,7 +195,7 @@ ranges_cover() {
 @test "5_keep_fed: README block matches a real run (any verdict)" {
     run bounded 30 "$BIN/5_keep_fed" 3>&-
     assert_success
-    readme_matches_any_verdict keep_fed
+    readme_matches_any_verdict "$README" keep_fed
 }
 
 # ---------------------------------------------------------------- step 6

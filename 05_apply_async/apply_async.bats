@@ -97,11 +97,47 @@ bad_input() {
     assert_line --regexp '^\[parent [0-9]+\] summary: speedup [0-9.]+x with 2 workers \(best of 3\): '
 }
 
-@test "2_apply_vs_async: with one worker the times are equal, and the verdict does not claim a win" {
-    run bounded 30 "$BIN/2_apply_vs_async" -q -j 1 3>&-
+# The speedup line's verdict against its speedup and the spread printed
+# under it (verdict_compare_pair: the margin is the spread when above 5 %).
+speedup_verdict_follows() {
+    local s spread verdict
+    s=$(sed -n 's/.*\] speedup \([0-9.]*\)x (ideal.*/\1/p' <<<"$output")
+    spread=$(sed -n 's/.*the runs varied by up to \([0-9]*\) % .*/\1/p' <<<"$output")
+    verdict=$(sed -n 's/.*\] speedup [0-9.]*x (ideal [^)]*): //p' <<<"$output")
+    verdict_follows "$verdict" "apply_async is faster" "apply_async is slower" "$s" 1 "$spread" ||
+        fail "speedup ${s}x, spread $spread %, but: $verdict"
+    assert_line --regexp "summary: speedup ${s}x with [0-9]+ workers \(best of 3\): $verdict\$"
+}
+
+@test "2_apply_vs_async: its verdict is the one its speedup and spread support" {
+    saved speedup
     assert_success
-    assert_equal "${#lines[@]}" 1
-    refute_output --partial "apply_async is faster"
+    speedup_verdict_follows
+}
+
+# With one worker apply_async has nothing to overlap: its 8 tasks run one
+# after another, as apply's do. Their times are not pinned: apply also waits
+# for each result before it sends the next task, and on a busy machine that
+# wait (the parent woken, then the worker) may make it measurably slower
+# (1.11x once, under ASan and load). What holds on any machine: no two tasks
+# ran at once, the async run lasted at least its 8 tasks, a verdict that its
+# numbers support, and nothing near the speedup two workers could give.
+@test "2_apply_vs_async: with one worker no task runs beside another, and the verdict follows the numbers" {
+    run bounded 30 "$BIN/2_apply_vs_async" -j 1 3>&-
+    assert_success
+    assert_line --regexp '^\[parent [0-9]+\] apply +[0-9.]+ s +[0-9.]+ ms +1$'
+    assert_line --regexp '^\[parent [0-9]+\] apply_async +[0-9.]+ s +[0-9.]+ ms +1$'
+    assert_line --regexp 'speedup [0-9.]+x \(ideal 1x: 1 workers, [0-9]+ usable CPUs\): '
+    speedup_verdict_follows
+    # one after another: the best async run took at least 8 x its mean task
+    # (the run in seconds to the ms, the task in ms to 0.1 ms)
+    local row
+    row=$(sed -n 's/.*\] apply_async *\([0-9.]*\) s *\([0-9.]*\) ms .*/\1 \2/p' <<<"$output")
+    awk -v t="${row% *}" -v task="${row#* }" 'BEGIN { exit !(t + 0.0005 >= 8 * (task - 0.05) / 1000) }' ||
+        fail "apply_async took $row (s, ms a task): 8 tasks in less than 8 task times"
+    local s
+    s=$(sed -n 's/.*\] speedup \([0-9.]*\)x (ideal.*/\1/p' <<<"$output")
+    awk -v s="$s" 'BEGIN { exit !(s < 2) }' || fail "speedup ${s}x with one worker: the ideal of two"
 }
 
 @test "2_apply_vs_async: -q prints the summary line only; --help; bad input" {
@@ -134,7 +170,10 @@ bad_input() {
         # workers included, as a terminal's Ctrl-C does
         setsid "$BIN/2_apply_vs_async" -j 2 >"$out" 2>&1 3>&- &
         pid=$!
-        sleep 0.3
+        # the event: both workers have had CPU time (they are computing)
+        wait_until '[ "$(children_at_work "$pid" | wc -l)" -ge 2 ]' 10 ||
+            { kill -KILL -- "-$pid"; fail "2 workers not at work after 10 s ($sig)"; }
+        process_gone "$pid" && fail "it ended before SIG$sig came"
         kids=$(children_of "$pid")
         if [ "$sig" = INT ]; then kill -INT -- "-$pid"; else kill -TERM "$pid"; fi
         rc=0
@@ -158,11 +197,30 @@ bad_input() {
     readme_matches "$README" 2_apply_vs_async
 }
 
-@test "3_completion_order: the long task 0 completes last, and results match their tasks" {
+@test "3_completion_order: each worker's tasks complete in submission order, and results match their tasks" {
     saved order
     assert_success
     assert_line --partial "submission order: 0 1 2 3 4 5"
-    assert_line --partial "completion order: 1 2 3 4 5 0"
+    # Task 0 sleeps 300 ms, tasks 1-5 150 ms in all: with 2 workers task 0
+    # completes last ("1 2 3 4 5 0") unless the other worker is held up for
+    # 150 ms, which a busy machine can do, so that order is not pinned. What
+    # holds on any machine: every task completes once, and the tasks one
+    # worker ran complete in the order they were submitted.
+    local order
+    order=$(sed -n 's/^\[parent [0-9]*\] completion order: //p' <<<"$output")
+    assert_equal "$(tr ' ' '\n' <<<"$order" | sort -n | tr '\n' ' ')" "0 1 2 3 4 5 "
+    run awk -v order="$order" '
+        /get\(\) task [0-9]+:/ { t = $5; sub(/:$/, "", t); w = $NF; sub(/\)$/, "", w); worker[t] = w }
+        END {
+            n = split(order, o, " ")
+            for (i = 1; i <= n; i++) {
+                w = worker[o[i]]
+                if ((w in last) && o[i] + 0 < last[w]) print "worker " w ": task " o[i] " after " last[w]
+                last[w] = o[i] + 0
+            }
+        }' <<<"$output"
+    assert_output ""
+    saved order
     assert_line --partial "every result matches its task: yes"
     # get() hands results back in submission order, each with its own square
     local i
@@ -200,6 +258,15 @@ collatz_steps(27) -> 111'
     readme_matches "$README" 5_heterogeneous
 }
 
+# 6_data_science's time line: its verdict against the two times printed in it.
+science_verdict_follows() {
+    local line pool seq
+    line=$(grep '\] time: pool ' <<<"$output")
+    pool=$(sed -n 's/.*time: pool \([0-9.]*\) s, .*/\1/p' <<<"$line")
+    seq=$(sed -n 's/.*, sequential \([0-9.]*\) s .*/\1/p' <<<"$line")
+    verdict_follows "${line##*): }" "the pool is faster" "the pool is slower" "$seq" "$pool" || fail "$line"
+}
+
 @test "6_data_science: results equal the sequential run's, for several seeds and pool sizes" {
     local run
     for run in "-j 1 --seed 7" "-j 3 --seed 2026" "-j 2 --seed 0"; do
@@ -208,6 +275,7 @@ collatz_steps(27) -> 111'
         assert_success
         assert_line --partial "the same 133 tasks run sequentially in the parent give the same results: yes"
         assert_line --regexp '^\[parent [0-9]+\] time: pool [0-9.]+ s, sequential [0-9.]+ s \(best of 3\): (the pool is faster|the pool is slower|too close to call on this machine)$'
+        science_verdict_follows
     done
 }
 
@@ -232,6 +300,7 @@ collatz_steps(27) -> 111'
     readme_matches "$README" 6_data_science
     # the time line, whichever verdict this run earned (tiny tasks: it varies)
     assert_line --regexp '^\[parent [0-9]+\] time: pool [0-9.]+ s, sequential [0-9.]+ s \(best of 3\): (the pool is faster|the pool is slower|too close to call on this machine)$'
+    science_verdict_follows
     run bounded 30 "$BIN/6_data_science" -q -j 2 3>&-
     assert_success
     assert_equal "${#lines[@]}" 1
@@ -301,6 +370,12 @@ collatz_steps(27) -> 111'
     assert_line --regexp '^\[parent [0-9]+\] ping-pong child [0-9]+ exited normally, reaped$'
     assert_line --regexp 'apply_async \+ get: +[0-9.]+ us per task \(best of 3 runs of 2000\)$'
     assert_line --regexp 'ratio [0-9.]+x: (the pool is cheaper than the pipe|the pool costs more than the bare pipe|too close to call on this machine)$'
+    local pool_us pipe_us verdict
+    pool_us=$(sed -n 's/.*apply_async + get: *\([0-9.]*\) us per task.*/\1/p' <<<"$output")
+    pipe_us=$(sed -n 's/.*pipe ping-pong *: *\([0-9.]*\) us per round trip.*/\1/p' <<<"$output")
+    verdict=$(sed -n 's/.*\] ratio [0-9.]*x: //p' <<<"$output")
+    verdict_follows "$verdict" "the pool is cheaper than the pipe" "the pool costs more than the bare pipe" \
+        "$pipe_us" "$pool_us" || fail "pool $pool_us us, pipe $pipe_us us, but: $verdict"
     assert_line --regexp '^\[parent [0-9]+\] summary: round trip [0-9.]+ us \(pipe [0-9.]+ us, [0-9.]+x, best of 3\): '
     [[ ${lines[-1]} == *"summary: round trip"* ]]
     all_gone

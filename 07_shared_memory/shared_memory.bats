@@ -148,16 +148,6 @@ signal_during_named() {
     signal_during_named TERM 143
 }
 
-# Wait (up to $2 seconds, times FORKLORE_TIME_SCALE) until the command $1 succeeds.
-wait_until() {
-    local tries=$((${2} * 20 * ${FORKLORE_TIME_SCALE:-1})) i
-    for ((i = 0; i < tries; i++)); do
-        eval "$1" && return 0
-        sleep 0.05
-    done
-    eval "$1"
-}
-
 @test "6: SIGKILLed while holding the segment: its tracker removes the name (shm_tracker.h)" {
     local out=$BATS_TEST_TMPDIR/out
     # bounded's timeout, called as a command: so the redirections are the program's
@@ -230,11 +220,9 @@ ctrl_c_while_counting() {
     local out=$BATS_TEST_TMPDIR/out i
     setsid env --default-signal=INT,TERM "$BIN/2_shared_counter_lock" -n 1e9 -j 2 >"$out" 3>&- &
     local pid=$!
-    for i in $(seq 100); do
-        [ "$(session_members "$pid" | wc -l)" -ge 3 ] && break # parent + 2 workers
-        sleep 0.05
-    done
-    sleep 0.2
+    # the event: both workers have had CPU time, so they are in their loop
+    wait_until '[ "$(children_at_work "$pid" | wc -l)" -ge 2 ]' 10 ||
+        { kill -KILL -- -"$pid"; fail "the 2 workers not at work after 10 s"; }
     process_gone "$pid" && fail "2_shared_counter_lock ended before the signal"
     sigint_to "$pid" "$1"
     grep -q "SIGINT: dying of SIGINT" "$out"

@@ -134,9 +134,32 @@ crash_imap() {
 
 # ---------------------------------------------------------------- signals
 
-# interrupt SIGNAL TARGET PROGRAM ARGS...: start it, let it work 0.5 s (or
-# $AFTER s), send SIGNAL to the parent (TARGET=parent) or its process group
-# (TARGET=group).
+# The event that says PROGRAM is at work, so a signal now comes mid-work:
+# READY (a regular expression) matches a line of its output (a line the
+# program flushes: every fork of a pool or crew flushes), or else AT_WORK
+# (default 1) of the parent's children have had CPU time; AT_WORK=0: the
+# parent itself has (its children too short-lived to be seen). A fixed sleep would be too short on
+# a busy machine and, on a quiet one, longer than a short program's run.
+# Usage: at_work PID OUT_FILE; fails once PID ended or after 30 s.
+at_work() {
+    local pid=$1 out=$2 i
+    for ((i = 0; i < 600 * SCALE; i++)); do
+        process_gone "$pid" && return 1
+        if [ -n "${READY:-}" ]; then
+            grep -Eq -- "$READY" "$out" && return 0
+        elif [ "${AT_WORK:-1}" -eq 0 ]; then
+            [ "$(cpu_ticks "$pid")" -gt 0 ] && return 0
+        elif [ "$(children_at_work "$pid" | wc -l)" -ge "${AT_WORK:-1}" ]; then
+            return 0
+        fi
+        sleep 0.05
+    done
+    return 1
+}
+
+# interrupt SIGNAL TARGET PROGRAM ARGS...: start it, wait until it is at
+# work (at_work: READY or AT_WORK), send SIGNAL to the parent
+# (TARGET=parent) or its process group (TARGET=group).
 interrupt() {
     local signal=$1 target=$2 program=$3
     shift 3
@@ -150,8 +173,12 @@ interrupt() {
     TMPDIR=$dir/tmp setsid env --default-signal=INT,TERM "$BIN/$program" "$@" \
         >"$dir/out" 2>"$dir/err" 3>&- &
     local pid=$!
-    sleep "${AFTER:-0.5}"
-    process_gone "$pid" && fail "$program $* ended before the signal came: give it more work"
+    if ! at_work "$pid" "$dir/out"; then
+        process_gone "$pid" && fail "$program $* ended before the signal came: give it more work"
+        kill -KILL -- -"$pid"
+        wait "$pid" || true
+        fail "$program $*: not at work (${READY:-AT_WORK=${AT_WORK:-1}}) after 30 s"
+    fi
     local sent
     sent=$(date +%s%N)
     if [ "$target" = group ]; then
@@ -186,7 +213,7 @@ interrupt() {
     [ -z "$new" ] || fail "$program: left in /dev/shm: $new"
 }
 
-# Each demo, with enough work to still be busy after half a second.
+# Each demo, with enough work to still be busy when the signal comes.
 interrupt_all_ways() {
     for signal in INT TERM; do
         for target in parent group; do
@@ -195,26 +222,27 @@ interrupt_all_ways() {
     done
 }
 
-@test "signals: 7_fork_vs_spawn" { interrupt_all_ways 7_fork_vs_spawn -n 5000; }
+@test "signals: 7_fork_vs_spawn" { AT_WORK=0 interrupt_all_ways 7_fork_vs_spawn -n 5000; }
 @test "signals: 5_queue_workers (producers and consumers)" { interrupt_all_ways 5_queue_workers -n 10M -q; }
 @test "signals: 6_queue_kill (a consumer killed mid-work)" { interrupt_all_ways 6_queue_kill -n 10M -q; }
 @test "signals: 8_queue_cost" { interrupt_all_ways 8_queue_cost -n 100M; }
 @test "signals: 4_ping_pong" { interrupt_all_ways 4_ping_pong -n 100M; }
-@test "signals: 2_pipe_deadlock (during the deadlock)" { interrupt_all_ways 2_pipe_deadlock --timeout 20; }
+@test "signals: 2_pipe_deadlock (during the deadlock)" { READY="writing 131072 bytes" interrupt_all_ways 2_pipe_deadlock --timeout 20; }
 @test "signals: joinable_kill (consumers between get and task_done, join)" { interrupt_all_ways joinable_kill -n 1000000; }
 # 10M items of 16 bytes: about 3 s on an idle machine, the ring at most 256 MiB
 @test "signals: unbounded_queue (a producer putting, the ring growing)" { interrupt_all_ways unbounded_queue -n 10M; }
 @test "signals: imap_stream (03, imap over a stream)" { interrupt_all_ways imap_stream -j 2 -n 1e9; }
 @test "signals: 6_word_count (03, map-reduce word count)" { interrupt_all_ways 6_word_count -j 2 --files 5000; }
 @test "signals: 3_parallel_for (parallel for)" { interrupt_all_ways 3_parallel_for -j 2 -n 1e9 -q; }
-# 2_apply_vs_async has a fixed amount of work, 0.6 s on an idle machine here
-@test "signals: 2_apply_vs_async (05)" { AFTER=0.2 interrupt_all_ways 2_apply_vs_async -j 2; }
+# 2_apply_vs_async has a fixed amount of work (0.6 s on an idle machine
+# here): signalled once both workers are at work
+@test "signals: 2_apply_vs_async (05)" { AT_WORK=2 interrupt_all_ways 2_apply_vs_async -j 2; }
 @test "signals: 6_data_science (05)" { interrupt_all_ways 6_data_science -j 2 -n 20000; }
-@test "signals: 6_slow_callback (06, slow callbacks)" { interrupt_all_ways 6_slow_callback -j 2 -n 400 --callback-ms 50 -q; }
+@test "signals: 6_slow_callback (06, slow callbacks)" { READY="best of 3 runs each" interrupt_all_ways 6_slow_callback -j 2 -n 400 --callback-ms 50 -q; }
 @test "signals: 2_callback_in_parent (06)" { interrupt_all_ways 2_callback_in_parent -j 2 -n 2000 -q; }
 @test "signals: 2_shared_counter_lock (workers in their loop)" { interrupt_all_ways 2_shared_counter_lock -n 1e9; }
 @test "signals: sync_primitives (two processes in the Lock round)" { interrupt_all_ways sync_primitives -n 1e9; }
-@test "signals: 6_named_segment (named segment held)" { interrupt_all_ways 6_named_segment --hold-ms 5000; }
+@test "signals: 6_named_segment (named segment held)" { READY="holding the segment" interrupt_all_ways 6_named_segment --hold-ms 5000; }
 @test "signals: 7_manager_server (clients and the server)" { interrupt_all_ways 7_manager_server --ops 100M; }
 @test "signals: manager_dict (clients and the manager's server process)" { interrupt_all_ways manager_dict --ops 100M; }
 @test "signals: 4_pi_timed" { interrupt_all_ways 4_pi_timed -j 2 -n 100G -q; }

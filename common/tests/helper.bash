@@ -32,6 +32,17 @@ bounded() {
     timeout -k 2 "$seconds" "$@"
 }
 
+# Wait (up to $2 whole seconds, times FORKLORE_TIME_SCALE) until the
+# command $1 succeeds: a test waits for an event, not a fixed time.
+wait_until() {
+    local tries=$((${2} * 20 * ${FORKLORE_TIME_SCALE:-1})) i
+    for ((i = 0; i < tries; i++)); do
+        eval "$1" && return 0
+        sleep 0.05
+    done
+    eval "$1"
+}
+
 # Every process, one a line: PID STATE PPID PGRP SESSION UTIME STIME (from
 # /proc/PID/stat, in one pass). Each file is read in awk's BEGIN: a process
 # that ended after the glob is skipped (read as main input, mawk would stop
@@ -59,6 +70,11 @@ children_of() {
 # The children of $1 that have had CPU time: started and at work.
 children_at_work() {
     proc_stats | awk -v p="$1" '$3 == p && $6 + $7 > 0 { print $1 }'
+}
+
+# The CPU time process $1 has had so far, in clock ticks (0 when gone).
+cpu_ticks() {
+    awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
 # The processes of session $1 (a program started with setsid and all it
@@ -191,4 +207,77 @@ readme_matches() {
     echo "README block '$name' no longer matches the program's output." >&2
     diff <(printf '%s\n' "$want") <(printf '%s\n' "$got") >&2
     return 1
+}
+
+# Every verdict a timed program may print (common/verdict.h's "too close to
+# call" and each program's own two), as one extended regular expression.
+VERDICT_PHRASES='too close to call on this machine'
+VERDICT_PHRASES+='|fork \+ exec faster|posix_spawn faster|fork faster'
+VERDICT_PHRASES+='|two pipes are faster|the socketpair is faster|batching is (faster|slower)'
+VERDICT_PHRASES+='|bigger chunks are faster|chunksize 1 is faster|the fastest beat Python.s rule'
+VERDICT_PHRASES+='|Python.s rule is faster|Python.s rule was the fastest|chunksize 1 was (faster|slower)'
+VERDICT_PHRASES+='|one chunk each left a straggler|no straggler showed this time'
+VERDICT_PHRASES+='|(faster|slower) than the loop|(faster|slower) than serial'
+VERDICT_PHRASES+='|looking keeps the workers fed|looking costs more than it gains'
+VERDICT_PHRASES+='|apply_async is (faster|slower)|the pool is (faster|slower)'
+VERDICT_PHRASES+='|the pool is cheaper than the pipe|the pool costs more than the bare pipe'
+VERDICT_PHRASES+='|the slow callback cost time|the slow callback run was faster'
+VERDICT_PHRASES+='|the queue is faster|the callback is faster'
+VERDICT_PHRASES+='|(shared memory|padding|partial counts|dict_add|yours) (is|are) (faster|slower)'
+VERDICT_PHRASES+='|the atomic is (faster|slower)|2 ranks are (faster|slower)'
+# Lines a timed program prints on some runs only, as the load decides: the
+# busy note, and many_copies.sh's speedup above the CPUs.
+LOAD_NOTES='this machine is busy|is the load changing between runs, not the work'
+
+# readme_matches for a timed program: a README block shows one real run, so
+# every verdict of VERDICT_PHRASES is made alike on both sides and the
+# LOAD_NOTES lines are left out of both. Whether the verdict printed is the
+# one its numbers support is for verdict_follows to check.
+# Usage: readme_matches_any_verdict README NAME   (reads $output)
+readme_matches_any_verdict() {
+    local readme=$1 name=$2 tmp
+    tmp=$(mktemp "${BATS_TEST_TMPDIR:-${TMPDIR:-/tmp}}/README.XXXXXX")
+    sed -E "s/($VERDICT_PHRASES)/VERDICT/g" "$readme" | grep -Ev "$LOAD_NOTES" >"$tmp"
+    local got
+    got=$(printf '%s\n' "$output" | grep -Ev "$LOAD_NOTES" | sed -E "s/($VERDICT_PHRASES)/VERDICT/g")
+    local output=$got # for readme_matches; the caller's $output stays as it was
+    readme_matches "$tmp" "$name"
+}
+
+# Does VERDICT say what the printed times A and B support, as
+# verdict_compare(A, B, B_WINS, A_WINS) decides it: B_WINS when B is more
+# than the margin below A, A_WINS when more than the margin above, else "too
+# close to call on this machine"? The margin is 5 %, or SPREAD percent when
+# that is larger (verdict_compare_pair: the runs' own spread). Each number
+# stands for every value its printed digits round to (0.127 for 0.1265 to
+# 0.1275): near the margin the program, comparing unrounded times, may have
+# said either. A and B may be a ratio and 1 (a speedup A / B). On a
+# mismatch it says why, for the test log.
+# Usage: verdict_follows VERDICT B_WINS A_WINS A B [SPREAD]
+verdict_follows() {
+    local verdict=$1 b_wins=$2 a_wins=$3 a=$4 b=$5 spread=${6:-0} side
+    case $verdict in
+        "$b_wins") side=b ;;
+        "$a_wins") side=a ;;
+        "too close to call on this machine") side=close ;;
+        *) echo "'$verdict' is none of '$b_wins', '$a_wins', too close to call" >&2; return 1 ;;
+    esac
+    awk -v side="$side" -v a="$a" -v b="$b" -v spread="$spread" '
+        function half(x) { return index(x, ".") ? 0.5 / 10 ^ (length(x) - index(x, ".")) : 0.5 }
+        function max(x, y) { return x > y ? x : y }
+        BEGIN {
+            if (a !~ /^[0-9]+(\.[0-9]+)?$/ || b !~ /^[0-9]+(\.[0-9]+)?$/ || spread !~ /^[0-9]+(\.[0-9]+)?$/) {
+                print "not numbers: " a ", " b ", spread " spread > "/dev/stderr"; exit 1
+            }
+            # b == 1 exactly when A is a ratio
+            alo = a - half(a); ahi = a + half(a)
+            blo = b == "1" ? 1 : b - half(b); bhi = b == "1" ? 1 : b + half(b)
+            mlo = max(0.05, (spread - (spread > 0 ? half(spread) : 0)) / 100)
+            mhi = max(0.05, (spread + (spread > 0 ? half(spread) : 0)) / 100)
+            if (side == "b") ok = blo < ahi * (1 - mlo)
+            else if (side == "a") ok = bhi > alo * (1 + mlo)
+            else ok = blo <= ahi * (1 + mhi) && bhi >= alo * (1 - mhi)
+            if (!ok) print "times " a " and " b ", margin " mlo "-" mhi ": not " side > "/dev/stderr"
+            exit !ok
+        }'
 }
