@@ -185,8 +185,9 @@ static int run_task(const struct worker_setup *setup, const struct wire_task *ta
  * exit before any task (a start + join) exits without allocating its
  * buffers or reading the clock, each a first touch of pages it shares with
  * the parent (fork's copy-on-write: a page fault, and a page copied, each).
- * A task's header goes into `in`, as if read there. */
-static void first_message(const struct worker_setup *setup, struct wire_buffer *in)
+ * A task's header goes into `in`, as if read there; returns the time it
+ * came (the worker's first answer is due from then). */
+static uint64_t first_message(const struct worker_setup *setup, struct wire_buffer *in)
 {
     struct wire_task first;
     size_t got = 0;
@@ -202,6 +203,7 @@ static void first_message(const struct worker_setup *setup, struct wire_buffer *
         _exit(WORKER_EXIT_OK);
     if (wire_append(in, &first, sizeof first) != 0)
         _exit(WORKER_EXIT_IO);
+    return timing_now_ns();
 }
 
 /* Only a task or the initializer can have printed: a worker that ran
@@ -213,8 +215,7 @@ _Noreturn void pool_worker_main(const struct worker_setup *setup)
     struct wire_buffer in = {0}, out = {0};
     unsigned tasks_done = 0;
     bool printed = setup->initializer != NULL; /* see above */
-    first_message(setup, &in);
-    uint64_t last_answer_ns = timing_now_ns();
+    uint64_t last_answer_ns = first_message(setup, &in);
     for (;;) {
         /* Answer what we have before sleeping for more: the parent is
          * waiting for these results, and we are about to block. */
