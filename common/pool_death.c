@@ -57,13 +57,14 @@ struct wire_scoreboard *death_scoreboard(int workers)
 void death_scoreboard_free(struct wire_scoreboard *board, int workers)
 {
     size_t bytes = board_bytes(workers);
-    if (spare.board != NULL && spare.owner == getpid() && spare.bytes >= bytes) {
+    pid_t me = getpid();
+    if (spare.board != NULL && spare.owner == me && spare.bytes >= bytes) {
         munmap(board, bytes); /* the spare serves as many workers */
         return;
     }
     if (spare.board != NULL)
         munmap(spare.board, spare.bytes); /* ours, or our parent's copy */
-    spare.board = board, spare.bytes = bytes, spare.owner = getpid();
+    spare.board = board, spare.bytes = bytes, spare.owner = me;
 }
 
 void death_reap(pid_t pid, int *status)
