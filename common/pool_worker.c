@@ -189,7 +189,7 @@ static int run_task(const struct worker_setup *setup, const struct wire_task *ta
  * came (the worker's first answer is due from then). */
 static uint64_t first_message(const struct worker_setup *setup, struct wire_buffer *in)
 {
-    struct wire_task first;
+    struct wire_task first = {0};
     size_t got = 0;
     if (setup->initializer != NULL)
         fflush(NULL); /* what it printed, before we block */
