@@ -29,6 +29,7 @@ manager() { run bounded 60 "$TEST_BIN/manager_test" "$1" 3>&-; assert_success; }
 @test "pool: worker segfault is reported as SIGSEGV" { pool worker_segfault; }
 @test "pool: worker abort() is reported as SIGABRT" { pool worker_abort; }
 @test "pool: worker _exit(3) is reported as exit code 3" { pool worker_exit3; }
+@test "pool: a reused scoreboard names the dead worker's item, pool after pool" { pool scoreboard_reused; }
 @test "pool: a worker killed from outside fails its task within 1 s" { pool worker_killed_from_outside; }
 @test "pool: apply_async get with timeout, ready, wait, successful" { pool apply_async_get_timeout; }
 @test "pool: callbacks run in the parent, once per task; errors to error_callback" { pool callbacks_in_parent; }

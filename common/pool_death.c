@@ -22,12 +22,49 @@
 /* The scoreboard: a line of shared memory per worker, where the worker
  * notes the item it is running, so that the parent can name it if the
  * worker dies. Mapped before the workers are forked, to be shared. NULL
- * with errno on failure. */
+ * with errno on failure.
+ *
+ * A destroyed pool's board is kept for the next pool of this process:
+ * mapping and unmapping shared memory costs about 12 us (the kernel makes
+ * and frees a tmpfs file each time), a tenth of a whole process start +
+ * join. Its workers are all reaped by then, so nobody writes to it any
+ * more. One spare, no lock: a pool belongs to one thread. */
+static struct {
+    void *board;
+    size_t bytes; /* whole pages */
+    pid_t owner;  /* a child inherits the variable, not the right to reuse */
+} spare;
+
+static size_t board_bytes(int workers)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t bytes = (size_t)workers * sizeof(struct wire_scoreboard);
+    return (bytes + page - 1) / page * page;
+}
+
 struct wire_scoreboard *death_scoreboard(int workers)
 {
-    void *board = mmap(NULL, (size_t)workers * sizeof(struct wire_scoreboard),
-                       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    size_t bytes = board_bytes(workers);
+    if (spare.board != NULL && spare.bytes >= bytes && spare.owner == getpid()) {
+        void *board = spare.board;
+        spare.board = NULL;
+        return memset(board, 0, bytes); /* as fresh as a new mapping */
+    }
+    void *board = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     return board == MAP_FAILED ? NULL : board;
+}
+
+void death_scoreboard_free(struct wire_scoreboard *board, int workers)
+{
+    size_t bytes = board_bytes(workers);
+    pid_t me = getpid();
+    if (spare.board != NULL && spare.owner == me && spare.bytes >= bytes) {
+        munmap(board, bytes); /* the spare serves as many workers */
+        return;
+    }
+    if (spare.board != NULL)
+        munmap(spare.board, spare.bytes); /* ours, or our parent's copy */
+    spare.board = board, spare.bytes = bytes, spare.owner = me;
 }
 
 void death_reap(pid_t pid, int *status)

@@ -157,6 +157,7 @@ void callback_chunk(struct pool_async *job, const struct inflight *slot, int w,
 
 /* pool_death.c */
 struct wire_scoreboard *death_scoreboard(int workers);
+void death_scoreboard_free(struct wire_scoreboard *board, int workers);
 void death_worker_gone(struct pool *pool, int w);
 void death_task_failed(struct pool_async *job, int w, const struct wire_result *r,
                        const char *message);

@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -215,7 +214,7 @@ void pool_destroy(struct pool *pool)
         wire_free(&pool->workers[w].out);
     }
     if (pool->board != NULL)
-        munmap(pool->board, (size_t)pool->options.workers * sizeof *pool->board);
+        death_scoreboard_free(pool->board, pool->options.workers);
     free(pool->polled);
     free(pool->workers);
     free(pool);

@@ -10,11 +10,13 @@
  */
 #include "pool_internal.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "timing.h"
@@ -179,6 +181,31 @@ static int run_task(const struct worker_setup *setup, const struct wire_task *ta
     return 0;
 }
 
+/* The first message, read into a header on the stack: a worker told to
+ * exit before any task (a start + join) exits without allocating its
+ * buffers or reading the clock, each a first touch of pages it shares with
+ * the parent (fork's copy-on-write: a page fault, and a page copied, each).
+ * A task's header goes into `in`, as if read there; returns the time it
+ * came (the worker's first answer is due from then). */
+static uint64_t first_message(const struct worker_setup *setup, struct wire_buffer *in)
+{
+    struct wire_task first = {0};
+    size_t got = 0;
+    if (setup->initializer != NULL)
+        fflush(NULL); /* what it printed, before we block */
+    while (got < sizeof first) {
+        ssize_t n = recv(setup->fd, (char *)&first + got, sizeof first - got, 0);
+        if (n <= 0 && !(n < 0 && errno == EINTR)) /* parent gone */
+            _exit(n == 0 ? WORKER_EXIT_OK : WORKER_EXIT_IO);
+        got += n > 0 ? (size_t)n : 0;
+    }
+    if (first.kind == WIRE_EXIT)
+        _exit(WORKER_EXIT_OK);
+    if (wire_append(in, &first, sizeof first) != 0)
+        _exit(WORKER_EXIT_IO);
+    return timing_now_ns();
+}
+
 /* Only a task or the initializer can have printed: a worker that ran
  * neither skips fflush(), whose locks would copy two pages (fork's
  * copy-on-write) and make a start + join measurably slower. */
@@ -188,7 +215,7 @@ _Noreturn void pool_worker_main(const struct worker_setup *setup)
     struct wire_buffer in = {0}, out = {0};
     unsigned tasks_done = 0;
     bool printed = setup->initializer != NULL; /* see above */
-    uint64_t last_answer_ns = timing_now_ns();
+    uint64_t last_answer_ns = first_message(setup, &in);
     for (;;) {
         /* Answer what we have before sleeping for more: the parent is
          * waiting for these results, and we are about to block. */

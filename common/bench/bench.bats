@@ -63,6 +63,7 @@ NUMBER='^ [0-9.]+[kM]? $'
     done
     for size in "64 B" "4 KiB" "64 KiB" "1 MiB" "4 MiB"; do
         for what in "first pool_map / bare socketpair stream" "first pool_map / the same map repeated" \
+            "first pool_map, output array written after the fork (--own) / the same map repeated" \
             "queue / bare socketpair stream"; do
             assert_line --partial "| payload $size items: $what"
         done
@@ -119,6 +120,9 @@ NUMBER='^ [0-9.]+[kM]? $'
         run bounded 30 "$BUILD/bench/payload_bench" "$mode" -s 100000 -b 1M 3>&-
         assert_success
         assert_output --regexp '^[0-9]+$'
+        run bounded 30 "$BUILD/bench/payload_bench" "$mode" -s 100000 -b 1M --own --faults 3>&-
+        assert_success
+        assert_output --regexp '^[0-9]+ [0-9]+$'
     done
     run --separate-stderr "$BUILD/bench/payload_bench" first -s 3
     assert_equal "$status" 2
@@ -130,7 +134,7 @@ NUMBER='^ [0-9.]+[kM]? $'
 @test "bench: the payload sweep's plot data has every size, first map to bare stream" {
     run cat "$BATS_FILE_TMPDIR/bench/bench_payload.dat"
     for size in 64 4096 65536 1048576 4194304; do
-        assert_line --regexp "^$size [0-9.]+ [0-9.]+ [0-9.]+ [0-9.]+$"
+        assert_line --regexp "^$size [0-9.]+ [0-9.]+ [0-9.]+ [0-9.]+ [0-9.]+$"
     done
 }
 

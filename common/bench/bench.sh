@@ -144,10 +144,12 @@ for round in $(seq "$repeats"); do
             pi_rate "pi${w}_omp" "$w" env OMP_NUM_THREADS="$w" "$omp" -n "$darts"
         fi
     done
-    # Large items: the first map of a program, a repeated map, the queue,
-    # and the bare stream, the same bytes each (payload_bench.c).
+    # Large items: the first map of a program, the same with the output
+    # array written after the fork (--own), a repeated map, the queue, and
+    # the bare stream, the same bytes each (payload_bench.c).
     for size in $pay_sizes; do
         measure "pay_first_$size" "$bench/payload_bench" first -s "$size" -b "$pay_bytes"
+        measure "pay_own_$size" "$bench/payload_bench" first --own -s "$size" -b "$pay_bytes"
         measure "pay_repeat_$size" "$bench/payload_bench" repeat -s "$size" -b "$pay_bytes"
         measure "pay_stream_$size" "$bench/payload_bench" stream -s "$size" -b "$pay_bytes"
         measure "pay_queue_$size" "$bench/payload_bench" queue -s "$size" -b "$pay_bytes"
@@ -196,7 +198,7 @@ apply_async + get round trip / pipe ping-pong|us|apply_c|apply_bare|apply_cp|app
 shared counter: mutex / C11 atomic / Value + lock|incr/s|mutex_c|atomic_c|mutex_cp|value_py|
 shared counter: C11 atomic / - / Value + lock|incr/s|-|-|atomic_cp|value_py|
 pi kernel: 4_pi_timed -j 1 / the fastest single-core loop, same darts (pi_floor)|darts/s|pi1_c|pi_floor|-|-|base>=1|pi kernel vs floor
-pi kernel alone: pi_steps.h throw_darts / pi_floor, same harness (pi_floor --chapter)|darts/s|pi_kernel|pi_floor|-|-|
+pi kernel alone: darts.h throw_darts / pi_floor, same harness (pi_floor --chapter)|darts/s|pi_kernel|pi_floor|-|-|
 ROWS
 )
 for size in $pay_sizes; do
@@ -204,7 +206,8 @@ for size in $pay_sizes; do
     [ "$size" != 65536 ] && [ "$size" != 1048576 ] || queue_goal="base>=0.5"
     rows="$rows
 payload $name items: first pool_map / bare socketpair stream, each way|MB/s|pay_first_$size|pay_stream_$size|-|-|base>=0.5|first map $name vs stream
-payload $name items: first pool_map / the same map repeated|MB/s|pay_first_$size|pay_repeat_$size|-|-|base>=0.67|first map $name vs repeated
+payload $name items: first pool_map, output array written after the fork (--own) / the same map repeated|MB/s|pay_own_$size|pay_repeat_$size|-|-|base>=0.67|first map $name (--own) vs repeated
+payload $name items: first pool_map / the same map repeated (the first copies the caller's output array: copy-on-write)|MB/s|pay_first_$size|pay_repeat_$size|-|-|
 payload $name items: queue / bare socketpair stream|MB/s|pay_queue_$size|pay_stream_$size|-|-|$queue_goal|queue $name vs stream"
 done
 for w in $(seq "$cores"); do
@@ -324,10 +327,10 @@ function med(id,    n, r, v, i, j, t) {
 }
 { val[$1, $2] = $3 }
 END {
-    print "# bytes first_map repeated_map queue bare_stream (MB/s each way, medians)"
+    print "# bytes first_map repeated_map queue bare_stream first_map_own (MB/s each way, medians)"
     ns = split(sizes, sz, " ")
     for (i = 1; i <= ns; i++)
-        print sz[i], med("pay_first_" sz[i]), med("pay_repeat_" sz[i]), med("pay_queue_" sz[i]), med("pay_stream_" sz[i])
+        print sz[i], med("pay_first_" sz[i]), med("pay_repeat_" sz[i]), med("pay_queue_" sz[i]), med("pay_stream_" sz[i]), med("pay_own_" sz[i])
 }' "$raw" > "$pay_data"
 if command -v gnuplot >/dev/null 2>&1; then
     gnuplot -e "data='$pay_data'; out='$OUT/bench_payload.png'; machine='$cpu, $cores cores'" \

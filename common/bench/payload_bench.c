@@ -3,7 +3,7 @@
  * payload_bench.c - large items through the library against a bare stream:
  * the payload sweep of make bench (MB/s against item size).
  *
- * Usage: payload_bench first|repeat|queue|stream -s SIZE [-b BYTES]
+ * Usage: payload_bench first|repeat|queue|stream -s SIZE [-b BYTES] [--own] [--faults]
  *   first   one pool_map (1 worker, the automatic chunksize) of BYTES / SIZE
  *           items of SIZE bytes, each copied to its result: what a program
  *           that runs one map sees
@@ -15,13 +15,22 @@
  *
  * Prints MB/s each way (BYTES / seconds / 10^6). The caller's arrays are
  * allocated and written before the clock starts, in every mode: their first
- * touch belongs to the caller, not to what moves the bytes.
+ * touch belongs to the caller, not to what moves the bytes. They are written
+ * before the fork (pool_create, or the stream's child), as a program fills
+ * its arrays and then starts a pool: the output array's pages are then
+ * shared with the child (copy-on-write), and the parent's first write to
+ * each one in the timed part is a page fault and a 4 KiB copy, in the map
+ * as in the bare stream. --own writes the output array again after the
+ * fork, before the clock: its pages are then the parent's alone, as they
+ * are in a repeated map. --faults also prints the parent's page faults in
+ * the timed part (getrusage).
  */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,6 +42,17 @@
 #include "report.h"
 #include "timing.h"
 #include "waitstatus.h"
+
+static bool own;    /* --own: the output array written after the fork */
+static long faults; /* the parent's page faults in the timed part */
+
+static long minor_faults(void)
+{
+    struct rusage u;
+    if (getrusage(RUSAGE_SELF, &u) != 0)
+        die("getrusage");
+    return u.ru_minflt;
+}
 
 static int copy_item(const void *arg, void *result, struct pool_task *task)
 {
@@ -54,12 +74,16 @@ static double map_seconds(unsigned char *in, unsigned char *out, size_t size, si
     struct pool *pool = pool_create(&(struct pool_options){.workers = 1, .task_udata = &size});
     if (pool == NULL)
         die("pool_create");
+    if (own)
+        memset(out, 0, items * size); /* after the fork: no page shared */
     double seconds = 0;
     for (int m = 0; m < maps; m++) {
+        long f0 = minor_faults();
         double t0 = timing_now();
         if (pool_map(pool, copy_item, in, items, size, out, size, NULL) != 0)
             die_msg("pool_map: %s", pool_last_failure(pool)->message);
         seconds = timing_now() - t0;
+        faults = minor_faults() - f0;
     }
     pool_close(pool);
     if (pool_join(pool) != 0)
@@ -75,10 +99,16 @@ static double queue_seconds(unsigned char *in, unsigned char *out, size_t size, 
     if (q == NULL)
         die("queue_create");
     fflush(stdout);
+    long f0 = minor_faults();
     double t0 = timing_now();
     pid_t pid = fork();
     if (pid < 0)
         die("fork");
+    if (own && pid > 0) { /* after the fork: no page shared, and not timed */
+        double t1 = timing_now();
+        memset(out, 0, items * size);
+        t0 += timing_now() - t1, f0 = minor_faults();
+    }
     if (pid == 0) {
         for (size_t i = 0; i < items; i++)
             if (queue_put(q, in + i * size, size, QUEUE_FOREVER) != 0)
@@ -90,6 +120,7 @@ static double queue_seconds(unsigned char *in, unsigned char *out, size_t size, 
             die("queue_get");
     reap(pid);
     double seconds = timing_now() - t0;
+    faults = minor_faults() - f0;
     queue_destroy(q);
     return seconds;
 }
@@ -112,10 +143,16 @@ static double stream_seconds(unsigned char *in, unsigned char *out, size_t size,
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
         die("socketpair");
     fflush(stdout);
+    long f0 = minor_faults();
     double t0 = timing_now();
     pid_t pid = fork();
     if (pid < 0)
         die("fork");
+    if (own && pid > 0) { /* after the fork: no page shared, and not timed */
+        double t1 = timing_now();
+        memset(out, 0, bytes);
+        t0 += timing_now() - t1, f0 = minor_faults();
+    }
     if (size < 65536)
         size = 65536;
     if (pid == 0) {
@@ -143,6 +180,7 @@ static double stream_seconds(unsigned char *in, unsigned char *out, size_t size,
     }
     reap(pid);
     double seconds = timing_now() - t0;
+    faults = minor_faults() - f0;
     close(sv[0]);
     return seconds;
 }
@@ -152,13 +190,17 @@ int main(int argc, char **argv)
     report_set_program(argv[0]);
     long long size = 65536, bytes = 64LL << 20;
     const char *mode = NULL;
+    bool print_faults = false;
     const struct flag flags[] = {
         {0, FLAG_ARG, "MODE", NULL, "first, repeat, queue or stream", 0, 0, &mode},
         {'s', FLAG_COUNT, "size", "SIZE", "bytes per item (8 to 64M)", 8, 64LL << 20, &size},
         {'b', FLAG_COUNT, "bytes", "BYTES", "bytes in all (default 64M)", 8, 4LL << 30, &bytes},
-        OPTS_END("first -s 64K\nstream -s 1M -b 256M"),
+        {0, FLAG_SWITCH, "own", NULL, "write the output array after the fork", 0, 0, &own},
+        {0, FLAG_SWITCH, "faults", NULL, "also print the parent's page faults", 0, 0,
+         &print_faults},
+        OPTS_END("first -s 64K\nstream -s 1M -b 256M\nfirst -s 64K --own --faults"),
     };
-    opts_parse(argc, argv, "MODE -s SIZE [-b BYTES]",
+    opts_parse(argc, argv, "MODE -s SIZE [-b BYTES] [--own] [--faults]",
                "One map (or queue, or bare stream) of large items, MB/s each way.", flags);
     size_t items = bytes < size ? 1 : (size_t)(bytes / size), total = items * (size_t)size;
     unsigned char *in = malloc(total), *out = malloc(total);
@@ -178,7 +220,10 @@ int main(int argc, char **argv)
         usage_error("unknown mode '%s'", mode);
     if (memcmp(in, out, total) != 0)
         die_msg("%s: the bytes that came back differ from those sent", mode);
-    printf("%.0f\n", (double)total / seconds / 1e6);
+    printf("%.0f", (double)total / seconds / 1e6);
+    if (print_faults)
+        printf(" %ld", faults);
+    printf("\n");
     free(in);
     free(out);
     return 0;

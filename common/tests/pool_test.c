@@ -356,6 +356,14 @@ static void worker_exit3(void)
     check_death(END_EXIT3, POOL_WORKER_EXITED, "exited with code 3");
 }
 
+/* A destroyed pool's scoreboard serves the next pool (pool_death.c): the
+ * dead worker's item is still named right, pool after pool. */
+static void scoreboard_reused(void)
+{
+    for (int round = 0; round < 3; round++)
+        check_death(END_SIGKILL, POOL_WORKER_KILLED, "killed by SIGKILL");
+}
+
 /* Someone else kills a worker in the middle of a long task. */
 static void worker_killed_from_outside(void)
 {
@@ -1052,6 +1060,7 @@ CHECK_MAIN({"map_cube", map_cube}, {"map_keeps_order", map_keeps_order},
            {"default_chunksize", default_chunksize}, {"map_task_error", map_task_error},
            {"worker_sigkill", worker_sigkill}, {"worker_segfault", worker_segfault},
            {"worker_abort", worker_abort}, {"worker_exit3", worker_exit3},
+           {"scoreboard_reused", scoreboard_reused},
            {"worker_killed_from_outside", worker_killed_from_outside},
            {"apply_async_get_timeout", apply_async_get_timeout},
            {"callbacks_in_parent", callbacks_in_parent}, {"apply_is_serial", apply_is_serial},
