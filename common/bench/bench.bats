@@ -58,7 +58,7 @@ NUMBER='^ [0-9.]+[kM]? $'
         "pool map, chunksize 1" "pool map, automatic chunksize" \
         "apply_async + get round trip" "shared counter: mutex" \
         "shared counter: C11 atomic" "pi kernel: 4_pi_timed -j 1 / the fastest single-core loop" \
-        "pi kernel alone: pi_steps.h throw_darts / pi_floor"; do
+        "pi kernel alone: darts.h throw_darts / pi_floor"; do
         assert_line --partial "| $what"
     done
     for size in "64 B" "4 KiB" "64 KiB" "1 MiB" "4 MiB"; do

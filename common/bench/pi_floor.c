@@ -33,7 +33,7 @@ static inline uint64_t rotl(uint64_t x, int k)
     return (x << k) | (x >> (64 - k));
 }
 
-/* One block: the whole generator in locals. The dart is pi_steps.h's,
+/* One block: the whole generator in locals. The dart is darts.h's,
  * x = a / 2^53 and y = b / 2^53 from the top 53 bits a and b, tested without
  * the two scalings: multiplying by a power of two is exact in floating
  * point, so x*x + y*y < 1 and a*a + b*b < 2^106 round alike and agree on
