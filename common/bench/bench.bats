@@ -62,9 +62,10 @@ NUMBER='^ [0-9.]+[kM]? $'
         assert_line --partial "| $what"
     done
     for size in "64 B" "4 KiB" "64 KiB" "1 MiB" "4 MiB"; do
-        for what in "first pool_map / bare socketpair stream" "first pool_map / the same map repeated" \
+        for what in "first pool_map / bare socketpair stream / Python Pool(1).map" \
+            "first pool_map / the same map repeated" \
             "first pool_map, output array written after the fork (--own) / the same map repeated" \
-            "queue / bare socketpair stream"; do
+            "queue / bare socketpair stream / Python Queue"; do
             assert_line --partial "| payload $size items: $what"
         done
     done
@@ -96,6 +97,24 @@ NUMBER='^ [0-9.]+[kM]? $'
     grep -q 'pi_rate "pi${w}_cp" .*-n "$pydarts"' "$ROOT/common/bench/bench.sh"
     grep -q 'measure "pi${w}_py" py pi -j "$w" -n "$pydarts"' "$ROOT/common/bench/bench.sh"
     grep -q 'draw = rng.random' "$ROOT/common/bench/bench.py"
+    grep -q 'measure "pay_first_cp_$size" .* first -s "$size" -b "$b"' "$ROOT/common/bench/bench.sh"
+    grep -q 'measure "pay_first_py_$size" py paymap -s "$size" -b "$b"' "$ROOT/common/bench/bench.sh"
+    grep -q 'measure "pay_queue_cp_$size" .* queue -s "$size" -b "$b"' "$ROOT/common/bench/bench.sh"
+    grep -q 'measure "pay_queue_py_$size" py payqueue -s "$size" -b "$b"' "$ROOT/common/bench/bench.sh"
+}
+
+@test "bench: bench.py's payload modes move the bytes unchanged and print MB/s" {
+    if ! command -v python3 >/dev/null; then skip "python3 is not installed"; fi
+    local mode
+    for mode in paymap payqueue; do
+        # 2 items of 100000 bytes; and one item when the total is smaller
+        run bounded 30 python3 "$ROOT/common/bench/bench.py" "$mode" -s 100000 -b 250000 3>&-
+        assert_success
+        assert_output --regexp '^[0-9]+$'
+        run bounded 30 python3 "$ROOT/common/bench/bench.py" "$mode" -s 5000 -b 100 3>&-
+        assert_success
+        assert_output --regexp '^[0-9]+$'
+    done
 }
 
 @test "bench: the pi floor and the chapter's kernel in its harness give 4_pi_timed's estimate" {
@@ -131,10 +150,12 @@ NUMBER='^ [0-9.]+[kM]? $'
     assert_equal "$status" 2
 }
 
-@test "bench: the payload sweep's plot data has every size, first map to bare stream" {
+@test "bench: the payload sweep's plot data has every size, first map to bare stream, and Python" {
+    local py='[0-9.]+'
+    command -v python3 >/dev/null || py=NaN
     run cat "$BATS_FILE_TMPDIR/bench/bench_payload.dat"
     for size in 64 4096 65536 1048576 4194304; do
-        assert_line --regexp "^$size [0-9.]+ [0-9.]+ [0-9.]+ [0-9.]+ [0-9.]+$"
+        assert_line --regexp "^$size [0-9.]+ [0-9.]+ [0-9.]+ [0-9.]+ [0-9.]+ $py $py$"
     done
 }
 
@@ -154,7 +175,8 @@ NUMBER='^ [0-9.]+[kM]? $'
 
 @test "bench: the Python column is filled" {
     if ! command -v python3 >/dev/null; then skip "python3 is not installed: the Python column stays empty"; fi
-    [ -z "$(rows_without "$BENCH_MD" 6 "$NUMBER" | grep -v -e '^| process start + join, the child told' -e '^| pi kernel' -e '^| payload ')" ]
+    [ -z "$(rows_without "$BENCH_MD" 6 "$NUMBER" | grep -v -e '^| process start + join, the child told' -e '^| pi kernel' \
+        -e '^| payload .* the same map repeated')" ]
 }
 
 @test "bench: without a build it says so and fails" {

@@ -10,9 +10,13 @@ Usage: python3 bench.py start  [-n N] [--method fork|spawn]  us per start+join
        python3 bench.py apply  [-n N]          us per apply_async(...).get()
        python3 bench.py value  [-j W] [-n N]   Value increments/s with its lock
        python3 bench.py pi     [-j W] [-n N]   darts/s per worker, random.random()
+       python3 bench.py paymap   -s SIZE -b BYTES   Pool(1).map of bytes items, MB/s
+       python3 bench.py payqueue -s SIZE -b BYTES   Queue put/get of bytes items, MB/s
 
 Prints one number. -n is per process for queue, pipe (messages per
-producer) and value (increments per worker), in all for the others.
+producer) and value (increments per worker), in all for the others. The
+payload modes move BYTES // SIZE items of SIZE bytes (at least one) each way
+and print MB/s each way, as payload_bench.c does.
 """
 import argparse
 import multiprocessing as mp
@@ -157,13 +161,60 @@ def pi_rate(workers, n):
     return n / elapsed / workers
 
 
+def payload_items(size, total):
+    """BYTES // SIZE distinct bytes objects of SIZE bytes, made untimed."""
+    n = max(1, total // size)
+    pattern = bytes((i * 7 + 1) & 255 for i in range(256)) * (size // 256 + 2)
+    return [pattern[i % 256:i % 256 + size] for i in range(n)]
+
+
+def echo(item):
+    return item
+
+
+def payload_map(size, total):
+    """One Pool(1).map in a fresh process, as payload_bench first: the
+    items are pickled to the worker in 4 chunks and the results back."""
+    items = payload_items(size, total)
+    with mp.get_context("fork").Pool(1) as pool:
+        t0 = time.perf_counter()
+        out = pool.map(echo, items)
+        elapsed = time.perf_counter() - t0
+    assert out == items
+    return len(items) * size / elapsed / 1e6
+
+
+def payload_producer(q, items):
+    for item in items:
+        q.put(item)
+
+
+def payload_queue(size, total):
+    """A child puts the items on a Queue, the parent gets them, as
+    payload_bench queue: the clock runs from the start to the join."""
+    items = payload_items(size, total)
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+    t0 = time.perf_counter()
+    p = ctx.Process(target=payload_producer, args=(q, items))  # fork: inherited
+    p.start()
+    out = [q.get() for _ in items]
+    p.join()
+    elapsed = time.perf_counter() - t0
+    assert p.exitcode == 0 and out == items
+    return len(items) * size / elapsed / 1e6
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("mode", choices=["start", "queue", "pipe", "map", "apply", "value", "pi"])
+    parser.add_argument("mode", choices=["start", "queue", "pipe", "map", "apply", "value", "pi", "paymap", "payqueue"],
+    )
     parser.add_argument("-p", "--producers", type=int, default=1)
     parser.add_argument("-j", "--workers", type=int, default=1)
     parser.add_argument("-n", type=int, default=0)
     parser.add_argument("--chunksize", type=int, default=None)
+    parser.add_argument("-s", "--size", type=int, default=65536)
+    parser.add_argument("-b", "--bytes", type=int, default=16 << 20)
     parser.add_argument("--method", choices=["fork", "spawn"], default="fork")
     args = parser.parse_args()
     n = args.n
@@ -177,6 +228,10 @@ def main():
         print(f"{map_rate(args.workers, n or 100000, args.chunksize):.0f}")
     elif args.mode == "apply":
         print(f"{apply_round_trip(n or 2000):.2f}")
+    elif args.mode == "paymap":
+        print(f"{payload_map(args.size, args.bytes):.0f}")
+    elif args.mode == "payqueue":
+        print(f"{payload_queue(args.size, args.bytes):.0f}")
     elif args.mode == "pi":
         print(f"{pi_rate(args.workers, n or 1000000):.0f}")
     else:

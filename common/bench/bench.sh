@@ -80,6 +80,16 @@ else
 fi
 # The payload sweep: item sizes in bytes, and how each is named.
 pay_sizes="64 4096 65536 1048576 4194304"
+# Python's payload total per item size (C runs it too): Queue moves 64 B
+# items at about 10 MB/s, the rest at 200 MB/s or more, so each run takes
+# a few tenths of a second.
+py_pay_bytes() {
+    if [ "$QUICK" = 1 ]; then
+        [ "$1" = 64 ] && echo 262144 || echo 1048576
+    else
+        [ "$1" = 64 ] && echo 2097152 || echo 33554432
+    fi
+}
 pay_name() {
     case $1 in
         4194304) echo "4 MiB" ;; 1048576) echo "1 MiB" ;; 65536) echo "64 KiB" ;;
@@ -177,6 +187,15 @@ for round in $(seq "$repeats"); do
         pi_rate "pi${w}_cp" "$w" "$bin/4_pi_timed" --csv -j "$w" -n "$pydarts"
         measure "pi${w}_py" py pi -j "$w" -n "$pydarts"
     done
+    # Large items in Python: one Pool(1).map of bytes items in a fresh
+    # process, and Queue put/get, each beside C at the same size.
+    for size in $pay_sizes; do
+        b=$(py_pay_bytes "$size")
+        measure "pay_first_cp_$size" "$bench/payload_bench" first -s "$size" -b "$b"
+        measure "pay_first_py_$size" py paymap -s "$size" -b "$b"
+        measure "pay_queue_cp_$size" "$bench/payload_bench" queue -s "$size" -b "$b"
+        measure "pay_queue_py_$size" py payqueue -s "$size" -b "$b"
+    done
 done
 rm -f "$OUT/bench.err"
 elapsed=$(($(date +%s) - t_start))
@@ -205,10 +224,10 @@ for size in $pay_sizes; do
     name=$(pay_name "$size") queue_goal=""
     [ "$size" != 65536 ] && [ "$size" != 1048576 ] || queue_goal="base>=0.5"
     rows="$rows
-payload $name items: first pool_map / bare socketpair stream, each way|MB/s|pay_first_$size|pay_stream_$size|-|-|base>=0.5|first map $name vs stream
+payload $name items: first pool_map / bare socketpair stream / Python Pool(1).map, each way|MB/s|pay_first_$size|pay_stream_$size|pay_first_cp_$size|pay_first_py_$size|base>=0.5|first map $name vs stream
 payload $name items: first pool_map, output array written after the fork (--own) / the same map repeated|MB/s|pay_own_$size|pay_repeat_$size|-|-|base>=0.67|first map $name (--own) vs repeated
 payload $name items: first pool_map / the same map repeated (the first copies the caller's output array: copy-on-write)|MB/s|pay_first_$size|pay_repeat_$size|-|-|
-payload $name items: queue / bare socketpair stream|MB/s|pay_queue_$size|pay_stream_$size|-|-|$queue_goal|queue $name vs stream"
+payload $name items: queue / bare socketpair stream / Python Queue|MB/s|pay_queue_$size|pay_stream_$size|pay_queue_cp_$size|pay_queue_py_$size|$queue_goal|queue $name vs stream"
 done
 for w in $(seq "$cores"); do
     rows="$rows
@@ -221,6 +240,7 @@ data=$OUT/bench.dat
 printf '%s\n' "$rows" | awk -F'|' -v raw="$raw" -v data="$data" \
     -v cpu="$cpu" -v cores="$cores" -v repeats="$repeats" -v quick="$QUICK" \
     -v when="$(date -u '+%Y-%m-%d %H:%M UTC')" -v elapsed="$elapsed" \
+    -v pay_bytes="$pay_bytes" -v py_pay_small="$(py_pay_bytes 64)" -v py_pay_large="$(py_pay_bytes 4096)" \
     -v load="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null)" '
 function sort_list(v, n,    i, j, t) {
     for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
@@ -304,7 +324,8 @@ END {
     printf "Against Python, C runs the same size as Python (the forklore (Python size) column), so its start-up counts as it would for that much work; "
     printf "the floors and OpenMP run bigger sizes. The Python pi kernel is what a Python user writes (random.random(), two draws per dart); "
     printf "the baseline of the mutex row is the C11 atomic (the floor for one shared counter). "
-    printf "Python runs with the fork start method unless the row says spawn.\n"
+    printf "Python runs with the fork start method unless the row says spawn. "
+    printf "The payload rows move %s bytes each way against the bare stream, less against Python (%s bytes of 64 B items, %s of the others; C runs that total too).\n", pay_bytes, py_pay_small, py_pay_large
 }' > "$md"
 cat "$md"
 
@@ -327,10 +348,10 @@ function med(id,    n, r, v, i, j, t) {
 }
 { val[$1, $2] = $3 }
 END {
-    print "# bytes first_map repeated_map queue bare_stream first_map_own (MB/s each way, medians)"
+    print "# bytes first_map repeated_map queue bare_stream first_map_own python_first_map python_queue (MB/s each way, medians)"
     ns = split(sizes, sz, " ")
     for (i = 1; i <= ns; i++)
-        print sz[i], med("pay_first_" sz[i]), med("pay_repeat_" sz[i]), med("pay_queue_" sz[i]), med("pay_stream_" sz[i]), med("pay_own_" sz[i])
+        print sz[i], med("pay_first_" sz[i]), med("pay_repeat_" sz[i]), med("pay_queue_" sz[i]), med("pay_stream_" sz[i]), med("pay_own_" sz[i]), med("pay_first_py_" sz[i]), med("pay_queue_py_" sz[i])
 }' "$raw" > "$pay_data"
 if command -v gnuplot >/dev/null 2>&1; then
     gnuplot -e "data='$pay_data'; out='$OUT/bench_payload.png'; machine='$cpu, $cores cores'" \
