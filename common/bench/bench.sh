@@ -224,10 +224,10 @@ for size in $pay_sizes; do
     name=$(pay_name "$size") queue_goal=""
     [ "$size" != 65536 ] && [ "$size" != 1048576 ] || queue_goal="base>=0.5"
     rows="$rows
-payload $name items: first pool_map / bare socketpair stream / Python Pool(1).map, each way|MB/s|pay_first_$size|pay_stream_$size|pay_first_cp_$size|pay_first_py_$size|base>=0.5|first map $name vs stream
+payload $name items: first pool_map / bare socketpair stream / Python Pool(1).map, each way|MB/s|pay_first_$size|pay_stream_$size|pay_first_cp_$size|pay_first_py_$size|base>=0.5|first map $name vs stream, Python
 payload $name items: first pool_map, output array written after the fork (--own) / the same map repeated|MB/s|pay_own_$size|pay_repeat_$size|-|-|base>=0.67|first map $name (--own) vs repeated
 payload $name items: first pool_map / the same map repeated (the first copies the caller's output array: copy-on-write)|MB/s|pay_first_$size|pay_repeat_$size|-|-|
-payload $name items: queue / bare socketpair stream / Python Queue|MB/s|pay_queue_$size|pay_stream_$size|pay_queue_cp_$size|pay_queue_py_$size|$queue_goal|queue $name vs stream"
+payload $name items: queue / bare socketpair stream / Python Queue|MB/s|pay_queue_$size|pay_stream_$size|pay_queue_cp_$size|pay_queue_py_$size|$queue_goal|queue $name vs stream, Python"
 done
 for w in $(seq "$cores"); do
     rows="$rows
