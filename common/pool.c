@@ -198,7 +198,7 @@ int pool_pump(struct pool *pool, double timeout)
     int watched = n + stop_watch_interrupt(&pool->polled[n]);
     /* poll() takes an int of milliseconds: a long wait is a loop of hours */
     int ms = timeout < 0 ? -1 : timeout > 3600 ? 3600 * 1000 : (int)ceil(timeout * 1000);
-    if (poll(pool->polled, (nfds_t)watched, ms) < 0 || stop_interrupted())
+    if (wire_poll(pool->polled, (nfds_t)watched, ms) < 0 || stop_interrupted())
         return -1; /* EINTR: a signal handler ran; let the caller look */
     for (int w = 0; w < n && !pool->terminate_requested; w++)
         if (pool->workers[w].pid != 0 && pipeline_ready(&pool->workers[w], pool->polled[w].revents))

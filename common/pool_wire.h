@@ -19,6 +19,7 @@
 
 #include <stdalign.h>
 #include <stddef.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -114,7 +115,12 @@ int wire_send_direct(int fd, const void *header, size_t header_size, const void 
  * set; EPIPE for end of file before n bytes). */
 int wire_recv_exact(int fd, void *dest, size_t n);
 
-/* One read of whatever has arrived (blocking while nothing has), with room
+/* poll(), but when it would wait (ms != 0), it first looks without waiting
+ * for a few microseconds (see WIRE_SPIN_NS in pool_wire.c). */
+int wire_poll(struct pollfd *fds, nfds_t n, int ms);
+
+/* One read of whatever has arrived (blocking while nothing has, after a
+ * spin of a few microseconds), with room
  * for at least `want` filled bytes. Returns bytes read, 0 at end of file,
  * -1 with errno. */
 ssize_t wire_fill(int fd, struct wire_buffer *b, size_t want);
