@@ -3,11 +3,12 @@
 #include "pool_wire.h"
 
 #include <errno.h>
-#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #include "timing.h"
 
@@ -132,40 +133,58 @@ int wire_recv_exact(int fd, void *dest, size_t n)
  * microseconds. A process that sleeps hands its CPU back, and an idle
  * virtual CPU halts: waking it for the answer costs an interrupt between
  * CPUs and a return from the hypervisor, tens of microseconds, while the
- * other side often answers within a few. Bounded: a longer wait sleeps and
- * costs no CPU. */
+ * other side, running on the other CPU, often answers within a few.
+ * Bounded: a longer wait sleeps and costs no CPU. And only while a CPU is
+ * idle: on a busy machine spinning would keep a CPU from the other side
+ * (or from the work of others), and a busy CPU does not halt anyway. */
 #ifndef WIRE_SPIN_NS
 #define WIRE_SPIN_NS 30000
 #endif
 
-/* Has the spin that started at *start (0: not yet) run out? */
-static bool spin_over(uint64_t *start)
+/* Fewer processes runnable than CPUs? The kernel's count, the 4th field of
+ * /proc/loadavg ("0.52 0.41 0.30 2/143 9876": 2 runnable, this one
+ * included), looked at every 20 ms at most. No /proc: never spin. */
+static bool idle_cpu_now(void)
 {
+    static uint64_t looked_ns;
+    static bool idle;
+    static long cpus;
     uint64_t now = timing_now_ns();
-    if (*start == 0)
-        *start = now;
-    else
-        sched_yield(); /* the other side may be waiting for this CPU */
-    return now - *start >= WIRE_SPIN_NS;
+    if (looked_ns != 0 && now - looked_ns < 20000000)
+        return idle;
+    looked_ns = now;
+    if (cpus == 0)
+        cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    long running = 0;
+    FILE *f = fopen("/proc/loadavg", "re");
+    if (f != NULL) {
+        if (fscanf(f, "%*s %*s %*s %ld", &running) != 1)
+            running = 0;
+        fclose(f);
+    }
+    idle = running > 0 && running <= cpus;
+    return idle;
 }
 
 /* recv() that spins (MSG_DONTWAIT) before it blocks. */
 static ssize_t recv_spinning(int fd, void *dest, size_t n)
 {
-    uint64_t start = 0;
+    if (!idle_cpu_now())
+        return recv(fd, dest, n, 0);
+    uint64_t start = timing_now_ns();
     for (;;) {
         ssize_t got = recv(fd, dest, n, MSG_DONTWAIT);
         if (got >= 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
             return got;
-        if (errno != EINTR && spin_over(&start))
+        if (errno != EINTR && timing_now_ns() - start >= WIRE_SPIN_NS)
             return recv(fd, dest, n, 0);
     }
 }
 
 int wire_poll(struct pollfd *fds, nfds_t n, int ms)
 {
-    uint64_t start = 0;
-    while (ms != 0 && !spin_over(&start)) {
+    uint64_t start = timing_now_ns();
+    while (ms != 0 && timing_now_ns() - start < WIRE_SPIN_NS && idle_cpu_now()) {
         int ready = poll(fds, n, 0);
         if (ready != 0)
             return ready; /* something to read, or an error (EINTR) */

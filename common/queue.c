@@ -18,7 +18,6 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
-#include <sched.h>
 #include <semaphore.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -29,7 +28,6 @@
 #include "interrupt.h"
 #include "queue_hook.h"
 #include "queue_internal.h"
-#include "timing.h"
 
 struct queue {
     pthread_mutex_t lock;     /* robust and process-shared */
@@ -107,17 +105,10 @@ static bool ready(struct queue *q, bool want_item)
            (want_item ? count > 0 : count < q->capacity);
 }
 
-#ifndef QUEUE_YIELD_NS
-#define QUEUE_YIELD_NS 30000
-#endif
-
 static void spin_until_ready(struct queue *q, bool want_item)
 {
     for (int i = 0; i < SPIN_LOOKS && !ready(q, want_item); i++)
         ;
-    uint64_t start = timing_now_ns();
-    while (!ready(q, want_item) && timing_now_ns() - start < QUEUE_YIELD_NS)
-        sched_yield();
 }
 
 /* The previous owner died holding the lock. Every operation commits in its
