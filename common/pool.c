@@ -7,7 +7,7 @@
  *      channel (parent -> worker) and a result channel (worker -> parent).
  *   2. pool_map() cuts the items into chunks (Python's chunksize rule).
  *   3. pool_dispatch() sends chunks to the workers that have room.
- *   4. pool_pump() sleeps in poll() until a worker answers; each chunk's
+ *   4. pool_pump() waits in wire_poll() until a worker answers; each chunk's
  *      results land at the chunk's place in the caller's array, so they are
  *      in input order whatever order the workers finish in.
  *   5. pool_close() + pool_join(): all done, the workers exit, reaped.

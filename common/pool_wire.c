@@ -134,42 +134,44 @@ int wire_recv_exact(int fd, void *dest, size_t n)
  * virtual CPU halts: waking it for the answer costs an interrupt between
  * CPUs and a return from the hypervisor, tens of microseconds, while the
  * other side, running on the other CPU, often answers within a few.
- * Bounded: a longer wait sleeps and costs no CPU. And only while a CPU is
- * idle: on a busy machine spinning would keep a CPU from the other side
- * (or from the work of others), and a busy CPU does not halt anyway. */
-#ifndef WIRE_SPIN_NS
-#define WIRE_SPIN_NS 30000
-#endif
+ * Bounded: a longer wait sleeps and costs no CPU. And only while there is
+ * a CPU to spare: on a busy machine spinning would keep a CPU from the
+ * other side (or from the work of others), and a busy CPU does not halt. */
+enum { WIRE_SPIN_NS = 30000 };
 
-/* Fewer processes runnable than CPUs? The kernel's count, the 4th field of
- * /proc/loadavg ("0.52 0.41 0.30 2/143 9876": 2 runnable, this one
- * included), looked at every 20 ms at most. No /proc: never spin. */
-static bool idle_cpu_now(void)
+/* A CPU to spare: no more processes runnable than CPUs? The kernel's
+ * count, the 4th field of /proc/loadavg ("0.52 0.41 0.30 2/143 9876": 2
+ * runnable, this one included), looked at every 20 ms at most. No /proc:
+ * never spin. */
+static bool cpu_to_spare(void)
 {
     static uint64_t looked_ns;
-    static bool idle;
+    static bool spare;
     static long cpus;
     uint64_t now = timing_now_ns();
     if (looked_ns != 0 && now - looked_ns < 20000000)
-        return idle;
+        return spare;
     looked_ns = now;
     if (cpus == 0)
         cpus = sysconf(_SC_NPROCESSORS_ONLN);
     long running = 0;
+    char line[128], *field = line;
     FILE *f = fopen("/proc/loadavg", "re");
-    if (f != NULL) {
-        if (fscanf(f, "%*s %*s %*s %ld", &running) != 1)
-            running = 0;
-        fclose(f);
+    if (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        for (int i = 0; i < 3; i++) /* skip the three averages */
+            strtod(field, &field);
+        running = strtol(field, NULL, 10);
     }
-    idle = running > 0 && running <= cpus;
-    return idle;
+    if (f != NULL)
+        fclose(f);
+    spare = running > 0 && running <= cpus;
+    return spare;
 }
 
 /* recv() that spins (MSG_DONTWAIT) before it blocks. */
 static ssize_t recv_spinning(int fd, void *dest, size_t n)
 {
-    if (!idle_cpu_now())
+    if (!cpu_to_spare())
         return recv(fd, dest, n, 0);
     uint64_t start = timing_now_ns();
     for (;;) {
@@ -184,7 +186,7 @@ static ssize_t recv_spinning(int fd, void *dest, size_t n)
 int wire_poll(struct pollfd *fds, nfds_t n, int ms)
 {
     uint64_t start = timing_now_ns();
-    while (ms != 0 && timing_now_ns() - start < WIRE_SPIN_NS && idle_cpu_now()) {
+    while (ms != 0 && timing_now_ns() - start < WIRE_SPIN_NS && cpu_to_spare()) {
         int ready = poll(fds, n, 0);
         if (ready != 0)
             return ready; /* something to read, or an error (EINTR) */
