@@ -7,7 +7,7 @@
  *      channel (parent -> worker) and a result channel (worker -> parent).
  *   2. pool_map() cuts the items into chunks (Python's chunksize rule).
  *   3. pool_dispatch() sends chunks to the workers that have room.
- *   4. pool_pump() sleeps in poll() until a worker answers; each chunk's
+ *   4. pool_pump() waits in wire_poll() until a worker answers; each chunk's
  *      results land at the chunk's place in the caller's array, so they are
  *      in input order whatever order the workers finish in.
  *   5. pool_close() + pool_join(): all done, the workers exit, reaped.
@@ -198,7 +198,7 @@ int pool_pump(struct pool *pool, double timeout)
     int watched = n + stop_watch_interrupt(&pool->polled[n]);
     /* poll() takes an int of milliseconds: a long wait is a loop of hours */
     int ms = timeout < 0 ? -1 : timeout > 3600 ? 3600 * 1000 : (int)ceil(timeout * 1000);
-    if (poll(pool->polled, (nfds_t)watched, ms) < 0 || stop_interrupted())
+    if (wire_poll(pool->polled, (nfds_t)watched, ms) < 0 || stop_interrupted())
         return -1; /* EINTR: a signal handler ran; let the caller look */
     for (int w = 0; w < n && !pool->terminate_requested; w++)
         if (pool->workers[w].pid != 0 && pipeline_ready(&pool->workers[w], pool->polled[w].revents))

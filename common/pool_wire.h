@@ -19,6 +19,7 @@
 
 #include <stdalign.h>
 #include <stddef.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -114,9 +115,14 @@ int wire_send_direct(int fd, const void *header, size_t header_size, const void 
  * set; EPIPE for end of file before n bytes). */
 int wire_recv_exact(int fd, void *dest, size_t n);
 
-/* One read of whatever has arrived (blocking while nothing has), with room
- * for at least `want` filled bytes. Returns bytes read, 0 at end of file,
- * -1 with errno. */
+/* poll(), but when it would wait (ms != 0) and the machine has a CPU to
+ * spare, it first looks without waiting for up to 30 us (pool_wire.c says
+ * why). */
+int wire_poll(struct pollfd *fds, nfds_t n, int ms);
+
+/* One read of whatever has arrived (blocking while nothing has, after the
+ * same look as wire_poll's), with room for at least `want` filled bytes.
+ * Returns bytes read, 0 at end of file, -1 with errno. */
 ssize_t wire_fill(int fd, struct wire_buffer *b, size_t want);
 
 /* Fill until at least n bytes are filled: 0, or -1 (end of file or an
