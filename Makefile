@@ -251,5 +251,7 @@ help:
 	@echo '  BUILD=dir         where build output goes (default: build)'
 	@echo '  FORKLORE_BATS=dir a user-local bats, installed with npm install --prefix dir bats bats-support'
 	@echo '                    bats-assert (default dir: ~/.local/forklore-bats)'
+	@echo '  FORKLORE_TIMED=1  make test also runs the one test of a claim about timings (08: the'
+	@echo '                    Amdahl fit on a real sweep); only on a quiet machine'
 	@echo
 	@echo 'Chapters: $(CHAPTERS)'

@@ -411,12 +411,19 @@ count_runs() {
 # machine: S in [1.293, 1.373], p in [0.453, 0.543]; the program's own small
 # serial part (planning, the map's messages) only lowers p. Hence 0.5 +- 0.06.
 # On a busy machine speedup.sh says so, and then the test skips, saying why:
-# the fit cannot tell serial work from CPUs lost to other programs.
+# the fit cannot tell serial work from CPUs lost to other programs. 100M
+# darts, not fewer: at 20M a run lasts 25 to 100 ms, the pool's start is a
+# few per cent of it, and even on an idle machine two runs rarely came
+# within 3 % (every sweep of 20M said "busy", so the test never ran). It
+# runs only with FORKLORE_TIMED=1: a shared machine can make it miss without
+# looking busy (beside one niced busy loop, one sweep in two fitted 0.431).
 @test "speedup.sh: on real timings, --serial-fraction 0.5 fits a serial fraction of 0.5 +- 0.06" {
+    [ "${FORKLORE_TIMED:-0}" = 1 ] ||
+        skip "a claim about timings: FORKLORE_TIMED=1 runs it, on a quiet machine (see 08's README)"
     command -v gnuplot >/dev/null || skip "gnuplot is not installed: speedup.sh fits nothing"
     [ "$(nproc)" -ge 2 ] || skip "one usable CPU: no speedup to fit"
     local out=$BATS_TEST_TMPDIR/results
-    run bounded 240 env BIN="$BIN" OUT="$out" DARTS=20M SERIAL=0.5 REPEATS=3 MAX_REPEATS=6 \
+    run bounded 240 env BIN="$BIN" OUT="$out" DARTS=100M SERIAL=0.5 REPEATS=3 MAX_REPEATS=8 \
         MAX_WORKERS=2 WEAK=0 sh "$ROOT/08_pi_montecarlo/speedup.sh" 3>&-
     assert_success
     local busy; busy=$(grep -E "machine (was|is) busy" <<<"$output" | head -n 2 | tr '\n' ' ')
