@@ -92,23 +92,34 @@ static double map_seconds(unsigned char *in, unsigned char *out, size_t size, si
     return seconds;
 }
 
+/* fork() for the timed part of queue and stream: the clock (*t0) and the
+ * page-fault count (*f0) start just before it; with --own the parent then
+ * writes the output array again, untimed. */
+static pid_t fork_timed(unsigned char *out, size_t bytes, double *t0, long *f0)
+{
+    fflush(stdout);
+    *f0 = minor_faults();
+    *t0 = timing_now();
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (own && pid > 0) { /* after the fork: no page shared, and not timed */
+        double t1 = timing_now();
+        memset(out, 0, bytes);
+        *t0 += timing_now() - t1, *f0 = minor_faults();
+    }
+    return pid;
+}
+
 static double queue_seconds(unsigned char *in, unsigned char *out, size_t size, size_t items)
 {
     size_t slots = (16u << 20) / size; /* at most 16 MiB of slots */
     struct queue *q = queue_create(slots < 4 ? 4 : slots > 1024 ? 1024 : slots, size);
     if (q == NULL)
         die("queue_create");
-    fflush(stdout);
-    long f0 = minor_faults();
-    double t0 = timing_now();
-    pid_t pid = fork();
-    if (pid < 0)
-        die("fork");
-    if (own && pid > 0) { /* after the fork: no page shared, and not timed */
-        double t1 = timing_now();
-        memset(out, 0, items * size);
-        t0 += timing_now() - t1, f0 = minor_faults();
-    }
+    double t0;
+    long f0;
+    pid_t pid = fork_timed(out, items * size, &t0, &f0);
     if (pid == 0) {
         for (size_t i = 0; i < items; i++)
             if (queue_put(q, in + i * size, size, QUEUE_FOREVER) != 0)
@@ -142,17 +153,9 @@ static double stream_seconds(unsigned char *in, unsigned char *out, size_t size,
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
         die("socketpair");
-    fflush(stdout);
-    long f0 = minor_faults();
-    double t0 = timing_now();
-    pid_t pid = fork();
-    if (pid < 0)
-        die("fork");
-    if (own && pid > 0) { /* after the fork: no page shared, and not timed */
-        double t1 = timing_now();
-        memset(out, 0, bytes);
-        t0 += timing_now() - t1, f0 = minor_faults();
-    }
+    double t0;
+    long f0;
+    pid_t pid = fork_timed(out, bytes, &t0, &f0);
     if (size < 65536)
         size = 65536;
     if (pid == 0) {
