@@ -33,12 +33,7 @@ setup() {
 }
 
 @test "joinable_kill.py: the same round with every consumer alive (the killed one is skipped)" {
-    command -v python3 >/dev/null || skip "python3 is not installed"
-    local pick='s/^\[parent [0-9]+\] //p'
-    c_out=$(bounded 30 "$BIN/joinable_kill" 3>&- | sed -nE "$pick" | grep -E '^(3 consumers|q.join\(\) returned: all)')
-    py_out=$(bounded 60 python3 "$ROOT/02_queue/joinable_kill.py" 3>&- | sed -nE "$pick" | grep -E '^(3 consumers|q.join\(\) returned: all)')
-    [ "$(printf '%s\n' "$c_out" | wc -l)" -eq 2 ]
-    [ "$c_out" = "$py_out" ] || { diff <(echo "$c_out") <(echo "$py_out"); return 1; }
+    mirror_lines_match 2 '^(3 consumers|q.join\(\) returned: all)' 02_queue/joinable_kill
 }
 
 @test "joinable_kill: --help, bad numbers, unknown options: exit 0 / 2 with one line" {

@@ -37,25 +37,12 @@ setup() {
 }
 
 @test "unbounded_queue.py: the same items got, in order (the memory round skipped)" {
-    command -v python3 >/dev/null || skip "python3 is not installed"
-    local pick='s/^\[parent [0-9]+\] //p' keep='^then got .*: all of them$'
-    c_out=$(bounded 30 "$BIN/unbounded_queue" -n 5000 3>&- | sed -nE "$pick" | grep -E "$keep")
-    py_out=$(bounded 60 python3 "$ROOT/02_queue/unbounded_queue.py" -n 5000 3>&- | sed -nE "$pick" | grep -E "$keep")
-    [ "$(printf '%s\n' "$c_out" | wc -l)" -eq 1 ]
-    [ "$c_out" = "$py_out" ] || { diff <(echo "$c_out") <(echo "$py_out"); return 1; }
+    mirror_lines_match 1 '^then got .*: all of them$' 02_queue/unbounded_queue -n 5000
 }
 
 @test "unbounded_queue: --help, bad numbers, unknown options: exit 0 / 2 with one line" {
-    run --separate-stderr "$BIN/unbounded_queue" --help
-    assert_success
-    assert_line --partial "Usage: unbounded_queue"
-    for args in "-n 0" "-n abc" "-n 20M" "--limit-mib 0" "--limit-mib 257" "--bogus" "stray"; do
-        # shellcheck disable=SC2086
-        run --separate-stderr "$BIN/unbounded_queue" $args
-        [ "$status" -eq 2 ] && [ -z "$output" ] || { echo "$args: status $status"; return 1; }
-        [ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
-        [[ "$stderr" == "unbounded_queue: "*"(try 'unbounded_queue --help')" ]]
-    done
+    usage_and_refusals --try-help unbounded_queue "-n 0" "-n abc" "-n 20M" "--limit-mib 0" \
+        "--limit-mib 257" "--bogus" "stray"
 }
 
 @test "unbounded_queue: SIGINT to the parent alone mid-put: exit 130, the producer stopped and reaped" {

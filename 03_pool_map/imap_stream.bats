@@ -54,12 +54,7 @@ setup() {
 }
 
 @test "imap_stream.py prints the same results (its killed-worker loop is skipped)" {
-    command -v python3 >/dev/null || skip "python3 is not installed"
-    local c_out py_out pick='s/^\[parent [0-9]+\] //p'
-    c_out=$(bounded 30 "$BIN/imap_stream" -j 2 -n 100000 3>&- | sed -nE "$pick" | grep -E '^(it.next|imap:|sum)')
-    py_out=$(bounded 60 python3 "$ROOT/03_pool_map/imap_stream.py" -j 2 -n 100000 3>&- | sed -nE "$pick" | grep -E '^(it.next|imap:|sum)')
-    [ "$(printf '%s\n' "$c_out" | wc -l)" -eq 3 ]
-    [ "$c_out" = "$py_out" ] || { diff <(echo "$c_out") <(echo "$py_out"); return 1; }
+    mirror_lines_match 3 '^(it.next|imap:|sum)' 03_pool_map/imap_stream -j 2 -n 100000
 }
 
 @test "imap_stream: --help, bad numbers, unknown options: exit 0 / 2 with one line" {

@@ -39,12 +39,7 @@ setup() {
 }
 
 @test "sync_primitives.py: the same Event, Condition and Barrier lines (the killed holder skipped)" {
-    command -v python3 >/dev/null || skip "python3 is not installed"
-    local pick='s/^\[parent [0-9]+\] //p' keep='^(Event|Condition|Barrier)'
-    c_out=$(bounded 30 "$BIN/sync_primitives" 3>&- | sed -nE "$pick" | grep -E "$keep")
-    py_out=$(bounded 60 python3 "$ROOT/07_shared_memory/sync_primitives.py" 3>&- | sed -nE "$pick" | grep -E "$keep")
-    [ "$(printf '%s\n' "$c_out" | wc -l)" -eq 3 ]
-    [ "$c_out" = "$py_out" ] || { diff <(echo "$c_out") <(echo "$py_out"); return 1; }
+    mirror_lines_match 3 '^(Event|Condition|Barrier)' 07_shared_memory/sync_primitives
 }
 
 @test "sync_primitives: --help, bad numbers, unknown options, stray arguments: exit 0 / 2 with one line" {

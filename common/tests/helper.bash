@@ -131,6 +131,22 @@ usage_and_refusals() {
     done
 }
 
+# mirror_lines_match COUNT KEEP DIR/PROGRAM [ARGS...]: run build/bin/PROGRAM
+# and its Python mirror DIR/PROGRAM.py with ARGS; of the lines each prints
+# as "[parent PID] ...", the ones that match KEEP (an extended regular
+# expression, the prefix removed) must be COUNT lines, the same on both
+# sides. Skips without python3.
+mirror_lines_match() {
+    local count=$1 keep=$2 path=$3 pick='s/^\[parent [0-9]+\] //p' c_out py_out
+    shift 3
+    command -v python3 >/dev/null || skip "python3 is not installed"
+    c_out=$(bounded 30 "$BIN/${path##*/}" "$@" 3>&- | sed -nE "$pick" | grep -E "$keep")
+    py_out=$(bounded 60 python3 "$ROOT/$path.py" "$@" 3>&- | sed -nE "$pick" | grep -E "$keep")
+    [ "$(printf '%s\n' "$c_out" | wc -l)" -eq "$count" ] ||
+        fail "${path##*/}: $(printf '%s\n' "$c_out" | wc -l) lines match '$keep', not $count: $c_out"
+    [ "$c_out" = "$py_out" ] || { diff <(echo "$c_out") <(echo "$py_out"); return 1; }
+}
+
 # shm_left_since BEFORE: the /dev/shm names new since BEFORE (an earlier
 # `ls /dev/shm | sort`) that no live process owns. A name ending in -PID
 # whose process is alive belongs to a test running beside this one; a name
