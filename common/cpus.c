@@ -163,3 +163,23 @@ int cpus_for_pool(void)
         return (int)ceil(quota);
     return usable;
 }
+
+int cpus_load(double *one_minute, long *runnable)
+{
+    char line[128], *end, *field;
+    FILE *f = fopen("/proc/loadavg", "re");
+    if (f == NULL)
+        return -1;
+    char *got = fgets(line, sizeof line, f);
+    fclose(f);
+    double load = got != NULL ? strtod(line, &end) : 0;
+    if (got == NULL || end == line)
+        return -1;
+    strtod(end, &field); /* the 5- and 15-minute averages */
+    strtod(field, &field);
+    if (one_minute != NULL)
+        *one_minute = load;
+    if (runnable != NULL)
+        *runnable = strtol(field, NULL, 10);
+    return 0;
+}

@@ -29,6 +29,12 @@ int cpus_usable(void);
  * FORKLORE_PROC_CGROUP (instead of /proc/self/cgroup) point at a fake tree. */
 double cpus_quota(void);
 
+/* The kernel's /proc/loadavg ("0.52 0.41 0.30 2/143 9876"): the one-minute
+ * load average and the processes runnable at this moment (2 here, the
+ * reader included), into whichever pointer is not NULL. 0, or -1 when it
+ * cannot be read (no /proc). */
+int cpus_load(double *one_minute, long *runnable);
+
 /* The worker count a pool should default to: usable CPUs, lowered to the
  * cgroup quota (rounded up) when one is set. */
 int cpus_for_pool(void);

@@ -3,13 +3,12 @@
 #include "pool_wire.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
-#include <unistd.h>
 
+#include "cpus.h"
 #include "timing.h"
 
 /* Buffers start at, and reads ask for, at least this much. */
@@ -147,24 +146,12 @@ static bool cpu_to_spare(void)
 {
     static uint64_t looked_ns;
     static bool spare;
-    static long cpus;
     uint64_t now = timing_now_ns();
     if (looked_ns != 0 && now - looked_ns < 20000000)
         return spare;
     looked_ns = now;
-    if (cpus == 0)
-        cpus = sysconf(_SC_NPROCESSORS_ONLN);
     long running = 0;
-    char line[128], *field = line;
-    FILE *f = fopen("/proc/loadavg", "re");
-    if (f != NULL && fgets(line, sizeof line, f) != NULL) {
-        for (int i = 0; i < 3; i++) /* skip the three averages */
-            strtod(field, &field);
-        running = strtol(field, NULL, 10);
-    }
-    if (f != NULL)
-        fclose(f);
-    spare = running > 0 && running <= cpus;
+    spare = cpus_load(NULL, &running) == 0 && running > 0 && running <= cpus_online();
     return spare;
 }
 

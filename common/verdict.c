@@ -58,22 +58,11 @@ const char *verdict_compare_pair(const struct verdict_pair *p, const char *b_win
     return "too close to call on this machine";
 }
 
-/* The one-minute load average from /proc/loadavg, or -1 if unreadable. */
-static double load_average(void)
-{
-    char line[128], *end;
-    FILE *f = fopen("/proc/loadavg", "r");
-    if (f == NULL)
-        return -1;
-    char *got = fgets(line, sizeof line, f);
-    fclose(f);
-    double load = got != NULL ? strtod(line, &end) : -1;
-    return got != NULL && end != line ? load : -1;
-}
-
 bool verdict_busy(char *note, size_t size)
 {
-    double load = load_average();
+    double load;
+    if (cpus_load(&load, NULL) != 0)
+        load = -1; /* unknown: never called busy */
     int cpus = cpus_usable();
     if (size > 0)
         note[0] = '\0';
