@@ -21,8 +21,10 @@
  * queue_get() fails with errno EPIPE ("end of queue"), the counterpart of a
  * sentinel (None) put once per consumer.
  *
- * A killed process does not wedge the queue: the lock is a robust mutex (the
- * next process to lock it learns that its owner died and takes over), every
+ * A killed process does not wedge the queue: its two locks (one taken by
+ * putters, one by getters, so a put never waits for a get to let go of a
+ * lock) are robust mutexes (the next process to lock one learns that its
+ * owner died and takes over), every
  * operation changes the ring only in its last step (so a half-done put or
  * get leaves no trace), and waiting uses semaphores, which a dead waiter
  * cannot block. A waiter also looks at the queue again after every nap of
@@ -79,7 +81,7 @@ size_t queue_size(struct queue *q);
 bool queue_empty(struct queue *q);
 bool queue_full(struct queue *q);
 
-/* How many times a process found the lock's previous owner dead and
+/* How many times a process found a lock's previous owner dead and
  * recovered the queue (0 unless someone was killed inside an operation). */
 unsigned long queue_recoveries(struct queue *q);
 

@@ -10,9 +10,9 @@
 
 enum queue_point {
     QUEUE_ASLEEP,      /* counted as a waiter, lock released, about to sleep */
-    QUEUE_WOKEN,       /* a doorbell ring was taken; the lock is not held */
-    QUEUE_COPYING_IN,  /* queue_put holds the lock, the copy under way */
-    QUEUE_COPYING_OUT, /* queue_get holds the lock, about to copy out */
+    QUEUE_WOKEN,       /* a doorbell ring was taken; no lock is held */
+    QUEUE_COPYING_IN,  /* queue_put holds the putters' lock, the copy under way */
+    QUEUE_COPYING_OUT, /* queue_get holds the getters' lock, about to copy out */
     QUEUE_RESCUED,     /* a nap, not a ring, found what a waiter waits for */
 };
 

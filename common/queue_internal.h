@@ -10,7 +10,7 @@
 #include "queue.h"
 
 /* queue_get(); when taken is not NULL, *taken grows by one under the
- * queue's lock, just before the get commits. */
+ * getters' lock, just before the get commits. */
 ssize_t queue_get_counting(struct queue *q, void *buf, size_t buf_size, double timeout,
                            _Atomic unsigned long *taken);
 
