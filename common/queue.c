@@ -50,8 +50,8 @@ struct side {
 };
 
 struct queue {
-    struct side put; /* bell rung when a slot frees, or on close */
-    struct side get; /* bell rung when an item arrives, or on close */
+    struct side put;             /* bell rung when a slot frees, or on close */
+    struct side get;             /* bell rung when an item arrives, or on close */
     alignas(64) size_t capacity; /* slots */
     size_t max_message;          /* bytes a slot can hold */
     size_t slot_size;            /* sizeof(size_t) + max_message, aligned */
@@ -397,7 +397,7 @@ ssize_t queue_get_counting(struct queue *q, void *buf, size_t buf_size, double t
     while (rc == 0 && !q->closed && count_of(q) == 0)
         rc = wait_for_doorbell(q, &q->get, timeout, &deadline);
     if (rc == 0 && count_of(q) == 0) {
-        rc = EPIPE;              /* closed and drained: end of queue */
+        rc = EPIPE;             /* closed and drained: end of queue */
         sem_post(&q->get.bell); /* pass the news on to the next sleeper */
     }
     if (rc == 0) {
