@@ -58,7 +58,8 @@ NUMBER='^ [0-9.]+[kM]? $'
         "pool map, chunksize 1" "pool map, automatic chunksize" \
         "apply_async + get round trip" "shared counter: mutex" \
         "shared counter: C11 atomic" "pi kernel: 4_pi_timed -j 1 / the fastest single-core loop" \
-        "pi kernel alone: darts.h throw_darts / pi_floor"; do
+        "pi kernel alone: darts.h throw_darts / pi_floor" \
+        "payload: the parent's memcpy into its output array"; do
         assert_line --partial "| $what"
     done
     for size in "64 B" "4 KiB" "64 KiB" "1 MiB" "4 MiB"; do
@@ -135,7 +136,7 @@ NUMBER='^ [0-9.]+[kM]? $'
 
 @test "bench: payload_bench moves the bytes unchanged in every mode, and says so on bad input" {
     local mode
-    for mode in first repeat queue stream; do
+    for mode in first repeat queue stream write; do
         run bounded 30 "$BUILD/bench/payload_bench" "$mode" -s 100000 -b 1M 3>&-
         assert_success
         assert_output --regexp '^[0-9]+$'
@@ -176,7 +177,7 @@ NUMBER='^ [0-9.]+[kM]? $'
 @test "bench: the Python column is filled" {
     if ! command -v python3 >/dev/null; then skip "python3 is not installed: the Python column stays empty"; fi
     [ -z "$(rows_without "$BENCH_MD" 6 "$NUMBER" | grep -v -e '^| process start + join, the child told' -e '^| pi kernel' \
-        -e '^| payload .* the same map repeated')" ]
+        -e '^| payload .* the same map repeated' -e '^| payload: the parent')" ]
 }
 
 @test "bench: without a build it says so and fails" {

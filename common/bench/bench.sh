@@ -164,6 +164,9 @@ for round in $(seq "$repeats"); do
         measure "pay_stream_$size" "$bench/payload_bench" stream -s "$size" -b "$pay_bytes"
         measure "pay_queue_$size" "$bench/payload_bench" queue -s "$size" -b "$pay_bytes"
     done
+    # What bounds a first map: the parent's first write to its output array.
+    measure pay_write     "$bench/payload_bench" write -b "$pay_bytes"
+    measure pay_write_own "$bench/payload_bench" write --own -b "$pay_bytes"
     [ $have_python = 1 ] || continue
     measure start_cp      "$bench/forklore_bench" start -n "$n_start"
     measure start_py      py start -n "$n_start" --method fork
@@ -218,6 +221,7 @@ shared counter: mutex / C11 atomic / Value + lock|incr/s|mutex_c|atomic_c|mutex_
 shared counter: C11 atomic / - / Value + lock|incr/s|-|-|atomic_cp|value_py|
 pi kernel: 4_pi_timed -j 1 / the fastest single-core loop, same darts (pi_floor)|darts/s|pi1_c|pi_floor|-|-|base>=1|pi kernel vs floor
 pi kernel alone: darts.h throw_darts / pi_floor, same harness (pi_floor --chapter)|darts/s|pi_kernel|pi_floor|-|-|
+payload: the parent's memcpy into its output array, pages shared copy-on-write with a live child (a first map) / its own (a repeated map)|MB/s|pay_write|pay_write_own|-|-|
 ROWS
 )
 for size in $pay_sizes; do

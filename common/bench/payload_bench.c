@@ -3,7 +3,7 @@
  * payload_bench.c - large items through the library against a bare stream:
  * the payload sweep of make bench (MB/s against item size).
  *
- * Usage: payload_bench first|repeat|queue|stream -s SIZE [-b BYTES] [--own] [--faults]
+ * Usage: payload_bench first|repeat|queue|stream|write -s SIZE [-b BYTES] [--own] [--faults]
  *   first   one pool_map (1 worker, the automatic chunksize) of BYTES / SIZE
  *           items of SIZE bytes, each copied to its result: what a program
  *           that runs one map sees
@@ -12,6 +12,9 @@
  *   stream  the floor: the same bytes over a socket pair, in messages of
  *           SIZE or 64 KiB, whichever is larger (a stream needs no item
  *           boundaries), echoed back by the child (both ways at once)
+ *   write   the floor under a first map: one memcpy of BYTES into the
+ *           output array while a forked child still shares its pages, as
+ *           the worker does during a first map (SIZE is not used)
  *
  * Prints MB/s each way (BYTES / seconds / 10^6). The caller's arrays are
  * allocated and written before the clock starts, in every mode: their first
@@ -136,6 +139,32 @@ static double queue_seconds(unsigned char *in, unsigned char *out, size_t size, 
     return seconds;
 }
 
+/* The parent's memcpy into its output array while a child that shares its
+ * pages is alive: the copy-on-write every first write pays, with nothing
+ * moved between processes. The child only waits for end of file. */
+static double write_seconds(unsigned char *in, unsigned char *out, size_t bytes)
+{
+    int hold[2];
+    if (pipe(hold) != 0)
+        die("pipe");
+    double t0;
+    long f0;
+    pid_t pid = fork_timed(out, bytes, &t0, &f0);
+    if (pid == 0) {
+        char c;
+        close(hold[1]);
+        _exit(read(hold[0], &c, 1) == 0 ? 0 : 1);
+    }
+    t0 = timing_now(), f0 = minor_faults(); /* the fork is not the write */
+    memcpy(out, in, bytes);
+    double seconds = timing_now() - t0;
+    faults = minor_faults() - f0;
+    close(hold[1]);
+    close(hold[0]);
+    reap(pid);
+    return seconds;
+}
+
 /* The child: read what comes into one buffer of SIZE, send it back. */
 static _Noreturn void echo(int fd, size_t size)
 {
@@ -195,7 +224,7 @@ int main(int argc, char **argv)
     const char *mode = NULL;
     bool print_faults = false;
     const struct flag flags[] = {
-        {0, FLAG_ARG, "MODE", NULL, "first, repeat, queue or stream", 0, 0, &mode},
+        {0, FLAG_ARG, "MODE", NULL, "first, repeat, queue, stream or write", 0, 0, &mode},
         {'s', FLAG_COUNT, "size", "SIZE", "bytes per item (8 to 64M)", 8, 64LL << 20, &size},
         {'b', FLAG_COUNT, "bytes", "BYTES", "bytes in all (default 64M)", 8, 4LL << 30, &bytes},
         {0, FLAG_SWITCH, "own", NULL, "write the output array after the fork", 0, 0, &own},
@@ -219,6 +248,8 @@ int main(int argc, char **argv)
         seconds = queue_seconds(in, out, (size_t)size, items);
     else if (strcmp(mode, "stream") == 0)
         seconds = stream_seconds(in, out, (size_t)size, total);
+    else if (strcmp(mode, "write") == 0)
+        seconds = write_seconds(in, out, total);
     else
         usage_error("unknown mode '%s'", mode);
     if (memcmp(in, out, total) != 0)
