@@ -139,6 +139,9 @@ set terminal pngcairo size 1400,820 font 'sans,10'
 set output dir . '/speedup.png'
 set multiplot layout 1,2 title "Monte Carlo pi, speedup against workers" . (mpi ? " and MPI ranks" : "") . " on " . machine . "\n" . runs . (busy eq '' ? '' : "\n" . busy) noenhanced
 
+# Room below each panel for the axis label and, under it, the key (left to
+# itself, gnuplot drew the key over the label): one line per key entry.
+set bmargin (mpi ? 15 : 13)
 set title "speedup: measured, ideal, and Amdahl's law fitted to the measured points"
 set ylabel 'speedup S = T_1 / T_W (times faster than 1 worker)'
 set yrange [0 : wmax + 0.5]
@@ -178,6 +181,7 @@ unset multiplot
 set terminal dumb size 79,26
 set output
 unset grid
+set bmargin
 set key inside bottom right nobox
 set title sprintf('speedup on %s (A, B: fitted Amdahl, p = %.2f and %.2f)', model, p, q)
 set ylabel 'speedup'
