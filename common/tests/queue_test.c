@@ -69,7 +69,10 @@ static int events_read_fd = -1;
 
 static void tell(char what)
 {
-    struct event e = {.what = what, .pid = getpid()};
+    struct event e;
+    memset(&e, 0, sizeof e); /* the padding too: all of it goes down the pipe */
+    e.what = what;
+    e.pid = getpid();
     if (write(hook_setup.fd, &e, sizeof e) != (ssize_t)sizeof e)
         _exit(5);
 }
@@ -501,7 +504,9 @@ static void get_one(struct queue *q, long arg)
     if (buf == NULL)
         _exit(1);
     ssize_t n = queue_get(q, buf, COPY_SIZE, QUEUE_FOREVER);
-    _exit(n == COPY_SIZE && buf[0] == 42 && buf[COPY_SIZE - 1] == 42 ? 0 : 1);
+    bool got_42 = n == COPY_SIZE && buf[0] == 42 && buf[COPY_SIZE - 1] == 42;
+    free(buf);
+    _exit(got_42 ? 0 : 1);
 }
 
 static void put_one(struct queue *q, long value)
@@ -510,7 +515,9 @@ static void put_one(struct queue *q, long value)
     if (buf == NULL)
         _exit(1);
     memset(buf, (int)value, COPY_SIZE);
-    _exit(queue_put(q, buf, COPY_SIZE, QUEUE_FOREVER) == 0 ? 0 : 1);
+    int rc = queue_put(q, buf, COPY_SIZE, QUEUE_FOREVER);
+    free(buf);
+    _exit(rc == 0 ? 0 : 1);
 }
 
 /* Starts two sleepers, lets `release` free what they wait for, kills the
@@ -595,6 +602,37 @@ static void producer_killed_after_wakeup(void)
 static void producer_killed_mid_copy(void)
 {
     producer_killed(QUEUE_COPYING_IN);
+}
+
+/* ---- a put never waits for a get's lock, nor a get for a put's
+ *
+ * A getter stops mid-copy, holding the getters' lock: a producer still puts.
+ * Then a putter stops mid-copy, holding the putters' lock: a consumer still
+ * gets. With one lock for both, each would wait until the holder died. */
+static void put_and_get_take_different_locks(void)
+{
+    struct queue *q = make_queue(4, COPY_SIZE);
+    put_an_item(q); /* 42 */
+    expect_events(QUEUE_COPYING_OUT);
+    pid_t getter = start_announcing_child(get_one, q, 0);
+    CHECK_EQ(next_event(AT_KILL_POINT).pid, getter); /* it holds the getters' lock */
+    CHECK(exited_zero(exit_within(start_child(put_one, q, 9), NO_HANG)));
+    CHECK(kill(getter, SIGKILL) == 0);
+    check_reap(getter); /* its get never committed: 42 is still first */
+    expect_events(QUEUE_COPYING_IN);
+    pid_t putter = start_announcing_child(put_one, q, 5);
+    CHECK_EQ(next_event(AT_KILL_POINT).pid, putter); /* it holds the putters' lock */
+    CHECK(exited_zero(exit_within(start_child(get_one, q, 0), NO_HANG))); /* got 42 */
+    CHECK(kill(putter, SIGKILL) == 0);
+    check_reap(putter); /* its put never committed: only 9 is left */
+    unsigned char *buf = malloc(COPY_SIZE);
+    CHECK(buf != NULL);
+    CHECK_EQ(queue_get(q, buf, COPY_SIZE, 0), COPY_SIZE);
+    CHECK(buf[0] == 9 && buf[COPY_SIZE - 1] == 9);
+    CHECK(queue_empty(q));
+    CHECK_EQ(queue_recoveries(q), 2); /* each side's lock, taken over once */
+    free(buf);
+    queue_destroy(q);
 }
 
 /* ---- killed processes */
@@ -705,6 +743,7 @@ CHECK_MAIN({"fifo_in_one_process", fifo_in_one_process}, {"variable_sizes", vari
            {"consumer_killed_mid_copy", consumer_killed_mid_copy},
            {"producer_killed_after_wakeup", producer_killed_after_wakeup},
            {"producer_killed_mid_copy", producer_killed_mid_copy},
+           {"put_and_get_take_different_locks", put_and_get_take_different_locks},
            {"killed_holding_the_lock", killed_holding_the_lock},
            {"killed_while_waiting", killed_while_waiting},
            {"interrupt_before_the_wait", interrupt_before_the_wait})
