@@ -4,13 +4,13 @@
  * in naps, until a deadline (queue_internal.h; used by queue.c).
  */
 #include <errno.h>
-#include <math.h>
 #include <semaphore.h>
 #include <stdbool.h>
 #include <time.h>
 
 #include "interrupt.h"
 #include "queue_internal.h"
+#include "timing.h"
 
 /* Only QUEUE_FOREVER waits forever. Any other timeout that is not positive
  * (negative, or NaN) has run out already: only try, as Python's
@@ -25,18 +25,7 @@ double queue_effective_timeout(double timeout)
  * clock call, which would otherwise cost every put and get. */
 struct timespec queue_deadline_after(double timeout)
 {
-    struct timespec ts = {0};
-    if (timeout <= 0)
-        return ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    double whole = floor(timeout);
-    ts.tv_sec += (time_t)whole;
-    ts.tv_nsec += (long)((timeout - whole) * 1e9);
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    return ts;
+    return timeout > 0 ? timing_realtime_after(timeout) : (struct timespec){0};
 }
 
 /* Every wait is done in naps this long, and after each nap the waiter looks

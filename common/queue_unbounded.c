@@ -244,11 +244,7 @@ static int nap(struct unbounded *q, double timeout, double deadline)
         return EINTR;
     q->h->waiting++;
     unlock(q);
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    double secs = (double)until.tv_nsec / 1e9 + (left < 0.05 ? left : 0.05);
-    until.tv_sec += (time_t)secs;
-    until.tv_nsec = (long)((secs - (double)(time_t)secs) * 1e9);
+    struct timespec until = timing_realtime_after(left < 0.05 ? left : 0.05);
     int err = sem_timedwait(&q->h->can_get, &until) == 0 || errno == ETIMEDOUT ? 0 : errno;
     int rc = lock(q);
     if (rc != 0)

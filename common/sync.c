@@ -132,11 +132,7 @@ static int take(pthread_mutex_t *m, double timeout, bool interruptible)
             return ETIMEDOUT;
         if (interruptible && interrupt_requested())
             return EINTR;
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        double end = (double)until.tv_nsec / 1e9 + left;
-        until.tv_sec += (time_t)end;
-        until.tv_nsec = (long)((end - floor(end)) * 1e9);
+        struct timespec until = timing_realtime_after(left);
         rc = pthread_mutex_timedlock(m, &until);
     }
     if (rc == EOWNERDEAD) /* the kernel saw its holder die: take it over */

@@ -3,6 +3,7 @@
 #include "timing.h"
 
 #include <errno.h>
+#include <math.h>
 #include <time.h>
 
 #include "report.h"
@@ -18,6 +19,21 @@ uint64_t timing_now_ns(void)
 double timing_now(void)
 {
     return (double)timing_now_ns() / 1e9;
+}
+
+struct timespec timing_realtime_after(double seconds)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+        die("clock_gettime");
+    double whole = floor(seconds);
+    ts.tv_sec += (time_t)whole;
+    ts.tv_nsec += (long)((seconds - whole) * 1e9);
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    return ts;
 }
 
 void timing_sleep(double seconds)

@@ -14,12 +14,17 @@
 #define FORKLORE_TIMING_H
 
 #include <stdint.h>
+#include <time.h>
 
 /* Seconds on the monotonic clock (an arbitrary but fixed origin). */
 double timing_now(void);
 
 /* Nanoseconds on the monotonic clock. */
 uint64_t timing_now_ns(void);
+
+/* The wall-clock (CLOCK_REALTIME) time `seconds` from now: the absolute
+ * deadline that sem_timedwait and pthread_mutex_timedlock take. */
+struct timespec timing_realtime_after(double seconds);
 
 /* Sleep for the given number of seconds (restarting after signals). */
 void timing_sleep(double seconds);
