@@ -230,10 +230,13 @@ int main(int argc, char **argv)
         {0, FLAG_SWITCH, "own", NULL, "write the output array after the fork", 0, 0, &own},
         {0, FLAG_SWITCH, "faults", NULL, "also print the parent's page faults", 0, 0,
          &print_faults},
-        OPTS_END("first -s 64K\nstream -s 1M -b 256M\nfirst -s 64K --own --faults"),
+        OPTS_END("first -s 64K\nstream -s 1M -b 256M\nfirst -s 64K --own --faults\n"
+                 "write --faults"),
     };
     opts_parse(argc, argv, "MODE -s SIZE [-b BYTES] [--own] [--faults]",
-               "One map (or queue, or bare stream) of large items, MB/s each way.", flags);
+               "One map, queue, bare stream (MODE first, repeat, queue, stream) or bare\n"
+               "memcpy into shared pages (write) of large items, MB/s each way.",
+               flags);
     size_t items = bytes < size ? 1 : (size_t)(bytes / size), total = items * (size_t)size;
     unsigned char *in = malloc(total), *out = malloc(total);
     if (in == NULL || out == NULL)
